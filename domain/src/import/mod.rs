@@ -1,0 +1,94 @@
+//! Importers for official feeds. Each reads a file row by row, reports every bad row
+//! with its line number, and writes the good rows idempotently by external id.
+
+pub mod eu_ftp;
+
+/// A row that could not be imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedRow {
+    /// Line number in the file (1-based; for CSV, the header is line 1).
+    pub line: u64,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Rows read (excluding a CSV header and blank lines).
+    pub read: u64,
+    /// New records created.
+    pub imported: u64,
+    /// Existing records changed.
+    pub updated: u64,
+    /// Existing records already identical.
+    pub unchanged: u64,
+    /// Rows refused, with line numbers.
+    pub rejected: Vec<RejectedRow>,
+}
+
+impl std::fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} rows read: {} imported, {} updated, {} unchanged, {} rejected",
+            self.read,
+            self.imported,
+            self.updated,
+            self.unchanged,
+            self.rejected.len()
+        )?;
+        for row in &self.rejected {
+            write!(f, "\n  line {}: {}", row.line, row.reason)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reports progress while an import runs (a terminal progress bar, or nothing).
+pub trait Progress {
+    /// The number of rows to expect, once known.
+    fn start(&self, rows: u64);
+    /// `rows` more rows are done.
+    fn advance(&self, rows: u64);
+    /// The import is over.
+    fn finish(&self);
+}
+
+/// Progress that is not shown (tests, background jobs).
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _rows: u64) {}
+    fn advance(&self, _rows: u64) {}
+    fn finish(&self) {}
+}
+
+/// A terminal progress bar.
+pub struct ProgressBar(indicatif::ProgressBar);
+
+impl ProgressBar {
+    /// A bar on standard error, hidden when that is not a terminal.
+    pub fn new(message: &'static str) -> Self {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(message);
+        ProgressBar(bar)
+    }
+}
+
+impl Progress for ProgressBar {
+    fn start(&self, rows: u64) {
+        self.0.set_length(rows);
+    }
+    fn advance(&self, rows: u64) {
+        self.0.inc(rows);
+    }
+    fn finish(&self) {
+        self.0.finish();
+    }
+}

@@ -1,0 +1,24 @@
+//! Fundbridge's domain: funding calls, organisations and clusters, the rules that
+//! derive what a user sees (a call's status, its next deadline), and — behind the
+//! `server` feature — the store, the importers and the demo-data generator.
+#![forbid(unsafe_code)]
+
+pub mod call;
+pub mod cluster;
+pub mod error;
+pub mod organisation;
+pub mod query;
+pub mod time;
+
+#[cfg(feature = "server")]
+pub mod demo;
+#[cfg(feature = "server")]
+pub mod import;
+#[cfg(feature = "server")]
+pub mod services;
+#[cfg(feature = "server")]
+pub mod store;
+
+pub use call::{CallDetail, CallStatus, CallSummary, Deadline, InstrumentKind};
+pub use error::AppError;
+pub use query::{CallPage, CallQuery, CallSort, ProgrammeCount};

@@ -1,0 +1,142 @@
+//! Organisations: SMEs, large enterprises, research organisations, authorities, investors.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of organisation this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationKind {
+    /// Small or medium-sized enterprise (EU SME definition).
+    Sme,
+    /// Large enterprise.
+    LargeEnterprise,
+    /// Research and technology organisation.
+    ResearchOrganisation,
+    /// University or higher-education institution.
+    University,
+    /// Public authority (national, regional, local).
+    PublicAuthority,
+    /// Cluster organisation.
+    ClusterOrganisation,
+    /// Investor or financial intermediary.
+    Investor,
+}
+
+impl OrganisationKind {
+    /// Every kind.
+    pub const ALL: [OrganisationKind; 7] = [
+        OrganisationKind::Sme,
+        OrganisationKind::LargeEnterprise,
+        OrganisationKind::ResearchOrganisation,
+        OrganisationKind::University,
+        OrganisationKind::PublicAuthority,
+        OrganisationKind::ClusterOrganisation,
+        OrganisationKind::Investor,
+    ];
+
+    /// The value used in URLs and storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganisationKind::Sme => "sme",
+            OrganisationKind::LargeEnterprise => "large_enterprise",
+            OrganisationKind::ResearchOrganisation => "research_organisation",
+            OrganisationKind::University => "university",
+            OrganisationKind::PublicAuthority => "public_authority",
+            OrganisationKind::ClusterOrganisation => "cluster_organisation",
+            OrganisationKind::Investor => "investor",
+        }
+    }
+
+    /// Parses the storage form.
+    pub fn parse(value: &str) -> Option<Self> {
+        OrganisationKind::ALL.into_iter().find(|kind| kind.as_str() == value)
+    }
+}
+
+/// Size class by the EU SME definition (Recommendation 2003/361/EC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeClass {
+    /// Fewer than 10 staff, turnover or balance sheet ≤ €2 m.
+    Micro,
+    /// Fewer than 50 staff, turnover or balance sheet ≤ €10 m.
+    Small,
+    /// Fewer than 250 staff, turnover ≤ €50 m or balance sheet ≤ €43 m.
+    Medium,
+    /// Anything larger.
+    Large,
+}
+
+impl SizeClass {
+    /// The value used in storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SizeClass::Micro => "micro",
+            SizeClass::Small => "small",
+            SizeClass::Medium => "medium",
+            SizeClass::Large => "large",
+        }
+    }
+
+    /// Parses the storage form.
+    pub fn parse(value: &str) -> Option<Self> {
+        [SizeClass::Micro, SizeClass::Small, SizeClass::Medium, SizeClass::Large]
+            .into_iter()
+            .find(|class| class.as_str() == value)
+    }
+
+    /// Classifies by headcount and the better of turnover and balance sheet (in euro).
+    pub fn classify(headcount: u32, turnover_eur: u64, balance_sheet_eur: u64) -> SizeClass {
+        let within = |staff: u32, turnover: u64, balance: u64| {
+            headcount < staff && (turnover_eur <= turnover || balance_sheet_eur <= balance)
+        };
+        if within(10, 2_000_000, 2_000_000) {
+            SizeClass::Micro
+        } else if within(50, 10_000_000, 10_000_000) {
+            SizeClass::Small
+        } else if within(250, 50_000_000, 43_000_000) {
+            SizeClass::Medium
+        } else {
+            SizeClass::Large
+        }
+    }
+}
+
+/// An organisation as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organisation {
+    /// Stable public identifier (a slug).
+    pub external_id: String,
+    /// Legal or usual name.
+    pub name: String,
+    /// Kind.
+    pub kind: OrganisationKind,
+    /// Country (ISO 3166 alpha-2).
+    pub country: String,
+    /// NUTS region code, when known.
+    pub nuts_code: Option<String>,
+    /// Size class, for enterprises.
+    pub size_class: Option<SizeClass>,
+    /// Staff headcount, when known.
+    pub headcount: Option<i32>,
+    /// Website.
+    pub website: Option<String>,
+    /// What the organisation does.
+    pub description: String,
+    /// Interest in civil–military (dual-use) work.
+    pub dual_use: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_twelve_person_company_with_two_million_turnover_is_small() {
+        assert_eq!(SizeClass::classify(12, 2_000_000, 1_500_000), SizeClass::Small);
+        assert_eq!(SizeClass::classify(9, 1_000_000, 5_000_000), SizeClass::Micro);
+        assert_eq!(SizeClass::classify(240, 60_000_000, 40_000_000), SizeClass::Medium);
+        assert_eq!(SizeClass::classify(240, 60_000_000, 50_000_000), SizeClass::Large);
+        assert_eq!(SizeClass::classify(300, 1, 1), SizeClass::Large);
+    }
+}

@@ -1,0 +1,274 @@
+//! What a user asks of the call list — filters, sort and page — and what comes back.
+//! The same type is parsed from and written to the URL, so filters are shareable.
+
+use crate::call::{CallStatus, CallSummary, InstrumentKind};
+use serde::{Deserialize, Serialize};
+
+/// Results per page unless the URL asks otherwise.
+pub const DEFAULT_PER_PAGE: u32 = 20;
+/// The largest page a client may ask for.
+pub const MAX_PER_PAGE: u32 = 100;
+
+/// How the call list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallSort {
+    /// Soonest upcoming deadline first; rolling and closed calls last.
+    #[default]
+    Deadline,
+    /// Most recently opened or published first.
+    Newest,
+    /// Largest per-project budget first.
+    Budget,
+    /// Alphabetical by title.
+    Title,
+}
+
+impl CallSort {
+    /// Every sort, in the order the UI lists them.
+    pub const ALL: [CallSort; 4] = [CallSort::Deadline, CallSort::Newest, CallSort::Budget, CallSort::Title];
+
+    /// The value used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallSort::Deadline => "deadline",
+            CallSort::Newest => "newest",
+            CallSort::Budget => "budget",
+            CallSort::Title => "title",
+        }
+    }
+
+    /// The label shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            CallSort::Deadline => "Deadline (soonest first)",
+            CallSort::Newest => "Recently opened",
+            CallSort::Budget => "Budget per project (largest first)",
+            CallSort::Title => "Title (A–Z)",
+        }
+    }
+
+    /// Parses the URL form.
+    pub fn parse(value: &str) -> Option<Self> {
+        CallSort::ALL.into_iter().find(|sort| sort.as_str() == value)
+    }
+}
+
+/// Filters, sort and page for the call list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CallQuery {
+    /// Programmes to include (any of); empty means all.
+    pub programmes: Vec<String>,
+    /// Instrument kinds to include (any of); empty means all.
+    pub kinds: Vec<InstrumentKind>,
+    /// Statuses to include (any of); empty means all.
+    pub statuses: Vec<CallStatus>,
+    /// Order.
+    pub sort: CallSort,
+    /// Page number, starting at 1.
+    pub page: u32,
+    /// Results per page.
+    pub per_page: u32,
+}
+
+impl Default for CallQuery {
+    fn default() -> Self {
+        CallQuery {
+            programmes: Vec::new(),
+            kinds: Vec::new(),
+            statuses: Vec::new(),
+            sort: CallSort::default(),
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+impl CallQuery {
+    /// Reads a query from URL pairs. Unknown keys and values are ignored, so an old or
+    /// hand-edited link still shows a sensible list; out-of-range pages are clamped.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut query = CallQuery::default();
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key {
+                "programme" => push_unique(&mut query.programmes, value.to_owned()),
+                "kind" => {
+                    if let Ok(kind) = value.parse() {
+                        push_unique(&mut query.kinds, kind);
+                    }
+                }
+                "status" => {
+                    if let Ok(status) = value.parse() {
+                        push_unique(&mut query.statuses, status);
+                    }
+                }
+                "sort" => query.sort = CallSort::parse(value).unwrap_or_default(),
+                "page" => query.page = value.parse().unwrap_or(1),
+                "per_page" => query.per_page = value.parse().unwrap_or(DEFAULT_PER_PAGE),
+                _ => {}
+            }
+        }
+        query.page = query.page.max(1);
+        query.per_page = query.per_page.clamp(1, MAX_PER_PAGE);
+        query
+    }
+
+    /// The URL pairs for this query; defaults are left out to keep links short.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        pairs.extend(self.statuses.iter().map(|s| ("status", s.as_str().to_owned())));
+        pairs.extend(self.programmes.iter().map(|p| ("programme", p.clone())));
+        pairs.extend(self.kinds.iter().map(|k| ("kind", k.as_str().to_owned())));
+        if self.sort != CallSort::default() {
+            pairs.push(("sort", self.sort.as_str().to_owned()));
+        }
+        if self.per_page != DEFAULT_PER_PAGE {
+            pairs.push(("per_page", self.per_page.to_string()));
+        }
+        if self.page != 1 {
+            pairs.push(("page", self.page.to_string()));
+        }
+        pairs
+    }
+
+    /// The `?…` part of a URL for this query (empty for the default list).
+    pub fn to_query_string(&self) -> String {
+        let encoded: Vec<String> = self
+            .to_pairs()
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", percent_encode(&value)))
+            .collect();
+        if encoded.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", encoded.join("&"))
+        }
+    }
+
+    /// The same filters and sort on another page.
+    pub fn with_page(&self, page: u32) -> Self {
+        CallQuery { page: page.max(1), ..self.clone() }
+    }
+
+    /// Whether any filter is set (sort and page aside).
+    pub fn has_filters(&self) -> bool {
+        !(self.programmes.is_empty() && self.kinds.is_empty() && self.statuses.is_empty())
+    }
+
+    /// Rows to skip for this page.
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page - 1) * u64::from(self.per_page)
+    }
+}
+
+fn push_unique<T: PartialEq>(values: &mut Vec<T>, value: T) {
+    if !values.contains(&value) {
+        values.push(value);
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
+pub fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// One page of the call list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallPage {
+    /// The calls on this page.
+    pub items: Vec<CallSummary>,
+    /// How many calls match in all.
+    pub total: u64,
+    /// This page's number, starting at 1.
+    pub page: u32,
+    /// Results per page.
+    pub per_page: u32,
+}
+
+impl CallPage {
+    /// Number of pages (at least 1, so an empty list still has a page).
+    pub fn page_count(&self) -> u32 {
+        let pages = self.total.div_ceil(u64::from(self.per_page.max(1)));
+        u32::try_from(pages).unwrap_or(u32::MAX).max(1)
+    }
+}
+
+/// A programme and how many calls it has, for the filter list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeCount {
+    /// Programme name.
+    pub programme: String,
+    /// Number of calls.
+    pub count: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn unknown_values_are_ignored_and_pages_clamped() {
+        let query = CallQuery::from_pairs([("kind", "shares"), ("status", "open"), ("page", "0"), ("per_page", "5000")]);
+        assert!(query.kinds.is_empty());
+        assert_eq!(query.statuses, vec![CallStatus::Open]);
+        assert_eq!(query.page, 1);
+        assert_eq!(query.per_page, MAX_PER_PAGE);
+    }
+
+    #[test]
+    fn the_default_query_has_an_empty_query_string() {
+        assert_eq!(CallQuery::default().to_query_string(), "");
+    }
+
+    #[test]
+    fn programme_names_are_percent_encoded() {
+        let query = CallQuery { programmes: vec!["Horizon Europe".into()], ..CallQuery::default() };
+        assert_eq!(query.to_query_string(), "?programme=Horizon%20Europe");
+    }
+
+    #[test]
+    fn an_empty_list_still_has_one_page() {
+        let page = CallPage { items: vec![], total: 0, page: 1, per_page: 20 };
+        assert_eq!(page.page_count(), 1);
+        assert_eq!(CallPage { total: 41, ..page }.page_count(), 3);
+    }
+
+    fn any_query() -> impl Strategy<Value = CallQuery> {
+        (
+            proptest::collection::vec("[A-Za-z &+/-]{1,12}", 0..3),
+            proptest::sample::subsequence(InstrumentKind::ALL.to_vec(), 0..3),
+            proptest::sample::subsequence(CallStatus::ALL.to_vec(), 0..3),
+            proptest::sample::select(CallSort::ALL.to_vec()),
+            1u32..500,
+            1u32..=MAX_PER_PAGE,
+        )
+            .prop_map(|(programmes, kinds, statuses, sort, page, per_page)| {
+                let mut unique = Vec::new();
+                for p in programmes.into_iter().map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()) {
+                    push_unique(&mut unique, p);
+                }
+                CallQuery { programmes: unique, kinds, statuses, sort, page, per_page }
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn a_query_survives_the_round_trip_through_url_pairs(query in any_query()) {
+            let pairs = query.to_pairs();
+            let parsed = CallQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+            prop_assert_eq!(parsed, query);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! Where calls, organisations and clusters are stored: one [`Store`] interface, two
+//! backends (SQLite for the embedded default, PostgreSQL at scale), chosen once at
+//! start-up from the database URL.
+//!
+//! Both backends share their SQL: `sql_store.rs` is compiled once per dialect (see
+//! `sqlite.rs` and `postgres.rs`), so a feature cannot drift between them.
+
+use crate::call::{CallDetail, Deadline, InstrumentKind};
+use crate::cluster::{Cluster, ClusterMember};
+use crate::organisation::Organisation;
+use crate::query::{CallPage, CallQuery, ProgrammeCount};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::sync::Arc;
+
+pub mod postgres;
+pub mod sqlite;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A write broke a uniqueness or integrity rule.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database URL or the data handed in is not valid.
+    #[error("invalid: {0}")]
+    Invalid(String),
+    /// The database failed or could not be reached.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Which backend a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file (the embedded default).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend for a database URL, judged by its scheme.
+    pub fn for_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Invalid(format!(
+                "unsupported database URL {:?}: use sqlite://… or postgres://…",
+                redact_url(url)
+            )))
+        }
+    }
+
+    /// The backend's name, for logs and health checks.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A URL with any password replaced, safe to log.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A call as a writer hands it in (importer, demo generator, publishing form).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewCall {
+    /// Stable public identifier; writing the same id again updates the call.
+    pub external_id: String,
+    /// Where the record comes from (`eu-ftp`, `demo`, `manual`).
+    pub source: String,
+    /// Title.
+    pub title: String,
+    /// Funding programme.
+    pub programme: String,
+    /// Part of the programme (e.g. "CL3").
+    pub programme_part: Option<String>,
+    /// Identifier of the call a topic belongs to.
+    pub call_identifier: Option<String>,
+    /// Title of that call.
+    pub call_title: Option<String>,
+    /// Type of action (RIA, IA, CSA, …).
+    pub action_type: Option<String>,
+    /// Instrument kind.
+    pub instrument_kind: InstrumentKind,
+    /// Publisher.
+    pub publisher: String,
+    /// Deadline model as published.
+    pub deadline_model: Option<String>,
+    /// Opening instant, if known.
+    pub opening_at: Option<DateTime<Utc>>,
+    /// Announced as forthcoming without an opening date.
+    pub announced_forthcoming: bool,
+    /// Deadlines, one per stage; empty for rolling calls.
+    pub deadlines: Vec<Deadline>,
+    /// Total budget, in euro.
+    pub budget_total_eur: Option<i64>,
+    /// Per-project minimum, in euro.
+    pub budget_min_eur: Option<i64>,
+    /// Per-project maximum, in euro.
+    pub budget_max_eur: Option<i64>,
+    /// Expected number of funded projects.
+    pub expected_grants: Option<i32>,
+    /// Maximum funding rate, in percent.
+    pub funding_rate_pct: Option<i32>,
+    /// Lowest TRL expected.
+    pub trl_min: Option<i32>,
+    /// Highest TRL expected.
+    pub trl_max: Option<i32>,
+    /// Only SMEs may apply.
+    pub sme_only: bool,
+    /// Open to dual-use projects.
+    pub dual_use: bool,
+    /// Minimum consortium partners.
+    pub min_partners: Option<i32>,
+    /// Minimum consortium countries.
+    pub min_countries: Option<i32>,
+    /// Eligible countries (ISO alpha-2).
+    pub eligible_countries: Vec<String>,
+    /// Eligible NUTS regions.
+    pub eligible_regions: Vec<String>,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// Plain-text description.
+    pub description: String,
+    /// Link to the publisher's page.
+    pub url: Option<String>,
+}
+
+impl NewCall {
+    /// A fingerprint of every field, used to tell an update from an unchanged re-import.
+    pub fn content_hash(&self) -> String {
+        let json = serde_json::to_vec(self).expect("a NewCall always serialises");
+        format!("{:016x}", fnv1a_64(&json))
+    }
+
+    /// Checks the rules the database cannot express portably.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.external_id.trim().is_empty() {
+            return Err("the identifier is empty".into());
+        }
+        if self.title.trim().is_empty() {
+            return Err("the title is empty".into());
+        }
+        if let (Some(min), Some(max)) = (self.trl_min, self.trl_max) {
+            if min > max {
+                return Err(format!("TRL range {min}–{max} is reversed"));
+            }
+        }
+        if let (Some(min), Some(max)) = (self.budget_min_eur, self.budget_max_eur) {
+            if min > max {
+                return Err(format!("budget range {min}–{max} is reversed"));
+            }
+        }
+        let mut stages: Vec<i32> = self.deadlines.iter().map(|d| d.stage).collect();
+        stages.sort_unstable();
+        stages.dedup();
+        if stages.len() != self.deadlines.len() {
+            return Err("two deadlines share a stage number".into());
+        }
+        Ok(())
+    }
+}
+
+/// FNV-1a, 64 bit: stable across Rust versions, unlike `DefaultHasher`.
+fn fnv1a_64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// What writing one record did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpsertOutcome {
+    /// A new record was created.
+    Inserted,
+    /// An existing record changed.
+    Updated,
+    /// The record was already stored exactly so.
+    Unchanged,
+}
+
+/// How many of each thing the store holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Calls.
+    pub calls: u64,
+    /// Organisations.
+    pub organisations: u64,
+    /// Clusters.
+    pub clusters: u64,
+    /// Cluster memberships.
+    pub cluster_members: u64,
+}
+
+/// The storage interface every backend implements.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Creates or updates calls by external id, in one transaction.
+    async fn upsert_calls(&self, calls: &[NewCall], now: DateTime<Utc>) -> Result<Vec<UpsertOutcome>, StoreError>;
+
+    /// One page of calls matching the query, with statuses derived at `now`.
+    async fn list_calls(&self, query: &CallQuery, now: DateTime<Utc>) -> Result<CallPage, StoreError>;
+
+    /// One call by external id, with its status derived at `now`.
+    async fn get_call(&self, external_id: &str, now: DateTime<Utc>) -> Result<Option<CallDetail>, StoreError>;
+
+    /// Every programme with its number of calls, largest first.
+    async fn programme_counts(&self) -> Result<Vec<ProgrammeCount>, StoreError>;
+
+    /// Creates or updates organisations by external id, in one transaction.
+    async fn upsert_organisations(
+        &self,
+        organisations: &[Organisation],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<UpsertOutcome>, StoreError>;
+
+    /// One organisation by external id.
+    async fn get_organisation(&self, external_id: &str) -> Result<Option<Organisation>, StoreError>;
+
+    /// Creates or updates clusters and their memberships, in one transaction.
+    async fn upsert_clusters(
+        &self,
+        clusters: &[Cluster],
+        members: &[ClusterMember],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// The members of a cluster, by organisation name.
+    async fn cluster_members(&self, cluster_id: &str) -> Result<Vec<ClusterMember>, StoreError>;
+
+    /// How many of each thing is stored.
+    async fn counts(&self) -> Result<Counts, StoreError>;
+}
+
+/// Opens the store for `url`, creating an SQLite file if needed, and runs migrations.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match Backend::for_url(url)? {
+        Backend::Sqlite => Arc::new(sqlite::SqlStore::connect(url).await?),
+        Backend::Postgres => Arc::new(postgres::SqlStore::connect(url).await?),
+    })
+}
+
+/// Joins a list for a text column (one value per line).
+fn join_lines(values: &[String]) -> String {
+    values.join("\n")
+}
+
+/// Splits a text column written by [`join_lines`].
+fn split_lines(value: &str) -> Vec<String> {
+    value.lines().filter(|line| !line.is_empty()).map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(redact_url("postgres://app:s3cret@db:5432/fb"), "postgres://app:***@db:5432/fb");
+        assert_eq!(redact_url("postgres://app@db/fb"), "postgres://app@db/fb");
+        assert_eq!(redact_url("sqlite://data/fb.db"), "sqlite://data/fb.db");
+    }
+
+    #[test]
+    fn unknown_schemes_are_refused_with_a_hint() {
+        let err = Backend::for_url("mysql://x").unwrap_err().to_string();
+        assert!(err.contains("sqlite://"), "{err}");
+    }
+}

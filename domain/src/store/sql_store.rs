@@ -1,0 +1,611 @@
+// The SQL shared by both backends. This file is not a module: `sqlite.rs` and
+// `postgres.rs` each `include!` it after defining `type Db` and `MIGRATOR`, so the
+// same statements are type-checked against each driver. Dialect-specific SQL does not
+// belong here; placeholders come from `QueryBuilder`, which knows each dialect.
+
+use super::{join_lines, split_lines, Backend, Counts, NewCall, Store, UpsertOutcome};
+use crate::call::{CallDates, CallDetail, CallSummary, Deadline, InstrumentKind};
+use crate::cluster::{Cluster, ClusterMember};
+use crate::organisation::{Organisation, OrganisationKind, SizeClass};
+use crate::query::{CallPage, CallQuery, CallSort, ProgrammeCount};
+use crate::time::whole_seconds;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::{Pool, QueryBuilder};
+use std::collections::HashMap;
+
+/// A store on this backend.
+pub struct SqlStore {
+    pool: Pool<Db>,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// The connection pool, for tests and maintenance commands.
+    pub fn pool(&self) -> &Pool<Db> {
+        &self.pool
+    }
+}
+
+/// A value bound into a generated statement.
+enum Value {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Bool(bool),
+    Time(Option<DateTime<Utc>>),
+}
+
+fn push_value(builder: &mut QueryBuilder<'_, Db>, value: Value) {
+    match value {
+        Value::Text(v) => builder.push_bind(v),
+        Value::Int(v) => builder.push_bind(v),
+        Value::Bool(v) => builder.push_bind(v),
+        Value::Time(v) => builder.push_bind(v.map(whole_seconds)),
+    };
+}
+
+/// Every column a writer sets, with its value; inserts and updates are generated from it.
+fn call_columns(call: &NewCall, now: DateTime<Utc>) -> Vec<(&'static str, Value)> {
+    let text = |v: &str| Value::Text(Some(v.to_owned()));
+    let opt_text = |v: &Option<String>| Value::Text(v.clone());
+    let int = |v: Option<i32>| Value::Int(v.map(i64::from));
+    vec![
+        ("source", text(&call.source)),
+        ("title", text(call.title.trim())),
+        ("programme", text(call.programme.trim())),
+        ("programme_part", opt_text(&call.programme_part)),
+        ("call_identifier", opt_text(&call.call_identifier)),
+        ("call_title", opt_text(&call.call_title)),
+        ("action_type", opt_text(&call.action_type)),
+        ("instrument_kind", text(call.instrument_kind.as_str())),
+        ("publisher", text(&call.publisher)),
+        ("deadline_model", opt_text(&call.deadline_model)),
+        ("opening_at", Value::Time(call.opening_at)),
+        ("announced_forthcoming", Value::Bool(call.announced_forthcoming)),
+        ("budget_total_eur", Value::Int(call.budget_total_eur)),
+        ("budget_min_eur", Value::Int(call.budget_min_eur)),
+        ("budget_max_eur", Value::Int(call.budget_max_eur)),
+        ("expected_grants", int(call.expected_grants)),
+        ("funding_rate_pct", int(call.funding_rate_pct)),
+        ("trl_min", int(call.trl_min)),
+        ("trl_max", int(call.trl_max)),
+        ("sme_only", Value::Bool(call.sme_only)),
+        ("dual_use", Value::Bool(call.dual_use)),
+        ("min_partners", int(call.min_partners)),
+        ("min_countries", int(call.min_countries)),
+        ("eligible_countries", text(&join_lines(&call.eligible_countries))),
+        ("eligible_regions", text(&join_lines(&call.eligible_regions))),
+        ("keywords", text(&join_lines(&call.keywords))),
+        ("description", text(&call.description)),
+        ("url", opt_text(&call.url)),
+        ("content_hash", text(&call.content_hash())),
+        ("updated_at", Value::Time(Some(now))),
+    ]
+}
+
+/// The columns a list shows.
+const SUMMARY_COLUMNS: &str = "c.id, c.external_id, c.title, c.programme, c.programme_part, c.instrument_kind, \
+     c.publisher, c.opening_at, c.announced_forthcoming, c.budget_min_eur, c.budget_max_eur, c.sme_only, c.dual_use";
+
+/// The calls with the two derived instants that status and ordering need. `now` is bound once here.
+fn push_calls_with_deadlines(builder: &mut QueryBuilder<'_, Db>, now: DateTime<Utc>) {
+    builder.push(
+        " FROM (SELECT c.*, \
+           (SELECT MIN(d.deadline_at) FROM call_deadlines d WHERE d.call_id = c.id AND d.deadline_at >= ",
+    );
+    builder.push_bind(whole_seconds(now));
+    builder.push(
+        ") AS next_deadline_at, \
+           (SELECT MAX(d.deadline_at) FROM call_deadlines d WHERE d.call_id = c.id) AS last_deadline_at \
+         FROM calls c) AS c",
+    );
+}
+
+/// The SQL twin of [`CallDates::status_at`]; the behaviour suite checks that they agree.
+fn push_status_expression(builder: &mut QueryBuilder<'_, Db>, now: DateTime<Utc>) {
+    builder.push("(CASE WHEN c.last_deadline_at < ");
+    builder.push_bind(whole_seconds(now));
+    builder.push(" THEN 'closed' WHEN c.opening_at > ");
+    builder.push_bind(whole_seconds(now));
+    builder.push(" OR (c.opening_at IS NULL AND c.announced_forthcoming) THEN 'forthcoming' ELSE 'open' END)");
+}
+
+fn push_any_of<'a>(builder: &mut QueryBuilder<'a, Db>, values: impl IntoIterator<Item = String>) {
+    builder.push(" IN (");
+    let mut list = builder.separated(", ");
+    for value in values {
+        list.push_bind(value);
+    }
+    list.push_unseparated(")");
+}
+
+fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: DateTime<Utc>) {
+    builder.push(" WHERE 1 = 1");
+    if !query.programmes.is_empty() {
+        builder.push(" AND c.programme");
+        push_any_of(builder, query.programmes.iter().cloned());
+    }
+    if !query.kinds.is_empty() {
+        builder.push(" AND c.instrument_kind");
+        push_any_of(builder, query.kinds.iter().map(|k| k.as_str().to_owned()));
+    }
+    if !query.statuses.is_empty() {
+        builder.push(" AND ");
+        push_status_expression(builder, now);
+        push_any_of(builder, query.statuses.iter().map(|s| s.as_str().to_owned()));
+    }
+}
+
+fn push_order(builder: &mut QueryBuilder<'_, Db>, sort: CallSort, now: DateTime<Utc>) {
+    match sort {
+        CallSort::Deadline => {
+            // Upcoming deadlines first, then rolling calls, then closed ones.
+            builder.push(
+                " ORDER BY CASE WHEN c.next_deadline_at IS NULL THEN 1 ELSE 0 END, c.next_deadline_at, \
+                 CASE WHEN c.last_deadline_at < ",
+            );
+            builder.push_bind(whole_seconds(now));
+            builder.push(" THEN 1 ELSE 0 END, c.title, c.id");
+        }
+        CallSort::Newest => {
+            builder.push(" ORDER BY COALESCE(c.opening_at, c.created_at) DESC, c.id DESC");
+        }
+        CallSort::Budget => {
+            builder.push(
+                " ORDER BY CASE WHEN COALESCE(c.budget_max_eur, c.budget_total_eur) IS NULL THEN 1 ELSE 0 END, \
+                 COALESCE(c.budget_max_eur, c.budget_total_eur) DESC, c.title, c.id",
+            );
+        }
+        CallSort::Title => {
+            builder.push(" ORDER BY c.title, c.id");
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    external_id: String,
+    title: String,
+    programme: String,
+    programme_part: Option<String>,
+    instrument_kind: String,
+    publisher: String,
+    opening_at: Option<DateTime<Utc>>,
+    announced_forthcoming: bool,
+    budget_min_eur: Option<i64>,
+    budget_max_eur: Option<i64>,
+    sme_only: bool,
+    dual_use: bool,
+}
+
+impl SummaryRow {
+    fn into_summary(self, deadlines: &[Deadline], now: DateTime<Utc>) -> CallSummary {
+        let dates = CallDates {
+            opening_at: self.opening_at,
+            announced_forthcoming: self.announced_forthcoming,
+            deadlines,
+        };
+        CallSummary {
+            status: dates.status_at(now),
+            next_deadline: dates.next_deadline(now).cloned(),
+            deadline_count: deadlines.len(),
+            // Only this code writes the column, always from an `InstrumentKind`.
+            instrument_kind: self.instrument_kind.parse().unwrap_or(InstrumentKind::Grant),
+            external_id: self.external_id,
+            title: self.title,
+            programme: self.programme,
+            programme_part: self.programme_part,
+            publisher: self.publisher,
+            budget_min_eur: self.budget_min_eur,
+            budget_max_eur: self.budget_max_eur,
+            sme_only: self.sme_only,
+            dual_use: self.dual_use,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    source: String,
+    call_identifier: Option<String>,
+    call_title: Option<String>,
+    action_type: Option<String>,
+    deadline_model: Option<String>,
+    budget_total_eur: Option<i64>,
+    expected_grants: Option<i32>,
+    funding_rate_pct: Option<i32>,
+    trl_min: Option<i32>,
+    trl_max: Option<i32>,
+    min_partners: Option<i32>,
+    min_countries: Option<i32>,
+    eligible_countries: String,
+    eligible_regions: String,
+    keywords: String,
+    description: String,
+    url: Option<String>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct DeadlineRow {
+    call_id: i64,
+    stage: i32,
+    deadline_at: DateTime<Utc>,
+    label: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OrganisationRow {
+    external_id: String,
+    name: String,
+    kind: String,
+    country: String,
+    nuts_code: Option<String>,
+    size_class: Option<String>,
+    headcount: Option<i32>,
+    website: Option<String>,
+    description: String,
+    dual_use: bool,
+}
+
+impl SqlStore {
+    async fn deadlines_of(&self, call_ids: &[i64]) -> Result<HashMap<i64, Vec<Deadline>>, StoreError> {
+        let mut by_call: HashMap<i64, Vec<Deadline>> = HashMap::new();
+        if call_ids.is_empty() {
+            return Ok(by_call);
+        }
+        let mut builder = QueryBuilder::<Db>::new(
+            "SELECT call_id, stage, deadline_at, label FROM call_deadlines WHERE call_id",
+        );
+        builder.push(" IN (");
+        let mut ids = builder.separated(", ");
+        for id in call_ids {
+            ids.push_bind(*id);
+        }
+        ids.push_unseparated(") ORDER BY call_id, stage");
+        let rows: Vec<DeadlineRow> = builder.build_query_as().fetch_all(&self.pool).await?;
+        for row in rows {
+            by_call.entry(row.call_id).or_default().push(Deadline {
+                stage: row.stage,
+                at: row.deadline_at,
+                label: row.label,
+            });
+        }
+        Ok(by_call)
+    }
+
+    async fn upsert_call(
+        tx: &mut sqlx::Transaction<'_, Db>,
+        call: &NewCall,
+        now: DateTime<Utc>,
+    ) -> Result<UpsertOutcome, StoreError> {
+        call.validate().map_err(|reason| StoreError::Invalid(format!("call {}: {reason}", call.external_id)))?;
+        let existing: Option<(i64, String)> =
+            equals("SELECT id, content_hash FROM calls WHERE external_id = ", call.external_id.trim())
+                .build_query_as()
+                .fetch_optional(&mut **tx)
+                .await?;
+        let columns = call_columns(call, now);
+        let (id, outcome) = match existing {
+            Some((_, hash)) if hash == call.content_hash() => return Ok(UpsertOutcome::Unchanged),
+            Some((id, _)) => {
+                let mut builder = QueryBuilder::<Db>::new("UPDATE calls SET ");
+                for (i, (column, value)) in columns.into_iter().enumerate() {
+                    if i > 0 {
+                        builder.push(", ");
+                    }
+                    builder.push(column).push(" = ");
+                    push_value(&mut builder, value);
+                }
+                builder.push(" WHERE id = ").push_bind(id);
+                builder.build().execute(&mut **tx).await?;
+                let mut delete = QueryBuilder::<Db>::new("DELETE FROM call_deadlines WHERE call_id = ");
+                delete.push_bind(id);
+                delete.build().execute(&mut **tx).await?;
+                (id, UpsertOutcome::Updated)
+            }
+            None => {
+                let mut builder = QueryBuilder::<Db>::new("INSERT INTO calls (external_id, created_at");
+                for (column, _) in &columns {
+                    builder.push(", ").push(*column);
+                }
+                builder.push(") VALUES (");
+                builder.push_bind(call.external_id.trim().to_owned());
+                builder.push(", ");
+                builder.push_bind(whole_seconds(now));
+                for (_, value) in columns {
+                    builder.push(", ");
+                    push_value(&mut builder, value);
+                }
+                builder.push(") RETURNING id");
+                let id: i64 = builder.build_query_scalar().fetch_one(&mut **tx).await.map_err(conflict)?;
+                (id, UpsertOutcome::Inserted)
+            }
+        };
+        for deadline in &call.deadlines {
+            let mut builder =
+                QueryBuilder::<Db>::new("INSERT INTO call_deadlines (call_id, stage, deadline_at, label) VALUES (");
+            let mut values = builder.separated(", ");
+            values.push_bind(id);
+            values.push_bind(deadline.stage);
+            values.push_bind(whole_seconds(deadline.at));
+            values.push_bind(deadline.label.clone());
+            values.push_unseparated(")");
+            builder.build().execute(&mut **tx).await?;
+        }
+        Ok(outcome)
+    }
+}
+
+/// `sql` followed by one bound text value (e.g. `"… WHERE external_id = "`, id).
+fn equals<'a>(sql: &str, value: &str) -> QueryBuilder<'a, Db> {
+    let mut builder = QueryBuilder::new(sql);
+    builder.push_bind(value.to_owned());
+    builder
+}
+
+/// Turns a unique-constraint violation into a [`StoreError::Conflict`].
+fn conflict(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
+        _ => StoreError::Database(error),
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn upsert_calls(&self, calls: &[NewCall], now: DateTime<Utc>) -> Result<Vec<UpsertOutcome>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(calls.len());
+        for call in calls {
+            outcomes.push(Self::upsert_call(&mut tx, call, now).await?);
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    async fn list_calls(&self, query: &CallQuery, now: DateTime<Utc>) -> Result<CallPage, StoreError> {
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*)");
+        push_calls_with_deadlines(&mut count, now);
+        push_filters(&mut count, query, now);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+
+        let mut select = QueryBuilder::<Db>::new("SELECT ");
+        select.push(SUMMARY_COLUMNS);
+        push_calls_with_deadlines(&mut select, now);
+        push_filters(&mut select, query, now);
+        push_order(&mut select, query.sort, now);
+        select.push(" LIMIT ").push_bind(i64::from(query.per_page));
+        select.push(" OFFSET ").push_bind(i64::try_from(query.offset()).unwrap_or(i64::MAX));
+        let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(&self.pool).await?;
+
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let mut deadlines = self.deadlines_of(&ids).await?;
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let own = deadlines.remove(&row.id).unwrap_or_default();
+                row.into_summary(&own, now)
+            })
+            .collect();
+        Ok(CallPage {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+            page: query.page,
+            per_page: query.per_page,
+        })
+    }
+
+    async fn get_call(&self, external_id: &str, now: DateTime<Utc>) -> Result<Option<CallDetail>, StoreError> {
+        let mut builder = QueryBuilder::<Db>::new("SELECT ");
+        builder.push(SUMMARY_COLUMNS);
+        builder.push(
+            ", c.source, c.call_identifier, c.call_title, c.action_type, c.deadline_model, c.budget_total_eur, \
+             c.expected_grants, c.funding_rate_pct, c.trl_min, c.trl_max, c.min_partners, c.min_countries, \
+             c.eligible_countries, c.eligible_regions, c.keywords, c.description, c.url, c.updated_at \
+             FROM calls c WHERE c.external_id = ",
+        );
+        builder.push_bind(external_id.to_owned());
+        let Some(row): Option<DetailRow> = builder.build_query_as().fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        let deadlines = self.deadlines_of(&[row.summary.id]).await?.remove(&row.summary.id).unwrap_or_default();
+        let opening_at = row.summary.opening_at;
+        Ok(Some(CallDetail {
+            summary: row.summary.into_summary(&deadlines, now),
+            source: row.source,
+            call_identifier: row.call_identifier,
+            call_title: row.call_title,
+            action_type: row.action_type,
+            deadline_model: row.deadline_model,
+            opening_at,
+            deadlines,
+            budget_total_eur: row.budget_total_eur,
+            expected_grants: row.expected_grants,
+            funding_rate_pct: row.funding_rate_pct,
+            trl_min: row.trl_min,
+            trl_max: row.trl_max,
+            min_partners: row.min_partners,
+            min_countries: row.min_countries,
+            eligible_countries: split_lines(&row.eligible_countries),
+            eligible_regions: split_lines(&row.eligible_regions),
+            keywords: split_lines(&row.keywords),
+            description: row.description,
+            url: row.url,
+            updated_at: row.updated_at,
+        }))
+    }
+
+    async fn programme_counts(&self) -> Result<Vec<ProgrammeCount>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT programme, COUNT(*) AS n FROM calls GROUP BY programme ORDER BY COUNT(*) DESC, programme",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(programme, count)| ProgrammeCount { programme, count: u64::try_from(count).unwrap_or(0) })
+            .collect())
+    }
+
+    async fn upsert_organisations(
+        &self,
+        organisations: &[Organisation],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<UpsertOutcome>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(organisations.len());
+        for org in organisations {
+            let exists: Option<i64> = equals("SELECT id FROM organisations WHERE external_id = ", &org.external_id)
+                .build_query_scalar()
+                .fetch_optional(&mut *tx)
+                .await?;
+            let mut builder = QueryBuilder::<Db>::new(
+                "INSERT INTO organisations (external_id, name, kind, country, nuts_code, size_class, headcount, \
+                 website, description, dual_use, created_at, updated_at) VALUES (",
+            );
+            let mut values = builder.separated(", ");
+            values.push_bind(org.external_id.clone());
+            values.push_bind(org.name.clone());
+            values.push_bind(org.kind.as_str());
+            values.push_bind(org.country.clone());
+            values.push_bind(org.nuts_code.clone());
+            values.push_bind(org.size_class.map(SizeClass::as_str));
+            values.push_bind(org.headcount);
+            values.push_bind(org.website.clone());
+            values.push_bind(org.description.clone());
+            values.push_bind(org.dual_use);
+            values.push_bind(whole_seconds(now));
+            values.push_bind(whole_seconds(now));
+            values.push_unseparated(
+                ") ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
+                 country = excluded.country, nuts_code = excluded.nuts_code, size_class = excluded.size_class, \
+                 headcount = excluded.headcount, website = excluded.website, description = excluded.description, \
+                 dual_use = excluded.dual_use, updated_at = excluded.updated_at",
+            );
+            builder.build().execute(&mut *tx).await?;
+            outcomes.push(if exists.is_some() { UpsertOutcome::Updated } else { UpsertOutcome::Inserted });
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    async fn get_organisation(&self, external_id: &str) -> Result<Option<Organisation>, StoreError> {
+        let row: Option<OrganisationRow> = equals(
+            "SELECT external_id, name, kind, country, nuts_code, size_class, headcount, website, description, \
+             dual_use FROM organisations WHERE external_id = ",
+            external_id,
+        )
+        .build_query_as()
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| Organisation {
+            kind: OrganisationKind::parse(&row.kind).unwrap_or(OrganisationKind::Sme),
+            size_class: row.size_class.as_deref().and_then(SizeClass::parse),
+            external_id: row.external_id,
+            name: row.name,
+            country: row.country,
+            nuts_code: row.nuts_code,
+            headcount: row.headcount,
+            website: row.website,
+            description: row.description,
+            dual_use: row.dual_use,
+        }))
+    }
+
+    async fn upsert_clusters(
+        &self,
+        clusters: &[Cluster],
+        members: &[ClusterMember],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for cluster in clusters {
+            let mut builder = QueryBuilder::<Db>::new(
+                "INSERT INTO clusters (external_id, name, country, nuts_code, focus, dual_use_profile, networks, \
+                 description, created_at, updated_at) VALUES (",
+            );
+            let mut values = builder.separated(", ");
+            values.push_bind(cluster.external_id.clone());
+            values.push_bind(cluster.name.clone());
+            values.push_bind(cluster.country.clone());
+            values.push_bind(cluster.nuts_code.clone());
+            values.push_bind(cluster.focus.clone());
+            values.push_bind(cluster.dual_use_profile.as_str());
+            values.push_bind(join_lines(&cluster.networks));
+            values.push_bind(cluster.description.clone());
+            values.push_bind(whole_seconds(now));
+            values.push_bind(whole_seconds(now));
+            values.push_unseparated(
+                ") ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, country = excluded.country, \
+                 nuts_code = excluded.nuts_code, focus = excluded.focus, \
+                 dual_use_profile = excluded.dual_use_profile, networks = excluded.networks, \
+                 description = excluded.description, updated_at = excluded.updated_at",
+            );
+            builder.build().execute(&mut *tx).await?;
+        }
+        for member in members {
+            let mut builder = QueryBuilder::<Db>::new(
+                "INSERT INTO cluster_members (cluster_id, organisation_id, role) SELECT c.id, o.id, ",
+            );
+            builder.push_bind(member.role.clone());
+            builder.push(" FROM clusters c, organisations o WHERE c.external_id = ");
+            builder.push_bind(member.cluster_id.clone());
+            builder.push(" AND o.external_id = ");
+            builder.push_bind(member.organisation_id.clone());
+            builder.push(" ON CONFLICT (cluster_id, organisation_id) DO UPDATE SET role = excluded.role");
+            let done = builder.build().execute(&mut *tx).await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Invalid(format!(
+                    "membership of {:?} in {:?}: unknown cluster or organisation",
+                    member.organisation_id, member.cluster_id
+                )));
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn cluster_members(&self, cluster_id: &str) -> Result<Vec<ClusterMember>, StoreError> {
+        let mut builder = equals(
+            "SELECT c.external_id, o.external_id, m.role FROM cluster_members m \
+             JOIN clusters c ON c.id = m.cluster_id JOIN organisations o ON o.id = m.organisation_id \
+             WHERE c.external_id = ",
+            cluster_id,
+        );
+        builder.push(" ORDER BY o.name, o.external_id");
+        let rows: Vec<(String, String, String)> = builder.build_query_as().fetch_all(&self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(cluster_id, organisation_id, role)| ClusterMember { cluster_id, organisation_id, role })
+            .collect())
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        let (calls, organisations, clusters, cluster_members): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM calls), (SELECT COUNT(*) FROM organisations), \
+             (SELECT COUNT(*) FROM clusters), (SELECT COUNT(*) FROM cluster_members)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let to_u64 = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(Counts {
+            calls: to_u64(calls),
+            organisations: to_u64(organisations),
+            clusters: to_u64(clusters),
+            cluster_members: to_u64(cluster_members),
+        })
+    }
+}
