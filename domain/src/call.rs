@@ -20,7 +20,11 @@ pub enum CallStatus {
 
 impl CallStatus {
     /// Every status, in the order the UI lists them.
-    pub const ALL: [CallStatus; 3] = [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed];
+    pub const ALL: [CallStatus; 3] = [
+        CallStatus::Open,
+        CallStatus::Forthcoming,
+        CallStatus::Closed,
+    ];
 
     /// The value used in URLs and storage.
     pub fn as_str(self) -> &'static str {
@@ -165,7 +169,10 @@ pub struct UnknownValue {
 impl UnknownValue {
     /// Builds the error for `value`, naming what was expected.
     pub fn new(what: &'static str, value: &str) -> Self {
-        UnknownValue { what, value: value.to_owned() }
+        UnknownValue {
+            what,
+            value: value.to_owned(),
+        }
     }
 }
 
@@ -213,7 +220,10 @@ impl CallDates<'_> {
 
     /// The earliest deadline that has not passed at `now`, if any.
     pub fn next_deadline(&self, now: DateTime<Utc>) -> Option<&Deadline> {
-        self.deadlines.iter().filter(|d| d.at >= now).min_by_key(|d| d.at)
+        self.deadlines
+            .iter()
+            .filter(|d| d.at >= now)
+            .min_by_key(|d| d.at)
     }
 }
 
@@ -306,23 +316,46 @@ mod tests {
     }
 
     fn deadline(stage: i32, day: i64) -> Deadline {
-        Deadline { stage, at: at(day), label: None }
+        Deadline {
+            stage,
+            at: at(day),
+            label: None,
+        }
     }
 
     #[test]
     fn a_call_is_forthcoming_before_it_opens_open_until_its_last_deadline_then_closed() {
         let deadlines = [deadline(1, 10), deadline(2, 40)];
-        let dates = CallDates { opening_at: Some(at(0)), announced_forthcoming: false, deadlines: &deadlines };
+        let dates = CallDates {
+            opening_at: Some(at(0)),
+            announced_forthcoming: false,
+            deadlines: &deadlines,
+        };
         assert_eq!(dates.status_at(at(-1)), CallStatus::Forthcoming);
         assert_eq!(dates.status_at(at(0)), CallStatus::Open);
-        assert_eq!(dates.status_at(at(20)), CallStatus::Open, "open between the stages");
-        assert_eq!(dates.status_at(at(40)), CallStatus::Open, "open at the deadline instant");
-        assert_eq!(dates.status_at(at(40) + Duration::hours(1)), CallStatus::Closed);
+        assert_eq!(
+            dates.status_at(at(20)),
+            CallStatus::Open,
+            "open between the stages"
+        );
+        assert_eq!(
+            dates.status_at(at(40)),
+            CallStatus::Open,
+            "open at the deadline instant"
+        );
+        assert_eq!(
+            dates.status_at(at(40) + Duration::hours(1)),
+            CallStatus::Closed
+        );
     }
 
     #[test]
     fn a_rolling_call_without_deadlines_never_closes() {
-        let dates = CallDates { opening_at: Some(at(0)), announced_forthcoming: false, deadlines: &[] };
+        let dates = CallDates {
+            opening_at: Some(at(0)),
+            announced_forthcoming: false,
+            deadlines: &[],
+        };
         assert_eq!(dates.status_at(at(10_000)), CallStatus::Open);
         assert_eq!(dates.next_deadline(at(1)), None);
     }
@@ -330,7 +363,11 @@ mod tests {
     #[test]
     fn an_announced_call_without_opening_date_is_forthcoming_until_its_deadline_passes() {
         let deadlines = [deadline(1, 10)];
-        let dates = CallDates { opening_at: None, announced_forthcoming: true, deadlines: &deadlines };
+        let dates = CallDates {
+            opening_at: None,
+            announced_forthcoming: true,
+            deadlines: &deadlines,
+        };
         assert_eq!(dates.status_at(at(5)), CallStatus::Forthcoming);
         assert_eq!(dates.status_at(at(11)), CallStatus::Closed);
     }
@@ -338,7 +375,11 @@ mod tests {
     #[test]
     fn the_next_deadline_skips_passed_stages() {
         let deadlines = [deadline(2, 40), deadline(1, 10)];
-        let dates = CallDates { opening_at: None, announced_forthcoming: false, deadlines: &deadlines };
+        let dates = CallDates {
+            opening_at: None,
+            announced_forthcoming: false,
+            deadlines: &deadlines,
+        };
         assert_eq!(dates.next_deadline(at(0)).map(|d| d.stage), Some(1));
         assert_eq!(dates.next_deadline(at(11)).map(|d| d.stage), Some(2));
         assert_eq!(dates.next_deadline(at(41)), None);

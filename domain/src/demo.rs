@@ -26,7 +26,11 @@ pub struct DemoSize {
 
 impl DemoSize {
     /// The size the portal's demo uses.
-    pub const DEMO: DemoSize = DemoSize { calls: 300, organisations: 500, clusters: 20 };
+    pub const DEMO: DemoSize = DemoSize {
+        calls: 300,
+        organisations: 500,
+        clusters: 20,
+    };
 }
 
 /// Everything the generator produced.
@@ -81,30 +85,174 @@ struct Region {
 }
 
 const REGIONS: &[Region] = &[
-    Region { country: "FR", nuts: "FRH0", name: "Bretagne", authority: "Région Bretagne", legal_form: "SAS" },
-    Region { country: "FR", nuts: "FR10", name: "Île-de-France", authority: "Région Île-de-France", legal_form: "SAS" },
-    Region { country: "FR", nuts: "FRJ2", name: "Midi-Pyrénées", authority: "Région Occitanie", legal_form: "SAS" },
-    Region { country: "DE", nuts: "DE21", name: "Oberbayern", authority: "Bayerisches Staatsministerium für Wirtschaft", legal_form: "GmbH" },
-    Region { country: "DE", nuts: "DE30", name: "Berlin", authority: "Senatsverwaltung für Wirtschaft Berlin", legal_form: "GmbH" },
-    Region { country: "DE", nuts: "DE11", name: "Stuttgart", authority: "Ministerium für Wirtschaft Baden-Württemberg", legal_form: "GmbH" },
-    Region { country: "ES", nuts: "ES51", name: "Cataluña", authority: "Generalitat de Catalunya – ACCIÓ", legal_form: "S.L." },
-    Region { country: "ES", nuts: "ES21", name: "País Vasco", authority: "Gobierno Vasco – SPRI", legal_form: "S.L." },
-    Region { country: "ES", nuts: "ES30", name: "Comunidad de Madrid", authority: "Comunidad de Madrid", legal_form: "S.L." },
-    Region { country: "IT", nuts: "ITC4", name: "Lombardia", authority: "Regione Lombardia", legal_form: "S.r.l." },
-    Region { country: "IT", nuts: "ITI4", name: "Lazio", authority: "Regione Lazio", legal_form: "S.r.l." },
-    Region { country: "NL", nuts: "NL32", name: "Noord-Holland", authority: "Provincie Noord-Holland", legal_form: "B.V." },
-    Region { country: "NL", nuts: "NL41", name: "Noord-Brabant", authority: "Provincie Noord-Brabant", legal_form: "B.V." },
-    Region { country: "BE", nuts: "BE24", name: "Vlaams-Brabant", authority: "VLAIO", legal_form: "BV" },
-    Region { country: "EE", nuts: "EE00", name: "Eesti", authority: "Enterprise Estonia (EIS)", legal_form: "OÜ" },
-    Region { country: "FI", nuts: "FI1B", name: "Helsinki-Uusimaa", authority: "Business Finland", legal_form: "Oy" },
-    Region { country: "SE", nuts: "SE11", name: "Stockholm", authority: "Region Stockholm", legal_form: "AB" },
-    Region { country: "PL", nuts: "PL91", name: "Warszawski stołeczny", authority: "Mazowiecka Jednostka Wdrażania Programów Unijnych", legal_form: "sp. z o.o." },
-    Region { country: "AT", nuts: "AT13", name: "Wien", authority: "Wirtschaftsagentur Wien", legal_form: "GmbH" },
-    Region { country: "PT", nuts: "PT11", name: "Norte", authority: "CCDR Norte", legal_form: "Lda." },
-    Region { country: "CZ", nuts: "CZ01", name: "Praha", authority: "Prague City Hall", legal_form: "s.r.o." },
-    Region { country: "LT", nuts: "LT01", name: "Sostinės regionas", authority: "Innovation Agency Lithuania", legal_form: "UAB" },
-    Region { country: "IE", nuts: "IE06", name: "Eastern and Midland", authority: "Enterprise Ireland", legal_form: "Ltd" },
-    Region { country: "LU", nuts: "LU00", name: "Luxembourg", authority: "Luxinnovation", legal_form: "S.à r.l." },
+    Region {
+        country: "FR",
+        nuts: "FRH0",
+        name: "Bretagne",
+        authority: "Région Bretagne",
+        legal_form: "SAS",
+    },
+    Region {
+        country: "FR",
+        nuts: "FR10",
+        name: "Île-de-France",
+        authority: "Région Île-de-France",
+        legal_form: "SAS",
+    },
+    Region {
+        country: "FR",
+        nuts: "FRJ2",
+        name: "Midi-Pyrénées",
+        authority: "Région Occitanie",
+        legal_form: "SAS",
+    },
+    Region {
+        country: "DE",
+        nuts: "DE21",
+        name: "Oberbayern",
+        authority: "Bayerisches Staatsministerium für Wirtschaft",
+        legal_form: "GmbH",
+    },
+    Region {
+        country: "DE",
+        nuts: "DE30",
+        name: "Berlin",
+        authority: "Senatsverwaltung für Wirtschaft Berlin",
+        legal_form: "GmbH",
+    },
+    Region {
+        country: "DE",
+        nuts: "DE11",
+        name: "Stuttgart",
+        authority: "Ministerium für Wirtschaft Baden-Württemberg",
+        legal_form: "GmbH",
+    },
+    Region {
+        country: "ES",
+        nuts: "ES51",
+        name: "Cataluña",
+        authority: "Generalitat de Catalunya – ACCIÓ",
+        legal_form: "S.L.",
+    },
+    Region {
+        country: "ES",
+        nuts: "ES21",
+        name: "País Vasco",
+        authority: "Gobierno Vasco – SPRI",
+        legal_form: "S.L.",
+    },
+    Region {
+        country: "ES",
+        nuts: "ES30",
+        name: "Comunidad de Madrid",
+        authority: "Comunidad de Madrid",
+        legal_form: "S.L.",
+    },
+    Region {
+        country: "IT",
+        nuts: "ITC4",
+        name: "Lombardia",
+        authority: "Regione Lombardia",
+        legal_form: "S.r.l.",
+    },
+    Region {
+        country: "IT",
+        nuts: "ITI4",
+        name: "Lazio",
+        authority: "Regione Lazio",
+        legal_form: "S.r.l.",
+    },
+    Region {
+        country: "NL",
+        nuts: "NL32",
+        name: "Noord-Holland",
+        authority: "Provincie Noord-Holland",
+        legal_form: "B.V.",
+    },
+    Region {
+        country: "NL",
+        nuts: "NL41",
+        name: "Noord-Brabant",
+        authority: "Provincie Noord-Brabant",
+        legal_form: "B.V.",
+    },
+    Region {
+        country: "BE",
+        nuts: "BE24",
+        name: "Vlaams-Brabant",
+        authority: "VLAIO",
+        legal_form: "BV",
+    },
+    Region {
+        country: "EE",
+        nuts: "EE00",
+        name: "Eesti",
+        authority: "Enterprise Estonia (EIS)",
+        legal_form: "OÜ",
+    },
+    Region {
+        country: "FI",
+        nuts: "FI1B",
+        name: "Helsinki-Uusimaa",
+        authority: "Business Finland",
+        legal_form: "Oy",
+    },
+    Region {
+        country: "SE",
+        nuts: "SE11",
+        name: "Stockholm",
+        authority: "Region Stockholm",
+        legal_form: "AB",
+    },
+    Region {
+        country: "PL",
+        nuts: "PL91",
+        name: "Warszawski stołeczny",
+        authority: "Mazowiecka Jednostka Wdrażania Programów Unijnych",
+        legal_form: "sp. z o.o.",
+    },
+    Region {
+        country: "AT",
+        nuts: "AT13",
+        name: "Wien",
+        authority: "Wirtschaftsagentur Wien",
+        legal_form: "GmbH",
+    },
+    Region {
+        country: "PT",
+        nuts: "PT11",
+        name: "Norte",
+        authority: "CCDR Norte",
+        legal_form: "Lda.",
+    },
+    Region {
+        country: "CZ",
+        nuts: "CZ01",
+        name: "Praha",
+        authority: "Prague City Hall",
+        legal_form: "s.r.o.",
+    },
+    Region {
+        country: "LT",
+        nuts: "LT01",
+        name: "Sostinės regionas",
+        authority: "Innovation Agency Lithuania",
+        legal_form: "UAB",
+    },
+    Region {
+        country: "IE",
+        nuts: "IE06",
+        name: "Eastern and Midland",
+        authority: "Enterprise Ireland",
+        legal_form: "Ltd",
+    },
+    Region {
+        country: "LU",
+        nuts: "LU00",
+        name: "Luxembourg",
+        authority: "Luxinnovation",
+        legal_form: "S.à r.l.",
+    },
 ];
 
 /// Technology subjects calls and organisations are about.
@@ -149,16 +297,32 @@ const APPLICATIONS: &[&str] = &[
     "for smart cities",
 ];
 
-const ACTIONS: &[&str] = &["Developing", "Piloting", "Scaling up", "Deploying", "Demonstrating", "Validating"];
+const ACTIONS: &[&str] = &[
+    "Developing",
+    "Piloting",
+    "Scaling up",
+    "Deploying",
+    "Demonstrating",
+    "Validating",
+];
 
 /// Generates the demo data for `size`, with dates around `anchor` (normally today).
 pub fn generate(seed: u64, anchor: NaiveDate, size: DemoSize) -> DemoData {
     let mut rng = Rng(seed);
     let anchor = Utc.from_utc_datetime(&anchor.and_hms_opt(9, 0, 0).expect("valid time"));
-    let calls = (0..size.calls).map(|i| generate_call(&mut rng, i, anchor)).collect();
-    let organisations: Vec<Organisation> = (0..size.organisations).map(|i| generate_organisation(&mut rng, i)).collect();
+    let calls = (0..size.calls)
+        .map(|i| generate_call(&mut rng, i, anchor))
+        .collect();
+    let organisations: Vec<Organisation> = (0..size.organisations)
+        .map(|i| generate_organisation(&mut rng, i))
+        .collect();
     let (clusters, members) = generate_clusters(&mut rng, size.clusters, &organisations);
-    DemoData { calls, organisations, clusters, members }
+    DemoData {
+        calls,
+        organisations,
+        clusters,
+        members,
+    }
 }
 
 /// Which family a generated call belongs to, cycling so every family is represented.
@@ -172,44 +336,30 @@ fn generate_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall 
     }
 }
 
-fn base_call(rng: &mut Rng, external_id: String, title: String, programme: &str, anchor: DateTime<Utc>) -> NewCall {
+fn base_call(
+    rng: &mut Rng,
+    external_id: String,
+    title: String,
+    programme: &str,
+    anchor: DateTime<Utc>,
+) -> NewCall {
     let subject = title.to_lowercase();
-    NewCall {
-        external_id,
-        source: SOURCE.to_owned(),
-        title,
-        programme: programme.to_owned(),
-        programme_part: None,
-        call_identifier: None,
-        call_title: None,
-        action_type: None,
-        instrument_kind: InstrumentKind::Grant,
-        publisher: "European Commission".to_owned(),
-        deadline_model: Some("single-stage".to_owned()),
-        opening_at: Some(anchor + Duration::days(rng.range(-150, 45))),
-        announced_forthcoming: false,
-        deadlines: Vec::new(),
-        budget_total_eur: None,
-        budget_min_eur: None,
-        budget_max_eur: None,
-        expected_grants: None,
-        funding_rate_pct: Some(100),
-        trl_min: None,
-        trl_max: None,
-        sme_only: false,
-        dual_use: false,
-        min_partners: None,
-        min_countries: None,
-        eligible_countries: Vec::new(),
-        eligible_regions: Vec::new(),
-        keywords: Vec::new(),
-        description: format!(
-            "This call supports projects on {subject}. Proposals should describe the expected impact on \
-             Europe's cybersecurity and digital sovereignty, the role of SMEs in the consortium, and a plan \
-             to take results to market."
-        ),
-        url: None,
-    }
+    let mut call = NewCall::new(
+        &external_id,
+        SOURCE,
+        &title,
+        programme,
+        "European Commission",
+    );
+    call.deadline_model = Some("single-stage".to_owned());
+    call.opening_at = Some(anchor + Duration::days(rng.range(-150, 45)));
+    call.funding_rate_pct = Some(100);
+    call.description = format!(
+        "This call supports projects on {subject}. Proposals should describe the expected impact on \
+         Europe's cybersecurity and digital sovereignty, the role of SMEs in the consortium, and a plan \
+         to take results to market."
+    );
+    call
 }
 
 /// One or two deadlines after the opening date; some already passed at the anchor.
@@ -218,7 +368,14 @@ fn grant_deadlines(rng: &mut Rng, opening: DateTime<Utc>, two_stage: bool) -> Ve
     let mut deadlines = vec![Deadline {
         stage: 1,
         at: brussels_deadline(first),
-        label: Some(if two_stage { "First stage (short proposal)" } else { "Deadline" }.to_owned()),
+        label: Some(
+            if two_stage {
+                "First stage (short proposal)"
+            } else {
+                "Deadline"
+            }
+            .to_owned(),
+        ),
     }];
     if two_stage {
         let second = first + Duration::days(rng.range(90, 150));
@@ -233,7 +390,12 @@ fn grant_deadlines(rng: &mut Rng, opening: DateTime<Utc>, two_stage: bool) -> Ve
 
 fn subject_title(rng: &mut Rng) -> (String, &'static str) {
     let subject = *rng.pick(SUBJECTS);
-    let title = format!("{} {} {}", rng.pick(ACTIONS), subject, rng.pick(APPLICATIONS));
+    let title = format!(
+        "{} {} {}",
+        rng.pick(ACTIONS),
+        subject,
+        rng.pick(APPLICATIONS)
+    );
     (title, subject)
 }
 
@@ -259,19 +421,34 @@ fn horizon_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall {
     call.call_title = Some(part_name.to_owned());
     call.call_identifier = Some(call_identifier);
     call.action_type = Some(action.to_owned());
-    call.deadline_model = Some(if two_stage { "two-stage" } else { "single-stage" }.to_owned());
+    call.deadline_model = Some(
+        if two_stage {
+            "two-stage"
+        } else {
+            "single-stage"
+        }
+        .to_owned(),
+    );
     call.deadlines = grant_deadlines(rng, call.opening_at.expect("set by base_call"), two_stage);
     call.budget_min_eur = Some(per_project - 1_000_000.min(per_project / 2));
     call.budget_max_eur = Some(per_project);
     call.expected_grants = Some(rng.range(1, 6) as i32);
     call.budget_total_eur = Some(per_project * i64::from(call.expected_grants.unwrap_or(1)));
     call.funding_rate_pct = Some(if action == "IA" { 70 } else { 100 });
-    let trl_min = match action { "RIA" => rng.range(2, 4), "IA" => rng.range(5, 6), _ => 1 } as i32;
+    let trl_min = match action {
+        "RIA" => rng.range(2, 4),
+        "IA" => rng.range(5, 6),
+        _ => 1,
+    } as i32;
     call.trl_min = Some(trl_min);
     call.trl_max = Some((trl_min + rng.range(1, 3) as i32).min(9));
     call.min_partners = Some(3);
     call.min_countries = Some(3);
-    call.keywords = vec![subject.to_owned(), part.to_owned(), "Horizon Europe".to_owned()];
+    call.keywords = vec![
+        subject.to_owned(),
+        part.to_owned(),
+        "Horizon Europe".to_owned(),
+    ];
     call.url = Some(format!(
         "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/topic-details/{}",
         call.external_id.to_lowercase()
@@ -286,7 +463,14 @@ fn digital_europe_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> Ne
     let mut call = base_call(rng, external_id, title, "Digital Europe", anchor);
     call.programme_part = Some("ECCC".to_owned());
     call.publisher = "European Cybersecurity Competence Centre".to_owned();
-    call.action_type = Some(if rng.chance(50) { "DIGITAL-SME" } else { "DIGITAL-SIMPLE" }.to_owned());
+    call.action_type = Some(
+        if rng.chance(50) {
+            "DIGITAL-SME"
+        } else {
+            "DIGITAL-SIMPLE"
+        }
+        .to_owned(),
+    );
     call.sme_only = call.action_type.as_deref() == Some("DIGITAL-SME");
     call.funding_rate_pct = Some(if call.sme_only { 75 } else { 50 });
     call.deadlines = grant_deadlines(rng, call.opening_at.expect("set by base_call"), false);
@@ -295,7 +479,11 @@ fn digital_europe_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> Ne
     call.budget_total_eur = Some(per_project * rng.range(2, 8));
     call.trl_min = Some(6);
     call.trl_max = Some(8);
-    call.keywords = vec![subject.to_owned(), "ECCC".to_owned(), "deployment".to_owned()];
+    call.keywords = vec![
+        subject.to_owned(),
+        "ECCC".to_owned(),
+        "deployment".to_owned(),
+    ];
     call
 }
 
@@ -307,7 +495,11 @@ fn defence_fund_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewC
     let external_id = format!("EDF-{year}-{kind}-{index:03}");
     let title = format!(
         "{} {subject} for European defence capabilities",
-        if research { "Research on" } else { "Development of" }
+        if research {
+            "Research on"
+        } else {
+            "Development of"
+        }
     );
     let mut call = base_call(rng, external_id, title, "European Defence Fund", anchor);
     call.publisher = "European Commission – DG DEFIS".to_owned();
@@ -320,22 +512,50 @@ fn defence_fund_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewC
     call.budget_max_eur = Some(per_project);
     call.budget_total_eur = Some(per_project * rng.range(1, 3));
     call.funding_rate_pct = Some(if research { 100 } else { 80 });
-    call.keywords = vec![subject.to_owned(), "defence".to_owned(), "dual-use".to_owned()];
+    call.keywords = vec![
+        subject.to_owned(),
+        "defence".to_owned(),
+        "dual-use".to_owned(),
+    ];
     call
 }
 
 fn financial_instrument(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall {
     const KINDS: &[(InstrumentKind, &str, &str)] = &[
-        (InstrumentKind::Equity, "European Investment Fund", "Venture capital for cybersecurity scale-ups"),
-        (InstrumentKind::QuasiEquity, "European Investment Bank", "Venture debt for deep-tech SMEs"),
-        (InstrumentKind::Loan, "European Investment Bank", "Innovation loans for digital security"),
-        (InstrumentKind::Guarantee, "European Investment Fund", "InvestEU SME guarantee for digitalisation"),
-        (InstrumentKind::CounterGuarantee, "European Investment Fund", "Counter-guarantees for cyber-innovation lending"),
+        (
+            InstrumentKind::Equity,
+            "European Investment Fund",
+            "Venture capital for cybersecurity scale-ups",
+        ),
+        (
+            InstrumentKind::QuasiEquity,
+            "European Investment Bank",
+            "Venture debt for deep-tech SMEs",
+        ),
+        (
+            InstrumentKind::Loan,
+            "European Investment Bank",
+            "Innovation loans for digital security",
+        ),
+        (
+            InstrumentKind::Guarantee,
+            "European Investment Fund",
+            "InvestEU SME guarantee for digitalisation",
+        ),
+        (
+            InstrumentKind::CounterGuarantee,
+            "European Investment Fund",
+            "Counter-guarantees for cyber-innovation lending",
+        ),
     ];
     let (kind, publisher, stem) = *rng.pick(KINDS);
     let region = rng.pick(REGIONS);
     let title = format!("{stem} — {} intermediary window", region.name);
-    let external_id = format!("EIF-{}-{}-{index:03}", kind.as_str().to_uppercase().replace('_', ""), region.country);
+    let external_id = format!(
+        "EIF-{}-{}-{index:03}",
+        kind.as_str().to_uppercase().replace('_', ""),
+        region.country
+    );
     let mut call = base_call(rng, external_id, title, "InvestEU", anchor);
     call.instrument_kind = kind;
     call.publisher = publisher.to_owned();
@@ -346,7 +566,11 @@ fn financial_instrument(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> N
     if rng.chance(25) {
         let end = (anchor + Duration::days(rng.range(-60, 400))).date_naive();
         call.deadline_model = Some("availability period".to_owned());
-        call.deadlines = vec![Deadline { stage: 1, at: brussels_deadline(end), label: Some("End of availability".to_owned()) }];
+        call.deadlines = vec![Deadline {
+            stage: 1,
+            at: brussels_deadline(end),
+            label: Some("End of availability".to_owned()),
+        }];
     }
     let ticket = rng.range(1, 30) * 250_000;
     call.budget_min_eur = Some(ticket / 5);
@@ -354,7 +578,11 @@ fn financial_instrument(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> N
     call.budget_total_eur = Some(rng.range(20, 400) * 1_000_000);
     call.sme_only = rng.chance(70);
     call.eligible_countries = vec![region.country.to_owned()];
-    call.keywords = vec!["financial instrument".to_owned(), kind.label().to_lowercase(), "EFSI".to_owned()];
+    call.keywords = vec![
+        "financial instrument".to_owned(),
+        kind.label().to_lowercase(),
+        "EFSI".to_owned(),
+    ];
     call.description = format!(
         "{stem}, available through financial intermediaries in {}. Backed by the EU budget guarantee \
          (EFSI / InvestEU). Applications are made to participating banks and funds, not to the EU.",
@@ -373,9 +601,19 @@ fn regional_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall 
         format!("{} smart specialisation call: {subject}", region.name)
     };
     let external_id = format!("RIS3-{}-{}-{index:03}", region.nuts, 2026 + rng.range(0, 1));
-    let mut call = base_call(rng, external_id, title, "ERDF – Regional smart specialisation", anchor);
+    let mut call = base_call(
+        rng,
+        external_id,
+        title,
+        "ERDF – Regional smart specialisation",
+        anchor,
+    );
     call.publisher = region.authority.to_owned();
-    call.instrument_kind = if voucher { InstrumentKind::Voucher } else { InstrumentKind::Grant };
+    call.instrument_kind = if voucher {
+        InstrumentKind::Voucher
+    } else {
+        InstrumentKind::Grant
+    };
     call.sme_only = voucher || rng.chance(60);
     call.eligible_countries = vec![region.country.to_owned()];
     call.eligible_regions = vec![region.nuts.to_owned()];
@@ -389,21 +627,38 @@ fn regional_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall 
             label: Some("Second cut-off".to_owned()),
         });
     }
-    let max = if voucher { rng.range(1, 6) * 10_000 } else { rng.range(2, 20) * 50_000 };
+    let max = if voucher {
+        rng.range(1, 6) * 10_000
+    } else {
+        rng.range(2, 20) * 50_000
+    };
     call.budget_max_eur = Some(max);
     call.budget_total_eur = Some(max * rng.range(10, 60));
     call.funding_rate_pct = Some(if voucher { 80 } else { 50 });
-    call.keywords = vec![subject.to_owned(), "RIS3".to_owned(), region.name.to_owned()];
+    call.keywords = vec![
+        subject.to_owned(),
+        "RIS3".to_owned(),
+        region.name.to_owned(),
+    ];
     call
 }
 
 fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
     const STEMS: &[&str] = &[
-        "Cyber", "Quantum", "Secure", "Sentinel", "Aegis", "Nordic", "Crypto", "Shield", "Vigil", "Bastion",
-        "Trust", "Argus", "Helix", "Orbit", "Tessera", "Lumen", "Vector", "Cobalt", "Iris", "Nexus",
+        "Cyber", "Quantum", "Secure", "Sentinel", "Aegis", "Nordic", "Crypto", "Shield", "Vigil",
+        "Bastion", "Trust", "Argus", "Helix", "Orbit", "Tessera", "Lumen", "Vector", "Cobalt",
+        "Iris", "Nexus",
     ];
     const TAILS: &[&str] = &[
-        "Labs", "Systems", "Security", "Analytics", "Networks", "Defence", "Solutions", "Technologies", "Works",
+        "Labs",
+        "Systems",
+        "Security",
+        "Analytics",
+        "Networks",
+        "Defence",
+        "Solutions",
+        "Technologies",
+        "Works",
     ];
     let region = rng.pick(REGIONS);
     let roll = rng.below(100);
@@ -421,9 +676,13 @@ fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
         OrganisationKind::Sme | OrganisationKind::LargeEnterprise => {
             format!("{stem}{} {}", tail.to_lowercase(), region.legal_form)
         }
-        OrganisationKind::ResearchOrganisation => format!("{} Institute for {stem} {tail}", region.name),
+        OrganisationKind::ResearchOrganisation => {
+            format!("{} Institute for {stem} {tail}", region.name)
+        }
         OrganisationKind::University => format!("University of {} — {stem} Lab", region.name),
-        OrganisationKind::PublicAuthority => format!("{} ({stem} programme office)", region.authority),
+        OrganisationKind::PublicAuthority => {
+            format!("{} ({stem} programme office)", region.authority)
+        }
         _ => format!("{stem} Ventures {}", region.name),
     };
     let headcount = match kind {
@@ -431,7 +690,11 @@ fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
         OrganisationKind::LargeEnterprise => rng.range(260, 20_000) as u32,
         _ => rng.range(20, 2_000) as u32,
     };
-    let size_class = matches!(kind, OrganisationKind::Sme | OrganisationKind::LargeEnterprise).then(|| {
+    let size_class = matches!(
+        kind,
+        OrganisationKind::Sme | OrganisationKind::LargeEnterprise
+    )
+    .then(|| {
         let turnover = u64::from(headcount) * rng.range(60_000, 180_000) as u64;
         SizeClass::classify(headcount, turnover, turnover / 2)
     });
@@ -459,7 +722,11 @@ fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
     }
 }
 
-fn generate_clusters(rng: &mut Rng, count: usize, organisations: &[Organisation]) -> (Vec<Cluster>, Vec<ClusterMember>) {
+fn generate_clusters(
+    rng: &mut Rng,
+    count: usize,
+    organisations: &[Organisation],
+) -> (Vec<Cluster>, Vec<ClusterMember>) {
     const NETWORKS: &[&str] = &[
         "European Network of Defence-related Regions (ENDR)",
         "European Cyber Security Organisation (ECSO)",
@@ -469,7 +736,11 @@ fn generate_clusters(rng: &mut Rng, count: usize, organisations: &[Organisation]
     let mut members = Vec::new();
     for index in 0..count {
         let region = &REGIONS[index % REGIONS.len()];
-        let profile = *rng.pick(&[DualUseProfile::Civil, DualUseProfile::Defence, DualUseProfile::Both]);
+        let profile = *rng.pick(&[
+            DualUseProfile::Civil,
+            DualUseProfile::Defence,
+            DualUseProfile::Both,
+        ]);
         let focus = *rng.pick(SUBJECTS);
         let name = match profile {
             DualUseProfile::Civil => format!("{} Cyber Cluster", region.name),
@@ -477,10 +748,17 @@ fn generate_clusters(rng: &mut Rng, count: usize, organisations: &[Organisation]
             DualUseProfile::Both => format!("{} Dual-Use Technology Cluster", region.name),
         };
         let external_id = format!("cluster-{}-{index:02}", region.nuts.to_lowercase());
-        let networks = NETWORKS.iter().filter(|_| rng.chance(40)).map(|n| (*n).to_owned()).collect();
+        let networks = NETWORKS
+            .iter()
+            .filter(|_| rng.chance(40))
+            .map(|n| (*n).to_owned())
+            .collect();
         // Members: organisations of the same country first, then a few from elsewhere.
-        let mut chosen: Vec<&Organisation> =
-            organisations.iter().filter(|o| o.country == region.country).take(12 + rng.below(20)).collect();
+        let mut chosen: Vec<&Organisation> = organisations
+            .iter()
+            .filter(|o| o.country == region.country)
+            .take(12 + rng.below(20))
+            .collect();
         for _ in 0..rng.below(4) {
             if !organisations.is_empty() {
                 let other = &organisations[rng.below(organisations.len())];
@@ -493,12 +771,22 @@ fn generate_clusters(rng: &mut Rng, count: usize, organisations: &[Organisation]
             members.push(ClusterMember {
                 cluster_id: external_id.clone(),
                 organisation_id: organisation.external_id.clone(),
-                role: if position == 0 { "coordinator" } else if position < 3 { "board" } else { "member" }.to_owned(),
+                role: if position == 0 {
+                    "coordinator"
+                } else if position < 3 {
+                    "board"
+                } else {
+                    "member"
+                }
+                .to_owned(),
             });
         }
         clusters.push(Cluster {
             external_id,
-            description: format!("Brings together companies, research and authorities in {} around {focus}.", region.name),
+            description: format!(
+                "Brings together companies, research and authorities in {} around {focus}.",
+                region.name
+            ),
             name,
             country: region.country.to_owned(),
             nuts_code: Some(region.nuts.to_owned()),
@@ -533,22 +821,42 @@ mod tests {
         assert_eq!(data.calls.len(), 300);
         assert_eq!(data.organisations.len(), 500);
         assert_eq!(data.clusters.len(), 20);
-        for programme in ["Horizon Europe", "Digital Europe", "European Defence Fund", "InvestEU"] {
-            assert!(data.calls.iter().any(|c| c.programme == programme), "{programme}");
+        for programme in [
+            "Horizon Europe",
+            "Digital Europe",
+            "European Defence Fund",
+            "InvestEU",
+        ] {
+            assert!(
+                data.calls.iter().any(|c| c.programme == programme),
+                "{programme}"
+            );
         }
-        assert!(data.calls.iter().any(|c| c.instrument_kind.is_financial_instrument() && c.deadlines.is_empty()));
+        assert!(data
+            .calls
+            .iter()
+            .any(|c| c.instrument_kind.is_financial_instrument() && c.deadlines.is_empty()));
         assert!(data.calls.iter().any(|c| c.deadlines.len() == 2));
         assert!(data.calls.iter().any(|c| !c.eligible_regions.is_empty()));
         let mut ids: Vec<&str> = data.calls.iter().map(|c| c.external_id.as_str()).collect();
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), data.calls.len(), "call ids are unique");
-        let mut org_ids: Vec<&str> = data.organisations.iter().map(|o| o.external_id.as_str()).collect();
+        let mut org_ids: Vec<&str> = data
+            .organisations
+            .iter()
+            .map(|o| o.external_id.as_str())
+            .collect();
         org_ids.sort_unstable();
         org_ids.dedup();
-        assert_eq!(org_ids.len(), data.organisations.len(), "organisation ids are unique");
+        assert_eq!(
+            org_ids.len(),
+            data.organisations.len(),
+            "organisation ids are unique"
+        );
         for call in &data.calls {
-            call.validate().unwrap_or_else(|e| panic!("{}: {e}", call.external_id));
+            call.validate()
+                .unwrap_or_else(|e| panic!("{}: {e}", call.external_id));
         }
     }
 }

@@ -26,7 +26,12 @@ pub enum CallSort {
 
 impl CallSort {
     /// Every sort, in the order the UI lists them.
-    pub const ALL: [CallSort; 4] = [CallSort::Deadline, CallSort::Newest, CallSort::Budget, CallSort::Title];
+    pub const ALL: [CallSort; 4] = [
+        CallSort::Deadline,
+        CallSort::Newest,
+        CallSort::Budget,
+        CallSort::Title,
+    ];
 
     /// The value used in URLs.
     pub fn as_str(self) -> &'static str {
@@ -50,7 +55,9 @@ impl CallSort {
 
     /// Parses the URL form.
     pub fn parse(value: &str) -> Option<Self> {
-        CallSort::ALL.into_iter().find(|sort| sort.as_str() == value)
+        CallSort::ALL
+            .into_iter()
+            .find(|sort| sort.as_str() == value)
     }
 }
 
@@ -120,7 +127,11 @@ impl CallQuery {
     /// The URL pairs for this query; defaults are left out to keep links short.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
-        pairs.extend(self.statuses.iter().map(|s| ("status", s.as_str().to_owned())));
+        pairs.extend(
+            self.statuses
+                .iter()
+                .map(|s| ("status", s.as_str().to_owned())),
+        );
         pairs.extend(self.programmes.iter().map(|p| ("programme", p.clone())));
         pairs.extend(self.kinds.iter().map(|k| ("kind", k.as_str().to_owned())));
         if self.sort != CallSort::default() {
@@ -151,7 +162,10 @@ impl CallQuery {
 
     /// The same filters and sort on another page.
     pub fn with_page(&self, page: u32) -> Self {
-        CallQuery { page: page.max(1), ..self.clone() }
+        CallQuery {
+            page: page.max(1),
+            ..self.clone()
+        }
     }
 
     /// Whether any filter is set (sort and page aside).
@@ -176,7 +190,9 @@ pub fn percent_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -220,7 +236,12 @@ mod tests {
 
     #[test]
     fn unknown_values_are_ignored_and_pages_clamped() {
-        let query = CallQuery::from_pairs([("kind", "shares"), ("status", "open"), ("page", "0"), ("per_page", "5000")]);
+        let query = CallQuery::from_pairs([
+            ("kind", "shares"),
+            ("status", "open"),
+            ("page", "0"),
+            ("per_page", "5000"),
+        ]);
         assert!(query.kinds.is_empty());
         assert_eq!(query.statuses, vec![CallStatus::Open]);
         assert_eq!(query.page, 1);
@@ -234,13 +255,21 @@ mod tests {
 
     #[test]
     fn programme_names_are_percent_encoded() {
-        let query = CallQuery { programmes: vec!["Horizon Europe".into()], ..CallQuery::default() };
+        let query = CallQuery {
+            programmes: vec!["Horizon Europe".into()],
+            ..CallQuery::default()
+        };
         assert_eq!(query.to_query_string(), "?programme=Horizon%20Europe");
     }
 
     #[test]
     fn an_empty_list_still_has_one_page() {
-        let page = CallPage { items: vec![], total: 0, page: 1, per_page: 20 };
+        let page = CallPage {
+            items: vec![],
+            total: 0,
+            page: 1,
+            per_page: 20,
+        };
         assert_eq!(page.page_count(), 1);
         assert_eq!(CallPage { total: 41, ..page }.page_count(), 3);
     }
@@ -256,10 +285,21 @@ mod tests {
         )
             .prop_map(|(programmes, kinds, statuses, sort, page, per_page)| {
                 let mut unique = Vec::new();
-                for p in programmes.into_iter().map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()) {
+                for p in programmes
+                    .into_iter()
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                {
                     push_unique(&mut unique, p);
                 }
-                CallQuery { programmes: unique, kinds, statuses, sort, page, per_page }
+                CallQuery {
+                    programmes: unique,
+                    kinds,
+                    statuses,
+                    sort,
+                    page,
+                    per_page,
+                }
             })
     }
 

@@ -7,8 +7,13 @@ pub const DEADLINE_HOUR_BRUSSELS: u32 = 17;
 
 /// Returns the UTC instant of 17:00 Brussels time on `date` (CET, or CEST in summer).
 pub fn brussels_deadline(date: NaiveDate) -> DateTime<Utc> {
-    let offset_hours = if is_central_european_summer_time(date) { 2 } else { 1 };
-    let local = date.and_time(NaiveTime::from_hms_opt(DEADLINE_HOUR_BRUSSELS, 0, 0).expect("valid hour"));
+    let offset_hours = if is_central_european_summer_time(date) {
+        2
+    } else {
+        1
+    };
+    let local =
+        date.and_time(NaiveTime::from_hms_opt(DEADLINE_HOUR_BRUSSELS, 0, 0).expect("valid hour"));
     Utc.from_utc_datetime(&(local - chrono::Duration::hours(offset_hours)))
 }
 
@@ -35,7 +40,9 @@ fn last_sunday(year: i32, month: u32) -> NaiveDate {
 
 /// Drops sub-second precision so that stored instants compare the same way in every backend.
 pub fn whole_seconds(instant: DateTime<Utc>) -> DateTime<Utc> {
-    instant.with_nanosecond(0).expect("zero nanoseconds is valid")
+    instant
+        .with_nanosecond(0)
+        .expect("zero nanoseconds is valid")
 }
 
 #[cfg(test)]
@@ -49,12 +56,18 @@ mod tests {
 
     #[test]
     fn a_winter_deadline_falls_at_sixteen_utc() {
-        assert_eq!(brussels_deadline(date(2026, 1, 15)).to_rfc3339(), "2026-01-15T16:00:00+00:00");
+        assert_eq!(
+            brussels_deadline(date(2026, 1, 15)).to_rfc3339(),
+            "2026-01-15T16:00:00+00:00"
+        );
     }
 
     #[test]
     fn a_summer_deadline_falls_at_fifteen_utc() {
-        assert_eq!(brussels_deadline(date(2026, 9, 16)).to_rfc3339(), "2026-09-16T15:00:00+00:00");
+        assert_eq!(
+            brussels_deadline(date(2026, 9, 16)).to_rfc3339(),
+            "2026-09-16T15:00:00+00:00"
+        );
     }
 
     #[test]

@@ -71,17 +71,25 @@ impl FtpTopic {
         let deadlines = match self.deadline.trim() {
             "" => Vec::new(),
             date => {
-                let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                    .map_err(|_| format!("{topic_id}: deadline {date:?} is not a date (YYYY-MM-DD)"))?;
+                let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
+                    format!("{topic_id}: deadline {date:?} is not a date (YYYY-MM-DD)")
+                })?;
                 let label = match self.deadline_model.trim() {
                     "two-stage" => "First stage",
                     "multiple cut-off" => "Next cut-off",
                     _ => "Deadline",
                 };
-                vec![Deadline { stage: 1, at: brussels_deadline(date), label: Some(label.to_owned()) }]
+                vec![Deadline {
+                    stage: 1,
+                    at: brussels_deadline(date),
+                    label: Some(label.to_owned()),
+                }]
             }
         };
-        for (name, value) in [("budgetMin", self.budget_min), ("budgetMax", self.budget_max)] {
+        for (name, value) in [
+            ("budgetMin", self.budget_min),
+            ("budgetMax", self.budget_max),
+        ] {
             if value.is_some_and(|v| v < 0) {
                 return Err(format!("{topic_id}: {name} is negative"));
             }
@@ -94,42 +102,34 @@ impl FtpTopic {
         let action_type = non_empty(self.action_type);
         let instrument_kind = match action_type.as_deref() {
             Some("Prize") => InstrumentKind::Prize,
-            Some(code) if code.contains("PCP") || code.contains("PPI") => InstrumentKind::Procurement,
+            Some(code) if code.contains("PCP") || code.contains("PPI") => {
+                InstrumentKind::Procurement
+            }
             _ => InstrumentKind::Grant,
         };
         let programme = self.programme.trim().to_owned();
-        let call = NewCall {
-            external_id: topic_id,
-            source: SOURCE.to_owned(),
-            title: collapse_whitespace(&self.title),
-            dual_use: programme.contains("Defence"),
-            programme,
-            programme_part: non_empty(self.cluster),
-            call_identifier: non_empty(self.call_identifier),
-            call_title: non_empty(self.call_title).map(|t| collapse_whitespace(&t)),
-            action_type,
-            instrument_kind,
-            publisher: "European Commission".to_owned(),
-            deadline_model: non_empty(self.deadline_model),
-            opening_at: None,
-            announced_forthcoming: self.call_status.trim() == "forthcoming",
-            deadlines,
-            budget_total_eur: None,
-            budget_min_eur: self.budget_min,
-            budget_max_eur: self.budget_max,
-            expected_grants,
-            funding_rate_pct: None,
-            trl_min: None,
-            trl_max: None,
-            sme_only: false,
-            min_partners: None,
-            min_countries: None,
-            eligible_countries: Vec::new(),
-            eligible_regions: Vec::new(),
-            keywords: split_keywords(&self.keywords),
-            description: clean_text(&self.description),
-            url: non_empty(self.portal_url),
-        };
+        let mut call = NewCall::new(
+            &topic_id,
+            SOURCE,
+            &collapse_whitespace(&self.title),
+            &programme,
+            "European Commission",
+        );
+        call.dual_use = programme.contains("Defence");
+        call.programme_part = non_empty(self.cluster);
+        call.call_identifier = non_empty(self.call_identifier);
+        call.call_title = non_empty(self.call_title).map(|t| collapse_whitespace(&t));
+        call.action_type = action_type;
+        call.instrument_kind = instrument_kind;
+        call.deadline_model = non_empty(self.deadline_model);
+        call.announced_forthcoming = self.call_status.trim() == "forthcoming";
+        call.deadlines = deadlines;
+        call.budget_min_eur = self.budget_min;
+        call.budget_max_eur = self.budget_max;
+        call.expected_grants = expected_grants;
+        call.keywords = split_keywords(&self.keywords);
+        call.description = clean_text(&self.description);
+        call.url = non_empty(self.portal_url);
         call.validate().map(|()| call)
     }
 }
@@ -156,9 +156,13 @@ fn clean_text(text: &str) -> String {
 
 fn split_keywords(keywords: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for keyword in keywords.split(',').map(str::trim).filter(|k| !k.is_empty()) {
-        if !out.iter().any(|k| k.eq_ignore_ascii_case(keyword)) {
-            out.push(keyword.to_owned());
+    for keyword in keywords
+        .split(',')
+        .map(collapse_whitespace)
+        .filter(|k| !k.is_empty())
+    {
+        if !out.iter().any(|k| k.eq_ignore_ascii_case(&keyword)) {
+            out.push(keyword);
         }
     }
     out
@@ -167,8 +171,11 @@ fn split_keywords(keywords: &str) -> Vec<String> {
 /// Reads every row of a topics file: JSON Lines unless the name ends in `.csv`.
 /// Each row is a call or the reason it was refused, with its line number.
 pub fn read_topics(path: &Path) -> anyhow::Result<Vec<(u64, Result<NewCall, String>)>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let is_csv = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let is_csv = path
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
     if is_csv {
         parse_csv(&text)
     } else {
@@ -193,10 +200,17 @@ pub fn parse_json_lines(text: &str) -> Vec<(u64, Result<NewCall, String>)> {
 
 /// Parses the flat CSV export (header row with the portal's field names).
 pub fn parse_csv(text: &str) -> anyhow::Result<Vec<(u64, Result<NewCall, String>)>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let headers = reader.headers().context("the CSV file has no header row")?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader
+        .headers()
+        .context("the CSV file has no header row")?
+        .clone();
     if !headers.iter().any(|h| h == "topicId") {
-        anyhow::bail!("the CSV header has no topicId column: is this a Funding & Tenders topics export?");
+        anyhow::bail!(
+            "the CSV header has no topicId column: is this a Funding & Tenders topics export?"
+        );
     }
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -238,7 +252,10 @@ pub async fn import_rows(
     now: DateTime<Utc>,
     progress: &dyn Progress,
 ) -> anyhow::Result<ImportSummary> {
-    let mut summary = ImportSummary { read: rows.len() as u64, ..ImportSummary::default() };
+    let mut summary = ImportSummary {
+        read: rows.len() as u64,
+        ..ImportSummary::default()
+    };
     let mut first_line_of: HashMap<String, u64> = HashMap::new();
     let mut calls = Vec::with_capacity(rows.len());
     for (line, row) in rows {
@@ -246,7 +263,10 @@ pub async fn import_rows(
             Ok(call) => match first_line_of.get(&call.external_id) {
                 Some(first) => summary.rejected.push(RejectedRow {
                     line,
-                    reason: format!("{}: the same topic already appears on line {first}", call.external_id),
+                    reason: format!(
+                        "{}: the same topic already appears on line {first}",
+                        call.external_id
+                    ),
                 }),
                 None => {
                     first_line_of.insert(call.external_id.clone(), line);
@@ -259,7 +279,10 @@ pub async fn import_rows(
     progress.start(summary.read);
     progress.advance(summary.rejected.len() as u64);
     for batch in calls.chunks(BATCH_SIZE) {
-        let outcomes = store.upsert_calls(batch, now).await.context("writing topics to the database")?;
+        let outcomes = store
+            .upsert_calls(batch, now)
+            .await
+            .context("writing topics to the database")?;
         for outcome in outcomes {
             match outcome {
                 UpsertOutcome::Inserted => summary.imported += 1,
@@ -286,7 +309,10 @@ mod tests {
         let call = rows[0].1.clone().unwrap();
         assert_eq!(call.title, "A title");
         assert_eq!(call.programme_part.as_deref(), Some("CL3"));
-        assert_eq!(call.deadlines[0].at.to_rfc3339(), "2026-09-16T15:00:00+00:00");
+        assert_eq!(
+            call.deadlines[0].at.to_rfc3339(),
+            "2026-09-16T15:00:00+00:00"
+        );
         assert_eq!(call.deadlines[0].label.as_deref(), Some("First stage"));
         assert!(call.announced_forthcoming);
         assert_eq!(call.keywords, vec!["a", "b"]);
@@ -296,10 +322,17 @@ mod tests {
     fn bad_lines_are_reported_with_their_line_numbers() {
         let text = "{\"topicId\":\"OK-1\",\"title\":\"t\",\"programme\":\"p\"}\n\n{not json\n{\"topicId\":\"X\",\"title\":\"t\",\"programme\":\"p\",\"deadline\":\"17/03/2026\"}\n{\"title\":\"no id\",\"programme\":\"p\"}\n";
         let rows = parse_json_lines(text);
-        let lines: Vec<(u64, bool)> = rows.iter().map(|(line, row)| (*line, row.is_ok())).collect();
+        let lines: Vec<(u64, bool)> = rows
+            .iter()
+            .map(|(line, row)| (*line, row.is_ok()))
+            .collect();
         assert_eq!(lines, vec![(1, true), (3, false), (4, false), (5, false)]);
         assert!(rows[2].1.as_ref().unwrap_err().contains("not a date"));
-        assert!(rows[3].1.as_ref().unwrap_err().contains("topicId is missing"));
+        assert!(rows[3]
+            .1
+            .as_ref()
+            .unwrap_err()
+            .contains("topicId is missing"));
     }
 
     #[test]

@@ -147,6 +147,48 @@ pub struct NewCall {
 }
 
 impl NewCall {
+    /// A grant call with the given identity and every optional field empty.
+    pub fn new(
+        external_id: &str,
+        source: &str,
+        title: &str,
+        programme: &str,
+        publisher: &str,
+    ) -> NewCall {
+        NewCall {
+            external_id: external_id.to_owned(),
+            source: source.to_owned(),
+            title: title.to_owned(),
+            programme: programme.to_owned(),
+            programme_part: None,
+            call_identifier: None,
+            call_title: None,
+            action_type: None,
+            instrument_kind: InstrumentKind::Grant,
+            publisher: publisher.to_owned(),
+            deadline_model: None,
+            opening_at: None,
+            announced_forthcoming: false,
+            deadlines: Vec::new(),
+            budget_total_eur: None,
+            budget_min_eur: None,
+            budget_max_eur: None,
+            expected_grants: None,
+            funding_rate_pct: None,
+            trl_min: None,
+            trl_max: None,
+            sme_only: false,
+            dual_use: false,
+            min_partners: None,
+            min_countries: None,
+            eligible_countries: Vec::new(),
+            eligible_regions: Vec::new(),
+            keywords: Vec::new(),
+            description: String::new(),
+            url: None,
+        }
+    }
+
     /// A fingerprint of every field, used to tell an update from an unchanged re-import.
     pub fn content_hash(&self) -> String {
         let json = serde_json::to_vec(self).expect("a NewCall always serialises");
@@ -222,13 +264,25 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Creates or updates calls by external id, in one transaction.
-    async fn upsert_calls(&self, calls: &[NewCall], now: DateTime<Utc>) -> Result<Vec<UpsertOutcome>, StoreError>;
+    async fn upsert_calls(
+        &self,
+        calls: &[NewCall],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<UpsertOutcome>, StoreError>;
 
     /// One page of calls matching the query, with statuses derived at `now`.
-    async fn list_calls(&self, query: &CallQuery, now: DateTime<Utc>) -> Result<CallPage, StoreError>;
+    async fn list_calls(
+        &self,
+        query: &CallQuery,
+        now: DateTime<Utc>,
+    ) -> Result<CallPage, StoreError>;
 
     /// One call by external id, with its status derived at `now`.
-    async fn get_call(&self, external_id: &str, now: DateTime<Utc>) -> Result<Option<CallDetail>, StoreError>;
+    async fn get_call(
+        &self,
+        external_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CallDetail>, StoreError>;
 
     /// Every programme with its number of calls, largest first.
     async fn programme_counts(&self) -> Result<Vec<ProgrammeCount>, StoreError>;
@@ -241,7 +295,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<UpsertOutcome>, StoreError>;
 
     /// One organisation by external id.
-    async fn get_organisation(&self, external_id: &str) -> Result<Option<Organisation>, StoreError>;
+    async fn get_organisation(&self, external_id: &str)
+        -> Result<Option<Organisation>, StoreError>;
 
     /// Creates or updates clusters and their memberships, in one transaction.
     async fn upsert_clusters(
@@ -273,7 +328,11 @@ fn join_lines(values: &[String]) -> String {
 
 /// Splits a text column written by [`join_lines`].
 fn split_lines(value: &str) -> Vec<String> {
-    value.lines().filter(|line| !line.is_empty()).map(str::to_owned).collect()
+    value
+        .lines()
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]
@@ -282,7 +341,10 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted_from_urls() {
-        assert_eq!(redact_url("postgres://app:s3cret@db:5432/fb"), "postgres://app:***@db:5432/fb");
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/fb"),
+            "postgres://app:***@db:5432/fb"
+        );
         assert_eq!(redact_url("postgres://app@db/fb"), "postgres://app@db/fb");
         assert_eq!(redact_url("sqlite://data/fb.db"), "sqlite://data/fb.db");
     }

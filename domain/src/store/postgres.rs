@@ -18,7 +18,10 @@ impl SqlStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        let store = SqlStore { pool, backend: super::Backend::Postgres };
+        let store = SqlStore {
+            pool,
+            backend: super::Backend::Postgres,
+        };
         MIGRATOR.run(&store.pool).await?;
         Ok(store)
     }

@@ -61,7 +61,10 @@ fn call_columns(call: &NewCall, now: DateTime<Utc>) -> Vec<(&'static str, Value)
         ("publisher", text(&call.publisher)),
         ("deadline_model", opt_text(&call.deadline_model)),
         ("opening_at", Value::Time(call.opening_at)),
-        ("announced_forthcoming", Value::Bool(call.announced_forthcoming)),
+        (
+            "announced_forthcoming",
+            Value::Bool(call.announced_forthcoming),
+        ),
         ("budget_total_eur", Value::Int(call.budget_total_eur)),
         ("budget_min_eur", Value::Int(call.budget_min_eur)),
         ("budget_max_eur", Value::Int(call.budget_max_eur)),
@@ -73,8 +76,14 @@ fn call_columns(call: &NewCall, now: DateTime<Utc>) -> Vec<(&'static str, Value)
         ("dual_use", Value::Bool(call.dual_use)),
         ("min_partners", int(call.min_partners)),
         ("min_countries", int(call.min_countries)),
-        ("eligible_countries", text(&join_lines(&call.eligible_countries))),
-        ("eligible_regions", text(&join_lines(&call.eligible_regions))),
+        (
+            "eligible_countries",
+            text(&join_lines(&call.eligible_countries)),
+        ),
+        (
+            "eligible_regions",
+            text(&join_lines(&call.eligible_regions)),
+        ),
         ("keywords", text(&join_lines(&call.keywords))),
         ("description", text(&call.description)),
         ("url", opt_text(&call.url)),
@@ -132,7 +141,10 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
     if !query.statuses.is_empty() {
         builder.push(" AND ");
         push_status_expression(builder, now);
-        push_any_of(builder, query.statuses.iter().map(|s| s.as_str().to_owned()));
+        push_any_of(
+            builder,
+            query.statuses.iter().map(|s| s.as_str().to_owned()),
+        );
     }
 }
 
@@ -191,7 +203,10 @@ impl SummaryRow {
             next_deadline: dates.next_deadline(now).cloned(),
             deadline_count: deadlines.len(),
             // Only this code writes the column, always from an `InstrumentKind`.
-            instrument_kind: self.instrument_kind.parse().unwrap_or(InstrumentKind::Grant),
+            instrument_kind: self
+                .instrument_kind
+                .parse()
+                .unwrap_or(InstrumentKind::Grant),
             external_id: self.external_id,
             title: self.title,
             programme: self.programme,
@@ -252,7 +267,10 @@ struct OrganisationRow {
 }
 
 impl SqlStore {
-    async fn deadlines_of(&self, call_ids: &[i64]) -> Result<HashMap<i64, Vec<Deadline>>, StoreError> {
+    async fn deadlines_of(
+        &self,
+        call_ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<Deadline>>, StoreError> {
         let mut by_call: HashMap<i64, Vec<Deadline>> = HashMap::new();
         if call_ids.is_empty() {
             return Ok(by_call);
@@ -282,12 +300,16 @@ impl SqlStore {
         call: &NewCall,
         now: DateTime<Utc>,
     ) -> Result<UpsertOutcome, StoreError> {
-        call.validate().map_err(|reason| StoreError::Invalid(format!("call {}: {reason}", call.external_id)))?;
-        let existing: Option<(i64, String)> =
-            equals("SELECT id, content_hash FROM calls WHERE external_id = ", call.external_id.trim())
-                .build_query_as()
-                .fetch_optional(&mut **tx)
-                .await?;
+        call.validate().map_err(|reason| {
+            StoreError::Invalid(format!("call {}: {reason}", call.external_id))
+        })?;
+        let existing: Option<(i64, String)> = equals(
+            "SELECT id, content_hash FROM calls WHERE external_id = ",
+            call.external_id.trim(),
+        )
+        .build_query_as()
+        .fetch_optional(&mut **tx)
+        .await?;
         let columns = call_columns(call, now);
         let (id, outcome) = match existing {
             Some((_, hash)) if hash == call.content_hash() => return Ok(UpsertOutcome::Unchanged),
@@ -302,13 +324,15 @@ impl SqlStore {
                 }
                 builder.push(" WHERE id = ").push_bind(id);
                 builder.build().execute(&mut **tx).await?;
-                let mut delete = QueryBuilder::<Db>::new("DELETE FROM call_deadlines WHERE call_id = ");
+                let mut delete =
+                    QueryBuilder::<Db>::new("DELETE FROM call_deadlines WHERE call_id = ");
                 delete.push_bind(id);
                 delete.build().execute(&mut **tx).await?;
                 (id, UpsertOutcome::Updated)
             }
             None => {
-                let mut builder = QueryBuilder::<Db>::new("INSERT INTO calls (external_id, created_at");
+                let mut builder =
+                    QueryBuilder::<Db>::new("INSERT INTO calls (external_id, created_at");
                 for (column, _) in &columns {
                     builder.push(", ").push(*column);
                 }
@@ -321,13 +345,18 @@ impl SqlStore {
                     push_value(&mut builder, value);
                 }
                 builder.push(") RETURNING id");
-                let id: i64 = builder.build_query_scalar().fetch_one(&mut **tx).await.map_err(conflict)?;
+                let id: i64 = builder
+                    .build_query_scalar()
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err(conflict)?;
                 (id, UpsertOutcome::Inserted)
             }
         };
         for deadline in &call.deadlines {
-            let mut builder =
-                QueryBuilder::<Db>::new("INSERT INTO call_deadlines (call_id, stage, deadline_at, label) VALUES (");
+            let mut builder = QueryBuilder::<Db>::new(
+                "INSERT INTO call_deadlines (call_id, stage, deadline_at, label) VALUES (",
+            );
             let mut values = builder.separated(", ");
             values.push_bind(id);
             values.push_bind(deadline.stage);
@@ -350,7 +379,9 @@ fn equals<'a>(sql: &str, value: &str) -> QueryBuilder<'a, Db> {
 /// Turns a unique-constraint violation into a [`StoreError::Conflict`].
 fn conflict(error: sqlx::Error) -> StoreError {
     match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(db.message().to_owned())
+        }
         _ => StoreError::Database(error),
     }
 }
@@ -366,7 +397,11 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn upsert_calls(&self, calls: &[NewCall], now: DateTime<Utc>) -> Result<Vec<UpsertOutcome>, StoreError> {
+    async fn upsert_calls(
+        &self,
+        calls: &[NewCall],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<UpsertOutcome>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut outcomes = Vec::with_capacity(calls.len());
         for call in calls {
@@ -376,7 +411,11 @@ impl Store for SqlStore {
         Ok(outcomes)
     }
 
-    async fn list_calls(&self, query: &CallQuery, now: DateTime<Utc>) -> Result<CallPage, StoreError> {
+    async fn list_calls(
+        &self,
+        query: &CallQuery,
+        now: DateTime<Utc>,
+    ) -> Result<CallPage, StoreError> {
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*)");
         push_calls_with_deadlines(&mut count, now);
         push_filters(&mut count, query, now);
@@ -388,7 +427,9 @@ impl Store for SqlStore {
         push_filters(&mut select, query, now);
         push_order(&mut select, query.sort, now);
         select.push(" LIMIT ").push_bind(i64::from(query.per_page));
-        select.push(" OFFSET ").push_bind(i64::try_from(query.offset()).unwrap_or(i64::MAX));
+        select
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(query.offset()).unwrap_or(i64::MAX));
         let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(&self.pool).await?;
 
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
@@ -408,7 +449,11 @@ impl Store for SqlStore {
         })
     }
 
-    async fn get_call(&self, external_id: &str, now: DateTime<Utc>) -> Result<Option<CallDetail>, StoreError> {
+    async fn get_call(
+        &self,
+        external_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CallDetail>, StoreError> {
         let mut builder = QueryBuilder::<Db>::new("SELECT ");
         builder.push(SUMMARY_COLUMNS);
         builder.push(
@@ -418,10 +463,16 @@ impl Store for SqlStore {
              FROM calls c WHERE c.external_id = ",
         );
         builder.push_bind(external_id.to_owned());
-        let Some(row): Option<DetailRow> = builder.build_query_as().fetch_optional(&self.pool).await? else {
+        let Some(row): Option<DetailRow> =
+            builder.build_query_as().fetch_optional(&self.pool).await?
+        else {
             return Ok(None);
         };
-        let deadlines = self.deadlines_of(&[row.summary.id]).await?.remove(&row.summary.id).unwrap_or_default();
+        let deadlines = self
+            .deadlines_of(&[row.summary.id])
+            .await?
+            .remove(&row.summary.id)
+            .unwrap_or_default();
         let opening_at = row.summary.opening_at;
         Ok(Some(CallDetail {
             summary: row.summary.into_summary(&deadlines, now),
@@ -456,7 +507,10 @@ impl Store for SqlStore {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(programme, count)| ProgrammeCount { programme, count: u64::try_from(count).unwrap_or(0) })
+            .map(|(programme, count)| ProgrammeCount {
+                programme,
+                count: u64::try_from(count).unwrap_or(0),
+            })
             .collect())
     }
 
@@ -468,10 +522,13 @@ impl Store for SqlStore {
         let mut tx = self.pool.begin().await?;
         let mut outcomes = Vec::with_capacity(organisations.len());
         for org in organisations {
-            let exists: Option<i64> = equals("SELECT id FROM organisations WHERE external_id = ", &org.external_id)
-                .build_query_scalar()
-                .fetch_optional(&mut *tx)
-                .await?;
+            let exists: Option<i64> = equals(
+                "SELECT id FROM organisations WHERE external_id = ",
+                &org.external_id,
+            )
+            .build_query_scalar()
+            .fetch_optional(&mut *tx)
+            .await?;
             let mut builder = QueryBuilder::<Db>::new(
                 "INSERT INTO organisations (external_id, name, kind, country, nuts_code, size_class, headcount, \
                  website, description, dual_use, created_at, updated_at) VALUES (",
@@ -496,13 +553,20 @@ impl Store for SqlStore {
                  dual_use = excluded.dual_use, updated_at = excluded.updated_at",
             );
             builder.build().execute(&mut *tx).await?;
-            outcomes.push(if exists.is_some() { UpsertOutcome::Updated } else { UpsertOutcome::Inserted });
+            outcomes.push(if exists.is_some() {
+                UpsertOutcome::Updated
+            } else {
+                UpsertOutcome::Inserted
+            });
         }
         tx.commit().await?;
         Ok(outcomes)
     }
 
-    async fn get_organisation(&self, external_id: &str) -> Result<Option<Organisation>, StoreError> {
+    async fn get_organisation(
+        &self,
+        external_id: &str,
+    ) -> Result<Option<Organisation>, StoreError> {
         let row: Option<OrganisationRow> = equals(
             "SELECT external_id, name, kind, country, nuts_code, size_class, headcount, website, description, \
              dual_use FROM organisations WHERE external_id = ",
@@ -565,7 +629,9 @@ impl Store for SqlStore {
             builder.push_bind(member.cluster_id.clone());
             builder.push(" AND o.external_id = ");
             builder.push_bind(member.organisation_id.clone());
-            builder.push(" ON CONFLICT (cluster_id, organisation_id) DO UPDATE SET role = excluded.role");
+            builder.push(
+                " ON CONFLICT (cluster_id, organisation_id) DO UPDATE SET role = excluded.role",
+            );
             let done = builder.build().execute(&mut *tx).await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::Invalid(format!(
@@ -586,20 +652,26 @@ impl Store for SqlStore {
             cluster_id,
         );
         builder.push(" ORDER BY o.name, o.external_id");
-        let rows: Vec<(String, String, String)> = builder.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<(String, String, String)> =
+            builder.build_query_as().fetch_all(&self.pool).await?;
         Ok(rows
             .into_iter()
-            .map(|(cluster_id, organisation_id, role)| ClusterMember { cluster_id, organisation_id, role })
+            .map(|(cluster_id, organisation_id, role)| ClusterMember {
+                cluster_id,
+                organisation_id,
+                role,
+            })
             .collect())
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
-        let (calls, organisations, clusters, cluster_members): (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM calls), (SELECT COUNT(*) FROM organisations), \
+        let (calls, organisations, clusters, cluster_members): (i64, i64, i64, i64) =
+            sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM calls), (SELECT COUNT(*) FROM organisations), \
              (SELECT COUNT(*) FROM clusters), (SELECT COUNT(*) FROM cluster_members)",
-        )
-        .fetch_one(&self.pool)
-        .await?;
+            )
+            .fetch_one(&self.pool)
+            .await?;
         let to_u64 = |n: i64| u64::try_from(n).unwrap_or(0);
         Ok(Counts {
             calls: to_u64(calls),

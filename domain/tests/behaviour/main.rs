@@ -1,1 +1,8 @@
-//! placeholder
+//! The store's behaviour suite: every test runs on SQLite and on PostgreSQL, each on a
+//! database of its own, so the two backends cannot drift apart.
+
+mod support;
+
+mod calls;
+mod import;
+mod organisations;

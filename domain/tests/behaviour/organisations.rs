@@ -1,0 +1,159 @@
+//! Organisations, clusters and cluster membership.
+
+use chrono::{TimeZone, Utc};
+use domain::cluster::{Cluster, ClusterMember, DualUseProfile};
+use domain::demo::{self, DemoSize};
+use domain::organisation::{Organisation, OrganisationKind, SizeClass};
+use domain::store::{Store, UpsertOutcome};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
+}
+
+fn organisation(id: &str, name: &str) -> Organisation {
+    Organisation {
+        external_id: id.to_owned(),
+        name: name.to_owned(),
+        kind: OrganisationKind::Sme,
+        country: "FR".to_owned(),
+        nuts_code: Some("FRH0".to_owned()),
+        size_class: Some(SizeClass::Small),
+        headcount: Some(12),
+        website: Some("https://example.eu".to_owned()),
+        description: "Penetration testing for hospitals.".to_owned(),
+        dual_use: true,
+    }
+}
+
+fn cluster(id: &str) -> Cluster {
+    Cluster {
+        external_id: id.to_owned(),
+        name: "Bretagne Cyber Cluster".to_owned(),
+        country: "FR".to_owned(),
+        nuts_code: Some("FRH0".to_owned()),
+        focus: "cyber defence".to_owned(),
+        dual_use_profile: DualUseProfile::Both,
+        networks: vec!["ENDR".to_owned()],
+        description: String::new(),
+    }
+}
+
+fn member(cluster: &str, organisation: &str, role: &str) -> ClusterMember {
+    ClusterMember {
+        cluster_id: cluster.to_owned(),
+        organisation_id: organisation.to_owned(),
+        role: role.to_owned(),
+    }
+}
+
+async fn an_organisation_reads_back_and_is_updated_by_its_external_id(store: &dyn Store) {
+    let first = organisation("sentinel-labs", "Sentinel Labs SAS");
+    let outcomes = store
+        .upsert_organisations(std::slice::from_ref(&first), now())
+        .await
+        .unwrap();
+    assert_eq!(outcomes, vec![UpsertOutcome::Inserted]);
+    assert_eq!(
+        store.get_organisation("sentinel-labs").await.unwrap(),
+        Some(first.clone())
+    );
+
+    let renamed = Organisation {
+        name: "Sentinel Security SAS".to_owned(),
+        headcount: Some(14),
+        ..first
+    };
+    let outcomes = store
+        .upsert_organisations(std::slice::from_ref(&renamed), now())
+        .await
+        .unwrap();
+    assert_eq!(outcomes, vec![UpsertOutcome::Updated]);
+    assert_eq!(
+        store.get_organisation("sentinel-labs").await.unwrap(),
+        Some(renamed)
+    );
+    assert_eq!(store.counts().await.unwrap().organisations, 1);
+    assert_eq!(store.get_organisation("nobody").await.unwrap(), None);
+}
+
+async fn cluster_members_are_stored_with_their_roles(store: &dyn Store) {
+    let orgs = [
+        organisation("a-org", "Aegis SAS"),
+        organisation("b-org", "Bastion SAS"),
+    ];
+    store.upsert_organisations(&orgs, now()).await.unwrap();
+    let members = [
+        member("bzh", "b-org", "member"),
+        member("bzh", "a-org", "coordinator"),
+    ];
+    store
+        .upsert_clusters(&[cluster("bzh")], &members, now())
+        .await
+        .unwrap();
+    let read = store.cluster_members("bzh").await.unwrap();
+    assert_eq!(
+        read,
+        vec![
+            member("bzh", "a-org", "coordinator"),
+            member("bzh", "b-org", "member")
+        ]
+    );
+
+    // Writing a membership again changes the role instead of adding a row.
+    store
+        .upsert_clusters(&[], &[member("bzh", "b-org", "board")], now())
+        .await
+        .unwrap();
+    assert_eq!(store.cluster_members("bzh").await.unwrap()[1].role, "board");
+    assert_eq!(store.counts().await.unwrap().cluster_members, 2);
+}
+
+async fn a_membership_of_an_unknown_organisation_is_refused_and_nothing_is_written(
+    store: &dyn Store,
+) {
+    let error = store
+        .upsert_clusters(
+            &[cluster("bzh")],
+            &[member("bzh", "ghost", "member")],
+            now(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("ghost"), "{error}");
+    assert_eq!(
+        store.counts().await.unwrap().clusters,
+        0,
+        "the cluster was rolled back too"
+    );
+}
+
+async fn the_demo_data_loads_completely(store: &dyn Store) {
+    let data = demo::generate(
+        42,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        DemoSize::DEMO,
+    );
+    store.upsert_calls(&data.calls, now()).await.unwrap();
+    store
+        .upsert_organisations(&data.organisations, now())
+        .await
+        .unwrap();
+    store
+        .upsert_clusters(&data.clusters, &data.members, now())
+        .await
+        .unwrap();
+    let counts = store.counts().await.unwrap();
+    assert_eq!(
+        (counts.calls, counts.organisations, counts.clusters),
+        (300, 500, 20)
+    );
+    assert_eq!(counts.cluster_members, data.members.len() as u64);
+}
+
+crate::on_both_backends!(
+    an_organisation_reads_back_and_is_updated_by_its_external_id,
+    cluster_members_are_stored_with_their_roles,
+    a_membership_of_an_unknown_organisation_is_refused_and_nothing_is_written,
+    the_demo_data_loads_completely,
+);
