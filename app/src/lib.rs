@@ -1,1 +1,66 @@
-//! placeholder
+//! Fundbridge's user interface: server-rendered Leptos pages that hydrate in the browser,
+//! and the server functions they call (their bodies compile only with the `ssr` feature).
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod format;
+pub mod pages;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The name of the wasm/JS/CSS bundle under `/pkg`.
+pub const BUNDLE_NAME: &str = "fundbridge";
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes and the page frame.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="fundbridge" href=format!("/pkg/{BUNDLE_NAME}.css") />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Fundbridge".to_owned() } else { format!("{page} · Fundbridge") }
+        } />
+        <Meta name="description" content="Find EU, regional and investment funding for European SMEs, and the partners to apply with." />
+        <Router>
+            <Layout>
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::HomePage />
+                    <Route path=path!("/calls") view=pages::calls::CallsPage />
+                    <Route path=path!("/calls/*id") view=pages::call_detail::CallDetailPage />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// Entry point of the wasm bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

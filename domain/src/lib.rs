@@ -5,7 +5,6 @@
 
 pub mod call;
 pub mod cluster;
-pub mod error;
 pub mod organisation;
 pub mod query;
 pub mod time;
@@ -20,5 +19,4 @@ pub mod services;
 pub mod store;
 
 pub use call::{CallDetail, CallStatus, CallSummary, Deadline, InstrumentKind};
-pub use error::AppError;
 pub use query::{CallPage, CallQuery, CallSort, ProgrammeCount};

@@ -1,6 +1,6 @@
 //! Time rules: EU deadlines fall at 17:00 Brussels time, and "now" is injectable.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 
 /// The hour (local Brussels time) at which EU Funding & Tenders Portal deadlines fall.
 pub const DEADLINE_HOUR_BRUSSELS: u32 = 17;
@@ -15,6 +15,16 @@ pub fn brussels_deadline(date: NaiveDate) -> DateTime<Utc> {
     let local =
         date.and_time(NaiveTime::from_hms_opt(DEADLINE_HOUR_BRUSSELS, 0, 0).expect("valid hour"));
     Utc.from_utc_datetime(&(local - chrono::Duration::hours(offset_hours)))
+}
+
+/// The wall-clock time in Brussels at `instant` (CET, or CEST in summer).
+pub fn to_brussels(instant: DateTime<Utc>) -> NaiveDateTime {
+    let winter = instant.naive_utc() + chrono::Duration::hours(1);
+    if is_central_european_summer_time(winter.date()) {
+        instant.naive_utc() + chrono::Duration::hours(2)
+    } else {
+        winter
+    }
 }
 
 /// Whether CEST applies at 17:00 on `date`: from the last Sunday of March to the day
@@ -78,6 +88,14 @@ mod tests {
         assert!(is_central_european_summer_time(date(2026, 3, 29)));
         assert!(is_central_european_summer_time(date(2026, 10, 24)));
         assert!(!is_central_european_summer_time(date(2026, 10, 25)));
+    }
+
+    #[test]
+    fn a_brussels_deadline_reads_back_as_seventeen_hundred() {
+        for day in [date(2026, 1, 15), date(2026, 9, 16), date(2027, 3, 29)] {
+            let local = to_brussels(brussels_deadline(day));
+            assert_eq!((local.date(), local.time().hour()), (day, 17));
+        }
     }
 
     proptest::proptest! {

@@ -1,2 +1,76 @@
-//! placeholder
-fn main() {}
+//! The `fundbridge` binary: parses the command line and runs the chosen command.
+#![forbid(unsafe_code)]
+
+use clap::{Parser, Subcommand};
+use server::commands;
+use server::config::Config;
+use std::path::PathBuf;
+
+/// Fundbridge: EU, regional and investment funding for SMEs, and the partners to apply with.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// A TOML configuration file (default: ./fundbridge.toml if present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (the default).
+    Serve {
+        /// Load the demo data first if the database has no calls.
+        #[arg(long)]
+        seed_demo: bool,
+    },
+    /// Import an EU Funding & Tenders Portal topics file (.jsonl or .csv).
+    Import {
+        /// The file to import.
+        file: PathBuf,
+    },
+    /// Load the generated demo data (calls, organisations, clusters).
+    SeedDemo {
+        /// Do nothing if the database already has calls.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Create or update the database schema, then exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref(), |key| std::env::var(key).ok()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log))
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command.unwrap_or(Command::Serve { seed_demo: false }) {
+        Command::Serve { seed_demo } => commands::serve(&config, seed_demo).await,
+        Command::Import { file } => commands::import(&config, &file).await,
+        Command::SeedDemo { if_empty } => match commands::app_state(&config).await {
+            Ok(state) => commands::load_demo(&state, if_empty).await,
+            Err(error) => Err(error),
+        },
+        Command::Migrate => commands::app_state(&config)
+            .await
+            .map(|_| println!("database schema is up to date")),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! One call in a list.
+
+use crate::components::status_badge::StatusBadge;
+use crate::format::{budget_range, call_path, date, relative_days};
+use chrono::{DateTime, Utc};
+use domain::CallSummary;
+use leptos::prelude::*;
+
+/// A call's title, identifiers, status, next deadline and budget.
+#[component]
+pub fn CallCard(
+    /// The call.
+    call: CallSummary,
+    /// The instant "in N days" counts from.
+    now: DateTime<Utc>,
+) -> impl IntoView {
+    let href = call_path(&call.external_id);
+    let deadline = match &call.next_deadline {
+        Some(deadline) => {
+            let stages = if call.deadline_count > 1 {
+                format!(" · {} of {} stages", deadline.stage, call.deadline_count)
+            } else {
+                String::new()
+            };
+            format!(
+                "Deadline {} ({}){stages}",
+                date(deadline.at),
+                relative_days(deadline.at, now)
+            )
+        }
+        None if call.deadline_count == 0 => "Rolling: no deadline".to_owned(),
+        None => "All deadlines passed".to_owned(),
+    };
+    let budget =
+        budget_range(call.budget_min_eur, call.budget_max_eur).map(|b| format!("{b} per project"));
+    let programme = match &call.programme_part {
+        Some(part) => format!("{} · {part}", call.programme),
+        None => call.programme.clone(),
+    };
+    view! {
+        <li class="call-card" data-call-id=call.external_id.clone()>
+            <div class="call-card-head">
+                <StatusBadge status=call.status />
+                <span class="badge kind">{call.instrument_kind.label()}</span>
+                {call.sme_only.then(|| view! { <span class="badge sme">"SME only"</span> })}
+                {call.dual_use.then(|| view! { <span class="badge dual">"Dual-use"</span> })}
+            </div>
+            <h3 class="call-title">
+                <a href=href>{call.title.clone()}</a>
+            </h3>
+            <p class="call-meta">
+                <span class="call-id">{call.external_id.clone()}</span>
+                " · "
+                <span>{programme}</span>
+                " · "
+                <span>{call.publisher.clone()}</span>
+            </p>
+            <p class="call-facts">
+                <span class="deadline">{deadline}</span>
+                {budget.map(|b| view! { <span class="budget">{b}</span> })}
+            </p>
+        </li>
+    }
+}

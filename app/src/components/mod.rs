@@ -1,0 +1,5 @@
+//! Pieces shared by several pages.
+
+pub mod call_card;
+pub mod layout;
+pub mod status_badge;

@@ -1,0 +1,146 @@
+//! How numbers, dates and deadlines read on screen.
+
+use chrono::{DateTime, Utc};
+use domain::time::to_brussels;
+
+/// "€4 million", "€150,000", "€2.5 million".
+pub fn euros(amount: i64) -> String {
+    if amount >= 1_000_000 {
+        let millions = amount as f64 / 1_000_000.0;
+        let text = format!("{millions:.1}");
+        format!("€{} million", text.trim_end_matches(".0"))
+    } else {
+        format!("€{}", thousands(amount))
+    }
+}
+
+/// Groups digits by thousands with commas.
+fn thousands(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if amount < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// The per-project budget as a range, or `None` when unknown.
+pub fn budget_range(min: Option<i64>, max: Option<i64>) -> Option<String> {
+    match (min, max) {
+        (Some(min), Some(max)) if min == max => Some(euros(max)),
+        (Some(min), Some(max)) => Some(format!("{} – {}", euros(min), euros(max))),
+        (None, Some(max)) => Some(format!("up to {}", euros(max))),
+        (Some(min), None) => Some(format!("from {}", euros(min))),
+        (None, None) => None,
+    }
+}
+
+/// "15 Sep 2026, 17:00 Brussels time".
+pub fn brussels_date_time(instant: DateTime<Utc>) -> String {
+    to_brussels(instant)
+        .format("%-d %b %Y, %H:%M Brussels time")
+        .to_string()
+}
+
+/// "15 Sep 2026".
+pub fn date(instant: DateTime<Utc>) -> String {
+    to_brussels(instant).format("%-d %b %Y").to_string()
+}
+
+/// "in 3 days", "today", "tomorrow", "closed 2 days ago".
+pub fn relative_days(instant: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let hours = (instant - now).num_hours();
+    let days = (instant - now).num_days();
+    match (hours, days) {
+        (h, _) if h < 0 && h > -24 => "passed today".to_owned(),
+        (_, d) if d < -1 => format!("{} days ago", -d),
+        (h, _) if h < 0 => "yesterday".to_owned(),
+        (h, _) if h < 24 => "today".to_owned(),
+        (_, 1) => "tomorrow".to_owned(),
+        (_, d) => format!("in {d} days"),
+    }
+}
+
+/// Percent-encodes a call id for a path, keeping its slashes readable.
+pub fn call_path(external_id: &str) -> String {
+    let encoded: Vec<String> = external_id
+        .split('/')
+        .map(domain::query::percent_encode)
+        .collect();
+    format!("/calls/{}", encoded.join("/"))
+}
+
+/// Decodes `%XX` escapes (invalid escapes are kept as written).
+pub fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |byte: u8| char::from(byte).to_digit(16);
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    #[test]
+    fn amounts_read_as_people_write_them() {
+        assert_eq!(euros(4_000_000), "€4 million");
+        assert_eq!(euros(2_500_000), "€2.5 million");
+        assert_eq!(euros(150_000), "€150,000");
+        assert_eq!(euros(999), "€999");
+        assert_eq!(
+            budget_range(Some(3_000_000), Some(4_000_000)).unwrap(),
+            "€3 million – €4 million"
+        );
+        assert_eq!(budget_range(None, Some(60_000)).unwrap(), "up to €60,000");
+        assert_eq!(budget_range(None, None), None);
+    }
+
+    #[test]
+    fn deadlines_read_in_brussels_time() {
+        let instant = Utc.with_ymd_and_hms(2026, 9, 15, 15, 0, 0).unwrap();
+        assert_eq!(
+            brussels_date_time(instant),
+            "15 Sep 2026, 17:00 Brussels time"
+        );
+    }
+
+    #[test]
+    fn relative_days_count_whole_days() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap();
+        assert_eq!(relative_days(now + Duration::hours(3), now), "today");
+        assert_eq!(relative_days(now + Duration::hours(30), now), "tomorrow");
+        assert_eq!(relative_days(now + Duration::days(12), now), "in 12 days");
+        assert_eq!(relative_days(now - Duration::hours(2), now), "passed today");
+        assert_eq!(relative_days(now - Duration::days(5), now), "5 days ago");
+    }
+
+    #[test]
+    fn call_paths_keep_slashes_and_round_trip() {
+        let id = "EuropeAid/186614/DD/ACT/Multi";
+        assert_eq!(call_path(id), "/calls/EuropeAid/186614/DD/ACT/Multi");
+        assert_eq!(call_path("A B"), "/calls/A%20B");
+        assert_eq!(percent_decode("A%20B/%2"), "A B/%2");
+        assert_eq!(percent_decode("%é%41"), "%éA");
+    }
+}

@@ -1,0 +1,134 @@
+//! `/calls/<id>`: everything known about one call.
+
+use crate::api::{get_call, CallView};
+use crate::components::status_badge::StatusBadge;
+use crate::format::{brussels_date_time, budget_range, date, euros, percent_decode, relative_days};
+use crate::pages::calls::ErrorNotice;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The page of one call.
+#[component]
+pub fn CallDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let external_id = move || {
+        params.with(|p| {
+            p.get("id")
+                .map(|id| percent_decode(&id))
+                .unwrap_or_default()
+        })
+    };
+    let call = Resource::new(external_id, get_call);
+    view! {
+        <p class="back"><a href="/calls">"← All calls"</a></p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading call…"</p> }>
+            {move || Suspend::new(async move {
+                match call.await {
+                    Ok(view) => view! { <CallDetailView view /> }.into_any(),
+                    Err(error) => view! { <Title text="Call not found" /> <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A labelled fact, left out when there is nothing to say.
+fn fact(label: &'static str, value: Option<String>) -> Option<impl IntoView> {
+    value.map(|value| view! { <dt>{label}</dt> <dd>{value}</dd> })
+}
+
+#[component]
+fn CallDetailView(view: CallView) -> impl IntoView {
+    let CallView { call, now } = view;
+    let summary = call.summary.clone();
+    let trl = match (call.trl_min, call.trl_max) {
+        (Some(min), Some(max)) if min == max => Some(format!("TRL {min}")),
+        (Some(min), Some(max)) => Some(format!("TRL {min}–{max}")),
+        (Some(min), None) => Some(format!("TRL {min} or higher")),
+        (None, Some(max)) => Some(format!("up to TRL {max}")),
+        (None, None) => None,
+    };
+    let consortium = match (call.min_partners, call.min_countries) {
+        (Some(p), Some(c)) => Some(format!("at least {p} partners from {c} countries")),
+        (Some(p), None) => Some(format!("at least {p} partners")),
+        (None, Some(c)) => Some(format!("partners from at least {c} countries")),
+        (None, None) => None,
+    };
+    let deadlines = if call.deadlines.is_empty() {
+        view! { <p>"Rolling: applications are accepted until the funds are used."</p> }.into_any()
+    } else {
+        let rows = call
+            .deadlines
+            .iter()
+            .map(|d| {
+                let passed = d.at < now;
+                view! {
+                    <tr class:passed=passed>
+                        <td>{d.label.clone().unwrap_or_else(|| format!("Stage {}", d.stage))}</td>
+                        <td><time datetime=d.at.to_rfc3339()>{brussels_date_time(d.at)}</time></td>
+                        <td>{relative_days(d.at, now)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="deadlines">
+                <thead><tr><th scope="col">"Stage"</th><th scope="col">"Deadline"</th><th scope="col">"When"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+        .into_any()
+    };
+    view! {
+        <Title text=summary.title.clone() />
+        <article class="call-detail">
+            <header>
+                <div class="call-card-head">
+                    <StatusBadge status=summary.status />
+                    <span class="badge kind">{summary.instrument_kind.label()}</span>
+                    {summary.sme_only.then(|| view! { <span class="badge sme">"SME only"</span> })}
+                    {summary.dual_use.then(|| view! { <span class="badge dual">"Dual-use"</span> })}
+                </div>
+                <h1>{summary.title.clone()}</h1>
+                <p class="call-meta"><span class="call-id">{summary.external_id.clone()}</span></p>
+            </header>
+            <section aria-labelledby="deadlines-heading">
+                <h2 id="deadlines-heading">"Deadlines"</h2>
+                {deadlines}
+            </section>
+            <section aria-labelledby="facts-heading">
+                <h2 id="facts-heading">"Key facts"</h2>
+                <dl class="facts">
+                    {fact("Programme", Some(summary.programme.clone()))}
+                    {fact("Programme part", summary.programme_part.clone())}
+                    {fact("Call", call.call_identifier.clone().map(|id| match &call.call_title {
+                        Some(title) => format!("{id} — {title}"),
+                        None => id,
+                    }))}
+                    {fact("Publisher", Some(summary.publisher.clone()))}
+                    {fact("Type of action", call.action_type.clone())}
+                    {fact("Deadline model", call.deadline_model.clone())}
+                    {fact("Opens", call.opening_at.map(date))}
+                    {fact("Per project", budget_range(summary.budget_min_eur, summary.budget_max_eur))}
+                    {fact("Total budget", call.budget_total_eur.map(euros))}
+                    {fact("Expected projects", call.expected_grants.map(|n| n.to_string()))}
+                    {fact("Funding rate", call.funding_rate_pct.map(|r| format!("{r}%")))}
+                    {fact("Maturity", trl)}
+                    {fact("Consortium", consortium)}
+                    {fact("Eligible countries", (!call.eligible_countries.is_empty()).then(|| call.eligible_countries.join(", ")))}
+                    {fact("Eligible regions", (!call.eligible_regions.is_empty()).then(|| call.eligible_regions.join(", ")))}
+                    {fact("Keywords", (!call.keywords.is_empty()).then(|| call.keywords.join(", ")))}
+                    {fact("Last updated", Some(date(call.updated_at)))}
+                </dl>
+            </section>
+            <section aria-labelledby="description-heading">
+                <h2 id="description-heading">"Description"</h2>
+                <div class="description">{call.description.clone()}</div>
+            </section>
+            {call.url.clone().map(|url| view! {
+                <p><a class="button" href=url rel="noopener noreferrer" target="_blank">"Open on the publisher's site ↗"</a></p>
+            })}
+        </article>
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per route.
+
+pub mod call_detail;
+pub mod calls;
+pub mod home;
+pub mod not_found;

@@ -1,0 +1,55 @@
+import { defineConfig } from '@playwright/test';
+import * as os from 'os';
+import * as path from 'path';
+
+// The server under test: the release build, on a fresh SQLite file with the demo data,
+// with "now" fixed so that statuses and deadlines are the same on every run.
+const port = Number(process.env.FUNDBRIDGE_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const database = path.join(os.tmpdir(), `fundbridge-e2e-${process.pid}-${Date.now()}.db`);
+const binary = process.env.FUNDBRIDGE_E2E_BINARY ?? 'target/release/fundbridge';
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL,
+    browserName: 'chromium',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: `${binary} serve --seed-demo`,
+    cwd: '..',
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: `sqlite://${database}`,
+      FUNDBRIDGE_LISTEN: `127.0.0.1:${port}`,
+      FUNDBRIDGE_SITE_ROOT: 'target/site',
+      FUNDBRIDGE_NOW: '2026-11-27T09:00:00Z',
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,112 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/** Waits until the wasm bundle has hydrated the filter panel. */
+async function waitForHydration(page: Page) {
+  await expect(page.locator('aside.filters')).toHaveAttribute('data-hydrated', 'true');
+}
+
+test('the call list is rendered on the server', async ({ request }) => {
+  const response = await request.get('/calls');
+  expect(response.status()).toBe(200);
+  const html = await response.text();
+  expect(html).toContain('300 calls');
+  expect((html.match(/class="call-card"/g) ?? []).length).toBe(20);
+  expect(html).toContain('Page 1 of 15');
+});
+
+test('filters apply in the browser without a reload, and the back button restores them', async ({ page }) => {
+  await page.goto('/calls');
+  await waitForHydration(page);
+  // A marker that a full page load would wipe out: it proves navigation stays client-side.
+  await page.evaluate(() => ((window as any).__stillTheSamePage = true));
+
+  await page.getByRole('checkbox', { name: 'Open', exact: true }).check();
+  await expect(page).toHaveURL(/\/calls\?status=open$/);
+  const openHeading = page.locator('#results-heading');
+  await expect(openHeading).not.toHaveText('300 calls');
+  const openCount = Number((await openHeading.textContent())!.split(' ')[0]);
+  expect(openCount).toBeGreaterThan(0);
+
+  await page.getByRole('checkbox', { name: /^European Defence Fund/ }).check();
+  await expect(page).toHaveURL(/status=open&programme=European%20Defence%20Fund/);
+  await expect(page.locator('.call-card').first()).toBeVisible();
+  for (const badge of await page.locator('.call-card .badge.status-open, .call-card .badge.status-forthcoming, .call-card .badge.status-closed').allTextContents()) {
+    expect(badge).toBe('Open');
+  }
+  await expect(page.getByRole('link', { name: 'Remove filter European Defence Fund' })).toBeVisible();
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/calls\?status=open$/);
+  await expect(page.getByRole('checkbox', { name: /^European Defence Fund/ })).not.toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Open', exact: true })).toBeChecked();
+  await expect(openHeading).toHaveText(`${openCount} calls`);
+
+  expect(await page.evaluate(() => (window as any).__stillTheSamePage)).toBe(true);
+});
+
+test('sorting and paging keep the filters in the URL', async ({ page }) => {
+  await page.goto('/calls?status=open');
+  await waitForHydration(page);
+  await page.getByLabel('Sort by').selectOption('budget');
+  await expect(page).toHaveURL(/status=open&sort=budget/);
+  await page.getByRole('link', { name: 'Next →' }).click();
+  await expect(page).toHaveURL(/status=open&sort=budget&page=2/);
+  await expect(page.locator('.pager .position')).toContainText('Page 2 of');
+});
+
+test('a call has its own page with all its fields', async ({ page }) => {
+  await page.goto('/calls?programme=Horizon%20Europe');
+  const first = page.locator('.call-card .call-title a').first();
+  const title = (await first.textContent())!;
+  await first.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.getByRole('heading', { name: 'Deadlines' })).toBeVisible();
+  await expect(page.locator('.facts')).toContainText('Horizon Europe');
+  await expect(page.locator('.facts')).toContainText('Per project');
+});
+
+test('an unknown call answers 404 with a clear message', async ({ page }) => {
+  const response = await page.goto('/calls/NO-SUCH-TOPIC');
+  expect(response!.status()).toBe(404);
+  await expect(page.getByRole('alert')).toContainText('was not found');
+});
+
+test('an empty result shows what to do next', async ({ page }) => {
+  await page.goto('/calls?status=closed&kind=counter_guarantee&programme=Horizon%20Europe');
+  await expect(page.getByRole('heading', { name: 'No calls match these filters' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'show all calls' })).toHaveAttribute('href', '/calls');
+});
+
+test('the filter toggle on small screens works once hydrated', async ({ page }) => {
+  await page.setViewportSize({ width: 400, height: 800 });
+  await page.goto('/calls');
+  await waitForHydration(page);
+  const form = page.locator('#filter-form');
+  await expect(form).toBeHidden();
+  await page.getByRole('button', { name: 'Show filters' }).click();
+  await expect(form).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Hide filters' })).toHaveAttribute('aria-expanded', 'true');
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the filter form still works as a plain GET form', async ({ page }) => {
+    await page.goto('/calls');
+    await page.getByRole('checkbox', { name: 'Forthcoming', exact: true }).check();
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(page).toHaveURL(/status=forthcoming/);
+    for (const badge of await page.locator('.call-card .badge[class*="status-"]').allTextContents()) {
+      expect(badge).toBe('Forthcoming');
+    }
+  });
+});
+
+test('screenshot of the call list', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/calls?status=open');
+  await waitForHydration(page);
+  const path = testInfo.outputPath('calls-page.png');
+  await page.screenshot({ path });
+  await testInfo.attach('calls-page', { path, contentType: 'image/png' });
+});

@@ -1,0 +1,156 @@
+//! Configuration: built-in defaults, then an optional TOML file, then environment
+//! variables (which win). Secrets never appear in `Debug` output.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use domain::services::Clock;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The file read when `--config` is not given, if it exists.
+pub const DEFAULT_CONFIG_FILE: &str = "fundbridge.toml";
+
+/// Everything the server can be told.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://path` (default) or `postgres://user:pass@host/db`. Env: `DATABASE_URL`.
+    pub database_url: String,
+    /// Address to listen on. Env: `FUNDBRIDGE_LISTEN`.
+    pub listen: SocketAddr,
+    /// Folder holding the built site (`pkg/` with the wasm, JS and CSS). Env: `FUNDBRIDGE_SITE_ROOT`.
+    pub site_root: PathBuf,
+    /// Log filter, as for `RUST_LOG`. Env: `RUST_LOG`.
+    pub log: String,
+    /// A fixed "now" (RFC 3339) for demos and tests; the system clock when unset. Env: `FUNDBRIDGE_NOW`.
+    pub now: Option<DateTime<Utc>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://data/fundbridge.db".to_owned(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            site_root: PathBuf::from("target/site"),
+            log: "info,sqlx=warn,tower_http=info".to_owned(),
+            now: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "database_url",
+                &domain::store::redact_url(&self.database_url),
+            )
+            .field("listen", &self.listen)
+            .field("site_root", &self.site_root)
+            .field("log", &self.log)
+            .field("now", &self.now)
+            .finish()
+    }
+}
+
+impl Config {
+    /// Loads the configuration: `file` if given (it must exist), else `fundbridge.toml` if
+    /// present, then environment variables from `env`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Config> {
+        let mut config = match file {
+            Some(path) => Self::from_file(path)?,
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
+                Self::from_file(Path::new(DEFAULT_CONFIG_FILE))?
+            }
+            None => Config::default(),
+        };
+        if let Some(url) = env("DATABASE_URL") {
+            config.database_url = url;
+        }
+        if let Some(listen) = env("FUNDBRIDGE_LISTEN") {
+            config.listen = listen
+                .parse()
+                .with_context(|| format!("FUNDBRIDGE_LISTEN={listen:?} is not host:port"))?;
+        }
+        if let Some(root) = env("FUNDBRIDGE_SITE_ROOT") {
+            config.site_root = PathBuf::from(root);
+        }
+        if let Some(log) = env("RUST_LOG") {
+            config.log = log;
+        }
+        if let Some(now) = env("FUNDBRIDGE_NOW") {
+            let instant = DateTime::parse_from_rfc3339(&now)
+                .with_context(|| format!("FUNDBRIDGE_NOW={now:?} is not an RFC 3339 instant"))?;
+            config.now = Some(instant.with_timezone(&Utc));
+        }
+        domain::store::Backend::for_url(&config.database_url)?;
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("{} is not a valid configuration", path.display()))
+    }
+
+    /// The clock this configuration asks for.
+    pub fn clock(&self) -> Clock {
+        self.now.map_or(Clock::System, Clock::Fixed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |key| map.get(key).cloned()
+    }
+
+    #[test]
+    fn environment_variables_override_the_file() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(
+            &mut file,
+            b"database_url = \"sqlite://from-file.db\"\nlisten = \"127.0.0.1:4000\"\n",
+        )
+        .unwrap();
+        let config = Config::load(
+            Some(file.path()),
+            env(&[("DATABASE_URL", "postgres://u:secret@h/db")]),
+        )
+        .unwrap();
+        assert_eq!(config.database_url, "postgres://u:secret@h/db");
+        assert_eq!(config.listen.port(), 4000);
+        assert!(
+            !format!("{config:?}").contains("secret"),
+            "the password stays out of Debug"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_variable_named() {
+        let error = Config::load(None, env(&[("FUNDBRIDGE_LISTEN", "everywhere")])).unwrap_err();
+        assert!(format!("{error:#}").contains("FUNDBRIDGE_LISTEN"));
+        let error = Config::load(None, env(&[("DATABASE_URL", "mysql://x")])).unwrap_err();
+        assert!(format!("{error:#}").contains("sqlite://"));
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut file, b"databse_url = \"typo\"\n").unwrap();
+        let error = Config::load(Some(file.path()), env(&[])).unwrap_err();
+        assert!(format!("{error:#}").contains("databse_url"), "{error:#}");
+    }
+}

@@ -1,0 +1,7 @@
+//! The Fundbridge server: configuration, wiring of the one `AppState`, the HTTP router
+//! and the command-line tasks. `main.rs` only parses arguments and calls in here.
+#![forbid(unsafe_code)]
+
+pub mod commands;
+pub mod config;
+pub mod http;

@@ -1,0 +1,99 @@
+use crate::helpers::{now, TestApp};
+use chrono::Duration;
+use domain::store::NewCall;
+use domain::Deadline;
+
+fn call(id: &str, title: &str, deadline_in_days: i64) -> NewCall {
+    let mut call = NewCall::new(id, "test", title, "Horizon Europe", "European Commission");
+    call.opening_at = Some(now() - Duration::days(30));
+    call.deadlines = vec![Deadline {
+        stage: 1,
+        at: now() + Duration::days(deadline_in_days),
+        label: None,
+    }];
+    call.description = "Supports SMEs.".into();
+    call
+}
+
+#[tokio::test]
+async fn the_call_list_is_server_rendered_with_status_and_paging() {
+    let calls: Vec<NewCall> = (0..25)
+        .map(|i| call(&format!("T-{i:02}"), &format!("Topic {i:02}"), i - 2))
+        .collect();
+    let app = TestApp::spawn().await.with_calls(&calls).await;
+    let (status, html) = app.get("/calls").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("25 calls"), "{html}");
+    assert!(html.contains("Page 1 of 2"));
+    assert_eq!(html.matches("class=\"call-card\"").count(), 20);
+    // Soonest upcoming deadline first: T-02 closes today, T-00 and T-01 closed already.
+    let first = html.find("Topic 02").unwrap();
+    assert!(first < html.find("Topic 03").unwrap());
+    assert!(
+        html.contains("/pkg/fundbridge.js"),
+        "the page loads the hydration bundle"
+    );
+
+    let (_, closed) = app.get("/calls?status=closed").await;
+    assert!(closed.contains("2 calls"), "{closed}");
+    assert!(closed.contains("Topic 00") && closed.contains("Topic 01"));
+    assert!(!closed.contains("Topic 05"));
+
+    let (_, second_page) = app.get("/calls?page=2").await;
+    assert_eq!(second_page.matches("class=\"call-card\"").count(), 5);
+}
+
+#[tokio::test]
+async fn user_text_is_escaped_not_executed() {
+    let mut hostile = call("XSS-1", "<script>alert('x')</script> Topic", 10);
+    hostile.description = "<img src=x onerror=alert(1)>".into();
+    let app = TestApp::spawn().await.with_calls(&[hostile]).await;
+    let (_, list) = app.get("/calls").await;
+    assert!(!list.contains("<script>alert('x')</script>"), "{list}");
+    assert!(list.contains("&lt;script&gt;"), "{list}");
+    let (_, page) = app.get("/calls/XSS-1").await;
+    assert!(!page.contains("<img src=x"), "{page}");
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn a_call_page_shows_its_fields_and_an_unknown_call_is_404() {
+    let mut topic = call(
+        "EuropeAid/186614/DD/ACT/Multi",
+        "Women in decision-making",
+        40,
+    );
+    topic.budget_max_eur = Some(4_000_000);
+    let app = TestApp::spawn().await.with_calls(&[topic]).await;
+    let (status, html) = app.get("/calls/EuropeAid/186614/DD/ACT/Multi").await;
+    assert_eq!(status, 200, "ids with slashes have pages too");
+    assert!(html.contains("Women in decision-making"));
+    assert!(html.contains("up to €4 million"));
+    assert!(html.contains("Supports SMEs."));
+
+    let (status, html) = app.get("/calls/NOPE").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("was not found"), "{html}");
+}
+
+#[tokio::test]
+async fn the_list_server_function_answers_json() {
+    let app = TestApp::spawn()
+        .await
+        .with_calls(&[call("A-1", "Alpha", 5), call("B-1", "Bravo", -5)])
+        .await;
+    let response = app
+        .client
+        .post(format!("{}/api/list_calls", app.address))
+        .json(&serde_json::json!({ "query": { "programmes": [], "kinds": [], "statuses": ["open"], "sort": "deadline", "page": 1, "per_page": 20 } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["page"]["total"], 1);
+    assert_eq!(body["page"]["items"][0]["external_id"], "A-1");
+}

@@ -1,0 +1,64 @@
+//! `TestApp`: the whole router served on port 0, with an isolated database and fixed clock.
+
+use chrono::{DateTime, TimeZone, Utc};
+use domain::services::{AppState, Clock};
+use domain::store::{self, NewCall};
+use server::http::{self, ServerState};
+
+/// A running server and a client for it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    /// The services the server uses (to arrange data directly).
+    pub state: AppState,
+    /// An HTTP client.
+    pub client: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+/// The instant the test server calls "now".
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap()
+}
+
+impl TestApp {
+    /// Starts a server on an empty database.
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("app.db").display());
+        let state = AppState {
+            store: store::connect(&url).await.unwrap(),
+            clock: Clock::Fixed(now()),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = http::router(ServerState {
+            app: state.clone(),
+            leptos: http::leptos_options(&dir.path().join("site"), addr),
+        });
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        TestApp {
+            address: format!("http://{addr}"),
+            state,
+            client: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    /// Stores `calls` directly.
+    pub async fn with_calls(self, calls: &[NewCall]) -> TestApp {
+        self.state.store.upsert_calls(calls, now()).await.unwrap();
+        self
+    }
+
+    /// GETs `path`, returning the status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+}
