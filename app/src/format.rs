@@ -54,17 +54,16 @@ pub fn date(instant: DateTime<Utc>) -> String {
     to_brussels(instant).format("%-d %b %Y").to_string()
 }
 
-/// "in 3 days", "today", "tomorrow", "closed 2 days ago".
+/// "today", "tomorrow", "in 3 days", "yesterday", "5 days ago" — by calendar days in Brussels.
 pub fn relative_days(instant: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let hours = (instant - now).num_hours();
-    let days = (instant - now).num_days();
-    match (hours, days) {
-        (h, _) if h < 0 && h > -24 => "passed today".to_owned(),
-        (_, d) if d < -1 => format!("{} days ago", -d),
-        (h, _) if h < 0 => "yesterday".to_owned(),
-        (h, _) if h < 24 => "today".to_owned(),
-        (_, 1) => "tomorrow".to_owned(),
-        (_, d) => format!("in {d} days"),
+    let days = (to_brussels(instant).date() - to_brussels(now).date()).num_days();
+    match days {
+        0 if instant < now => "earlier today".to_owned(),
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        -1 => "yesterday".to_owned(),
+        d if d < 0 => format!("{} days ago", -d),
+        d => format!("in {d} days"),
     }
 }
 
@@ -126,12 +125,21 @@ mod tests {
     }
 
     #[test]
-    fn relative_days_count_whole_days() {
+    fn relative_days_count_calendar_days_in_brussels() {
         let now = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap();
         assert_eq!(relative_days(now + Duration::hours(3), now), "today");
         assert_eq!(relative_days(now + Duration::hours(30), now), "tomorrow");
+        assert_eq!(
+            relative_days(now + Duration::hours(42), now),
+            "in 2 days",
+            "calendar days, not 24-hour spans"
+        );
         assert_eq!(relative_days(now + Duration::days(12), now), "in 12 days");
-        assert_eq!(relative_days(now - Duration::hours(2), now), "passed today");
+        assert_eq!(
+            relative_days(now - Duration::hours(2), now),
+            "earlier today"
+        );
+        assert_eq!(relative_days(now - Duration::hours(20), now), "yesterday");
         assert_eq!(relative_days(now - Duration::days(5), now), "5 days ago");
     }
 

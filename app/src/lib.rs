@@ -12,7 +12,7 @@ use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The name of the wasm/JS/CSS bundle under `/pkg`.
 pub const BUNDLE_NAME: &str = "fundbridge";
@@ -49,8 +49,10 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::HomePage />
-                    <Route path=path!("/calls") view=pages::calls::CallsPage />
-                    <Route path=path!("/calls/*id") view=pages::call_detail::CallDetailPage />
+                    // Async: the whole page is rendered before the first byte, so it reads
+                    // without JavaScript and a missing call can answer 404.
+                    <Route path=path!("/calls") view=pages::calls::CallsPage ssr=SsrMode::Async />
+                    <Route path=path!("/calls/*id") view=pages::call_detail::CallDetailPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

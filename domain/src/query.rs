@@ -46,9 +46,9 @@ impl CallSort {
     /// The label shown to users.
     pub fn label(self) -> &'static str {
         match self {
-            CallSort::Deadline => "Deadline (soonest first)",
+            CallSort::Deadline => "Deadline (soonest)",
             CallSort::Newest => "Recently opened",
-            CallSort::Budget => "Budget per project (largest first)",
+            CallSort::Budget => "Budget (largest)",
             CallSort::Title => "Title (A–Z)",
         }
     }
