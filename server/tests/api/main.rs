@@ -3,4 +3,5 @@
 mod helpers;
 
 mod calls;
+mod cli;
 mod health;
