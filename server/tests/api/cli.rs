@@ -72,7 +72,7 @@ fn the_server_seeds_the_demo_and_stops_cleanly_on_sigterm() {
         .local_addr()
         .unwrap()
         .port();
-    let mut child = fundbridge(&dir.path().join("serve.db"))
+    let child = fundbridge(&dir.path().join("serve.db"))
         .args(["serve", "--seed-demo"])
         .env("FUNDBRIDGE_LISTEN", format!("127.0.0.1:{port}"))
         .stdout(Stdio::piped())
