@@ -275,6 +275,8 @@ pub struct CallDetail {
     pub deadline_model: Option<String>,
     /// When the call opens, if known.
     pub opening_at: Option<DateTime<Utc>>,
+    /// Announced as forthcoming without an opening date.
+    pub announced_forthcoming: bool,
     /// All deadlines, by stage.
     pub deadlines: Vec<Deadline>,
     /// Total budget of the call, in euro.
@@ -301,6 +303,8 @@ pub struct CallDetail {
     pub description: String,
     /// Link to the publisher's page.
     pub url: Option<String>,
+    /// When Fundbridge first stored this record.
+    pub created_at: DateTime<Utc>,
     /// When Fundbridge last changed this record.
     pub updated_at: DateTime<Utc>,
 }

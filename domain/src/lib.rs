@@ -14,6 +14,8 @@ pub mod demo;
 #[cfg(feature = "server")]
 pub mod import;
 #[cfg(feature = "server")]
+pub mod search;
+#[cfg(feature = "server")]
 pub mod services;
 #[cfg(feature = "server")]
 pub mod store;

@@ -8,11 +8,15 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_PER_PAGE: u32 = 20;
 /// The largest page a client may ask for.
 pub const MAX_PER_PAGE: u32 = 100;
+/// Search text longer than this is cut.
+pub const MAX_TEXT_CHARS: usize = 200;
 
 /// How the call list is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CallSort {
+    /// Best match for the search text first (without text: as [`CallSort::Deadline`]).
+    Relevance,
     /// Soonest upcoming deadline first; rolling and closed calls last.
     #[default]
     Deadline,
@@ -36,6 +40,7 @@ impl CallSort {
     /// The value used in URLs.
     pub fn as_str(self) -> &'static str {
         match self {
+            CallSort::Relevance => "relevance",
             CallSort::Deadline => "deadline",
             CallSort::Newest => "newest",
             CallSort::Budget => "budget",
@@ -46,6 +51,7 @@ impl CallSort {
     /// The label shown to users.
     pub fn label(self) -> &'static str {
         match self {
+            CallSort::Relevance => "Relevance",
             CallSort::Deadline => "Deadline (soonest)",
             CallSort::Newest => "Recently opened",
             CallSort::Budget => "Budget (largest)",
@@ -63,7 +69,10 @@ impl CallSort {
 
 /// Filters, sort and page for the call list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CallQuery {
+    /// Free text to search for (empty: no text search).
+    pub text: String,
     /// Programmes to include (any of); empty means all.
     pub programmes: Vec<String>,
     /// Instrument kinds to include (any of); empty means all.
@@ -81,6 +90,7 @@ pub struct CallQuery {
 impl Default for CallQuery {
     fn default() -> Self {
         CallQuery {
+            text: String::new(),
             programmes: Vec::new(),
             kinds: Vec::new(),
             statuses: Vec::new(),
@@ -96,12 +106,21 @@ impl CallQuery {
     /// hand-edited link still shows a sensible list; out-of-range pages are clamped.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut query = CallQuery::default();
+        let mut sort = None;
         for (key, value) in pairs {
             let value = value.trim();
             if value.is_empty() {
                 continue;
             }
             match key {
+                "q" => {
+                    query.text = value
+                        .chars()
+                        .take(MAX_TEXT_CHARS)
+                        .collect::<String>()
+                        .trim()
+                        .to_owned()
+                }
                 "programme" => push_unique(&mut query.programmes, value.to_owned()),
                 "kind" => {
                     if let Ok(kind) = value.parse() {
@@ -113,12 +132,13 @@ impl CallQuery {
                         push_unique(&mut query.statuses, status);
                     }
                 }
-                "sort" => query.sort = CallSort::parse(value).unwrap_or_default(),
+                "sort" => sort = CallSort::parse(value),
                 "page" => query.page = value.parse().unwrap_or(1),
                 "per_page" => query.per_page = value.parse().unwrap_or(DEFAULT_PER_PAGE),
                 _ => {}
             }
         }
+        query.sort = sort.unwrap_or_else(|| query.default_sort());
         query.page = query.page.max(1);
         query.per_page = query.per_page.clamp(1, MAX_PER_PAGE);
         query
@@ -127,6 +147,9 @@ impl CallQuery {
     /// The URL pairs for this query; defaults are left out to keep links short.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
+        if !self.text.is_empty() {
+            pairs.push(("q", self.text.clone()));
+        }
         pairs.extend(
             self.statuses
                 .iter()
@@ -134,7 +157,7 @@ impl CallQuery {
         );
         pairs.extend(self.programmes.iter().map(|p| ("programme", p.clone())));
         pairs.extend(self.kinds.iter().map(|k| ("kind", k.as_str().to_owned())));
-        if self.sort != CallSort::default() {
+        if self.sort != self.default_sort() {
             pairs.push(("sort", self.sort.as_str().to_owned()));
         }
         if self.per_page != DEFAULT_PER_PAGE {
@@ -157,6 +180,15 @@ impl CallQuery {
             String::new()
         } else {
             format!("?{}", encoded.join("&"))
+        }
+    }
+
+    /// The order used when the URL names none: relevance when searching, else deadline.
+    pub fn default_sort(&self) -> CallSort {
+        if self.text.is_empty() {
+            CallSort::Deadline
+        } else {
+            CallSort::Relevance
         }
     }
 
@@ -249,6 +281,21 @@ mod tests {
     }
 
     #[test]
+    fn searching_defaults_to_relevance_and_listing_to_deadline() {
+        assert_eq!(
+            CallQuery::from_pairs([("q", " quantum ")]).sort,
+            CallSort::Relevance
+        );
+        assert_eq!(
+            CallQuery::from_pairs([("q", "quantum")]).to_query_string(),
+            "?q=quantum"
+        );
+        assert_eq!(CallQuery::from_pairs([]).sort, CallSort::Deadline);
+        let by_budget = CallQuery::from_pairs([("q", "quantum"), ("sort", "budget")]);
+        assert_eq!(by_budget.to_query_string(), "?q=quantum&sort=budget");
+    }
+
+    #[test]
     fn the_default_query_has_an_empty_query_string() {
         assert_eq!(CallQuery::default().to_query_string(), "");
     }
@@ -276,6 +323,7 @@ mod tests {
 
     fn any_query() -> impl Strategy<Value = CallQuery> {
         (
+            "[a-z \"-]{0,20}",
             proptest::collection::vec("[A-Za-z &+/-]{1,12}", 0..3),
             proptest::sample::subsequence(InstrumentKind::ALL.to_vec(), 0..3),
             proptest::sample::subsequence(CallStatus::ALL.to_vec(), 0..3),
@@ -283,24 +331,27 @@ mod tests {
             1u32..500,
             1u32..=MAX_PER_PAGE,
         )
-            .prop_map(|(programmes, kinds, statuses, sort, page, per_page)| {
-                let mut unique = Vec::new();
-                for p in programmes
-                    .into_iter()
-                    .map(|p| p.trim().to_owned())
-                    .filter(|p| !p.is_empty())
-                {
-                    push_unique(&mut unique, p);
-                }
-                CallQuery {
-                    programmes: unique,
-                    kinds,
-                    statuses,
-                    sort,
-                    page,
-                    per_page,
-                }
-            })
+            .prop_map(
+                |(text, programmes, kinds, statuses, sort, page, per_page)| {
+                    let mut unique = Vec::new();
+                    for p in programmes
+                        .into_iter()
+                        .map(|p| p.trim().to_owned())
+                        .filter(|p| !p.is_empty())
+                    {
+                        push_unique(&mut unique, p);
+                    }
+                    CallQuery {
+                        text: text.trim().to_owned(),
+                        programmes: unique,
+                        kinds,
+                        statuses,
+                        sort,
+                        page,
+                        per_page,
+                    }
+                },
+            )
     }
 
     proptest! {

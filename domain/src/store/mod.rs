@@ -284,6 +284,9 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<Option<CallDetail>, StoreError>;
 
+    /// Up to `limit` call ids in id order, after `after` (for paging through every call).
+    async fn call_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError>;
+
     /// Every programme with its number of calls, largest first.
     async fn programme_counts(&self) -> Result<Vec<ProgrammeCount>, StoreError>;
 

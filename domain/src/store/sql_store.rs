@@ -130,6 +130,21 @@ fn push_any_of<'a>(builder: &mut QueryBuilder<'a, Db>, values: impl IntoIterator
 
 fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: DateTime<Utc>) {
     builder.push(" WHERE 1 = 1");
+    // The database's own text matching is plain substring search on titles and ids: what
+    // remains when the search index is unavailable.
+    for word in query
+        .text
+        .split_whitespace()
+        .map(|w| w.trim_matches('"').to_lowercase())
+        .filter(|w| !w.is_empty())
+    {
+        let pattern = format!("%{}%", word.replace(['\\', '%', '_'], ""));
+        builder.push(" AND (LOWER(c.title) LIKE ");
+        builder.push_bind(pattern.clone());
+        builder.push(" OR LOWER(c.external_id) LIKE ");
+        builder.push_bind(pattern);
+        builder.push(")");
+    }
     if !query.programmes.is_empty() {
         builder.push(" AND c.programme");
         push_any_of(builder, query.programmes.iter().cloned());
@@ -150,7 +165,7 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
 
 fn push_order(builder: &mut QueryBuilder<'_, Db>, sort: CallSort, now: DateTime<Utc>) {
     match sort {
-        CallSort::Deadline => {
+        CallSort::Relevance | CallSort::Deadline => {
             // Upcoming deadlines first, then rolling calls, then closed ones.
             builder.push(
                 " ORDER BY CASE WHEN c.next_deadline_at IS NULL THEN 1 ELSE 0 END, c.next_deadline_at, \
@@ -241,6 +256,7 @@ struct DetailRow {
     keywords: String,
     description: String,
     url: Option<String>,
+    created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
 
@@ -459,7 +475,7 @@ impl Store for SqlStore {
         builder.push(
             ", c.source, c.call_identifier, c.call_title, c.action_type, c.deadline_model, c.budget_total_eur, \
              c.expected_grants, c.funding_rate_pct, c.trl_min, c.trl_max, c.min_partners, c.min_countries, \
-             c.eligible_countries, c.eligible_regions, c.keywords, c.description, c.url, c.updated_at \
+             c.eligible_countries, c.eligible_regions, c.keywords, c.description, c.url, c.created_at, c.updated_at \
              FROM calls c WHERE c.external_id = ",
         );
         builder.push_bind(external_id.to_owned());
@@ -473,7 +489,8 @@ impl Store for SqlStore {
             .await?
             .remove(&row.summary.id)
             .unwrap_or_default();
-        let opening_at = row.summary.opening_at;
+        let (opening_at, announced_forthcoming) =
+            (row.summary.opening_at, row.summary.announced_forthcoming);
         Ok(Some(CallDetail {
             summary: row.summary.into_summary(&deadlines, now),
             source: row.source,
@@ -482,6 +499,7 @@ impl Store for SqlStore {
             action_type: row.action_type,
             deadline_model: row.deadline_model,
             opening_at,
+            announced_forthcoming,
             deadlines,
             budget_total_eur: row.budget_total_eur,
             expected_grants: row.expected_grants,
@@ -495,8 +513,22 @@ impl Store for SqlStore {
             keywords: split_lines(&row.keywords),
             description: row.description,
             url: row.url,
+            created_at: row.created_at,
             updated_at: row.updated_at,
         }))
+    }
+
+    async fn call_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError> {
+        let mut builder = QueryBuilder::<Db>::new("SELECT external_id FROM calls");
+        if let Some(after) = after {
+            builder
+                .push(" WHERE external_id > ")
+                .push_bind(after.to_owned());
+        }
+        builder
+            .push(" ORDER BY external_id LIMIT ")
+            .push_bind(i64::from(limit));
+        Ok(builder.build_query_scalar().fetch_all(&self.pool).await?)
     }
 
     async fn programme_counts(&self) -> Result<Vec<ProgrammeCount>, StoreError> {

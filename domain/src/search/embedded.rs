@@ -1,0 +1,592 @@
+//! The embedded search index: tantivy on local disk (or in memory for tests and benches).
+//!
+//! Status is derived at query time from two numbers per call: `closes_ts` (the last
+//! deadline, or never) and `opens_ts` (the opening date; "never" for a call announced
+//! without one; "always" when unknown). A call is closed when `closes_ts < now`,
+//! forthcoming when not closed and `opens_ts > now`, open otherwise — the rule of
+//! `CallDates::status_at`, expressed as range queries.
+
+use super::highlight::{allowed_typos, highlight, snippet, ParsedQuery, Token};
+use super::{
+    effective_sort, CallDocument, FacetValue, Facets, IndexChange, SearchError, SearchHit,
+    SearchIndex, SearchRequest, SearchResults,
+};
+use crate::call::CallStatus;
+use crate::query::CallSort;
+use async_trait::async_trait;
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions, Value, STORED, STRING,
+};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader,
+    TantivyDocument, Term,
+};
+
+/// The name the text analyzer is registered under.
+const ANALYZER: &str = "fundbridge";
+/// Memory the writer may use before flushing a segment.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// The score added to documents that match every word.
+const ALL_WORDS_TIER: Score = 10_000.0;
+/// Characters of description shown under a hit.
+const SNIPPET_CHARS: usize = 240;
+
+/// The schema's fields.
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    identifiers: Field,
+    body: Field,
+    facets: Field,
+    opens_ts: Field,
+    closes_ts: Field,
+    deadline_ts: Field,
+    published_ts: Field,
+    budget: Field,
+}
+
+impl Fields {
+    fn schema() -> (Schema, Fields) {
+        let mut builder = Schema::builder();
+        let text = |stored: bool| {
+            let options = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+            if stored {
+                options.set_stored()
+            } else {
+                options
+            }
+        };
+        let number = || NumericOptions::default().set_indexed().set_fast();
+        let fields = Fields {
+            id: builder.add_text_field("id", STRING | STORED),
+            title: builder.add_text_field("title", text(true)),
+            identifiers: builder.add_text_field("identifiers", text(false)),
+            body: builder.add_text_field("body", text(true)),
+            facets: builder.add_facet_field("facets", FacetOptions::default()),
+            opens_ts: builder.add_i64_field("opens_ts", number()),
+            closes_ts: builder.add_i64_field("closes_ts", number()),
+            deadline_ts: builder.add_i64_field("deadline_ts", NumericOptions::default().set_fast()),
+            published_ts: builder
+                .add_i64_field("published_ts", NumericOptions::default().set_fast()),
+            budget: builder.add_i64_field("budget", NumericOptions::default().set_fast()),
+        };
+        (builder.build(), fields)
+    }
+}
+
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Splits text into normalised tokens exactly as the index does.
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut analyzer = analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        tokens.push(Token {
+            range: token.offset_from..token.offset_to,
+            text: token.text.clone(),
+        });
+    }
+    tokens
+}
+
+fn facet(dimension: &str, value: &str) -> Facet {
+    Facet::from_path([dimension, value])
+}
+
+struct Inner {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+/// The embedded index. Cloning shares it.
+#[derive(Clone)]
+pub struct EmbeddedIndex {
+    inner: Arc<Inner>,
+}
+
+impl EmbeddedIndex {
+    /// Opens the index in `dir`, creating it if needed. An index written by another
+    /// schema version is rebuilt empty (it is derived data; a reindex fills it).
+    pub fn open(dir: &Path) -> Result<EmbeddedIndex, SearchError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| SearchError::Index(format!("cannot create {}: {e}", dir.display())))?;
+        let (schema, fields) = Fields::schema();
+        let directory = tantivy::directory::MmapDirectory::open(dir).map_err(index_error)?;
+        let index = match Index::open_or_create(directory, schema.clone()) {
+            Ok(index) => index,
+            Err(tantivy::TantivyError::SchemaError(_)) => {
+                tracing::warn!(dir = %dir.display(), "search index schema changed: starting a new index");
+                std::fs::remove_dir_all(dir).map_err(|e| SearchError::Index(e.to_string()))?;
+                std::fs::create_dir_all(dir).map_err(|e| SearchError::Index(e.to_string()))?;
+                Index::create_in_dir(dir, schema).map_err(index_error)?
+            }
+            Err(error) => return Err(index_error(error)),
+        };
+        Self::with_index(index, fields)
+    }
+
+    /// A new index in memory (tests, benchmarks).
+    pub fn in_memory() -> Result<EmbeddedIndex, SearchError> {
+        let (schema, fields) = Fields::schema();
+        Self::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> Result<EmbeddedIndex, SearchError> {
+        index.tokenizers().register(ANALYZER, analyzer());
+        let writer = index.writer(WRITER_MEMORY).map_err(index_error)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(index_error)?;
+        Ok(EmbeddedIndex {
+            inner: Arc::new(Inner {
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+            }),
+        })
+    }
+
+    /// Runs `work` on the blocking pool: tantivy is synchronous.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Inner) -> Result<T, SearchError> + Send + 'static,
+    ) -> Result<T, SearchError> {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || work(&inner))
+            .await
+            .map_err(|e| SearchError::Index(format!("search task failed: {e}")))?
+    }
+}
+
+fn index_error(error: impl std::fmt::Display) -> SearchError {
+    SearchError::Index(error.to_string())
+}
+
+impl Inner {
+    fn document(&self, call: &CallDocument) -> TantivyDocument {
+        let f = self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &call.external_id);
+        doc.add_text(f.title, &call.title);
+        for identifier in &call.identifiers {
+            doc.add_text(f.identifiers, identifier);
+        }
+        doc.add_text(f.body, &call.body);
+        doc.add_facet(f.facets, facet("programme", &call.programme));
+        doc.add_facet(f.facets, facet("kind", call.instrument_kind.as_str()));
+        for country in &call.countries {
+            doc.add_facet(f.facets, facet("country", country));
+        }
+        for region in &call.regions {
+            doc.add_facet(f.facets, facet("region", region));
+        }
+        doc.add_facet(
+            f.facets,
+            facet("sme_only", if call.sme_only { "true" } else { "false" }),
+        );
+        doc.add_facet(
+            f.facets,
+            facet("dual_use", if call.dual_use { "true" } else { "false" }),
+        );
+        let opens = match (call.opening_at, call.announced_forthcoming) {
+            (Some(at), _) => at.timestamp(),
+            (None, true) => i64::MAX,
+            (None, false) => i64::MIN,
+        };
+        doc.add_i64(f.opens_ts, opens);
+        doc.add_i64(
+            f.closes_ts,
+            call.deadlines
+                .iter()
+                .map(|d| d.timestamp())
+                .max()
+                .unwrap_or(i64::MAX),
+        );
+        for deadline in &call.deadlines {
+            doc.add_i64(f.deadline_ts, deadline.timestamp());
+        }
+        doc.add_i64(f.published_ts, call.published_at.timestamp());
+        doc.add_i64(f.budget, call.budget_eur.unwrap_or(-1));
+        doc
+    }
+
+    fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Index("index writer poisoned".into()))?;
+        for change in changes {
+            match change {
+                IndexChange::Upsert(call) => {
+                    writer.delete_term(Term::from_field_text(self.fields.id, &call.external_id));
+                    writer
+                        .add_document(self.document(&call))
+                        .map_err(index_error)?;
+                }
+                IndexChange::Delete(id) => {
+                    writer.delete_term(Term::from_field_text(self.fields.id, &id));
+                }
+            }
+        }
+        writer.commit().map_err(index_error)?;
+        self.reader.reload().map_err(index_error)
+    }
+
+    fn clear(&self) -> Result<(), SearchError> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Index("index writer poisoned".into()))?;
+        writer.delete_all_documents().map_err(index_error)?;
+        writer.commit().map_err(index_error)?;
+        self.reader.reload().map_err(index_error)
+    }
+
+    /// The query for one loose word: exact matches score most, typos and prefixes less.
+    fn word_query(&self, word: &str, as_prefix: bool) -> Box<dyn Query> {
+        let f = self.fields;
+        let mut variants: Vec<Box<dyn Query>> = Vec::new();
+        for (field, boost) in [(f.title, 3.0), (f.identifiers, 4.0), (f.body, 1.0)] {
+            let term = Term::from_field_text(field, word);
+            variants.push(boosted(
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                boost,
+            ));
+            let typos = allowed_typos(word.chars().count());
+            if typos > 0 && field != f.identifiers {
+                variants.push(boosted(
+                    Box::new(FuzzyTermQuery::new(term.clone(), typos, true)),
+                    boost * 0.3,
+                ));
+            }
+            if as_prefix && word.chars().count() >= 2 {
+                variants.push(boosted(
+                    Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
+                    boost * 0.5,
+                ));
+            }
+        }
+        Box::new(BooleanQuery::union(variants))
+    }
+
+    /// A quoted phrase, in the title or the body.
+    fn phrase_query(&self, words: &[String]) -> Box<dyn Query> {
+        let f = self.fields;
+        let in_field = |field: Field| -> Box<dyn Query> {
+            if words.len() == 1 {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &words[0]),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                Box::new(PhraseQuery::new(
+                    words
+                        .iter()
+                        .map(|w| Term::from_field_text(field, w))
+                        .collect(),
+                ))
+            }
+        };
+        Box::new(BooleanQuery::union(vec![
+            boosted(in_field(f.title), 3.0),
+            in_field(f.body),
+        ]))
+    }
+
+    /// The text part: every phrase must match; documents with all words rank first, but a
+    /// document with only some of them still matches (more words never means zero hits).
+    fn text_query(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
+        if parsed.is_empty() {
+            return None;
+        }
+        let last = parsed.words.len().saturating_sub(1);
+        let words: Vec<Box<dyn Query>> = parsed
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| self.word_query(word, parsed.last_word_is_prefix && i == last))
+            .collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if words.len() > 1 {
+            // A constant far above any BM25 score puts every all-words match in a tier of its own.
+            let all_words =
+                BooleanQuery::intersection(words.iter().map(|q| q.box_clone()).collect());
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(all_words), ALL_WORDS_TIER)),
+            ));
+        }
+        clauses.extend(words.into_iter().map(|q| (Occur::Should, q)));
+        for phrase in &parsed.phrases {
+            clauses.push((Occur::Must, self.phrase_query(phrase)));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    fn facet_filter(&self, dimension: &str, values: &[String]) -> Option<Box<dyn Query>> {
+        (!values.is_empty()).then(|| {
+            let terms: Vec<Box<dyn Query>> = values
+                .iter()
+                .map(|value| -> Box<dyn Query> {
+                    Box::new(TermQuery::new(
+                        Term::from_facet(self.fields.facets, &facet(dimension, value)),
+                        IndexRecordOption::Basic,
+                    ))
+                })
+                .collect();
+            Box::new(BooleanQuery::union(terms)) as Box<dyn Query>
+        })
+    }
+
+    /// Documents whose status at `now` is one of `statuses`.
+    fn status_filter(&self, statuses: &[CallStatus], now: i64) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        let range = |field: Field, lower: Bound<i64>, upper: Bound<i64>| -> Box<dyn Query> {
+            let term = |v: i64| Term::from_field_i64(field, v);
+            Box::new(RangeQuery::new(lower.map(term), upper.map(term)))
+        };
+        let not_closed = || range(f.closes_ts, Bound::Included(now), Bound::Included(i64::MAX));
+        let one = |status: CallStatus| -> Box<dyn Query> {
+            match status {
+                CallStatus::Closed => {
+                    range(f.closes_ts, Bound::Included(i64::MIN), Bound::Excluded(now))
+                }
+                CallStatus::Forthcoming => Box::new(BooleanQuery::intersection(vec![
+                    not_closed(),
+                    range(f.opens_ts, Bound::Excluded(now), Bound::Included(i64::MAX)),
+                ])),
+                CallStatus::Open => Box::new(BooleanQuery::intersection(vec![
+                    not_closed(),
+                    range(f.opens_ts, Bound::Included(i64::MIN), Bound::Included(now)),
+                ])),
+            }
+        };
+        (!statuses.is_empty()).then(|| {
+            Box::new(BooleanQuery::union(
+                statuses.iter().map(|s| one(*s)).collect(),
+            )) as Box<dyn Query>
+        })
+    }
+
+    /// Text and every filter but the status one (status counts need it left out).
+    fn base_clauses(
+        &self,
+        request: &SearchRequest,
+        parsed: &ParsedQuery,
+    ) -> Vec<(Occur, Box<dyn Query>)> {
+        let query = &request.query;
+        let kinds: Vec<String> = query.kinds.iter().map(|k| k.as_str().to_owned()).collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match self.text_query(parsed) {
+            Some(text) => clauses.push((Occur::Must, text)),
+            None => clauses.push((Occur::Must, Box::new(tantivy::query::AllQuery))),
+        }
+        clauses.extend(
+            self.facet_filter("programme", &query.programmes)
+                .map(|q| (Occur::Must, q)),
+        );
+        clauses.extend(self.facet_filter("kind", &kinds).map(|q| (Occur::Must, q)));
+        clauses
+    }
+
+    fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let searcher = self.reader.searcher();
+        let parsed = ParsedQuery::parse(&request.query.text, tokenize);
+        let now = request.now.timestamp();
+        let base = self.base_clauses(request, &parsed);
+        let with = |extra: Option<Box<dyn Query>>| -> BooleanQuery {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                base.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+            clauses.extend(extra.map(|q| (Occur::Must, q)));
+            BooleanQuery::new(clauses)
+        };
+        let query = with(self.status_filter(&request.query.statuses, now));
+
+        let per_page = request.query.per_page as usize;
+        let top = TopDocs::with_limit(per_page).and_offset(request.query.offset() as usize);
+        let mut facet_collector = FacetCollector::for_field("facets");
+        facet_collector.add_facet(Facet::from("/programme"));
+        facet_collector.add_facet(Facet::from("/kind"));
+        let (addresses, total, facet_counts): (Vec<DocAddress>, usize, _) =
+            match effective_sort(&request.query) {
+                CallSort::Relevance | CallSort::Title => {
+                    let (top, count, facets) = searcher
+                        .search(&query, &(top.order_by_score(), Count, facet_collector))
+                        .map_err(index_error)?;
+                    (top.into_iter().map(|(_, a)| a).collect(), count, facets)
+                }
+                sort => {
+                    let collector = top
+                        .tweak_score(move |segment: &SegmentReader| sort_key(segment, sort, now));
+                    let (top, count, facets) = searcher
+                        .search(&query, &(collector, Count, facet_collector))
+                        .map_err(index_error)?;
+                    (top.into_iter().map(|(_, a)| a).collect(), count, facets)
+                }
+            };
+
+        let count_values = |dimension: &str| -> Vec<FacetValue> {
+            let mut values: Vec<FacetValue> = facet_counts
+                .get(format!("/{dimension}").as_str())
+                .map(|(facet, count)| FacetValue {
+                    value: facet
+                        .to_path()
+                        .last()
+                        .map(|s| (*s).to_owned())
+                        .unwrap_or_default(),
+                    count,
+                })
+                .collect();
+            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            values
+        };
+        let mut status = Vec::new();
+        for s in CallStatus::ALL {
+            let count = searcher
+                .search(&with(self.status_filter(&[s], now)), &Count)
+                .map_err(index_error)?;
+            status.push(FacetValue {
+                value: s.as_str().to_owned(),
+                count: count as u64,
+            });
+        }
+        let facets = Facets {
+            programme: count_values("programme"),
+            kind: count_values("kind"),
+            status,
+        };
+
+        let mut hits = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address).map_err(index_error)?;
+            let text = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let title = text(self.fields.title);
+            let body = text(self.fields.body);
+            hits.push(SearchHit {
+                external_id: text(self.fields.id),
+                title: highlight(&title, &tokenize(&title), &parsed),
+                snippet: snippet(&body, &tokenize(&body), &parsed, SNIPPET_CHARS),
+            });
+        }
+        Ok(SearchResults {
+            hits,
+            total: total as u64,
+            facets,
+        })
+    }
+}
+
+/// The order key for non-relevance sorts (larger comes first).
+fn sort_key(
+    segment: &SegmentReader,
+    sort: CallSort,
+    now: i64,
+) -> impl Fn(DocId, Score) -> f64 + use<> {
+    let column = |name: &str| segment.fast_fields().i64(name).ok();
+    let deadlines = column("deadline_ts");
+    let published = column("published_ts");
+    let budget = column("budget");
+    move |doc: DocId, _score: Score| -> f64 {
+        match sort {
+            CallSort::Deadline => {
+                let Some(deadlines) = &deadlines else {
+                    return 0.0;
+                };
+                let mut any = false;
+                let mut next: Option<i64> = None;
+                for at in deadlines.values_for_doc(doc) {
+                    any = true;
+                    if at >= now {
+                        next = Some(next.map_or(at, |n: i64| n.min(at)));
+                    }
+                }
+                match (next, any) {
+                    // Sooner upcoming deadlines first, then rolling calls, then closed ones.
+                    (Some(at), _) => 1.0e12 - at as f64,
+                    (None, false) => 1.0,
+                    (None, true) => 0.0,
+                }
+            }
+            CallSort::Newest => published
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .unwrap_or(i64::MIN) as f64,
+            CallSort::Budget => budget.as_ref().and_then(|c| c.first(doc)).unwrap_or(-1) as f64,
+            CallSort::Relevance | CallSort::Title => 0.0,
+        }
+    }
+}
+
+fn boosted(query: Box<dyn Query>, boost: Score) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+#[async_trait]
+impl SearchIndex for EmbeddedIndex {
+    fn name(&self) -> &'static str {
+        "embedded"
+    }
+
+    async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
+        self.blocking(move |inner| inner.apply(changes)).await
+    }
+
+    async fn clear(&self) -> Result<(), SearchError> {
+        self.blocking(|inner| inner.clear()).await
+    }
+
+    async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let request = request.clone();
+        self.blocking(move |inner| inner.search(&request)).await
+    }
+
+    async fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        let mut query = crate::query::CallQuery::from_pairs([("q", prefix)]);
+        query.per_page = u32::try_from(limit).unwrap_or(10).clamp(1, 20);
+        let request = SearchRequest {
+            query,
+            now: chrono::Utc::now(),
+        };
+        let results = self.search(&request).await?;
+        Ok(results.hits.into_iter().map(|hit| hit.title.text).collect())
+    }
+
+    async fn document_count(&self) -> Result<u64, SearchError> {
+        self.blocking(|inner| Ok(inner.reader.searcher().num_docs()))
+            .await
+    }
+}

@@ -1,0 +1,247 @@
+//! Where calls are searched: one [`SearchIndex`] interface; the embedded index on local
+//! disk (tantivy) is the default. The database stays the source of truth: documents are
+//! built from stored calls, and the index can always be rebuilt from them.
+
+use crate::call::{CallDates, CallDetail, CallStatus, InstrumentKind};
+use crate::query::{CallQuery, CallSort};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub mod embedded;
+pub mod highlight;
+
+/// Why a search operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index failed (disk, corruption, engine error).
+    #[error("search index: {0}")]
+    Index(String),
+    /// The search backend could not be reached.
+    #[error("search backend unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// What the index holds for one call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallDocument {
+    /// The call's public identifier.
+    pub external_id: String,
+    /// Title.
+    pub title: String,
+    /// Identifiers people type: the topic id and the call id.
+    pub identifiers: Vec<String>,
+    /// Description, keywords and the call's title.
+    pub body: String,
+    /// Programme.
+    pub programme: String,
+    /// Instrument kind.
+    pub instrument_kind: InstrumentKind,
+    /// Eligible countries.
+    pub countries: Vec<String>,
+    /// Eligible NUTS regions.
+    pub regions: Vec<String>,
+    /// Only SMEs may apply.
+    pub sme_only: bool,
+    /// Open to dual-use projects.
+    pub dual_use: bool,
+    /// Per-project maximum, or the total budget, in euro.
+    pub budget_eur: Option<i64>,
+    /// Opening instant, if known.
+    pub opening_at: Option<DateTime<Utc>>,
+    /// Announced as forthcoming without an opening date.
+    pub announced_forthcoming: bool,
+    /// All deadlines.
+    pub deadlines: Vec<DateTime<Utc>>,
+    /// When it was published on Fundbridge (opening date, else first stored).
+    pub published_at: DateTime<Utc>,
+}
+
+impl CallDocument {
+    /// The document for a stored call.
+    pub fn from_detail(call: &CallDetail) -> CallDocument {
+        let summary = &call.summary;
+        let mut identifiers = vec![summary.external_id.clone()];
+        identifiers.extend(call.call_identifier.clone());
+        let mut body = call.description.clone();
+        for extra in call
+            .keywords
+            .iter()
+            .chain(call.call_title.iter())
+            .chain(summary.programme_part.iter())
+        {
+            body.push('\n');
+            body.push_str(extra);
+        }
+        CallDocument {
+            external_id: summary.external_id.clone(),
+            title: summary.title.clone(),
+            identifiers,
+            body,
+            programme: summary.programme.clone(),
+            instrument_kind: summary.instrument_kind,
+            countries: call.eligible_countries.clone(),
+            regions: call.eligible_regions.clone(),
+            sme_only: summary.sme_only,
+            dual_use: summary.dual_use,
+            budget_eur: summary.budget_max_eur.or(call.budget_total_eur),
+            opening_at: call.opening_at,
+            announced_forthcoming: call.announced_forthcoming,
+            deadlines: call.deadlines.iter().map(|d| d.at).collect(),
+            published_at: call.opening_at.unwrap_or(call.created_at),
+        }
+    }
+
+    /// The status at `now`, by the same rule as everywhere else.
+    pub fn status_at(&self, now: DateTime<Utc>) -> CallStatus {
+        let deadlines: Vec<crate::call::Deadline> = self
+            .deadlines
+            .iter()
+            .enumerate()
+            .map(|(i, at)| crate::call::Deadline {
+                stage: i as i32 + 1,
+                at: *at,
+                label: None,
+            })
+            .collect();
+        CallDates {
+            opening_at: self.opening_at,
+            announced_forthcoming: self.announced_forthcoming,
+            deadlines: &deadlines,
+        }
+        .status_at(now)
+    }
+}
+
+/// A change to apply to the index.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndexChange {
+    /// Add or replace the document with this external id.
+    Upsert(Box<CallDocument>),
+    /// Remove the document with this external id.
+    Delete(String),
+}
+
+/// A search: free text plus the list's filters, sort and page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    /// Filters, sort, page and the text (`query.text`).
+    pub query: CallQuery,
+    /// The instant statuses are derived at.
+    pub now: DateTime<Utc>,
+}
+
+/// A piece of text with the byte ranges that matched the query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Highlighted {
+    /// The text.
+    pub text: String,
+    /// Byte ranges of `text` to highlight, sorted and disjoint.
+    pub ranges: Vec<(usize, usize)>,
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The call's public identifier.
+    pub external_id: String,
+    /// The title with matches marked.
+    pub title: Highlighted,
+    /// A passage of the description with matches marked.
+    pub snippet: Highlighted,
+}
+
+/// A facet value and how many hits have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValue {
+    /// The value (as used in the URL).
+    pub value: String,
+    /// Hits with this value.
+    pub count: u64,
+}
+
+/// Counts per facet for the hits of a search.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    /// By programme.
+    pub programme: Vec<FacetValue>,
+    /// By instrument kind.
+    pub kind: Vec<FacetValue>,
+    /// By status at the search's instant.
+    pub status: Vec<FacetValue>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// This page of hits, best first (or in the requested order).
+    pub hits: Vec<SearchHit>,
+    /// How many documents match in all.
+    pub total: u64,
+    /// Facet counts over all matching documents.
+    pub facets: Facets,
+}
+
+/// A search engine holding call documents.
+#[async_trait]
+pub trait SearchIndex: Send + Sync + 'static {
+    /// The engine's name, for logs and health checks.
+    fn name(&self) -> &'static str;
+
+    /// Applies changes; they are visible to searches once this returns.
+    async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError>;
+
+    /// Removes every document.
+    async fn clear(&self) -> Result<(), SearchError>;
+
+    /// Runs a search.
+    async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError>;
+
+    /// Titles that complete what the user is typing, best first.
+    async fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError>;
+
+    /// How many documents the index holds.
+    async fn document_count(&self) -> Result<u64, SearchError>;
+}
+
+/// Rebuilds the index from the database: clears it, then writes every call in batches,
+/// reporting progress. Returns the number of documents written.
+pub async fn reindex(
+    store: &dyn crate::store::Store,
+    index: &dyn SearchIndex,
+    progress: &dyn crate::import::Progress,
+) -> anyhow::Result<u64> {
+    const BATCH: u32 = 500;
+    progress.start(store.counts().await?.calls);
+    index.clear().await?;
+    let (mut after, mut written) = (None::<String>, 0_u64);
+    loop {
+        let ids = store.call_ids(after.as_deref(), BATCH).await?;
+        let Some(last) = ids.last().cloned() else {
+            break;
+        };
+        let mut changes = Vec::with_capacity(ids.len());
+        for id in &ids {
+            // A call deleted since the id was read is simply skipped.
+            if let Some(call) = store.get_call(id, chrono::Utc::now()).await? {
+                changes.push(IndexChange::Upsert(Box::new(CallDocument::from_detail(
+                    &call,
+                ))));
+            }
+        }
+        written += changes.len() as u64;
+        index.apply(changes).await?;
+        progress.advance(ids.len() as u64);
+        after = Some(last);
+    }
+    progress.finish();
+    Ok(written)
+}
+
+/// Whether a sort applies to searches with text (relevance) or falls back.
+pub fn effective_sort(query: &CallQuery) -> CallSort {
+    match (query.sort, query.text.trim().is_empty()) {
+        (CallSort::Relevance, true) => CallSort::Deadline,
+        (sort, _) => sort,
+    }
+}

@@ -1,0 +1,319 @@
+//! The search contract, checked on the 629 real Funding & Tenders Portal topics.
+//!
+//! Every engine must pass it. The embedded index always runs; a Meilisearch backend is
+//! not implemented yet, so nothing here talks to one (see the issue tracker).
+
+use chrono::{DateTime, TimeZone, Utc};
+use domain::import::{eu_ftp, Silent};
+use domain::search::embedded::EmbeddedIndex;
+use domain::search::highlight::word_matches;
+use domain::search::{self, SearchIndex, SearchRequest, SearchResults};
+use domain::store::{self, Store};
+use domain::{CallQuery, CallSort, CallStatus};
+use std::collections::HashSet;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+/// The snapshot day of the topics file.
+fn snapshot_day() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 8, 10, 12, 0, 0).unwrap()
+}
+
+struct Corpus {
+    store: Arc<dyn Store>,
+    index: EmbeddedIndex,
+    _dir: tempfile::TempDir,
+}
+
+/// The real topics imported into SQLite and indexed once for all tests of this binary.
+async fn corpus() -> &'static Corpus {
+    static CORPUS: OnceCell<Corpus> = OnceCell::const_new();
+    CORPUS
+        .get_or_init(|| async {
+            let dir = tempfile::tempdir().unwrap();
+            let store = store::connect(&format!(
+                "sqlite://{}",
+                dir.path().join("search.db").display()
+            ))
+            .await
+            .unwrap();
+            let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../shared/data/eu-ftp-calls/calls_open_forthcoming.jsonl");
+            eu_ftp::import_file(store.as_ref(), &file, snapshot_day(), &Silent)
+                .await
+                .unwrap();
+            let index = EmbeddedIndex::open(&dir.path().join("index")).unwrap();
+            let written = search::reindex(store.as_ref(), &index, &Silent)
+                .await
+                .unwrap();
+            assert_eq!(written, 629);
+            Corpus {
+                store,
+                index,
+                _dir: dir,
+            }
+        })
+        .await
+}
+
+async fn search(text: &str, tweak: impl FnOnce(&mut CallQuery)) -> SearchResults {
+    let mut query = CallQuery::from_pairs([("q", text)]);
+    query.per_page = 100;
+    tweak(&mut query);
+    corpus()
+        .await
+        .index
+        .search(&SearchRequest {
+            query,
+            now: snapshot_day(),
+        })
+        .await
+        .unwrap()
+}
+
+fn ids(results: &SearchResults) -> Vec<&str> {
+    results
+        .hits
+        .iter()
+        .map(|h| h.external_id.as_str())
+        .collect()
+}
+
+/// The normalised words of a stored call's title and description.
+async fn words_of(id: &str) -> Vec<String> {
+    let call = corpus()
+        .await
+        .store
+        .get_call(id, snapshot_day())
+        .await
+        .unwrap()
+        .unwrap();
+    let text = format!(
+        "{} {} {}",
+        call.summary.title,
+        call.description,
+        call.keywords.join(" ")
+    );
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn calls_with_all_the_words_rank_before_calls_with_some() {
+    let results = search("cybersecurity sme", |_| {}).await;
+    let mut all_words = Vec::new();
+    for id in corpus().await.store.call_ids(None, 1000).await.unwrap() {
+        // Matching as the engine promises: typo-tolerant, the last word as a prefix.
+        let words = words_of(&id).await;
+        if words
+            .iter()
+            .any(|w| word_matches("cybersecurity", w, false))
+            && words.iter().any(|w| word_matches("sme", w, true))
+        {
+            all_words.push(id);
+        }
+    }
+    assert!(!all_words.is_empty());
+    let top: HashSet<&str> = ids(&results).into_iter().take(all_words.len()).collect();
+    let expected: HashSet<&str> = all_words.iter().map(String::as_str).collect();
+    assert_eq!(top, expected, "the calls with both words come first");
+    assert!(
+        results.total as usize > all_words.len(),
+        "calls with one of the words still match"
+    );
+}
+
+#[tokio::test]
+async fn a_typo_finds_what_the_right_spelling_finds() {
+    let right = search("cybersecurity", |_| {}).await;
+    let typo = search("cybersecurty", |_| {}).await;
+    assert!(typo.total >= right.total && right.total > 0);
+    let top_two: HashSet<&str> = ids(&typo).into_iter().take(2).collect();
+    let titled: HashSet<&str> = [
+        "EuropeAid/187202/DD/ACT/MK",
+        "HORIZON-CL3-2027-02-CS-ECCC-01",
+    ]
+    .into();
+    assert_eq!(
+        top_two, titled,
+        "the two calls with Cybersecurity in the title lead"
+    );
+    let hit = &typo.hits[0];
+    let marked: Vec<&str> = hit
+        .title
+        .ranges
+        .iter()
+        .map(|(a, b)| &hit.title.text[*a..*b])
+        .collect();
+    assert_eq!(
+        marked,
+        vec!["Cybersecurity"],
+        "the misspelt word is still highlighted"
+    );
+}
+
+#[tokio::test]
+async fn a_quoted_phrase_matches_only_calls_with_those_words_in_order() {
+    let results = search("\"post-quantum\"", |q| q.per_page = 100).await;
+    assert_eq!(
+        ids(&results)[0],
+        "HORIZON-CL3-2027-02-CS-ECCC-03",
+        "the phrase in the title ranks first"
+    );
+    for hit in &results.hits {
+        let words = words_of(&hit.external_id).await;
+        assert!(
+            words.windows(2).any(|pair| pair == ["post", "quantum"]),
+            "{} lacks the phrase",
+            hit.external_id
+        );
+    }
+    assert!(results.total >= 10, "{}", results.total);
+    let loose = search("post quantum", |_| {}).await;
+    assert!(
+        loose.total > results.total,
+        "without quotes, either word is enough"
+    );
+}
+
+#[tokio::test]
+async fn quantum_tactical_networks_finds_the_defence_topic_first() {
+    let results = search("quantum tactical networks", |_| {}).await;
+    assert_eq!(ids(&results)[0], "EDF-2026-RA-CYBER-QSTN");
+    let marked: Vec<&str> = results.hits[0]
+        .title
+        .ranges
+        .iter()
+        .map(|(a, b)| &results.hits[0].title.text[*a..*b])
+        .collect();
+    assert_eq!(marked, vec!["Quantum", "tactical", "networks"]);
+}
+
+#[tokio::test]
+async fn a_prefix_matches_while_typing() {
+    let results = search("quantum tacti", |_| {}).await;
+    assert_eq!(ids(&results)[0], "EDF-2026-RA-CYBER-QSTN");
+}
+
+#[tokio::test]
+async fn facet_counts_equal_counts_from_the_database() {
+    let results = search("", |_| {}).await;
+    assert_eq!(results.total, 629);
+    let store = &corpus().await.store;
+    let mut from_db: Vec<(String, u64)> = store
+        .programme_counts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.programme, p.count))
+        .collect();
+    let mut from_index: Vec<(String, u64)> = results
+        .facets
+        .programme
+        .iter()
+        .map(|f| (f.value.clone(), f.count))
+        .collect();
+    from_db.sort();
+    from_index.sort();
+    assert_eq!(from_index, from_db);
+    for facet in &results.facets.status {
+        let status: CallStatus = facet.value.parse().unwrap();
+        let query = CallQuery {
+            statuses: vec![status],
+            ..CallQuery::default()
+        };
+        let db_total = store
+            .list_calls(&query, snapshot_day())
+            .await
+            .unwrap()
+            .total;
+        assert_eq!(facet.count, db_total, "{status:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_status_filter_gives_the_same_calls_as_the_database() {
+    let store = &corpus().await.store;
+    for status in CallStatus::ALL {
+        let found = search("", |q| {
+            q.statuses = vec![status];
+            q.per_page = 100;
+        })
+        .await;
+        let mut from_index: HashSet<String> = HashSet::new();
+        let mut from_db: HashSet<String> = HashSet::new();
+        for page in 1..=7 {
+            let mut query = CallQuery {
+                statuses: vec![status],
+                per_page: 100,
+                page,
+                ..CallQuery::default()
+            };
+            from_db.extend(
+                store
+                    .list_calls(&query, snapshot_day())
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .map(|c| c.external_id),
+            );
+            query.text.clear();
+            let request = SearchRequest {
+                query,
+                now: snapshot_day(),
+            };
+            from_index.extend(
+                corpus()
+                    .await
+                    .index
+                    .search(&request)
+                    .await
+                    .unwrap()
+                    .hits
+                    .into_iter()
+                    .map(|h| h.external_id),
+            );
+        }
+        assert_eq!(from_index.len() as u64, found.total);
+        assert_eq!(from_index, from_db, "{status:?}");
+    }
+}
+
+#[tokio::test]
+async fn sorting_by_deadline_puts_the_soonest_first_and_filters_combine() {
+    let results = search("security", |q| {
+        q.sort = CallSort::Deadline;
+        q.statuses = vec![CallStatus::Open];
+        q.programmes = vec!["Horizon Europe".into()];
+    })
+    .await;
+    assert!(results.total > 3);
+    let store = &corpus().await.store;
+    let mut previous = None;
+    for hit in &results.hits {
+        let call = store
+            .get_call(&hit.external_id, snapshot_day())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(call.summary.status, CallStatus::Open);
+        assert_eq!(call.summary.programme, "Horizon Europe");
+        let next = call.summary.next_deadline.map(|d| d.at);
+        if let (Some(before), Some(now)) = (previous, next) {
+            assert!(before <= now, "{} is out of order", hit.external_id);
+        }
+        previous = next.or(previous);
+    }
+}
+
+#[tokio::test]
+async fn adding_words_never_empties_the_results() {
+    let one = search("hydrogen", |_| {}).await;
+    let more = search("hydrogen zeppelin xylophone", |_| {}).await;
+    assert!(one.total > 0);
+    assert!(more.total >= one.total);
+}
