@@ -6,7 +6,9 @@ import * as path from 'path';
 // with "now" fixed so that statuses and deadlines are the same on every run.
 const port = Number(process.env.FUNDBRIDGE_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-const database = path.join(os.tmpdir(), `fundbridge-e2e-${process.pid}-${Date.now()}.db`);
+const run = `fundbridge-e2e-${process.pid}-${Date.now()}`;
+const database = path.join(os.tmpdir(), `${run}.db`);
+const indexDir = path.join(os.tmpdir(), `${run}-index`);
 const binary = process.env.FUNDBRIDGE_E2E_BINARY ?? 'target/release/fundbridge';
 
 export default defineConfig({
@@ -46,6 +48,7 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       DATABASE_URL: `sqlite://${database}`,
+      FUNDBRIDGE_INDEX_DIR: indexDir,
       FUNDBRIDGE_LISTEN: `127.0.0.1:${port}`,
       FUNDBRIDGE_SITE_ROOT: 'target/site',
       FUNDBRIDGE_NOW: '2026-11-27T09:00:00Z',

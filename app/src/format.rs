@@ -69,10 +69,7 @@ pub fn relative_days(instant: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 /// Percent-encodes a call id for a path, keeping its slashes readable.
 pub fn call_path(external_id: &str) -> String {
-    let encoded: Vec<String> = external_id
-        .split('/')
-        .map(domain::query::percent_encode)
-        .collect();
+    let encoded: Vec<String> = external_id.split('/').map(domain::query::percent_encode).collect();
     format!("/calls/{}", encoded.join("/"))
 }
 
@@ -118,10 +115,7 @@ mod tests {
     #[test]
     fn deadlines_read_in_brussels_time() {
         let instant = Utc.with_ymd_and_hms(2026, 9, 15, 15, 0, 0).unwrap();
-        assert_eq!(
-            brussels_date_time(instant),
-            "15 Sep 2026, 17:00 Brussels time"
-        );
+        assert_eq!(brussels_date_time(instant), "15 Sep 2026, 17:00 Brussels time");
     }
 
     #[test]
@@ -135,10 +129,7 @@ mod tests {
             "calendar days, not 24-hour spans"
         );
         assert_eq!(relative_days(now + Duration::days(12), now), "in 12 days");
-        assert_eq!(
-            relative_days(now - Duration::hours(2), now),
-            "earlier today"
-        );
+        assert_eq!(relative_days(now - Duration::hours(2), now), "earlier today");
         assert_eq!(relative_days(now - Duration::hours(20), now), "yesterday");
         assert_eq!(relative_days(now - Duration::days(5), now), "5 days ago");
     }

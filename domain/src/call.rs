@@ -20,11 +20,7 @@ pub enum CallStatus {
 
 impl CallStatus {
     /// Every status, in the order the UI lists them.
-    pub const ALL: [CallStatus; 3] = [
-        CallStatus::Open,
-        CallStatus::Forthcoming,
-        CallStatus::Closed,
-    ];
+    pub const ALL: [CallStatus; 3] = [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed];
 
     /// The value used in URLs and storage.
     pub fn as_str(self) -> &'static str {
@@ -220,10 +216,7 @@ impl CallDates<'_> {
 
     /// The earliest deadline that has not passed at `now`, if any.
     pub fn next_deadline(&self, now: DateTime<Utc>) -> Option<&Deadline> {
-        self.deadlines
-            .iter()
-            .filter(|d| d.at >= now)
-            .min_by_key(|d| d.at)
+        self.deadlines.iter().filter(|d| d.at >= now).min_by_key(|d| d.at)
     }
 }
 
@@ -337,20 +330,13 @@ mod tests {
         };
         assert_eq!(dates.status_at(at(-1)), CallStatus::Forthcoming);
         assert_eq!(dates.status_at(at(0)), CallStatus::Open);
-        assert_eq!(
-            dates.status_at(at(20)),
-            CallStatus::Open,
-            "open between the stages"
-        );
+        assert_eq!(dates.status_at(at(20)), CallStatus::Open, "open between the stages");
         assert_eq!(
             dates.status_at(at(40)),
             CallStatus::Open,
             "open at the deadline instant"
         );
-        assert_eq!(
-            dates.status_at(at(40) + Duration::hours(1)),
-            CallStatus::Closed
-        );
+        assert_eq!(dates.status_at(at(40) + Duration::hours(1)), CallStatus::Closed);
     }
 
     #[test]

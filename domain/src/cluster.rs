@@ -26,13 +26,9 @@ impl DualUseProfile {
 
     /// Parses the storage form.
     pub fn parse(value: &str) -> Option<Self> {
-        [
-            DualUseProfile::Civil,
-            DualUseProfile::Defence,
-            DualUseProfile::Both,
-        ]
-        .into_iter()
-        .find(|profile| profile.as_str() == value)
+        [DualUseProfile::Civil, DualUseProfile::Defence, DualUseProfile::Both]
+            .into_iter()
+            .find(|profile| profile.as_str() == value)
     }
 }
 

@@ -310,9 +310,7 @@ const ACTIONS: &[&str] = &[
 pub fn generate(seed: u64, anchor: NaiveDate, size: DemoSize) -> DemoData {
     let mut rng = Rng(seed);
     let anchor = Utc.from_utc_datetime(&anchor.and_hms_opt(9, 0, 0).expect("valid time"));
-    let calls = (0..size.calls)
-        .map(|i| generate_call(&mut rng, i, anchor))
-        .collect();
+    let calls = (0..size.calls).map(|i| generate_call(&mut rng, i, anchor)).collect();
     let organisations: Vec<Organisation> = (0..size.organisations)
         .map(|i| generate_organisation(&mut rng, i))
         .collect();
@@ -336,21 +334,9 @@ fn generate_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall 
     }
 }
 
-fn base_call(
-    rng: &mut Rng,
-    external_id: String,
-    title: String,
-    programme: &str,
-    anchor: DateTime<Utc>,
-) -> NewCall {
+fn base_call(rng: &mut Rng, external_id: String, title: String, programme: &str, anchor: DateTime<Utc>) -> NewCall {
     let subject = title.to_lowercase();
-    let mut call = NewCall::new(
-        &external_id,
-        SOURCE,
-        &title,
-        programme,
-        "European Commission",
-    );
+    let mut call = NewCall::new(&external_id, SOURCE, &title, programme, "European Commission");
     call.deadline_model = Some("single-stage".to_owned());
     call.opening_at = Some(anchor + Duration::days(rng.range(-150, 45)));
     call.funding_rate_pct = Some(100);
@@ -390,12 +376,7 @@ fn grant_deadlines(rng: &mut Rng, opening: DateTime<Utc>, two_stage: bool) -> Ve
 
 fn subject_title(rng: &mut Rng) -> (String, &'static str) {
     let subject = *rng.pick(SUBJECTS);
-    let title = format!(
-        "{} {} {}",
-        rng.pick(ACTIONS),
-        subject,
-        rng.pick(APPLICATIONS)
-    );
+    let title = format!("{} {} {}", rng.pick(ACTIONS), subject, rng.pick(APPLICATIONS));
     (title, subject)
 }
 
@@ -421,14 +402,7 @@ fn horizon_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall {
     call.call_title = Some(part_name.to_owned());
     call.call_identifier = Some(call_identifier);
     call.action_type = Some(action.to_owned());
-    call.deadline_model = Some(
-        if two_stage {
-            "two-stage"
-        } else {
-            "single-stage"
-        }
-        .to_owned(),
-    );
+    call.deadline_model = Some(if two_stage { "two-stage" } else { "single-stage" }.to_owned());
     call.deadlines = grant_deadlines(rng, call.opening_at.expect("set by base_call"), two_stage);
     call.budget_min_eur = Some(per_project - 1_000_000.min(per_project / 2));
     call.budget_max_eur = Some(per_project);
@@ -444,11 +418,7 @@ fn horizon_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall {
     call.trl_max = Some((trl_min + rng.range(1, 3) as i32).min(9));
     call.min_partners = Some(3);
     call.min_countries = Some(3);
-    call.keywords = vec![
-        subject.to_owned(),
-        part.to_owned(),
-        "Horizon Europe".to_owned(),
-    ];
+    call.keywords = vec![subject.to_owned(), part.to_owned(), "Horizon Europe".to_owned()];
     call.url = Some(format!(
         "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/topic-details/{}",
         call.external_id.to_lowercase()
@@ -479,11 +449,7 @@ fn digital_europe_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> Ne
     call.budget_total_eur = Some(per_project * rng.range(2, 8));
     call.trl_min = Some(6);
     call.trl_max = Some(8);
-    call.keywords = vec![
-        subject.to_owned(),
-        "ECCC".to_owned(),
-        "deployment".to_owned(),
-    ];
+    call.keywords = vec![subject.to_owned(), "ECCC".to_owned(), "deployment".to_owned()];
     call
 }
 
@@ -495,11 +461,7 @@ fn defence_fund_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewC
     let external_id = format!("EDF-{year}-{kind}-{index:03}");
     let title = format!(
         "{} {subject} for European defence capabilities",
-        if research {
-            "Research on"
-        } else {
-            "Development of"
-        }
+        if research { "Research on" } else { "Development of" }
     );
     let mut call = base_call(rng, external_id, title, "European Defence Fund", anchor);
     call.publisher = "European Commission – DG DEFIS".to_owned();
@@ -512,11 +474,7 @@ fn defence_fund_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewC
     call.budget_max_eur = Some(per_project);
     call.budget_total_eur = Some(per_project * rng.range(1, 3));
     call.funding_rate_pct = Some(if research { 100 } else { 80 });
-    call.keywords = vec![
-        subject.to_owned(),
-        "defence".to_owned(),
-        "dual-use".to_owned(),
-    ];
+    call.keywords = vec![subject.to_owned(), "defence".to_owned(), "dual-use".to_owned()];
     call
 }
 
@@ -601,13 +559,7 @@ fn regional_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall 
         format!("{} smart specialisation call: {subject}", region.name)
     };
     let external_id = format!("RIS3-{}-{}-{index:03}", region.nuts, 2026 + rng.range(0, 1));
-    let mut call = base_call(
-        rng,
-        external_id,
-        title,
-        "ERDF – Regional smart specialisation",
-        anchor,
-    );
+    let mut call = base_call(rng, external_id, title, "ERDF – Regional smart specialisation", anchor);
     call.publisher = region.authority.to_owned();
     call.instrument_kind = if voucher {
         InstrumentKind::Voucher
@@ -635,19 +587,14 @@ fn regional_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall 
     call.budget_max_eur = Some(max);
     call.budget_total_eur = Some(max * rng.range(10, 60));
     call.funding_rate_pct = Some(if voucher { 80 } else { 50 });
-    call.keywords = vec![
-        subject.to_owned(),
-        "RIS3".to_owned(),
-        region.name.to_owned(),
-    ];
+    call.keywords = vec![subject.to_owned(), "RIS3".to_owned(), region.name.to_owned()];
     call
 }
 
 fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
     const STEMS: &[&str] = &[
-        "Cyber", "Quantum", "Secure", "Sentinel", "Aegis", "Nordic", "Crypto", "Shield", "Vigil",
-        "Bastion", "Trust", "Argus", "Helix", "Orbit", "Tessera", "Lumen", "Vector", "Cobalt",
-        "Iris", "Nexus",
+        "Cyber", "Quantum", "Secure", "Sentinel", "Aegis", "Nordic", "Crypto", "Shield", "Vigil", "Bastion", "Trust",
+        "Argus", "Helix", "Orbit", "Tessera", "Lumen", "Vector", "Cobalt", "Iris", "Nexus",
     ];
     const TAILS: &[&str] = &[
         "Labs",
@@ -690,11 +637,7 @@ fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
         OrganisationKind::LargeEnterprise => rng.range(260, 20_000) as u32,
         _ => rng.range(20, 2_000) as u32,
     };
-    let size_class = matches!(
-        kind,
-        OrganisationKind::Sme | OrganisationKind::LargeEnterprise
-    )
-    .then(|| {
+    let size_class = matches!(kind, OrganisationKind::Sme | OrganisationKind::LargeEnterprise).then(|| {
         let turnover = u64::from(headcount) * rng.range(60_000, 180_000) as u64;
         SizeClass::classify(headcount, turnover, turnover / 2)
     });
@@ -736,11 +679,7 @@ fn generate_clusters(
     let mut members = Vec::new();
     for index in 0..count {
         let region = &REGIONS[index % REGIONS.len()];
-        let profile = *rng.pick(&[
-            DualUseProfile::Civil,
-            DualUseProfile::Defence,
-            DualUseProfile::Both,
-        ]);
+        let profile = *rng.pick(&[DualUseProfile::Civil, DualUseProfile::Defence, DualUseProfile::Both]);
         let focus = *rng.pick(SUBJECTS);
         let name = match profile {
             DualUseProfile::Civil => format!("{} Cyber Cluster", region.name),
@@ -821,16 +760,8 @@ mod tests {
         assert_eq!(data.calls.len(), 300);
         assert_eq!(data.organisations.len(), 500);
         assert_eq!(data.clusters.len(), 20);
-        for programme in [
-            "Horizon Europe",
-            "Digital Europe",
-            "European Defence Fund",
-            "InvestEU",
-        ] {
-            assert!(
-                data.calls.iter().any(|c| c.programme == programme),
-                "{programme}"
-            );
+        for programme in ["Horizon Europe", "Digital Europe", "European Defence Fund", "InvestEU"] {
+            assert!(data.calls.iter().any(|c| c.programme == programme), "{programme}");
         }
         assert!(data
             .calls
@@ -842,21 +773,12 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), data.calls.len(), "call ids are unique");
-        let mut org_ids: Vec<&str> = data
-            .organisations
-            .iter()
-            .map(|o| o.external_id.as_str())
-            .collect();
+        let mut org_ids: Vec<&str> = data.organisations.iter().map(|o| o.external_id.as_str()).collect();
         org_ids.sort_unstable();
         org_ids.dedup();
-        assert_eq!(
-            org_ids.len(),
-            data.organisations.len(),
-            "organisation ids are unique"
-        );
+        assert_eq!(org_ids.len(), data.organisations.len(), "organisation ids are unique");
         for call in &data.calls {
-            call.validate()
-                .unwrap_or_else(|e| panic!("{}: {e}", call.external_id));
+            call.validate().unwrap_or_else(|e| panic!("{}: {e}", call.external_id));
         }
     }
 }

@@ -21,4 +21,4 @@ pub mod services;
 pub mod store;
 
 pub use call::{CallDetail, CallStatus, CallSummary, Deadline, InstrumentKind};
-pub use query::{CallPage, CallQuery, CallSort, ProgrammeCount};
+pub use query::{CallPage, CallQuery, CallSort, FacetValue, Facets, Highlighted, ProgrammeCount, SearchHit};

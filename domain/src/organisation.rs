@@ -49,9 +49,7 @@ impl OrganisationKind {
 
     /// Parses the storage form.
     pub fn parse(value: &str) -> Option<Self> {
-        OrganisationKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == value)
+        OrganisationKind::ALL.into_iter().find(|kind| kind.as_str() == value)
     }
 }
 
@@ -82,14 +80,9 @@ impl SizeClass {
 
     /// Parses the storage form.
     pub fn parse(value: &str) -> Option<Self> {
-        [
-            SizeClass::Micro,
-            SizeClass::Small,
-            SizeClass::Medium,
-            SizeClass::Large,
-        ]
-        .into_iter()
-        .find(|class| class.as_str() == value)
+        [SizeClass::Micro, SizeClass::Small, SizeClass::Medium, SizeClass::Large]
+            .into_iter()
+            .find(|class| class.as_str() == value)
     }
 
     /// Classifies by headcount and the better of turnover and balance sheet (in euro).
@@ -140,22 +133,10 @@ mod tests {
 
     #[test]
     fn a_twelve_person_company_with_two_million_turnover_is_small() {
-        assert_eq!(
-            SizeClass::classify(12, 2_000_000, 1_500_000),
-            SizeClass::Small
-        );
-        assert_eq!(
-            SizeClass::classify(9, 1_000_000, 5_000_000),
-            SizeClass::Micro
-        );
-        assert_eq!(
-            SizeClass::classify(240, 60_000_000, 40_000_000),
-            SizeClass::Medium
-        );
-        assert_eq!(
-            SizeClass::classify(240, 60_000_000, 50_000_000),
-            SizeClass::Large
-        );
+        assert_eq!(SizeClass::classify(12, 2_000_000, 1_500_000), SizeClass::Small);
+        assert_eq!(SizeClass::classify(9, 1_000_000, 5_000_000), SizeClass::Micro);
+        assert_eq!(SizeClass::classify(240, 60_000_000, 40_000_000), SizeClass::Medium);
+        assert_eq!(SizeClass::classify(240, 60_000_000, 50_000_000), SizeClass::Large);
         assert_eq!(SizeClass::classify(300, 1, 1), SizeClass::Large);
     }
 }

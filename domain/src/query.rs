@@ -30,12 +30,7 @@ pub enum CallSort {
 
 impl CallSort {
     /// Every sort, in the order the UI lists them.
-    pub const ALL: [CallSort; 4] = [
-        CallSort::Deadline,
-        CallSort::Newest,
-        CallSort::Budget,
-        CallSort::Title,
-    ];
+    pub const ALL: [CallSort; 4] = [CallSort::Deadline, CallSort::Newest, CallSort::Budget, CallSort::Title];
 
     /// The value used in URLs.
     pub fn as_str(self) -> &'static str {
@@ -61,9 +56,7 @@ impl CallSort {
 
     /// Parses the URL form.
     pub fn parse(value: &str) -> Option<Self> {
-        CallSort::ALL
-            .into_iter()
-            .find(|sort| sort.as_str() == value)
+        CallSort::ALL.into_iter().find(|sort| sort.as_str() == value)
     }
 }
 
@@ -113,14 +106,7 @@ impl CallQuery {
                 continue;
             }
             match key {
-                "q" => {
-                    query.text = value
-                        .chars()
-                        .take(MAX_TEXT_CHARS)
-                        .collect::<String>()
-                        .trim()
-                        .to_owned()
-                }
+                "q" => query.text = value.chars().take(MAX_TEXT_CHARS).collect::<String>().trim().to_owned(),
                 "programme" => push_unique(&mut query.programmes, value.to_owned()),
                 "kind" => {
                     if let Ok(kind) = value.parse() {
@@ -150,11 +136,7 @@ impl CallQuery {
         if !self.text.is_empty() {
             pairs.push(("q", self.text.clone()));
         }
-        pairs.extend(
-            self.statuses
-                .iter()
-                .map(|s| ("status", s.as_str().to_owned())),
-        );
+        pairs.extend(self.statuses.iter().map(|s| ("status", s.as_str().to_owned())));
         pairs.extend(self.programmes.iter().map(|p| ("programme", p.clone())));
         pairs.extend(self.kinds.iter().map(|k| ("kind", k.as_str().to_owned())));
         if self.sort != self.default_sort() {
@@ -222,9 +204,7 @@ pub fn percent_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -250,6 +230,46 @@ impl CallPage {
         let pages = self.total.div_ceil(u64::from(self.per_page.max(1)));
         u32::try_from(pages).unwrap_or(u32::MAX).max(1)
     }
+}
+
+/// A piece of text with the byte ranges that matched the query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Highlighted {
+    /// The text.
+    pub text: String,
+    /// Byte ranges of `text` to highlight, sorted and disjoint.
+    pub ranges: Vec<(usize, usize)>,
+}
+
+/// One hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The call's public identifier.
+    pub external_id: String,
+    /// The title with matches marked.
+    pub title: Highlighted,
+    /// A passage of the description with matches marked.
+    pub snippet: Highlighted,
+}
+
+/// A facet value and how many hits have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetValue {
+    /// The value (as used in the URL).
+    pub value: String,
+    /// Hits with this value.
+    pub count: u64,
+}
+
+/// Counts per facet for the hits of a search.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facets {
+    /// By programme.
+    pub programme: Vec<FacetValue>,
+    /// By instrument kind.
+    pub kind: Vec<FacetValue>,
+    /// By status at the search's instant.
+    pub status: Vec<FacetValue>,
 }
 
 /// A programme and how many calls it has, for the filter list.
@@ -282,10 +302,7 @@ mod tests {
 
     #[test]
     fn searching_defaults_to_relevance_and_listing_to_deadline() {
-        assert_eq!(
-            CallQuery::from_pairs([("q", " quantum ")]).sort,
-            CallSort::Relevance
-        );
+        assert_eq!(CallQuery::from_pairs([("q", " quantum ")]).sort, CallSort::Relevance);
         assert_eq!(
             CallQuery::from_pairs([("q", "quantum")]).to_query_string(),
             "?q=quantum"
@@ -331,27 +348,25 @@ mod tests {
             1u32..500,
             1u32..=MAX_PER_PAGE,
         )
-            .prop_map(
-                |(text, programmes, kinds, statuses, sort, page, per_page)| {
-                    let mut unique = Vec::new();
-                    for p in programmes
-                        .into_iter()
-                        .map(|p| p.trim().to_owned())
-                        .filter(|p| !p.is_empty())
-                    {
-                        push_unique(&mut unique, p);
-                    }
-                    CallQuery {
-                        text: text.trim().to_owned(),
-                        programmes: unique,
-                        kinds,
-                        statuses,
-                        sort,
-                        page,
-                        per_page,
-                    }
-                },
-            )
+            .prop_map(|(text, programmes, kinds, statuses, sort, page, per_page)| {
+                let mut unique = Vec::new();
+                for p in programmes
+                    .into_iter()
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                {
+                    push_unique(&mut unique, p);
+                }
+                CallQuery {
+                    text: text.trim().to_owned(),
+                    programmes: unique,
+                    kinds,
+                    statuses,
+                    sort,
+                    page,
+                    per_page,
+                }
+            })
     }
 
     proptest! {

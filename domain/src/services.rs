@@ -1,6 +1,7 @@
 //! The services a request reaches: one [`AppState`], built once by the server and
 //! handed to every handler and server function.
 
+use crate::search::SearchIndex;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -27,8 +28,10 @@ impl Clock {
 /// Everything a request may use, shared by all requests.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
+    /// The database: the source of truth.
     pub store: Arc<dyn Store>,
+    /// The search index, derived from the database.
+    pub search: Arc<dyn SearchIndex>,
     /// The clock statuses are derived with.
     pub clock: Clock,
 }

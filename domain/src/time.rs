@@ -7,13 +7,8 @@ pub const DEADLINE_HOUR_BRUSSELS: u32 = 17;
 
 /// Returns the UTC instant of 17:00 Brussels time on `date` (CET, or CEST in summer).
 pub fn brussels_deadline(date: NaiveDate) -> DateTime<Utc> {
-    let offset_hours = if is_central_european_summer_time(date) {
-        2
-    } else {
-        1
-    };
-    let local =
-        date.and_time(NaiveTime::from_hms_opt(DEADLINE_HOUR_BRUSSELS, 0, 0).expect("valid hour"));
+    let offset_hours = if is_central_european_summer_time(date) { 2 } else { 1 };
+    let local = date.and_time(NaiveTime::from_hms_opt(DEADLINE_HOUR_BRUSSELS, 0, 0).expect("valid hour"));
     Utc.from_utc_datetime(&(local - chrono::Duration::hours(offset_hours)))
 }
 
@@ -50,9 +45,7 @@ fn last_sunday(year: i32, month: u32) -> NaiveDate {
 
 /// Drops sub-second precision so that stored instants compare the same way in every backend.
 pub fn whole_seconds(instant: DateTime<Utc>) -> DateTime<Utc> {
-    instant
-        .with_nanosecond(0)
-        .expect("zero nanoseconds is valid")
+    instant.with_nanosecond(0).expect("zero nanoseconds is valid")
 }
 
 #[cfg(test)]

@@ -20,10 +20,11 @@ test('filters apply in the browser without a reload, and the back button restore
   // A marker that a full page load would wipe out: it proves navigation stays client-side.
   await page.evaluate(() => ((window as any).__stillTheSamePage = true));
 
-  await page.getByRole('checkbox', { name: 'Open', exact: true }).check();
+  await page.getByRole('checkbox', { name: /^Open\b/ }).check();
   await expect(page).toHaveURL(/\/calls\?status=open$/);
   const openHeading = page.locator('#results-heading');
   await expect(openHeading).not.toHaveText('300 calls');
+  // The count beside the checkbox said how many open calls there would be.
   const openCount = Number((await openHeading.textContent())!.split(' ')[0]);
   expect(openCount).toBeGreaterThan(0);
 
@@ -38,7 +39,7 @@ test('filters apply in the browser without a reload, and the back button restore
   await page.goBack();
   await expect(page).toHaveURL(/\/calls\?status=open$/);
   await expect(page.getByRole('checkbox', { name: /^European Defence Fund/ })).not.toBeChecked();
-  await expect(page.getByRole('checkbox', { name: 'Open', exact: true })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: /^Open\b/ })).toBeChecked();
   await expect(openHeading).toHaveText(`${openCount} calls`);
 
   expect(await page.evaluate(() => (window as any).__stillTheSamePage)).toBe(true);
@@ -93,7 +94,7 @@ test.describe('without JavaScript', () => {
 
   test('the filter form still works as a plain GET form', async ({ page }) => {
     await page.goto('/calls');
-    await page.getByRole('checkbox', { name: 'Forthcoming', exact: true }).check();
+    await page.getByRole('checkbox', { name: /^Forthcoming\b/ }).check();
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect(page).toHaveURL(/status=forthcoming/);
     for (const badge of await page.locator('.call-card .badge[class*="status-"]').allTextContents()) {
@@ -104,9 +105,53 @@ test.describe('without JavaScript', () => {
 
 test('screenshot of the call list', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto('/calls?status=open');
+  await page.goto('/calls?q=quantum%20cryptography&status=open');
   await waitForHydration(page);
   const path = testInfo.outputPath('calls-page.png');
   await page.screenshot({ path });
   await testInfo.attach('calls-page', { path, contentType: 'image/png' });
+});
+
+test('search with a typo, two facets and a sort survives a reload', async ({ page }) => {
+  await page.goto('/calls');
+  await waitForHydration(page);
+  const box = page.getByLabel('Search calls');
+  await box.fill('quantm');
+  await box.press('Enter');
+  await expect(page).toHaveURL(/\/calls\?q=quantm$/);
+  await expect(page.locator('#results-heading')).toContainText('for “quantm”');
+  await expect(page.locator('.call-card mark').first()).toHaveText(/quantum/i);
+
+  await page.getByRole('checkbox', { name: /^Open\b/ }).check();
+  await expect(page).toHaveURL(/status=open/);
+  await page.getByRole('checkbox', { name: /^Horizon Europe/ }).check();
+  await expect(page).toHaveURL(/programme=Horizon%20Europe/);
+  await page.getByLabel('Sort by').selectOption('deadline');
+  await expect(page).toHaveURL(/q=quantm&status=open&programme=Horizon%20Europe&sort=deadline/);
+  const ids = await page.locator('.call-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-call-id')));
+  expect(ids.length).toBeGreaterThan(0);
+
+  const url = page.url();
+  await page.reload();
+  await waitForHydration(page);
+  expect(page.url()).toBe(url);
+  await expect(box).toHaveValue('quantm');
+  await expect(page.getByRole('checkbox', { name: /^Open\b/ })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: /^Horizon Europe/ })).toBeChecked();
+  await expect(page.getByLabel('Sort by')).toHaveValue('deadline');
+  const again = await page.locator('.call-card').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-call-id')));
+  expect(again).toEqual(ids);
+});
+
+test('the search box suggests titles while typing', async ({ page }) => {
+  await page.goto('/calls');
+  await waitForHydration(page);
+  await page.getByLabel('Search calls').pressSequentially('post-quant', { delay: 30 });
+  await expect(page.locator('#call-suggestions option').first()).toHaveAttribute('value', /post-quantum/i);
+});
+
+test('a search that finds nothing says how to relax it', async ({ page }) => {
+  await page.goto('/calls?q=zzyzxqw&status=closed');
+  await expect(page.getByRole('heading', { name: 'No calls match these filters' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Show these filters without the search words' })).toBeVisible();
 });

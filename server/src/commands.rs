@@ -3,37 +3,90 @@
 use crate::config::Config;
 use crate::http::{self, ServerState};
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use domain::demo::{self, DemoSize};
-use domain::import::{eu_ftp, ProgressBar};
+use domain::import::{eu_ftp, ProgressBar, Silent};
+use domain::search::embedded::EmbeddedIndex;
+use domain::search::{self, indexer};
 use domain::services::AppState;
-use domain::store;
+use domain::store::{self, Store};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The seed of the portal's demo data: the same seed always gives the same demo.
 pub const DEMO_SEED: u64 = 2016_0410;
 
-/// Opens the store and builds the one `AppState`.
-pub async fn app_state(config: &Config) -> anyhow::Result<AppState> {
-    let store = store::connect(&config.database_url)
+/// Opens (and migrates) the database. Commands that only write data use this alone, so
+/// they can run beside a server that holds the search index.
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    store::connect(&config.database_url)
         .await
-        .with_context(|| {
-            format!(
-                "cannot open the database {}",
-                store::redact_url(&config.database_url)
-            )
-        })?;
+        .with_context(|| format!("cannot open the database {}", store::redact_url(&config.database_url)))
+}
+
+/// Opens the store and the search index and builds the one `AppState`.
+pub async fn app_state(config: &Config) -> anyhow::Result<AppState> {
+    let store = open_store(config).await?;
+    let search = EmbeddedIndex::open(&config.index_dir).with_context(|| {
+        format!(
+            "cannot open the search index in {} (is a server using it?)",
+            config.index_dir.display()
+        )
+    })?;
     Ok(AppState {
         store,
+        search: Arc::new(search),
         clock: config.clock(),
     })
+}
+
+/// Brings the index up to date before serving: a full rebuild when it is empty but the
+/// database is not (first start, lost folder), then whatever the outbox still owes.
+pub async fn catch_up_index(state: &AppState) -> anyhow::Result<()> {
+    let calls = state.store.counts().await?.calls;
+    if calls > 0 && state.search.document_count().await? == 0 {
+        tracing::info!(calls, "search index is empty: rebuilding it from the database");
+        search::reindex(state.store.as_ref(), state.search.as_ref(), &Silent).await?;
+    }
+    indexer::apply_all_pending(state.store.as_ref(), state.search.as_ref()).await?;
+    Ok(())
+}
+
+/// Rebuilds the search index from the database, with a progress bar.
+pub async fn reindex(config: &Config) -> anyhow::Result<()> {
+    let state = app_state(config).await?;
+    let pending = state.store.index_lag().await?.pending;
+    let written = search::reindex(
+        state.store.as_ref(),
+        state.search.as_ref(),
+        &ProgressBar::new("indexing calls"),
+    )
+    .await?;
+    // Everything pending before the rebuild is now in the index.
+    let entries = state
+        .store
+        .pending_index_changes(u32::try_from(pending).unwrap_or(u32::MAX))
+        .await?;
+    state
+        .store
+        .complete_index_changes(&entries.iter().map(|e| e.id).collect::<Vec<_>>())
+        .await?;
+    println!("search index rebuilt: {written} calls indexed");
+    Ok(())
 }
 
 /// Serves the portal until Ctrl-C or SIGTERM.
 pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
     let state = app_state(config).await?;
     if seed_demo {
-        load_demo(&state, true).await?;
+        load_demo(state.store.as_ref(), config.clock().now(), true).await?;
     }
+    catch_up_index(&state).await?;
+    let (stop_indexer, shutdown) = tokio::sync::watch::channel(false);
+    let indexer_state = state.clone();
+    let indexer = tokio::spawn(async move {
+        indexer::run(indexer_state.store.as_ref(), indexer_state.search.as_ref(), shutdown).await;
+    });
     if !config
         .site_root
         .join("pkg")
@@ -57,29 +110,30 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
         backend = config.database_url.split(':').next().unwrap_or(""),
         "Fundbridge listening on http://{addr}"
     );
-    http::serve(listener, router)
+    let served = http::serve(listener, router)
         .await
-        .context("the server stopped with an error")
+        .context("the server stopped with an error");
+    let _ = stop_indexer.send(true);
+    let _ = indexer.await;
+    served
 }
 
-/// Imports a Funding & Tenders Portal topics file, showing progress and a summary.
+/// Imports a Funding & Tenders Portal topics file, showing progress and a summary. The
+/// search index catches up through the outbox (a running server applies it within a second).
 pub async fn import(config: &Config, path: &Path) -> anyhow::Result<()> {
-    let state = app_state(config).await?;
+    let store = open_store(config).await?;
     let progress = ProgressBar::new("importing topics");
-    let summary =
-        eu_ftp::import_file(state.store.as_ref(), path, state.clock.now(), &progress).await?;
+    let summary = eu_ftp::import_file(store.as_ref(), path, config.clock().now(), &progress).await?;
     println!("{summary}");
     Ok(())
 }
 
 /// Loads the generated demo data; with `only_if_empty`, does nothing when calls exist.
-pub async fn load_demo(state: &AppState, only_if_empty: bool) -> anyhow::Result<()> {
-    let store = state.store.as_ref();
+pub async fn load_demo(store: &dyn Store, now: DateTime<Utc>, only_if_empty: bool) -> anyhow::Result<()> {
     if only_if_empty && store.counts().await?.calls > 0 {
         tracing::info!("the database already has calls: demo data not loaded");
         return Ok(());
     }
-    let now = state.clock.now();
     let data = demo::generate(DEMO_SEED, now.date_naive(), DemoSize::DEMO);
     store
         .upsert_calls(&data.calls, now)

@@ -19,6 +19,8 @@ pub struct Config {
     pub database_url: String,
     /// Address to listen on. Env: `FUNDBRIDGE_LISTEN`.
     pub listen: SocketAddr,
+    /// Folder of the embedded search index. Env: `FUNDBRIDGE_INDEX_DIR`.
+    pub index_dir: PathBuf,
     /// Folder holding the built site (`pkg/` with the wasm, JS and CSS). Env: `FUNDBRIDGE_SITE_ROOT`.
     pub site_root: PathBuf,
     /// Log filter, as for `RUST_LOG`. Env: `RUST_LOG`.
@@ -32,8 +34,9 @@ impl Default for Config {
         Config {
             database_url: "sqlite://data/fundbridge.db".to_owned(),
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            index_dir: PathBuf::from("data/index"),
             site_root: PathBuf::from("target/site"),
-            log: "info,sqlx=warn,tower_http=info".to_owned(),
+            log: "info,sqlx=warn,tantivy=warn,tower_http=info".to_owned(),
             now: None,
         }
     }
@@ -42,11 +45,9 @@ impl Default for Config {
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
-            .field(
-                "database_url",
-                &domain::store::redact_url(&self.database_url),
-            )
+            .field("database_url", &domain::store::redact_url(&self.database_url))
             .field("listen", &self.listen)
+            .field("index_dir", &self.index_dir)
             .field("site_root", &self.site_root)
             .field("log", &self.log)
             .field("now", &self.now)
@@ -57,15 +58,10 @@ impl std::fmt::Debug for Config {
 impl Config {
     /// Loads the configuration: `file` if given (it must exist), else `fundbridge.toml` if
     /// present, then environment variables from `env`.
-    pub fn load(
-        file: Option<&Path>,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> anyhow::Result<Config> {
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
         let mut config = match file {
             Some(path) => Self::from_file(path)?,
-            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
-                Self::from_file(Path::new(DEFAULT_CONFIG_FILE))?
-            }
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => Self::from_file(Path::new(DEFAULT_CONFIG_FILE))?,
             None => Config::default(),
         };
         if let Some(url) = env("DATABASE_URL") {
@@ -75,6 +71,9 @@ impl Config {
             config.listen = listen
                 .parse()
                 .with_context(|| format!("FUNDBRIDGE_LISTEN={listen:?} is not host:port"))?;
+        }
+        if let Some(dir) = env("FUNDBRIDGE_INDEX_DIR") {
+            config.index_dir = PathBuf::from(dir);
         }
         if let Some(root) = env("FUNDBRIDGE_SITE_ROOT") {
             config.site_root = PathBuf::from(root);
@@ -92,10 +91,8 @@ impl Config {
     }
 
     fn from_file(path: &Path) -> anyhow::Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        toml::from_str(&text)
-            .with_context(|| format!("{} is not a valid configuration", path.display()))
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("{} is not a valid configuration", path.display()))
     }
 
     /// The clock this configuration asks for.
@@ -110,10 +107,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         move |key| map.get(key).cloned()
     }
 
@@ -125,11 +119,7 @@ mod tests {
             b"database_url = \"sqlite://from-file.db\"\nlisten = \"127.0.0.1:4000\"\n",
         )
         .unwrap();
-        let config = Config::load(
-            Some(file.path()),
-            env(&[("DATABASE_URL", "postgres://u:secret@h/db")]),
-        )
-        .unwrap();
+        let config = Config::load(Some(file.path()), env(&[("DATABASE_URL", "postgres://u:secret@h/db")])).unwrap();
         assert_eq!(config.database_url, "postgres://u:secret@h/db");
         assert_eq!(config.listen.port(), 4000);
         assert!(

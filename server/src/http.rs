@@ -74,24 +74,40 @@ pub fn router(state: ServerState) -> Router {
         .with_state(state)
 }
 
-/// `200 {"status":"ok",…}` when the database answers, `503` with the reason when not.
+/// `200` with the database and search index state (`"degraded"` when only the index is
+/// failing), `503` when the database does not answer.
 async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
-    let backend = state.app.store.backend().name();
-    match state.app.store.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(json!({ "status": "ok", "database": { "backend": backend, "status": "ok" } })),
-        ),
-        Err(error) => {
+    let store = &state.app.store;
+    let backend = store.backend().name();
+    let (database_ok, lag) = match (store.ping().await, store.index_lag().await) {
+        (Ok(()), Ok(lag)) => (true, Some(lag)),
+        (Ok(()), Err(_)) => (true, None),
+        (Err(error), _) => {
             tracing::warn!(%error, "health check: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(
-                    json!({ "status": "unavailable", "database": { "backend": backend, "status": "unreachable" } }),
-                ),
-            )
+            (false, None)
         }
-    }
+    };
+    let documents = state.app.search.document_count().await;
+    let now = state.app.clock.now();
+    let search = json!({
+        "engine": state.app.search.name(),
+        "status": if documents.is_ok() { "ok" } else { "unavailable" },
+        "documents": documents.as_ref().ok(),
+        "lag": lag.map(|lag| json!({
+            "pending": lag.pending,
+            "oldest_seconds": lag.oldest.map(|oldest| (now - oldest).num_seconds().max(0)),
+        })),
+    });
+    let (code, status) = match (database_ok, documents.is_ok()) {
+        (false, _) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        (true, false) => (StatusCode::OK, "degraded"),
+        (true, true) => (StatusCode::OK, "ok"),
+    };
+    let database = json!({ "backend": backend, "status": if database_ok { "ok" } else { "unreachable" } });
+    (
+        code,
+        Json(json!({ "status": status, "database": database, "search": search })),
+    )
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM, then lets requests in flight finish.

@@ -36,6 +36,8 @@ enum Command {
         #[arg(long)]
         if_empty: bool,
     },
+    /// Rebuild the search index from the database.
+    Reindex,
     /// Create or update the database schema, then exit.
     Migrate,
 }
@@ -57,11 +59,12 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve { seed_demo: false }) {
         Command::Serve { seed_demo } => commands::serve(&config, seed_demo).await,
         Command::Import { file } => commands::import(&config, &file).await,
-        Command::SeedDemo { if_empty } => match commands::app_state(&config).await {
-            Ok(state) => commands::load_demo(&state, if_empty).await,
+        Command::SeedDemo { if_empty } => match commands::open_store(&config).await {
+            Ok(store) => commands::load_demo(store.as_ref(), config.clock().now(), if_empty).await,
             Err(error) => Err(error),
         },
-        Command::Migrate => commands::app_state(&config)
+        Command::Reindex => commands::reindex(&config).await,
+        Command::Migrate => commands::open_store(&config)
             .await
             .map(|_| println!("database schema is up to date")),
     };

@@ -1,9 +1,10 @@
 //! One call in a list.
 
+use crate::components::marked::Marked;
 use crate::components::status_badge::StatusBadge;
 use crate::format::{budget_range, call_path, date, relative_days};
 use chrono::{DateTime, Utc};
-use domain::CallSummary;
+use domain::{CallSummary, SearchHit};
 use leptos::prelude::*;
 
 /// A call's title, identifiers, status, next deadline and budget.
@@ -13,6 +14,8 @@ pub fn CallCard(
     call: CallSummary,
     /// The instant "in N days" counts from.
     now: DateTime<Utc>,
+    /// The words a search matched in it, if this list is a search.
+    hit: Option<SearchHit>,
 ) -> impl IntoView {
     let href = call_path(&call.external_id);
     let deadline = match &call.next_deadline {
@@ -31,8 +34,7 @@ pub fn CallCard(
         None if call.deadline_count == 0 => "Rolling: no deadline".to_owned(),
         None => "All deadlines passed".to_owned(),
     };
-    let budget =
-        budget_range(call.budget_min_eur, call.budget_max_eur).map(|b| format!("{b} per project"));
+    let budget = budget_range(call.budget_min_eur, call.budget_max_eur).map(|b| format!("{b} per project"));
     let programme = match &call.programme_part {
         Some(part) => format!("{} · {part}", call.programme),
         None => call.programme.clone(),
@@ -46,7 +48,12 @@ pub fn CallCard(
                 {call.dual_use.then(|| view! { <span class="badge dual">"Dual-use"</span> })}
             </div>
             <h3 class="call-title">
-                <a href=href>{call.title.clone()}</a>
+                <a href=href>
+                    {match &hit {
+                        Some(hit) => view! { <Marked text=hit.title.clone() /> }.into_any(),
+                        None => call.title.clone().into_any(),
+                    }}
+                </a>
             </h3>
             <p class="call-meta">
                 <span class="call-id">{call.external_id.clone()}</span>
@@ -55,6 +62,9 @@ pub fn CallCard(
                 " · "
                 <span>{call.publisher.clone()}</span>
             </p>
+            {hit
+                .filter(|hit| !hit.snippet.ranges.is_empty())
+                .map(|hit| view! { <p class="snippet"><Marked text=hit.snippet /></p> })}
             <p class="call-facts">
                 <span class="deadline">{deadline}</span>
                 {budget.map(|b| view! { <span class="budget">{b}</span> })}

@@ -2,4 +2,5 @@
 
 pub mod call_card;
 pub mod layout;
+pub mod marked;
 pub mod status_badge;

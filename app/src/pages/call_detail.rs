@@ -12,13 +12,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn CallDetailPage() -> impl IntoView {
     let params = use_params_map();
-    let external_id = move || {
-        params.with(|p| {
-            p.get("id")
-                .map(|id| percent_decode(&id))
-                .unwrap_or_default()
-        })
-    };
+    let external_id = move || params.with(|p| p.get("id").map(|id| percent_decode(&id)).unwrap_or_default());
     let call = Resource::new(external_id, get_call);
     view! {
         <p class="back"><a href="/calls">"← All calls"</a></p>

@@ -1,12 +1,14 @@
-//! `/calls`: the call list with filters, sort and paging, all kept in the URL.
+//! `/calls`: search and browse calls — text, filters with counts, sort and paging, all
+//! kept in the URL so a search can be shared and the back button works.
 
-use crate::api::{list_calls, CallListing};
+use crate::api::{list_calls, suggest_calls, CallListing};
 use crate::components::call_card::CallCard;
 use crate::error::AppError;
-use domain::{CallQuery, CallSort, CallStatus, InstrumentKind};
+use domain::{CallQuery, CallSort, CallStatus, FacetValue, Facets, InstrumentKind, SearchHit};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use std::collections::HashMap;
 
 /// The address of the call list for `query`.
 fn list_url(query: &CallQuery) -> String {
@@ -18,11 +20,29 @@ fn toggle<T: PartialEq + Clone>(values: &[T], value: &T) -> Vec<T> {
     if values.contains(value) {
         values.iter().filter(|v| *v != value).cloned().collect()
     } else {
-        values
-            .iter()
-            .cloned()
-            .chain(std::iter::once(value.clone()))
-            .collect()
+        values.iter().cloned().chain(std::iter::once(value.clone())).collect()
+    }
+}
+
+/// `query` searching for `text` instead, on page 1; a sort the user chose is kept, the
+/// default one follows the text (relevance when searching, deadline when not).
+fn with_text(query: &CallQuery, text: &str) -> CallQuery {
+    let chosen_sort = (query.sort != query.default_sort()).then_some(query.sort);
+    let mut next = CallQuery {
+        text: text.trim().to_owned(),
+        page: 1,
+        ..query.clone()
+    };
+    next.sort = chosen_sort.unwrap_or_else(|| next.default_sort());
+    next
+}
+
+/// The counts of one filter dimension.
+fn facet_values<'a>(facets: &'a Facets, dimension: &str) -> &'a [FacetValue] {
+    match dimension {
+        "status" => &facets.status,
+        "kind" => &facets.kind,
+        _ => &facets.programme,
     }
 }
 
@@ -31,120 +51,219 @@ fn toggle<T: PartialEq + Clone>(values: &[T], value: &T) -> Vec<T> {
 pub fn CallsPage() -> impl IntoView {
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
-        query_map.with(|map| {
-            CallQuery::from_pairs(map.into_iter().map(|(key, value)| (key.as_ref(), value)))
-        })
+        query_map.with(|map| CallQuery::from_pairs(map.into_iter().map(|(key, value)| (key.as_ref(), value))))
     });
     let listing = Resource::new(move || query.get(), list_calls);
 
     view! {
-        <Title text="Funding calls" />
+        <Title text=move || query.with(|q| if q.text.is_empty() { "Funding calls".to_owned() } else { format!("“{}” — calls", q.text) }) />
         <div class="calls-page">
             <FilterPanel query listing />
-            <section class="results" aria-labelledby="results-heading" aria-live="polite">
-                <Transition fallback=|| view! { <p class="loading">"Loading calls…"</p> }>
-                    {move || Suspend::new(async move {
-                        match listing.await {
-                            Ok(listing) => view! { <Results listing query=query.get_untracked() /> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+            <section class="results" aria-labelledby="results-heading">
+                <SearchBox query />
+                <div aria-live="polite">
+                    <Transition fallback=|| view! { <p class="loading">"Loading calls…"</p> }>
+                        {move || Suspend::new(async move {
+                            match listing.await {
+                                Ok(listing) => view! { <Results listing query=query.get_untracked() /> }.into_any(),
+                                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </div>
             </section>
         </div>
     }
 }
 
-/// Status, programme and kind checkboxes, and the sort order.
+/// The search box, with suggestions while typing. Without JavaScript it is a GET form
+/// that keeps the current filters in hidden fields.
+#[component]
+fn SearchBox(query: Memo<CallQuery>) -> impl IntoView {
+    let navigate = use_navigate();
+    let (typed, set_typed) = signal(query.get_untracked().text);
+    // Follow the URL (back button, chip links) unless the user is typing.
+    Effect::new(move |_| set_typed.set(query.with(|q| q.text.clone())));
+    let suggestions = LocalResource::new(move || {
+        let text = typed.get();
+        async move {
+            if text.trim().chars().count() < 2 {
+                Vec::new()
+            } else {
+                suggest_calls(text).await.unwrap_or_default()
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        navigate(
+            &list_url(&with_text(&query.get_untracked(), &typed.get_untracked())),
+            Default::default(),
+        );
+    };
+    let hidden_fields = move || {
+        query.with(|q| {
+            let kept: Vec<(&'static str, String)> = q
+                .to_pairs()
+                .into_iter()
+                .filter(|(key, _)| *key != "q" && *key != "page")
+                .collect();
+            kept.into_iter()
+                .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+                .collect_view()
+        })
+    };
+    view! {
+        <form class="search-box" role="search" method="get" action="/calls" on:submit=on_submit>
+            <label for="search-input" class="visually-hidden">"Search calls"</label>
+            <input
+                id="search-input"
+                type="search"
+                name="q"
+                list="call-suggestions"
+                autocomplete="off"
+                placeholder="Search calls: a technology, a topic id, a programme…"
+                prop:value=move || typed.get()
+                on:input=move |ev| set_typed.set(event_target_value(&ev))
+            />
+            <datalist id="call-suggestions">
+                {move || {
+                    suggestions
+                        .get()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|title| view! { <option value=title></option> })
+                        .collect_view()
+                }}
+            </datalist>
+            {hidden_fields}
+            <button type="submit" class="button primary">"Search"</button>
+        </form>
+    }
+}
+
+/// A filter value's count, once the listing is loaded.
+#[component]
+fn FacetCount(
+    listing: Resource<Result<CallListing, AppError>>,
+    dimension: &'static str,
+    value: String,
+) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let value = value.clone();
+                Suspend::new(async move {
+                    let count = listing
+                        .await
+                        .ok()
+                        .and_then(|l| facet_values(&l.facets, dimension).iter().find(|f| f.value == value).map(|f| f.count));
+                    count.map(|count| view! { <span class="count">{count}</span> })
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// One checkbox of a filter, with its count; changing it navigates at once when hydrated.
+fn filter_checkbox<T: PartialEq + Clone + Send + Sync + 'static>(
+    query: Memo<CallQuery>,
+    listing: Resource<Result<CallListing, AppError>>,
+    go: impl Fn(CallQuery) + Clone + 'static,
+    (dimension, value, label): (&'static str, String, String),
+    pick: fn(&CallQuery) -> &Vec<T>,
+    set: fn(&mut CallQuery, Vec<T>),
+    item: T,
+) -> impl IntoView {
+    let checked = {
+        let item = item.clone();
+        move || query.with(|q| pick(q).contains(&item))
+    };
+    let on_change = move |_| {
+        let mut next = query.get_untracked();
+        let values = toggle(pick(&next), &item);
+        set(&mut next, values);
+        go(next);
+    };
+    view! {
+        <label class="check">
+            <input type="checkbox" name=dimension value=value.clone() prop:checked=checked on:change=on_change />
+            <span class="label">{label}</span>
+            <FacetCount listing dimension value />
+        </label>
+    }
+}
+
+/// Status, programme and kind checkboxes with counts, and the sort order.
 ///
 /// Without JavaScript it is a plain GET form with an Apply button; once hydrated, every
 /// change navigates at once (client-side) and the Apply button is hidden.
 #[component]
-fn FilterPanel(
-    query: Memo<CallQuery>,
-    listing: Resource<Result<CallListing, AppError>>,
-) -> impl IntoView {
+fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, AppError>>) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let navigate = use_navigate();
-    let go = move |next: CallQuery| {
-        navigate(
-            &list_url(&CallQuery { page: 1, ..next }),
-            Default::default(),
-        )
-    };
+    let go = move |next: CallQuery| navigate(&list_url(&CallQuery { page: 1, ..next }), Default::default());
     let (panel_open, set_panel_open) = signal(false);
 
-    let status_boxes = {
-        let go = go.clone();
-        CallStatus::ALL
-            .into_iter()
-            .map(|status| {
-                let go = go.clone();
-                let checked = move || query.with(|q| q.statuses.contains(&status));
-                let on_change = move |_| {
-                    let current = query.get_untracked();
-                    go(CallQuery { statuses: toggle(&current.statuses, &status), ..current });
-                };
-                view! {
-                    <label class="check">
-                        <input type="checkbox" name="status" value=status.as_str() prop:checked=checked on:change=on_change />
-                        {status.label()}
-                    </label>
-                }
-            })
-            .collect_view()
-    };
-
-    let kind_boxes = {
-        let go = go.clone();
-        InstrumentKind::ALL
-            .into_iter()
-            .map(|kind| {
-                let go = go.clone();
-                let checked = move || query.with(|q| q.kinds.contains(&kind));
-                let on_change = move |_| {
-                    let current = query.get_untracked();
-                    go(CallQuery { kinds: toggle(&current.kinds, &kind), ..current });
-                };
-                view! {
-                    <label class="check">
-                        <input type="checkbox" name="kind" value=kind.as_str() prop:checked=checked on:change=on_change />
-                        {kind.label()}
-                    </label>
-                }
-            })
-            .collect_view()
-    };
+    let status_boxes = CallStatus::ALL
+        .into_iter()
+        .map(|status| {
+            let entry = ("status", status.as_str().to_owned(), status.label().to_owned());
+            filter_checkbox(
+                query,
+                listing,
+                go.clone(),
+                entry,
+                |q| &q.statuses,
+                |q, v| q.statuses = v,
+                status,
+            )
+        })
+        .collect_view();
+    let kind_boxes = InstrumentKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let entry = ("kind", kind.as_str().to_owned(), kind.label().to_owned());
+            filter_checkbox(
+                query,
+                listing,
+                go.clone(),
+                entry,
+                |q| &q.kinds,
+                |q, v| q.kinds = v,
+                kind,
+            )
+        })
+        .collect_view();
 
     let programme_go = go.clone();
     let programme_boxes = move || {
         let go = programme_go.clone();
         Suspend::new(async move {
-            let programmes = listing.await.map(|l| l.programmes).unwrap_or_default();
-            programmes
+            let mut names: Vec<String> = listing
+                .await
+                .map(|l| l.facets.programme.into_iter().map(|f| f.value).collect())
+                .unwrap_or_default();
+            // A chosen programme stays listed (and can be unchosen) even with no matches.
+            for chosen in query.get_untracked().programmes {
+                if !names.contains(&chosen) {
+                    names.push(chosen);
+                }
+            }
+            names
                 .into_iter()
-                .map(|option| {
-                    let go = go.clone();
-                    let name = option.programme.clone();
-                    let checked = {
-                        let name = name.clone();
-                        move || query.with(|q| q.programmes.contains(&name))
-                    };
-                    let on_change = {
-                        let name = name.clone();
-                        move |_| {
-                            let current = query.get_untracked();
-                            go(CallQuery { programmes: toggle(&current.programmes, &name), ..current });
-                        }
-                    };
-                    view! {
-                        <label class="check">
-                            <input type="checkbox" name="programme" value=name.clone() prop:checked=checked on:change=on_change />
-                            {name.clone()}
-                            <span class="count">{option.count}</span>
-                        </label>
-                    }
+                .map(|name| {
+                    let entry = ("programme", name.clone(), name.clone());
+                    filter_checkbox(
+                        query,
+                        listing,
+                        go.clone(),
+                        entry,
+                        |q| &q.programmes,
+                        |q, v| q.programmes = v,
+                        name,
+                    )
                 })
                 .collect_view()
         })
@@ -153,7 +272,7 @@ fn FilterPanel(
     let sort_go = go.clone();
     let on_sort = move |ev| {
         let current = query.get_untracked();
-        let sort = CallSort::parse(&event_target_value(&ev)).unwrap_or_default();
+        let sort = CallSort::parse(&event_target_value(&ev)).unwrap_or_else(|| current.default_sort());
         sort_go(CallQuery { sort, ..current });
     };
 
@@ -169,6 +288,7 @@ fn FilterPanel(
                 {move || if panel_open.get() { "Hide filters" } else { "Show filters" }}
             </button>
             <form id="filter-form" method="get" action="/calls" class="filter-form">
+                {move || query.with(|q| (!q.text.is_empty()).then(|| view! { <input type="hidden" name="q" value=q.text.clone() /> }))}
                 <label class="sort">
                     "Sort by "
                     <select name="sort" on:change=on_sort prop:value=move || query.with(|q| q.sort.as_str())>
@@ -201,34 +321,42 @@ fn FilterPanel(
 /// The count, the active filters, the calls and the pager — or the empty state.
 #[component]
 fn Results(listing: CallListing, query: CallQuery) -> impl IntoView {
-    let CallListing { page, now, .. } = listing;
+    let CallListing {
+        page,
+        highlights,
+        facets,
+        degraded,
+        now,
+    } = listing;
     let page_count = page.page_count();
-    let heading = match page.total {
-        1 => "1 call".to_owned(),
-        n => format!("{n} calls"),
+    let heading = match (page.total, query.text.is_empty()) {
+        (1, true) => "1 call".to_owned(),
+        (n, true) => format!("{n} calls"),
+        (1, false) => format!("1 call for “{}”", query.text),
+        (n, false) => format!("{n} calls for “{}”", query.text),
     };
+    let notice = degraded.then(|| {
+        view! {
+            <p class="notice" role="status">
+                "Full-text search is temporarily unavailable: filters work, and words are matched in titles only."
+            </p>
+        }
+    });
     let chips = active_filter_chips(&query);
     let body = if page.items.is_empty() {
-        view! {
-            <div class="empty-state">
-                <h3>"No calls match these filters"</h3>
-                <p>
-                    {if query.has_filters() {
-                        "Try removing a filter above, or "
-                    } else {
-                        "There are no calls yet. Import some, or "
-                    }}
-                    <a href="/calls">"show all calls"</a>
-                    "."
-                </p>
-            </div>
-        }
-        .into_any()
+        view! { <EmptyState query=query.clone() facets /> }.into_any()
     } else {
+        let mut hits: HashMap<String, SearchHit> = highlights
+            .into_iter()
+            .map(|hit| (hit.external_id.clone(), hit))
+            .collect();
         let cards = page
             .items
             .into_iter()
-            .map(|call| view! { <CallCard call now /> })
+            .map(|call| {
+                let hit = hits.remove(&call.external_id);
+                view! { <CallCard call now hit /> }
+            })
             .collect_view();
         view! {
             <ol class="call-list">{cards}</ol>
@@ -237,15 +365,77 @@ fn Results(listing: CallListing, query: CallQuery) -> impl IntoView {
         .into_any()
     };
     view! {
+        {notice}
         <h2 id="results-heading" class="results-heading">{heading}</h2>
         {chips}
         {body}
     }
 }
 
-/// Links that remove one active filter each.
+/// What to do when nothing matches: the ways to relax the search that would find calls.
+#[component]
+fn EmptyState(query: CallQuery, facets: Facets) -> impl IntoView {
+    let mut suggestions: Vec<(String, CallQuery)> = Vec::new();
+    if !query.statuses.is_empty() {
+        for facet in facets.status.iter().filter(|f| f.count > 0) {
+            if let Ok(status) = facet.value.parse::<CallStatus>() {
+                if !query.statuses.contains(&status) {
+                    let label = format!("Show the {} {} calls", facet.count, status.label().to_lowercase());
+                    suggestions.push((
+                        label,
+                        CallQuery {
+                            statuses: vec![status],
+                            page: 1,
+                            ..query.clone()
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    if !query.text.is_empty() && query.has_filters() {
+        let anywhere = CallQuery {
+            text: query.text.clone(),
+            ..CallQuery::default()
+        };
+        suggestions.push((
+            format!("Search “{}” without filters", query.text),
+            with_text(&anywhere, &query.text),
+        ));
+    }
+    if !query.text.is_empty() {
+        suggestions.push((
+            "Show these filters without the search words".to_owned(),
+            with_text(&query, ""),
+        ));
+    }
+    view! {
+        <div class="empty-state">
+            <h3>"No calls match these filters"</h3>
+            <p>
+                {if query.text.is_empty() {
+                    "Try removing a filter."
+                } else {
+                    "Check the spelling, use fewer or more general words, or remove a filter."
+                }}
+            </p>
+            <ul class="suggestions">
+                {suggestions
+                    .into_iter()
+                    .map(|(label, next)| view! { <li><a href=list_url(&next)>{label}</a></li> })
+                    .collect_view()}
+                <li><a href="/calls">"show all calls"</a></li>
+            </ul>
+        </div>
+    }
+}
+
+/// Links that remove one active filter (or the search words) each.
 fn active_filter_chips(query: &CallQuery) -> impl IntoView {
     let mut chips: Vec<(String, CallQuery)> = Vec::new();
+    if !query.text.is_empty() {
+        chips.push((format!("“{}”", query.text), with_text(query, "")));
+    }
     for status in &query.statuses {
         let without = CallQuery {
             statuses: toggle(&query.statuses, status),
@@ -335,5 +525,22 @@ mod tests {
         let added = toggle(&[CallStatus::Open], &CallStatus::Closed);
         assert_eq!(added, vec![CallStatus::Open, CallStatus::Closed]);
         assert_eq!(toggle(&added, &CallStatus::Open), vec![CallStatus::Closed]);
+    }
+
+    #[test]
+    fn new_search_words_keep_a_chosen_sort_but_not_the_default_one() {
+        let listing = CallQuery {
+            page: 3,
+            ..CallQuery::default()
+        };
+        assert_eq!(with_text(&listing, " quantum ").sort, CallSort::Relevance);
+        assert_eq!(with_text(&listing, "quantum").page, 1);
+        let by_budget = CallQuery {
+            sort: CallSort::Budget,
+            ..CallQuery::default()
+        };
+        assert_eq!(with_text(&by_budget, "quantum").sort, CallSort::Budget);
+        let searching = CallQuery::from_pairs([("q", "quantum")]);
+        assert_eq!(with_text(&searching, "").sort, CallSort::Deadline);
     }
 }

@@ -71,9 +71,8 @@ impl FtpTopic {
         let deadlines = match self.deadline.trim() {
             "" => Vec::new(),
             date => {
-                let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| {
-                    format!("{topic_id}: deadline {date:?} is not a date (YYYY-MM-DD)")
-                })?;
+                let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                    .map_err(|_| format!("{topic_id}: deadline {date:?} is not a date (YYYY-MM-DD)"))?;
                 let label = match self.deadline_model.trim() {
                     "two-stage" => "First stage",
                     "multiple cut-off" => "Next cut-off",
@@ -86,10 +85,7 @@ impl FtpTopic {
                 }]
             }
         };
-        for (name, value) in [
-            ("budgetMin", self.budget_min),
-            ("budgetMax", self.budget_max),
-        ] {
+        for (name, value) in [("budgetMin", self.budget_min), ("budgetMax", self.budget_max)] {
             if value.is_some_and(|v| v < 0) {
                 return Err(format!("{topic_id}: {name} is negative"));
             }
@@ -102,9 +98,7 @@ impl FtpTopic {
         let action_type = non_empty(self.action_type);
         let instrument_kind = match action_type.as_deref() {
             Some("Prize") => InstrumentKind::Prize,
-            Some(code) if code.contains("PCP") || code.contains("PPI") => {
-                InstrumentKind::Procurement
-            }
+            Some(code) if code.contains("PCP") || code.contains("PPI") => InstrumentKind::Procurement,
             _ => InstrumentKind::Grant,
         };
         let programme = self.programme.trim().to_owned();
@@ -156,11 +150,7 @@ fn clean_text(text: &str) -> String {
 
 fn split_keywords(keywords: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for keyword in keywords
-        .split(',')
-        .map(collapse_whitespace)
-        .filter(|k| !k.is_empty())
-    {
+    for keyword in keywords.split(',').map(collapse_whitespace).filter(|k| !k.is_empty()) {
         if !out.iter().any(|k| k.eq_ignore_ascii_case(&keyword)) {
             out.push(keyword);
         }
@@ -171,11 +161,8 @@ fn split_keywords(keywords: &str) -> Vec<String> {
 /// Reads every row of a topics file: JSON Lines unless the name ends in `.csv`.
 /// Each row is a call or the reason it was refused, with its line number.
 pub fn read_topics(path: &Path) -> anyhow::Result<Vec<(u64, Result<NewCall, String>)>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let is_csv = path
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let is_csv = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
     if is_csv {
         parse_csv(&text)
     } else {
@@ -203,14 +190,9 @@ pub fn parse_csv(text: &str) -> anyhow::Result<Vec<(u64, Result<NewCall, String>
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let headers = reader
-        .headers()
-        .context("the CSV file has no header row")?
-        .clone();
+    let headers = reader.headers().context("the CSV file has no header row")?.clone();
     if !headers.iter().any(|h| h == "topicId") {
-        anyhow::bail!(
-            "the CSV header has no topicId column: is this a Funding & Tenders topics export?"
-        );
+        anyhow::bail!("the CSV header has no topicId column: is this a Funding & Tenders topics export?");
     }
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -263,10 +245,7 @@ pub async fn import_rows(
             Ok(call) => match first_line_of.get(&call.external_id) {
                 Some(first) => summary.rejected.push(RejectedRow {
                     line,
-                    reason: format!(
-                        "{}: the same topic already appears on line {first}",
-                        call.external_id
-                    ),
+                    reason: format!("{}: the same topic already appears on line {first}", call.external_id),
                 }),
                 None => {
                     first_line_of.insert(call.external_id.clone(), line);
@@ -309,10 +288,7 @@ mod tests {
         let call = rows[0].1.clone().unwrap();
         assert_eq!(call.title, "A title");
         assert_eq!(call.programme_part.as_deref(), Some("CL3"));
-        assert_eq!(
-            call.deadlines[0].at.to_rfc3339(),
-            "2026-09-16T15:00:00+00:00"
-        );
+        assert_eq!(call.deadlines[0].at.to_rfc3339(), "2026-09-16T15:00:00+00:00");
         assert_eq!(call.deadlines[0].label.as_deref(), Some("First stage"));
         assert!(call.announced_forthcoming);
         assert_eq!(call.keywords, vec!["a", "b"]);
@@ -322,17 +298,10 @@ mod tests {
     fn bad_lines_are_reported_with_their_line_numbers() {
         let text = "{\"topicId\":\"OK-1\",\"title\":\"t\",\"programme\":\"p\"}\n\n{not json\n{\"topicId\":\"X\",\"title\":\"t\",\"programme\":\"p\",\"deadline\":\"17/03/2026\"}\n{\"title\":\"no id\",\"programme\":\"p\"}\n";
         let rows = parse_json_lines(text);
-        let lines: Vec<(u64, bool)> = rows
-            .iter()
-            .map(|(line, row)| (*line, row.is_ok()))
-            .collect();
+        let lines: Vec<(u64, bool)> = rows.iter().map(|(line, row)| (*line, row.is_ok())).collect();
         assert_eq!(lines, vec![(1, true), (3, false), (4, false), (5, false)]);
         assert!(rows[2].1.as_ref().unwrap_err().contains("not a date"));
-        assert!(rows[3]
-            .1
-            .as_ref()
-            .unwrap_err()
-            .contains("topicId is missing"));
+        assert!(rows[3].1.as_ref().unwrap_err().contains("topicId is missing"));
     }
 
     #[test]

@@ -72,11 +72,9 @@ impl ProgressBar {
     pub fn new(message: &'static str) -> Self {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
+            indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+                .expect("valid template")
+                .progress_chars("=> "),
         );
         bar.set_message(message);
         ProgressBar(bar)

@@ -8,8 +8,8 @@
 
 use super::highlight::{allowed_typos, highlight, snippet, ParsedQuery, Token};
 use super::{
-    effective_sort, CallDocument, FacetValue, Facets, IndexChange, SearchError, SearchHit,
-    SearchIndex, SearchRequest, SearchResults,
+    effective_sort, CallDocument, FacetValue, Facets, IndexChange, SearchError, SearchHit, SearchIndex, SearchRequest,
+    SearchResults,
 };
 use crate::call::CallStatus;
 use crate::query::CallSort;
@@ -19,17 +19,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
-    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions, Value, STORED, STRING,
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
+    STORED, STRING,
 };
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader,
-    TantivyDocument, Term,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
 };
 
 /// The name the text analyzer is registered under.
@@ -40,6 +38,24 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 const ALL_WORDS_TIER: Score = 10_000.0;
 /// Characters of description shown under a hit.
 const SNIPPET_CHARS: usize = 240;
+
+/// A filter dimension with facet counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dimension {
+    Programme,
+    Kind,
+    Status,
+}
+
+impl Dimension {
+    fn facet_root(self) -> &'static str {
+        match self {
+            Dimension::Programme => "/programme",
+            Dimension::Kind => "/kind",
+            Dimension::Status => "/status",
+        }
+    }
+}
 
 /// The schema's fields.
 #[derive(Clone, Copy)]
@@ -81,8 +97,7 @@ impl Fields {
             opens_ts: builder.add_i64_field("opens_ts", number()),
             closes_ts: builder.add_i64_field("closes_ts", number()),
             deadline_ts: builder.add_i64_field("deadline_ts", NumericOptions::default().set_fast()),
-            published_ts: builder
-                .add_i64_field("published_ts", NumericOptions::default().set_fast()),
+            published_ts: builder.add_i64_field("published_ts", NumericOptions::default().set_fast()),
             budget: builder.add_i64_field("budget", NumericOptions::default().set_fast()),
         };
         (builder.build(), fields)
@@ -221,11 +236,7 @@ impl Inner {
         doc.add_i64(f.opens_ts, opens);
         doc.add_i64(
             f.closes_ts,
-            call.deadlines
-                .iter()
-                .map(|d| d.timestamp())
-                .max()
-                .unwrap_or(i64::MAX),
+            call.deadlines.iter().map(|d| d.timestamp()).max().unwrap_or(i64::MAX),
         );
         for deadline in &call.deadlines {
             doc.add_i64(f.deadline_ts, deadline.timestamp());
@@ -244,9 +255,7 @@ impl Inner {
             match change {
                 IndexChange::Upsert(call) => {
                     writer.delete_term(Term::from_field_text(self.fields.id, &call.external_id));
-                    writer
-                        .add_document(self.document(&call))
-                        .map_err(index_error)?;
+                    writer.add_document(self.document(&call)).map_err(index_error)?;
                 }
                 IndexChange::Delete(id) => {
                     writer.delete_term(Term::from_field_text(self.fields.id, &id));
@@ -305,10 +314,7 @@ impl Inner {
                 ))
             } else {
                 Box::new(PhraseQuery::new(
-                    words
-                        .iter()
-                        .map(|w| Term::from_field_text(field, w))
-                        .collect(),
+                    words.iter().map(|w| Term::from_field_text(field, w)).collect(),
                 ))
             }
         };
@@ -334,8 +340,7 @@ impl Inner {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if words.len() > 1 {
             // A constant far above any BM25 score puts every all-words match in a tier of its own.
-            let all_words =
-                BooleanQuery::intersection(words.iter().map(|q| q.box_clone()).collect());
+            let all_words = BooleanQuery::intersection(words.iter().map(|q| q.box_clone()).collect());
             clauses.push((
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(Box::new(all_words), ALL_WORDS_TIER)),
@@ -373,9 +378,7 @@ impl Inner {
         let not_closed = || range(f.closes_ts, Bound::Included(now), Bound::Included(i64::MAX));
         let one = |status: CallStatus| -> Box<dyn Query> {
             match status {
-                CallStatus::Closed => {
-                    range(f.closes_ts, Bound::Included(i64::MIN), Bound::Excluded(now))
-                }
+                CallStatus::Closed => range(f.closes_ts, Bound::Included(i64::MIN), Bound::Excluded(now)),
                 CallStatus::Forthcoming => Box::new(BooleanQuery::intersection(vec![
                     not_closed(),
                     range(f.opens_ts, Bound::Excluded(now), Bound::Included(i64::MAX)),
@@ -386,19 +389,13 @@ impl Inner {
                 ])),
             }
         };
-        (!statuses.is_empty()).then(|| {
-            Box::new(BooleanQuery::union(
-                statuses.iter().map(|s| one(*s)).collect(),
-            )) as Box<dyn Query>
-        })
+        (!statuses.is_empty())
+            .then(|| Box::new(BooleanQuery::union(statuses.iter().map(|s| one(*s)).collect())) as Box<dyn Query>)
     }
 
-    /// Text and every filter but the status one (status counts need it left out).
-    fn base_clauses(
-        &self,
-        request: &SearchRequest,
-        parsed: &ParsedQuery,
-    ) -> Vec<(Occur, Box<dyn Query>)> {
+    /// The text query and every filter except the one of `skip` (facet counts for a
+    /// dimension ignore that dimension's own filter, so the other values stay choosable).
+    fn query_without(&self, request: &SearchRequest, parsed: &ParsedQuery, skip: Option<Dimension>) -> BooleanQuery {
         let query = &request.query;
         let kinds: Vec<String> = query.kinds.iter().map(|k| k.as_str().to_owned()).collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -406,78 +403,113 @@ impl Inner {
             Some(text) => clauses.push((Occur::Must, text)),
             None => clauses.push((Occur::Must, Box::new(tantivy::query::AllQuery))),
         }
-        clauses.extend(
-            self.facet_filter("programme", &query.programmes)
-                .map(|q| (Occur::Must, q)),
-        );
-        clauses.extend(self.facet_filter("kind", &kinds).map(|q| (Occur::Must, q)));
-        clauses
+        if skip != Some(Dimension::Programme) {
+            clauses.extend(
+                self.facet_filter("programme", &query.programmes)
+                    .map(|q| (Occur::Must, q)),
+            );
+        }
+        if skip != Some(Dimension::Kind) {
+            clauses.extend(self.facet_filter("kind", &kinds).map(|q| (Occur::Must, q)));
+        }
+        if skip != Some(Dimension::Status) {
+            clauses.extend(
+                self.status_filter(&query.statuses, request.now.timestamp())
+                    .map(|q| (Occur::Must, q)),
+            );
+        }
+        BooleanQuery::new(clauses)
     }
 
     fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let parsed = ParsedQuery::parse(&request.query.text, tokenize);
         let now = request.now.timestamp();
-        let base = self.base_clauses(request, &parsed);
-        let with = |extra: Option<Box<dyn Query>>| -> BooleanQuery {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                base.iter().map(|(o, q)| (*o, q.box_clone())).collect();
-            clauses.extend(extra.map(|q| (Occur::Must, q)));
-            BooleanQuery::new(clauses)
-        };
-        let query = with(self.status_filter(&request.query.statuses, now));
+        let query = self.query_without(request, &parsed, None);
 
         let per_page = request.query.per_page as usize;
         let top = TopDocs::with_limit(per_page).and_offset(request.query.offset() as usize);
-        let mut facet_collector = FacetCollector::for_field("facets");
-        facet_collector.add_facet(Facet::from("/programme"));
-        facet_collector.add_facet(Facet::from("/kind"));
-        let (addresses, total, facet_counts): (Vec<DocAddress>, usize, _) =
-            match effective_sort(&request.query) {
-                CallSort::Relevance | CallSort::Title => {
-                    let (top, count, facets) = searcher
-                        .search(&query, &(top.order_by_score(), Count, facet_collector))
-                        .map_err(index_error)?;
-                    (top.into_iter().map(|(_, a)| a).collect(), count, facets)
-                }
-                sort => {
-                    let collector = top
-                        .tweak_score(move |segment: &SegmentReader| sort_key(segment, sort, now));
-                    let (top, count, facets) = searcher
-                        .search(&query, &(collector, Count, facet_collector))
-                        .map_err(index_error)?;
-                    (top.into_iter().map(|(_, a)| a).collect(), count, facets)
-                }
-            };
+        let facet_collector = || {
+            let mut collector = FacetCollector::for_field("facets");
+            collector.add_facet(Facet::from("/programme"));
+            collector.add_facet(Facet::from("/kind"));
+            collector
+        };
+        let (addresses, total, main_counts): (Vec<DocAddress>, usize, _) = match effective_sort(&request.query) {
+            CallSort::Relevance | CallSort::Title => {
+                let (top, count, facets) = searcher
+                    .search(&query, &(top.order_by_score(), Count, facet_collector()))
+                    .map_err(index_error)?;
+                (top.into_iter().map(|(_, a)| a).collect(), count, facets)
+            }
+            sort => {
+                let collector = top.tweak_score(move |segment: &SegmentReader| sort_key(segment, sort, now));
+                let (top, count, facets) = searcher
+                    .search(&query, &(collector, Count, facet_collector()))
+                    .map_err(index_error)?;
+                (top.into_iter().map(|(_, a)| a).collect(), count, facets)
+            }
+        };
 
-        let count_values = |dimension: &str| -> Vec<FacetValue> {
-            let mut values: Vec<FacetValue> = facet_counts
-                .get(format!("/{dimension}").as_str())
+        // A dimension without a filter of its own can take its counts from the main pass.
+        let counts_for = |dimension: Dimension, filtered: bool| -> Result<Vec<FacetValue>, SearchError> {
+            let name = dimension.facet_root();
+            let owned;
+            let counts = if filtered {
+                owned = searcher
+                    .search(
+                        &self.query_without(request, &parsed, Some(dimension)),
+                        &facet_collector(),
+                    )
+                    .map_err(index_error)?;
+                &owned
+            } else {
+                &main_counts
+            };
+            let mut values: Vec<FacetValue> = counts
+                .get(name)
                 .map(|(facet, count)| FacetValue {
-                    value: facet
-                        .to_path()
-                        .last()
-                        .map(|s| (*s).to_owned())
-                        .unwrap_or_default(),
+                    value: facet.to_path().last().map(|s| (*s).to_owned()).unwrap_or_default(),
                     count,
                 })
                 .collect();
             values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            values
+            Ok(values)
         };
-        let mut status = Vec::new();
-        for s in CallStatus::ALL {
-            let count = searcher
-                .search(&with(self.status_filter(&[s], now)), &Count)
-                .map_err(index_error)?;
-            status.push(FacetValue {
-                value: s.as_str().to_owned(),
-                count: count as u64,
-            });
-        }
+        let programme = counts_for(Dimension::Programme, !request.query.programmes.is_empty())?;
+        let kind = counts_for(Dimension::Kind, !request.query.kinds.is_empty())?;
+
+        // Status: two counts, the third by difference.
+        let without_status = self.query_without(request, &parsed, Some(Dimension::Status));
+        let all = if request.query.statuses.is_empty() {
+            total
+        } else {
+            searcher.search(&without_status, &Count).map_err(index_error)?
+        };
+        let count_status = |status: CallStatus| -> Result<usize, SearchError> {
+            let filter = self.status_filter(&[status], now).expect("one status gives a filter");
+            let query = BooleanQuery::new(vec![
+                (Occur::Must, Box::new(without_status.clone())),
+                (Occur::Must, filter),
+            ]);
+            searcher.search(&query, &Count).map_err(index_error)
+        };
+        let closed = count_status(CallStatus::Closed)?;
+        let forthcoming = count_status(CallStatus::Forthcoming)?;
+        let status = [
+            (CallStatus::Open, all.saturating_sub(closed + forthcoming)),
+            (CallStatus::Forthcoming, forthcoming),
+            (CallStatus::Closed, closed),
+        ]
+        .into_iter()
+        .map(|(status, count)| FacetValue {
+            value: status.as_str().to_owned(),
+            count: count as u64,
+        })
+        .collect();
         let facets = Facets {
-            programme: count_values("programme"),
-            kind: count_values("kind"),
+            programme,
+            kind,
             status,
         };
 
@@ -507,11 +539,7 @@ impl Inner {
 }
 
 /// The order key for non-relevance sorts (larger comes first).
-fn sort_key(
-    segment: &SegmentReader,
-    sort: CallSort,
-    now: i64,
-) -> impl Fn(DocId, Score) -> f64 + use<> {
+fn sort_key(segment: &SegmentReader, sort: CallSort, now: i64) -> impl Fn(DocId, Score) -> f64 + use<> {
     let column = |name: &str| segment.fast_fields().i64(name).ok();
     let deadlines = column("deadline_ts");
     let published = column("published_ts");
@@ -537,10 +565,7 @@ fn sort_key(
                     (None, true) => 0.0,
                 }
             }
-            CallSort::Newest => published
-                .as_ref()
-                .and_then(|c| c.first(doc))
-                .unwrap_or(i64::MIN) as f64,
+            CallSort::Newest => published.as_ref().and_then(|c| c.first(doc)).unwrap_or(i64::MIN) as f64,
             CallSort::Budget => budget.as_ref().and_then(|c| c.first(doc)).unwrap_or(-1) as f64,
             CallSort::Relevance | CallSort::Title => 0.0,
         }
@@ -586,7 +611,6 @@ impl SearchIndex for EmbeddedIndex {
     }
 
     async fn document_count(&self) -> Result<u64, SearchError> {
-        self.blocking(|inner| Ok(inner.reader.searcher().num_docs()))
-            .await
+        self.blocking(|inner| Ok(inner.reader.searcher().num_docs())).await
     }
 }

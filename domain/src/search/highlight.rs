@@ -43,9 +43,8 @@ impl ParsedQuery {
         }
         parsed.words = tokenize(&loose).into_iter().map(|t| t.text).collect();
         let quotes_balanced = text.matches('"').count() % 2 == 0;
-        parsed.last_word_is_prefix = quotes_balanced
-            && !parsed.words.is_empty()
-            && text.chars().last().is_some_and(|c| c.is_alphanumeric());
+        parsed.last_word_is_prefix =
+            quotes_balanced && !parsed.words.is_empty() && text.chars().last().is_some_and(|c| c.is_alphanumeric());
         parsed
     }
 
@@ -77,9 +76,7 @@ pub fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
         let mut current = vec![i; b.len() + 1];
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            current[j] = (previous[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(previous[j - 1] + cost);
+            current[j] = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 current[j] = current[j].min(previous_previous[j - 2] + 1);
             }
@@ -111,9 +108,12 @@ pub fn highlight(text: &str, tokens: &[Token], query: &ParsedQuery) -> Highlight
     let ranges = tokens
         .iter()
         .filter(|token| {
-            query.words.iter().enumerate().any(|(i, word)| {
-                word_matches(word, &token.text, query.last_word_is_prefix && i == last)
-            }) || phrase_words.iter().any(|word| **word == token.text)
+            query
+                .words
+                .iter()
+                .enumerate()
+                .any(|(i, word)| word_matches(word, &token.text, query.last_word_is_prefix && i == last))
+                || phrase_words.iter().any(|word| **word == token.text)
         })
         .map(|token| (token.range.start, token.range.end))
         .collect();
@@ -170,10 +170,7 @@ mod tests {
     fn tokenize(text: &str) -> Vec<Token> {
         let mut tokens = Vec::new();
         let mut start = None;
-        for (i, c) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
+        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
             match (start, c.is_alphanumeric()) {
                 (None, true) => start = Some(i),
                 (Some(s), false) => {
@@ -192,10 +189,7 @@ mod tests {
     #[test]
     fn quoted_phrases_and_loose_words_are_told_apart() {
         let parsed = ParsedQuery::parse(r#""post-quantum" crypto migr"#, tokenize);
-        assert_eq!(
-            parsed.phrases,
-            vec![vec!["post".to_owned(), "quantum".to_owned()]]
-        );
+        assert_eq!(parsed.phrases, vec![vec!["post".to_owned(), "quantum".to_owned()]]);
         assert_eq!(parsed.words, vec!["crypto", "migr"]);
         assert!(parsed.last_word_is_prefix);
         assert!(!ParsedQuery::parse("crypto ", tokenize).last_word_is_prefix);
@@ -207,10 +201,7 @@ mod tests {
         assert_eq!(edit_distance("secruity", "security", 1), Some(1));
         assert_eq!(edit_distance("quantum", "tactical", 2), None);
         assert!(word_matches("cybersecurty", "cybersecurity", false));
-        assert!(
-            !word_matches("sme", "smes", false),
-            "short words need an exact match"
-        );
+        assert!(!word_matches("sme", "smes", false), "short words need an exact match");
         assert!(word_matches("quant", "quantum", true));
     }
 

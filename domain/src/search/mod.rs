@@ -4,12 +4,14 @@
 
 use crate::call::{CallDates, CallDetail, CallStatus, InstrumentKind};
 use crate::query::{CallQuery, CallSort};
+pub use crate::query::{FacetValue, Facets, Highlighted, SearchHit};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub mod embedded;
 pub mod highlight;
+pub mod indexer;
 
 /// Why a search operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -131,46 +133,6 @@ pub struct SearchRequest {
     pub now: DateTime<Utc>,
 }
 
-/// A piece of text with the byte ranges that matched the query.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Highlighted {
-    /// The text.
-    pub text: String,
-    /// Byte ranges of `text` to highlight, sorted and disjoint.
-    pub ranges: Vec<(usize, usize)>,
-}
-
-/// One hit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SearchHit {
-    /// The call's public identifier.
-    pub external_id: String,
-    /// The title with matches marked.
-    pub title: Highlighted,
-    /// A passage of the description with matches marked.
-    pub snippet: Highlighted,
-}
-
-/// A facet value and how many hits have it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FacetValue {
-    /// The value (as used in the URL).
-    pub value: String,
-    /// Hits with this value.
-    pub count: u64,
-}
-
-/// Counts per facet for the hits of a search.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Facets {
-    /// By programme.
-    pub programme: Vec<FacetValue>,
-    /// By instrument kind.
-    pub kind: Vec<FacetValue>,
-    /// By status at the search's instant.
-    pub status: Vec<FacetValue>,
-}
-
 /// What a search found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
@@ -224,9 +186,7 @@ pub async fn reindex(
         for id in &ids {
             // A call deleted since the id was read is simply skipped.
             if let Some(call) = store.get_call(id, chrono::Utc::now()).await? {
-                changes.push(IndexChange::Upsert(Box::new(CallDocument::from_detail(
-                    &call,
-                ))));
+                changes.push(IndexChange::Upsert(Box::new(CallDocument::from_detail(&call))));
             }
         }
         written += changes.len() as u64;

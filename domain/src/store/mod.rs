@@ -5,7 +5,7 @@
 //! Both backends share their SQL: `sql_store.rs` is compiled once per dialect (see
 //! `sqlite.rs` and `postgres.rs`), so a feature cannot drift between them.
 
-use crate::call::{CallDetail, Deadline, InstrumentKind};
+use crate::call::{CallDetail, CallSummary, Deadline, InstrumentKind};
 use crate::cluster::{Cluster, ClusterMember};
 use crate::organisation::Organisation;
 use crate::query::{CallPage, CallQuery, ProgrammeCount};
@@ -148,13 +148,7 @@ pub struct NewCall {
 
 impl NewCall {
     /// A grant call with the given identity and every optional field empty.
-    pub fn new(
-        external_id: &str,
-        source: &str,
-        title: &str,
-        programme: &str,
-        publisher: &str,
-    ) -> NewCall {
+    pub fn new(external_id: &str, source: &str, title: &str, programme: &str, publisher: &str) -> NewCall {
         NewCall {
             external_id: external_id.to_owned(),
             source: source.to_owned(),
@@ -241,6 +235,37 @@ pub enum UpsertOutcome {
     Unchanged,
 }
 
+/// An index update owed to the search engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    /// Queue position.
+    pub id: i64,
+    /// The call to re-read and index (or remove from the index when it no longer exists).
+    pub external_id: String,
+}
+
+/// How far the search index is behind the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct IndexLag {
+    /// Index updates not yet applied.
+    pub pending: u64,
+    /// When the oldest of them was written.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+/// One anonymous search, for demand analytics: no user, no address.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchLogEntry {
+    /// When.
+    pub searched_at: DateTime<Utc>,
+    /// The text searched for.
+    pub text: String,
+    /// The filters, as JSON.
+    pub filters: serde_json::Value,
+    /// How many calls matched.
+    pub hits: u64,
+}
+
 /// How many of each thing the store holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
@@ -264,25 +289,29 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Creates or updates calls by external id, in one transaction.
-    async fn upsert_calls(
-        &self,
-        calls: &[NewCall],
-        now: DateTime<Utc>,
-    ) -> Result<Vec<UpsertOutcome>, StoreError>;
+    async fn upsert_calls(&self, calls: &[NewCall], now: DateTime<Utc>) -> Result<Vec<UpsertOutcome>, StoreError>;
 
     /// One page of calls matching the query, with statuses derived at `now`.
-    async fn list_calls(
-        &self,
-        query: &CallQuery,
-        now: DateTime<Utc>,
-    ) -> Result<CallPage, StoreError>;
+    async fn list_calls(&self, query: &CallQuery, now: DateTime<Utc>) -> Result<CallPage, StoreError>;
 
     /// One call by external id, with its status derived at `now`.
-    async fn get_call(
-        &self,
-        external_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<CallDetail>, StoreError>;
+    async fn get_call(&self, external_id: &str, now: DateTime<Utc>) -> Result<Option<CallDetail>, StoreError>;
+
+    /// The list fields of these calls, in the order of `external_ids` (unknown ids are left out).
+    async fn call_summaries(&self, external_ids: &[String], now: DateTime<Utc>)
+        -> Result<Vec<CallSummary>, StoreError>;
+
+    /// The oldest `limit` index updates not yet applied.
+    async fn pending_index_changes(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError>;
+
+    /// Marks index updates as applied.
+    async fn complete_index_changes(&self, ids: &[i64]) -> Result<(), StoreError>;
+
+    /// How far the search index is behind.
+    async fn index_lag(&self) -> Result<IndexLag, StoreError>;
+
+    /// Records one search in the anonymous log.
+    async fn log_search(&self, entry: &SearchLogEntry) -> Result<(), StoreError>;
 
     /// Up to `limit` call ids in id order, after `after` (for paging through every call).
     async fn call_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError>;
@@ -298,8 +327,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<UpsertOutcome>, StoreError>;
 
     /// One organisation by external id.
-    async fn get_organisation(&self, external_id: &str)
-        -> Result<Option<Organisation>, StoreError>;
+    async fn get_organisation(&self, external_id: &str) -> Result<Option<Organisation>, StoreError>;
 
     /// Creates or updates clusters and their memberships, in one transaction.
     async fn upsert_clusters(

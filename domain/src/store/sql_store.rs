@@ -3,7 +3,9 @@
 // same statements are type-checked against each driver. Dialect-specific SQL does not
 // belong here; placeholders come from `QueryBuilder`, which knows each dialect.
 
-use super::{join_lines, split_lines, Backend, Counts, NewCall, Store, UpsertOutcome};
+use super::{
+    join_lines, split_lines, Backend, Counts, IndexLag, NewCall, OutboxEntry, SearchLogEntry, Store, UpsertOutcome,
+};
 use crate::call::{CallDates, CallDetail, CallSummary, Deadline, InstrumentKind};
 use crate::cluster::{Cluster, ClusterMember};
 use crate::organisation::{Organisation, OrganisationKind, SizeClass};
@@ -61,10 +63,7 @@ fn call_columns(call: &NewCall, now: DateTime<Utc>) -> Vec<(&'static str, Value)
         ("publisher", text(&call.publisher)),
         ("deadline_model", opt_text(&call.deadline_model)),
         ("opening_at", Value::Time(call.opening_at)),
-        (
-            "announced_forthcoming",
-            Value::Bool(call.announced_forthcoming),
-        ),
+        ("announced_forthcoming", Value::Bool(call.announced_forthcoming)),
         ("budget_total_eur", Value::Int(call.budget_total_eur)),
         ("budget_min_eur", Value::Int(call.budget_min_eur)),
         ("budget_max_eur", Value::Int(call.budget_max_eur)),
@@ -76,14 +75,8 @@ fn call_columns(call: &NewCall, now: DateTime<Utc>) -> Vec<(&'static str, Value)
         ("dual_use", Value::Bool(call.dual_use)),
         ("min_partners", int(call.min_partners)),
         ("min_countries", int(call.min_countries)),
-        (
-            "eligible_countries",
-            text(&join_lines(&call.eligible_countries)),
-        ),
-        (
-            "eligible_regions",
-            text(&join_lines(&call.eligible_regions)),
-        ),
+        ("eligible_countries", text(&join_lines(&call.eligible_countries))),
+        ("eligible_regions", text(&join_lines(&call.eligible_regions))),
         ("keywords", text(&join_lines(&call.keywords))),
         ("description", text(&call.description)),
         ("url", opt_text(&call.url)),
@@ -156,10 +149,7 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
     if !query.statuses.is_empty() {
         builder.push(" AND ");
         push_status_expression(builder, now);
-        push_any_of(
-            builder,
-            query.statuses.iter().map(|s| s.as_str().to_owned()),
-        );
+        push_any_of(builder, query.statuses.iter().map(|s| s.as_str().to_owned()));
     }
 }
 
@@ -218,10 +208,7 @@ impl SummaryRow {
             next_deadline: dates.next_deadline(now).cloned(),
             deadline_count: deadlines.len(),
             // Only this code writes the column, always from an `InstrumentKind`.
-            instrument_kind: self
-                .instrument_kind
-                .parse()
-                .unwrap_or(InstrumentKind::Grant),
+            instrument_kind: self.instrument_kind.parse().unwrap_or(InstrumentKind::Grant),
             external_id: self.external_id,
             title: self.title,
             programme: self.programme,
@@ -283,17 +270,13 @@ struct OrganisationRow {
 }
 
 impl SqlStore {
-    async fn deadlines_of(
-        &self,
-        call_ids: &[i64],
-    ) -> Result<HashMap<i64, Vec<Deadline>>, StoreError> {
+    async fn deadlines_of(&self, call_ids: &[i64]) -> Result<HashMap<i64, Vec<Deadline>>, StoreError> {
         let mut by_call: HashMap<i64, Vec<Deadline>> = HashMap::new();
         if call_ids.is_empty() {
             return Ok(by_call);
         }
-        let mut builder = QueryBuilder::<Db>::new(
-            "SELECT call_id, stage, deadline_at, label FROM call_deadlines WHERE call_id",
-        );
+        let mut builder =
+            QueryBuilder::<Db>::new("SELECT call_id, stage, deadline_at, label FROM call_deadlines WHERE call_id");
         builder.push(" IN (");
         let mut ids = builder.separated(", ");
         for id in call_ids {
@@ -316,9 +299,8 @@ impl SqlStore {
         call: &NewCall,
         now: DateTime<Utc>,
     ) -> Result<UpsertOutcome, StoreError> {
-        call.validate().map_err(|reason| {
-            StoreError::Invalid(format!("call {}: {reason}", call.external_id))
-        })?;
+        call.validate()
+            .map_err(|reason| StoreError::Invalid(format!("call {}: {reason}", call.external_id)))?;
         let existing: Option<(i64, String)> = equals(
             "SELECT id, content_hash FROM calls WHERE external_id = ",
             call.external_id.trim(),
@@ -340,15 +322,13 @@ impl SqlStore {
                 }
                 builder.push(" WHERE id = ").push_bind(id);
                 builder.build().execute(&mut **tx).await?;
-                let mut delete =
-                    QueryBuilder::<Db>::new("DELETE FROM call_deadlines WHERE call_id = ");
+                let mut delete = QueryBuilder::<Db>::new("DELETE FROM call_deadlines WHERE call_id = ");
                 delete.push_bind(id);
                 delete.build().execute(&mut **tx).await?;
                 (id, UpsertOutcome::Updated)
             }
             None => {
-                let mut builder =
-                    QueryBuilder::<Db>::new("INSERT INTO calls (external_id, created_at");
+                let mut builder = QueryBuilder::<Db>::new("INSERT INTO calls (external_id, created_at");
                 for (column, _) in &columns {
                     builder.push(", ").push(*column);
                 }
@@ -369,10 +349,17 @@ impl SqlStore {
                 (id, UpsertOutcome::Inserted)
             }
         };
+        // The index update is owed in the same transaction as the write it reflects.
+        let mut enqueue = QueryBuilder::<Db>::new("INSERT INTO search_outbox (external_id, enqueued_at) VALUES (");
+        enqueue
+            .push_bind(call.external_id.trim().to_owned())
+            .push(", ")
+            .push_bind(whole_seconds(now))
+            .push(")");
+        enqueue.build().execute(&mut **tx).await?;
         for deadline in &call.deadlines {
-            let mut builder = QueryBuilder::<Db>::new(
-                "INSERT INTO call_deadlines (call_id, stage, deadline_at, label) VALUES (",
-            );
+            let mut builder =
+                QueryBuilder::<Db>::new("INSERT INTO call_deadlines (call_id, stage, deadline_at, label) VALUES (");
             let mut values = builder.separated(", ");
             values.push_bind(id);
             values.push_bind(deadline.stage);
@@ -395,9 +382,7 @@ fn equals<'a>(sql: &str, value: &str) -> QueryBuilder<'a, Db> {
 /// Turns a unique-constraint violation into a [`StoreError::Conflict`].
 fn conflict(error: sqlx::Error) -> StoreError {
     match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Conflict(db.message().to_owned())
-        }
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(db.message().to_owned()),
         _ => StoreError::Database(error),
     }
 }
@@ -413,11 +398,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn upsert_calls(
-        &self,
-        calls: &[NewCall],
-        now: DateTime<Utc>,
-    ) -> Result<Vec<UpsertOutcome>, StoreError> {
+    async fn upsert_calls(&self, calls: &[NewCall], now: DateTime<Utc>) -> Result<Vec<UpsertOutcome>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut outcomes = Vec::with_capacity(calls.len());
         for call in calls {
@@ -427,11 +408,7 @@ impl Store for SqlStore {
         Ok(outcomes)
     }
 
-    async fn list_calls(
-        &self,
-        query: &CallQuery,
-        now: DateTime<Utc>,
-    ) -> Result<CallPage, StoreError> {
+    async fn list_calls(&self, query: &CallQuery, now: DateTime<Utc>) -> Result<CallPage, StoreError> {
         let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*)");
         push_calls_with_deadlines(&mut count, now);
         push_filters(&mut count, query, now);
@@ -465,11 +442,7 @@ impl Store for SqlStore {
         })
     }
 
-    async fn get_call(
-        &self,
-        external_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<CallDetail>, StoreError> {
+    async fn get_call(&self, external_id: &str, now: DateTime<Utc>) -> Result<Option<CallDetail>, StoreError> {
         let mut builder = QueryBuilder::<Db>::new("SELECT ");
         builder.push(SUMMARY_COLUMNS);
         builder.push(
@@ -479,9 +452,7 @@ impl Store for SqlStore {
              FROM calls c WHERE c.external_id = ",
         );
         builder.push_bind(external_id.to_owned());
-        let Some(row): Option<DetailRow> =
-            builder.build_query_as().fetch_optional(&self.pool).await?
-        else {
+        let Some(row): Option<DetailRow> = builder.build_query_as().fetch_optional(&self.pool).await? else {
             return Ok(None);
         };
         let deadlines = self
@@ -489,8 +460,7 @@ impl Store for SqlStore {
             .await?
             .remove(&row.summary.id)
             .unwrap_or_default();
-        let (opening_at, announced_forthcoming) =
-            (row.summary.opening_at, row.summary.announced_forthcoming);
+        let (opening_at, announced_forthcoming) = (row.summary.opening_at, row.summary.announced_forthcoming);
         Ok(Some(CallDetail {
             summary: row.summary.into_summary(&deadlines, now),
             source: row.source,
@@ -518,16 +488,85 @@ impl Store for SqlStore {
         }))
     }
 
+    async fn call_summaries(
+        &self,
+        external_ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CallSummary>, StoreError> {
+        if external_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut select = QueryBuilder::<Db>::new("SELECT ");
+        select.push(SUMMARY_COLUMNS);
+        select.push(" FROM calls c WHERE c.external_id");
+        push_any_of(&mut select, external_ids.iter().cloned());
+        let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let mut deadlines = self.deadlines_of(&ids).await?;
+        let mut by_id: HashMap<String, CallSummary> = rows
+            .into_iter()
+            .map(|row| {
+                let own = deadlines.remove(&row.id).unwrap_or_default();
+                (row.external_id.clone(), row.into_summary(&own, now))
+            })
+            .collect();
+        Ok(external_ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    async fn pending_index_changes(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut builder = QueryBuilder::<Db>::new("SELECT id, external_id FROM search_outbox ORDER BY id LIMIT ");
+        builder.push_bind(i64::from(limit));
+        let rows: Vec<(i64, String)> = builder.build_query_as().fetch_all(&self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, external_id)| OutboxEntry { id, external_id })
+            .collect())
+    }
+
+    async fn complete_index_changes(&self, ids: &[i64]) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut builder = QueryBuilder::<Db>::new("DELETE FROM search_outbox WHERE id IN (");
+        let mut list = builder.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(")");
+        builder.build().execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn index_lag(&self) -> Result<IndexLag, StoreError> {
+        let (pending, oldest): (i64, Option<DateTime<Utc>>) =
+            sqlx::query_as("SELECT COUNT(*), MIN(enqueued_at) FROM search_outbox")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(IndexLag {
+            pending: u64::try_from(pending).unwrap_or(0),
+            oldest,
+        })
+    }
+
+    async fn log_search(&self, entry: &SearchLogEntry) -> Result<(), StoreError> {
+        let mut builder =
+            QueryBuilder::<Db>::new("INSERT INTO search_log (searched_at, query_text, filters, hits) VALUES (");
+        let mut values = builder.separated(", ");
+        values.push_bind(whole_seconds(entry.searched_at));
+        values.push_bind(entry.text.clone());
+        values.push_bind(sqlx::types::Json(entry.filters.clone()));
+        values.push_bind(i64::try_from(entry.hits).unwrap_or(i64::MAX));
+        values.push_unseparated(")");
+        builder.build().execute(&self.pool).await?;
+        Ok(())
+    }
+
     async fn call_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError> {
         let mut builder = QueryBuilder::<Db>::new("SELECT external_id FROM calls");
         if let Some(after) = after {
-            builder
-                .push(" WHERE external_id > ")
-                .push_bind(after.to_owned());
+            builder.push(" WHERE external_id > ").push_bind(after.to_owned());
         }
-        builder
-            .push(" ORDER BY external_id LIMIT ")
-            .push_bind(i64::from(limit));
+        builder.push(" ORDER BY external_id LIMIT ").push_bind(i64::from(limit));
         Ok(builder.build_query_scalar().fetch_all(&self.pool).await?)
     }
 
@@ -554,13 +593,10 @@ impl Store for SqlStore {
         let mut tx = self.pool.begin().await?;
         let mut outcomes = Vec::with_capacity(organisations.len());
         for org in organisations {
-            let exists: Option<i64> = equals(
-                "SELECT id FROM organisations WHERE external_id = ",
-                &org.external_id,
-            )
-            .build_query_scalar()
-            .fetch_optional(&mut *tx)
-            .await?;
+            let exists: Option<i64> = equals("SELECT id FROM organisations WHERE external_id = ", &org.external_id)
+                .build_query_scalar()
+                .fetch_optional(&mut *tx)
+                .await?;
             let mut builder = QueryBuilder::<Db>::new(
                 "INSERT INTO organisations (external_id, name, kind, country, nuts_code, size_class, headcount, \
                  website, description, dual_use, created_at, updated_at) VALUES (",
@@ -595,10 +631,7 @@ impl Store for SqlStore {
         Ok(outcomes)
     }
 
-    async fn get_organisation(
-        &self,
-        external_id: &str,
-    ) -> Result<Option<Organisation>, StoreError> {
+    async fn get_organisation(&self, external_id: &str) -> Result<Option<Organisation>, StoreError> {
         let row: Option<OrganisationRow> = equals(
             "SELECT external_id, name, kind, country, nuts_code, size_class, headcount, website, description, \
              dual_use FROM organisations WHERE external_id = ",
@@ -661,9 +694,7 @@ impl Store for SqlStore {
             builder.push_bind(member.cluster_id.clone());
             builder.push(" AND o.external_id = ");
             builder.push_bind(member.organisation_id.clone());
-            builder.push(
-                " ON CONFLICT (cluster_id, organisation_id) DO UPDATE SET role = excluded.role",
-            );
+            builder.push(" ON CONFLICT (cluster_id, organisation_id) DO UPDATE SET role = excluded.role");
             let done = builder.build().execute(&mut *tx).await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::Invalid(format!(
@@ -684,8 +715,7 @@ impl Store for SqlStore {
             cluster_id,
         );
         builder.push(" ORDER BY o.name, o.external_id");
-        let rows: Vec<(String, String, String)> =
-            builder.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<(String, String, String)> = builder.build_query_as().fetch_all(&self.pool).await?;
         Ok(rows
             .into_iter()
             .map(|(cluster_id, organisation_id, role)| ClusterMember {
@@ -697,13 +727,12 @@ impl Store for SqlStore {
     }
 
     async fn counts(&self) -> Result<Counts, StoreError> {
-        let (calls, organisations, clusters, cluster_members): (i64, i64, i64, i64) =
-            sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM calls), (SELECT COUNT(*) FROM organisations), \
+        let (calls, organisations, clusters, cluster_members): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM calls), (SELECT COUNT(*) FROM organisations), \
              (SELECT COUNT(*) FROM clusters), (SELECT COUNT(*) FROM cluster_members)",
-            )
-            .fetch_one(&self.pool)
-            .await?;
+        )
+        .fetch_one(&self.pool)
+        .await?;
         let to_u64 = |n: i64| u64::try_from(n).unwrap_or(0);
         Ok(Counts {
             calls: to_u64(calls),

@@ -21,9 +21,8 @@ impl SqlStore {
             .busy_timeout(Duration::from_secs(10));
         if let Some(parent) = options.get_filename().parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    StoreError::Invalid(format!("cannot create {}: {e}", parent.display()))
-                })?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Invalid(format!("cannot create {}: {e}", parent.display())))?;
             }
         }
         let pool = SqlitePoolOptions::new()

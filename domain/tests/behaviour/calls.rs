@@ -36,28 +36,16 @@ fn catalogue() -> Vec<NewCall> {
     open_soon.deadlines = vec![deadline(1, days(5))];
     open_soon.budget_max_eur = Some(4_000_000);
 
-    let mut open_later = call(
-        "HE-OPEN-LATER",
-        "Bravo post-quantum migration",
-        "Horizon Europe",
-    );
+    let mut open_later = call("HE-OPEN-LATER", "Bravo post-quantum migration", "Horizon Europe");
     open_later.deadlines = vec![deadline(1, days(-10)), deadline(2, days(60))];
     open_later.budget_max_eur = Some(6_000_000);
 
-    let mut forthcoming = call(
-        "DEP-FORTHCOMING",
-        "Charlie SOC deployment",
-        "Digital Europe",
-    );
+    let mut forthcoming = call("DEP-FORTHCOMING", "Charlie SOC deployment", "Digital Europe");
     forthcoming.opening_at = Some(days(20));
     forthcoming.deadlines = vec![deadline(1, days(120))];
     forthcoming.budget_max_eur = Some(2_000_000);
 
-    let mut closed = call(
-        "EDF-CLOSED",
-        "Delta tactical networks",
-        "European Defence Fund",
-    );
+    let mut closed = call("EDF-CLOSED", "Delta tactical networks", "European Defence Fund");
     closed.deadlines = vec![deadline(1, days(-3))];
     closed.budget_max_eur = Some(30_000_000);
 
@@ -70,14 +58,7 @@ fn catalogue() -> Vec<NewCall> {
     announced.announced_forthcoming = true;
     announced.deadlines = vec![deadline(1, days(200))];
 
-    vec![
-        open_soon,
-        open_later,
-        forthcoming,
-        closed,
-        rolling,
-        announced,
-    ]
+    vec![open_soon, open_later, forthcoming, closed, rolling, announced]
 }
 
 async fn store_with_catalogue(store: &dyn Store) {
@@ -115,30 +96,17 @@ async fn a_created_call_reads_back_with_all_its_fields(store: &dyn Store) {
     new.keywords = vec!["software security".into(), "SBOM".into()];
     new.description = "Line one <script>alert(1)</script>\nLine two".into();
     new.url = Some("https://example.eu/topic".into());
-    store
-        .upsert_calls(std::slice::from_ref(&new), now())
-        .await
-        .unwrap();
+    store.upsert_calls(std::slice::from_ref(&new), now()).await.unwrap();
 
-    let read = store
-        .get_call(&new.external_id, now())
-        .await
-        .unwrap()
-        .expect("stored");
+    let read = store.get_call(&new.external_id, now()).await.unwrap().expect("stored");
     assert_eq!(read.summary.title, new.title);
     assert_eq!(read.summary.programme_part.as_deref(), Some("CL3"));
     assert_eq!(read.summary.status, CallStatus::Open);
-    assert_eq!(
-        read.summary.next_deadline.as_ref().map(|d| d.stage),
-        Some(1)
-    );
+    assert_eq!(read.summary.next_deadline.as_ref().map(|d| d.stage), Some(1));
     assert_eq!(read.summary.deadline_count, 2);
     assert!(read.summary.sme_only && read.summary.dual_use);
     assert_eq!(
-        read.deadlines
-            .iter()
-            .map(|d| (d.stage, d.at))
-            .collect::<Vec<_>>(),
+        read.deadlines.iter().map(|d| (d.stage, d.at)).collect::<Vec<_>>(),
         vec![(1, days(10)), (2, days(90))]
     );
     assert_eq!(read.opening_at, Some(days(-30)));
@@ -153,10 +121,7 @@ async fn a_created_call_reads_back_with_all_its_fields(store: &dyn Store) {
     assert_eq!(read.eligible_countries, vec!["FR", "DE"]);
     assert_eq!(read.eligible_regions, vec!["FRH0"]);
     assert_eq!(read.keywords, vec!["software security", "SBOM"]);
-    assert_eq!(
-        read.description, new.description,
-        "text is stored exactly as written"
-    );
+    assert_eq!(read.description, new.description, "text is stored exactly as written");
     assert_eq!(read.url, new.url);
     assert_eq!(store.get_call("NO-SUCH-CALL", now()).await.unwrap(), None);
 }
@@ -169,17 +134,11 @@ async fn writing_the_same_external_id_again_updates_the_call(store: &dyn Store) 
     );
     first.deadlines = vec![deadline(1, days(10)), deadline(2, days(40))];
     assert_eq!(
-        store
-            .upsert_calls(std::slice::from_ref(&first), now())
-            .await
-            .unwrap(),
+        store.upsert_calls(std::slice::from_ref(&first), now()).await.unwrap(),
         vec![UpsertOutcome::Inserted]
     );
     assert_eq!(
-        store
-            .upsert_calls(std::slice::from_ref(&first), now())
-            .await
-            .unwrap(),
+        store.upsert_calls(std::slice::from_ref(&first), now()).await.unwrap(),
         vec![UpsertOutcome::Unchanged]
     );
 
@@ -192,20 +151,9 @@ async fn writing_the_same_external_id_again_updates_the_call(store: &dyn Store) 
         vec![UpsertOutcome::Updated]
     );
 
-    let read = store
-        .get_call("EDF-2026-RA-CYBER", now())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        read.summary.title,
-        "Cyber situational awareness and response"
-    );
-    assert_eq!(
-        read.deadlines.len(),
-        1,
-        "old deadlines are replaced, not kept"
-    );
+    let read = store.get_call("EDF-2026-RA-CYBER", now()).await.unwrap().unwrap();
+    assert_eq!(read.summary.title, "Cyber situational awareness and response");
+    assert_eq!(read.deadlines.len(), 1, "old deadlines are replaced, not kept");
     assert_eq!(read.updated_at, later);
     assert_eq!(store.counts().await.unwrap().calls, 1);
 }
@@ -215,17 +163,9 @@ async fn an_invalid_call_in_a_batch_writes_nothing(store: &dyn Store) {
     let mut bad = call("BAD-1", "Bad call", "Horizon Europe");
     bad.trl_min = Some(7);
     bad.trl_max = Some(3);
-    let error = store
-        .upsert_calls(&[good, bad], now())
-        .await
-        .unwrap_err()
-        .to_string();
+    let error = store.upsert_calls(&[good, bad], now()).await.unwrap_err().to_string();
     assert!(error.contains("BAD-1") && error.contains("TRL"), "{error}");
-    assert_eq!(
-        store.counts().await.unwrap().calls,
-        0,
-        "the batch is one transaction"
-    );
+    assert_eq!(store.counts().await.unwrap().calls, 0, "the batch is one transaction");
 }
 
 async fn filters_by_programme_kind_and_status_combine(store: &dyn Store) {
@@ -239,29 +179,15 @@ async fn filters_by_programme_kind_and_status_combine(store: &dyn Store) {
     };
 
     let page = list(store, by(&["Horizon Europe"], &[], &[])).await;
-    assert_eq!(
-        ids(&page),
-        vec!["HE-OPEN-SOON", "HE-OPEN-LATER", "HE-ANNOUNCED"]
-    );
+    assert_eq!(ids(&page), vec!["HE-OPEN-SOON", "HE-OPEN-LATER", "HE-ANNOUNCED"]);
     assert_eq!(page.total, 3);
 
-    let page = list(
-        store,
-        by(&["Horizon Europe", "InvestEU"], &[], &[CallStatus::Open]),
-    )
-    .await;
-    assert_eq!(
-        ids(&page),
-        vec!["HE-OPEN-SOON", "HE-OPEN-LATER", "EIF-ROLLING"]
-    );
+    let page = list(store, by(&["Horizon Europe", "InvestEU"], &[], &[CallStatus::Open])).await;
+    assert_eq!(ids(&page), vec!["HE-OPEN-SOON", "HE-OPEN-LATER", "EIF-ROLLING"]);
 
     let page = list(
         store,
-        by(
-            &[],
-            &[InstrumentKind::QuasiEquity, InstrumentKind::Loan],
-            &[],
-        ),
+        by(&[], &[InstrumentKind::QuasiEquity, InstrumentKind::Loan], &[]),
     )
     .await;
     assert_eq!(ids(&page), vec!["EIF-ROLLING"]);
@@ -278,9 +204,7 @@ async fn filters_by_programme_kind_and_status_combine(store: &dyn Store) {
     assert_eq!((page.total, page.page_count()), (0, 1));
 }
 
-async fn the_deadline_sort_puts_upcoming_deadlines_first_then_rolling_then_closed(
-    store: &dyn Store,
-) {
+async fn the_deadline_sort_puts_upcoming_deadlines_first_then_rolling_then_closed(store: &dyn Store) {
     store_with_catalogue(store).await;
     let page = list(store, CallQuery::default()).await;
     assert_eq!(
@@ -311,12 +235,7 @@ async fn other_sorts_order_by_budget_title_and_newest(store: &dyn Store) {
     let by_budget = list(store, sorted(CallSort::Budget)).await;
     assert_eq!(
         ids(&by_budget)[..4],
-        [
-            "EDF-CLOSED",
-            "HE-OPEN-LATER",
-            "HE-OPEN-SOON",
-            "DEP-FORTHCOMING"
-        ]
+        ["EDF-CLOSED", "HE-OPEN-LATER", "HE-OPEN-SOON", "DEP-FORTHCOMING"]
     );
     let by_title = list(store, sorted(CallSort::Title)).await;
     assert_eq!(
@@ -336,11 +255,7 @@ async fn other_sorts_order_by_budget_title_and_newest(store: &dyn Store) {
 }
 
 async fn pages_cover_every_call_exactly_once(store: &dyn Store) {
-    let data = demo::generate(
-        3,
-        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
-        DemoSize::DEMO,
-    );
+    let data = demo::generate(3, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(), DemoSize::DEMO);
     store.upsert_calls(&data.calls, now()).await.unwrap();
     for sort in CallSort::ALL {
         let mut seen = HashSet::new();
@@ -375,11 +290,7 @@ async fn pages_cover_every_call_exactly_once(store: &dyn Store) {
 }
 
 async fn the_status_filter_agrees_with_the_status_rule_at_every_instant(store: &dyn Store) {
-    let data = demo::generate(
-        11,
-        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
-        DemoSize::DEMO,
-    );
+    let data = demo::generate(11, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(), DemoSize::DEMO);
     store.upsert_calls(&data.calls, now()).await.unwrap();
     for offset_days in [-200, -30, 0, 45, 400] {
         let instant = now() + Duration::days(offset_days) + Duration::minutes(7);
@@ -406,13 +317,7 @@ async fn the_status_filter_agrees_with_the_status_rule_at_every_instant(store: &
             let mut page = 1;
             loop {
                 let result = store
-                    .list_calls(
-                        &CallQuery {
-                            page,
-                            ..query.clone()
-                        },
-                        instant,
-                    )
+                    .list_calls(&CallQuery { page, ..query.clone() }, instant)
                     .await
                     .unwrap();
                 if result.items.is_empty() {
@@ -459,10 +364,7 @@ async fn a_call_whose_deadline_passed_an_hour_ago_is_closed_now(store: &dyn Stor
 async fn programmes_are_counted_largest_first(store: &dyn Store) {
     store_with_catalogue(store).await;
     let counts = store.programme_counts().await.unwrap();
-    let pairs: Vec<(&str, u64)> = counts
-        .iter()
-        .map(|c| (c.programme.as_str(), c.count))
-        .collect();
+    let pairs: Vec<(&str, u64)> = counts.iter().map(|c| (c.programme.as_str(), c.count)).collect();
     assert_eq!(
         pairs,
         vec![

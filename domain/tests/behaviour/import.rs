@@ -64,11 +64,7 @@ async fn all_629_real_topics_import_with_their_fields(store: &dyn Store) {
         .unwrap();
     assert_eq!(forthcoming.summary.status, CallStatus::Forthcoming);
 
-    let closed = store
-        .get_call("ERC-2026-POC", snapshot_day())
-        .await
-        .unwrap()
-        .unwrap();
+    let closed = store.get_call("ERC-2026-POC", snapshot_day()).await.unwrap().unwrap();
     assert_eq!(
         closed.summary.status,
         CallStatus::Closed,
@@ -92,11 +88,7 @@ async fn importing_the_same_file_again_changes_nothing(store: &dyn Store) {
     let again = eu_ftp::import_file(store, &path, snapshot_day(), &Silent)
         .await
         .unwrap();
-    assert_eq!(
-        (again.imported, again.updated, again.unchanged),
-        (0, 0, 629),
-        "{again}"
-    );
+    assert_eq!((again.imported, again.updated, again.unchanged), (0, 0, 629), "{again}");
     assert_eq!(store.counts().await.unwrap().calls, 629);
 }
 
@@ -109,14 +101,9 @@ async fn the_csv_export_holds_the_same_topics_as_the_json_lines(store: &dyn Stor
     )
     .await
     .unwrap();
-    let csv = eu_ftp::import_file(
-        store,
-        &topics_file("calls_flat.csv"),
-        snapshot_day(),
-        &Silent,
-    )
-    .await
-    .unwrap();
+    let csv = eu_ftp::import_file(store, &topics_file("calls_flat.csv"), snapshot_day(), &Silent)
+        .await
+        .unwrap();
     assert!(csv.rejected.is_empty(), "{csv}");
     assert_eq!((csv.read, csv.imported), (629, 0), "{csv}");
     assert_eq!(csv.unchanged, 629, "the CSV carries the same fields: {csv}");
@@ -129,7 +116,11 @@ async fn bad_rows_are_reported_by_line_and_the_rest_is_imported(store: &dyn Stor
     writeln!(file, "{}", lines.next().unwrap()).unwrap(); // line 1: good
     writeln!(file, "{{\"topicId\": \"BROKEN\", ").unwrap(); // line 2: truncated JSON
     writeln!(file, "{}", lines.next().unwrap()).unwrap(); // line 3: good
-    writeln!(file, "{{\"topicId\":\"BAD-DATE\",\"title\":\"t\",\"programme\":\"p\",\"deadline\":\"31/12/2026\"}}").unwrap();
+    writeln!(
+        file,
+        "{{\"topicId\":\"BAD-DATE\",\"title\":\"t\",\"programme\":\"p\",\"deadline\":\"31/12/2026\"}}"
+    )
+    .unwrap();
     writeln!(file).unwrap(); // line 5: blank, skipped
     writeln!(file, "{}", real.lines().next().unwrap()).unwrap(); // line 6: repeats line 1
     file.flush().unwrap();
@@ -140,23 +131,15 @@ async fn bad_rows_are_reported_by_line_and_the_rest_is_imported(store: &dyn Stor
     assert_eq!((summary.read, summary.imported), (5, 2), "{summary}");
     let lines: Vec<u64> = summary.rejected.iter().map(|r| r.line).collect();
     assert_eq!(lines, vec![2, 4, 6], "{summary}");
-    assert!(
-        summary.rejected[1].reason.contains("not a date"),
-        "{summary}"
-    );
+    assert!(summary.rejected[1].reason.contains("not a date"), "{summary}");
     assert!(summary.rejected[2].reason.contains("line 1"), "{summary}");
     assert_eq!(store.counts().await.unwrap().calls, 2);
 }
 
 async fn a_missing_file_is_an_error_that_writes_nothing(store: &dyn Store) {
-    let error = eu_ftp::import_file(
-        store,
-        &topics_file("no-such-file.jsonl"),
-        snapshot_day(),
-        &Silent,
-    )
-    .await
-    .unwrap_err();
+    let error = eu_ftp::import_file(store, &topics_file("no-such-file.jsonl"), snapshot_day(), &Silent)
+        .await
+        .unwrap_err();
     assert!(format!("{error:#}").contains("cannot read"), "{error:#}");
     assert_eq!(store.counts().await.unwrap().calls, 0);
 }

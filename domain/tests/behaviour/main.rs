@@ -5,4 +5,5 @@ mod support;
 
 mod calls;
 mod import;
+mod indexing;
 mod organisations;

@@ -68,35 +68,20 @@ async fn an_organisation_reads_back_and_is_updated_by_its_external_id(store: &dy
         .await
         .unwrap();
     assert_eq!(outcomes, vec![UpsertOutcome::Updated]);
-    assert_eq!(
-        store.get_organisation("sentinel-labs").await.unwrap(),
-        Some(renamed)
-    );
+    assert_eq!(store.get_organisation("sentinel-labs").await.unwrap(), Some(renamed));
     assert_eq!(store.counts().await.unwrap().organisations, 1);
     assert_eq!(store.get_organisation("nobody").await.unwrap(), None);
 }
 
 async fn cluster_members_are_stored_with_their_roles(store: &dyn Store) {
-    let orgs = [
-        organisation("a-org", "Aegis SAS"),
-        organisation("b-org", "Bastion SAS"),
-    ];
+    let orgs = [organisation("a-org", "Aegis SAS"), organisation("b-org", "Bastion SAS")];
     store.upsert_organisations(&orgs, now()).await.unwrap();
-    let members = [
-        member("bzh", "b-org", "member"),
-        member("bzh", "a-org", "coordinator"),
-    ];
-    store
-        .upsert_clusters(&[cluster("bzh")], &members, now())
-        .await
-        .unwrap();
+    let members = [member("bzh", "b-org", "member"), member("bzh", "a-org", "coordinator")];
+    store.upsert_clusters(&[cluster("bzh")], &members, now()).await.unwrap();
     let read = store.cluster_members("bzh").await.unwrap();
     assert_eq!(
         read,
-        vec![
-            member("bzh", "a-org", "coordinator"),
-            member("bzh", "b-org", "member")
-        ]
+        vec![member("bzh", "a-org", "coordinator"), member("bzh", "b-org", "member")]
     );
 
     // Writing a membership again changes the role instead of adding a row.
@@ -108,15 +93,9 @@ async fn cluster_members_are_stored_with_their_roles(store: &dyn Store) {
     assert_eq!(store.counts().await.unwrap().cluster_members, 2);
 }
 
-async fn a_membership_of_an_unknown_organisation_is_refused_and_nothing_is_written(
-    store: &dyn Store,
-) {
+async fn a_membership_of_an_unknown_organisation_is_refused_and_nothing_is_written(store: &dyn Store) {
     let error = store
-        .upsert_clusters(
-            &[cluster("bzh")],
-            &[member("bzh", "ghost", "member")],
-            now(),
-        )
+        .upsert_clusters(&[cluster("bzh")], &[member("bzh", "ghost", "member")], now())
         .await
         .unwrap_err()
         .to_string();
@@ -135,19 +114,13 @@ async fn the_demo_data_loads_completely(store: &dyn Store) {
         DemoSize::DEMO,
     );
     store.upsert_calls(&data.calls, now()).await.unwrap();
-    store
-        .upsert_organisations(&data.organisations, now())
-        .await
-        .unwrap();
+    store.upsert_organisations(&data.organisations, now()).await.unwrap();
     store
         .upsert_clusters(&data.clusters, &data.members, now())
         .await
         .unwrap();
     let counts = store.counts().await.unwrap();
-    assert_eq!(
-        (counts.calls, counts.organisations, counts.clusters),
-        (300, 500, 20)
-    );
+    assert_eq!((counts.calls, counts.organisations, counts.clusters), (300, 500, 20));
     assert_eq!(counts.cluster_members, data.members.len() as u64);
 }
 

@@ -45,17 +45,15 @@ impl TestDb {
             NEXT.fetch_add(1, Ordering::Relaxed),
             chrono::Utc::now().timestamp_subsec_nanos()
         );
-        let admin = sqlx::PgPool::connect(&admin_url).await.unwrap_or_else(|e| {
-            panic!("PostgreSQL must run at {admin_url} for the behaviour suite: {e}")
-        });
+        let admin = sqlx::PgPool::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL must run at {admin_url} for the behaviour suite: {e}"));
         sqlx::query(&format!("CREATE DATABASE {name}"))
             .execute(&admin)
             .await
             .expect("create test database");
         admin.close().await;
-        let (base, _) = admin_url
-            .rsplit_once('/')
-            .expect("a database URL ends in /name");
+        let (base, _) = admin_url.rsplit_once('/').expect("a database URL ends in /name");
         let store = store::connect(&format!("{base}/{name}"))
             .await
             .expect("open PostgreSQL");
@@ -77,13 +75,9 @@ impl Drop for TestDb {
             let (admin_url, drop_name) = (admin_url.clone(), name.clone());
             // Drop runs inside the test's runtime, which cannot block: use a thread of our own.
             let dropped = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
                 runtime.block_on(async {
-                    let admin = sqlx::PgPool::connect(&admin_url)
-                        .await
-                        .map_err(std::io::Error::other)?;
+                    let admin = sqlx::PgPool::connect(&admin_url).await.map_err(std::io::Error::other)?;
                     sqlx::query(&format!("DROP DATABASE IF EXISTS {drop_name} WITH (FORCE)"))
                         .execute(&admin)
                         .await

@@ -31,21 +31,16 @@ async fn corpus() -> &'static Corpus {
     CORPUS
         .get_or_init(|| async {
             let dir = tempfile::tempdir().unwrap();
-            let store = store::connect(&format!(
-                "sqlite://{}",
-                dir.path().join("search.db").display()
-            ))
-            .await
-            .unwrap();
+            let store = store::connect(&format!("sqlite://{}", dir.path().join("search.db").display()))
+                .await
+                .unwrap();
             let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../../shared/data/eu-ftp-calls/calls_open_forthcoming.jsonl");
             eu_ftp::import_file(store.as_ref(), &file, snapshot_day(), &Silent)
                 .await
                 .unwrap();
             let index = EmbeddedIndex::open(&dir.path().join("index")).unwrap();
-            let written = search::reindex(store.as_ref(), &index, &Silent)
-                .await
-                .unwrap();
+            let written = search::reindex(store.as_ref(), &index, &Silent).await.unwrap();
             assert_eq!(written, 629);
             Corpus {
                 store,
@@ -72,11 +67,7 @@ async fn search(text: &str, tweak: impl FnOnce(&mut CallQuery)) -> SearchResults
 }
 
 fn ids(results: &SearchResults) -> Vec<&str> {
-    results
-        .hits
-        .iter()
-        .map(|h| h.external_id.as_str())
-        .collect()
+    results.hits.iter().map(|h| h.external_id.as_str()).collect()
 }
 
 /// The normalised words of a stored call's title and description.
@@ -108,9 +99,7 @@ async fn calls_with_all_the_words_rank_before_calls_with_some() {
     for id in corpus().await.store.call_ids(None, 1000).await.unwrap() {
         // Matching as the engine promises: typo-tolerant, the last word as a prefix.
         let words = words_of(&id).await;
-        if words
-            .iter()
-            .any(|w| word_matches("cybersecurity", w, false))
+        if words.iter().any(|w| word_matches("cybersecurity", w, false))
             && words.iter().any(|w| word_matches("sme", w, true))
         {
             all_words.push(id);
@@ -132,27 +121,11 @@ async fn a_typo_finds_what_the_right_spelling_finds() {
     let typo = search("cybersecurty", |_| {}).await;
     assert!(typo.total >= right.total && right.total > 0);
     let top_two: HashSet<&str> = ids(&typo).into_iter().take(2).collect();
-    let titled: HashSet<&str> = [
-        "EuropeAid/187202/DD/ACT/MK",
-        "HORIZON-CL3-2027-02-CS-ECCC-01",
-    ]
-    .into();
-    assert_eq!(
-        top_two, titled,
-        "the two calls with Cybersecurity in the title lead"
-    );
+    let titled: HashSet<&str> = ["EuropeAid/187202/DD/ACT/MK", "HORIZON-CL3-2027-02-CS-ECCC-01"].into();
+    assert_eq!(top_two, titled, "the two calls with Cybersecurity in the title lead");
     let hit = &typo.hits[0];
-    let marked: Vec<&str> = hit
-        .title
-        .ranges
-        .iter()
-        .map(|(a, b)| &hit.title.text[*a..*b])
-        .collect();
-    assert_eq!(
-        marked,
-        vec!["Cybersecurity"],
-        "the misspelt word is still highlighted"
-    );
+    let marked: Vec<&str> = hit.title.ranges.iter().map(|(a, b)| &hit.title.text[*a..*b]).collect();
+    assert_eq!(marked, vec!["Cybersecurity"], "the misspelt word is still highlighted");
 }
 
 #[tokio::test]
@@ -173,10 +146,7 @@ async fn a_quoted_phrase_matches_only_calls_with_those_words_in_order() {
     }
     assert!(results.total >= 10, "{}", results.total);
     let loose = search("post quantum", |_| {}).await;
-    assert!(
-        loose.total > results.total,
-        "without quotes, either word is enough"
-    );
+    assert!(loose.total > results.total, "without quotes, either word is enough");
 }
 
 #[tokio::test]
@@ -225,11 +195,7 @@ async fn facet_counts_equal_counts_from_the_database() {
             statuses: vec![status],
             ..CallQuery::default()
         };
-        let db_total = store
-            .list_calls(&query, snapshot_day())
-            .await
-            .unwrap()
-            .total;
+        let db_total = store.list_calls(&query, snapshot_day()).await.unwrap().total;
         assert_eq!(facet.count, db_total, "{status:?}");
     }
 }
@@ -295,11 +261,7 @@ async fn sorting_by_deadline_puts_the_soonest_first_and_filters_combine() {
     let store = &corpus().await.store;
     let mut previous = None;
     for hit in &results.hits {
-        let call = store
-            .get_call(&hit.external_id, snapshot_day())
-            .await
-            .unwrap()
-            .unwrap();
+        let call = store.get_call(&hit.external_id, snapshot_day()).await.unwrap().unwrap();
         assert_eq!(call.summary.status, CallStatus::Open);
         assert_eq!(call.summary.programme, "Horizon Europe");
         let next = call.summary.next_deadline.map(|d| d.at);

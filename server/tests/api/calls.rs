@@ -53,19 +53,12 @@ async fn user_text_is_escaped_not_executed() {
     assert!(list.contains("&lt;script&gt;"), "{list}");
     let (_, page) = app.get("/calls/XSS-1").await;
     assert!(!page.contains("<img src=x"), "{page}");
-    assert!(
-        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
-        "{page}"
-    );
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "{page}");
 }
 
 #[tokio::test]
 async fn a_call_page_shows_its_fields_and_an_unknown_call_is_404() {
-    let mut topic = call(
-        "EuropeAid/186614/DD/ACT/Multi",
-        "Women in decision-making",
-        40,
-    );
+    let mut topic = call("EuropeAid/186614/DD/ACT/Multi", "Women in decision-making", 40);
     topic.budget_max_eur = Some(4_000_000);
     let app = TestApp::spawn().await.with_calls(&[topic]).await;
     let (status, html) = app.get("/calls/EuropeAid/186614/DD/ACT/Multi").await;

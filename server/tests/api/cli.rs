@@ -7,6 +7,7 @@ fn fundbridge(database: &std::path::Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_fundbridge"));
     command
         .env("DATABASE_URL", format!("sqlite://{}", database.display()))
+        .env("FUNDBRIDGE_INDEX_DIR", database.with_extension("index"))
         .env("RUST_LOG", "warn")
         .env_remove("FUNDBRIDGE_LISTEN");
     command
@@ -21,27 +22,15 @@ fn topics_file() -> std::path::PathBuf {
 fn import_prints_a_summary_and_a_second_run_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("cli.db");
-    let first = fundbridge(&database)
-        .arg("import")
-        .arg(topics_file())
-        .output()
-        .unwrap();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    let first = fundbridge(&database).arg("import").arg(topics_file()).output().unwrap();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let stdout = String::from_utf8_lossy(&first.stdout);
     assert!(
         stdout.contains("629 rows read: 629 imported, 0 updated, 0 unchanged, 0 rejected"),
         "{stdout}"
     );
 
-    let second = fundbridge(&database)
-        .arg("import")
-        .arg(topics_file())
-        .output()
-        .unwrap();
+    let second = fundbridge(&database).arg("import").arg(topics_file()).output().unwrap();
     let stdout = String::from_utf8_lossy(&second.stdout);
     assert!(
         stdout.contains("629 rows read: 0 imported, 0 updated, 629 unchanged, 0 rejected"),
@@ -58,10 +47,7 @@ fn a_bad_configuration_is_refused_before_anything_starts() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("use sqlite://… or postgres://…"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("use sqlite://… or postgres://…"), "{stderr}");
 }
 
 #[test]
@@ -72,7 +58,7 @@ fn the_server_seeds_the_demo_and_stops_cleanly_on_sigterm() {
         .local_addr()
         .unwrap()
         .port();
-    let child = fundbridge(&dir.path().join("serve.db"))
+    let mut child = fundbridge(&dir.path().join("serve.db"))
         .args(["serve", "--seed-demo"])
         .env("FUNDBRIDGE_LISTEN", format!("127.0.0.1:{port}"))
         .stdout(Stdio::piped())
@@ -81,6 +67,9 @@ fn the_server_seeds_the_demo_and_stops_cleanly_on_sigterm() {
         .unwrap();
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the server exited before listening: {status}");
+        }
         assert!(
             started.elapsed() < Duration::from_secs(30),
             "the server did not start listening"

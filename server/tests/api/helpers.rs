@@ -1,9 +1,12 @@
 //! `TestApp`: the whole router served on port 0, with an isolated database and fixed clock.
 
 use chrono::{DateTime, TimeZone, Utc};
+use domain::search::embedded::EmbeddedIndex;
+use domain::search::indexer;
 use domain::services::{AppState, Clock};
 use domain::store::{self, NewCall};
 use server::http::{self, ServerState};
+use std::sync::Arc;
 
 /// A running server and a client for it.
 pub struct TestApp {
@@ -26,8 +29,10 @@ impl TestApp {
     pub async fn spawn() -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("app.db").display());
+        let search = EmbeddedIndex::open(&dir.path().join("index")).unwrap();
         let state = AppState {
             store: store::connect(&url).await.unwrap(),
+            search: Arc::new(search),
             clock: Clock::Fixed(now()),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -45,20 +50,18 @@ impl TestApp {
         }
     }
 
-    /// Stores `calls` directly.
+    /// Stores `calls` directly and brings the search index up to date.
     pub async fn with_calls(self, calls: &[NewCall]) -> TestApp {
         self.state.store.upsert_calls(calls, now()).await.unwrap();
+        indexer::apply_all_pending(self.state.store.as_ref(), self.state.search.as_ref())
+            .await
+            .unwrap();
         self
     }
 
     /// GETs `path`, returning the status and body.
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .unwrap();
+        let response = self.client.get(format!("{}{path}", self.address)).send().await.unwrap();
         (response.status().as_u16(), response.text().await.unwrap())
     }
 }

@@ -1,0 +1,82 @@
+//! Keeps the search index in step with the database: applies the index updates that
+//! writes left in the outbox, and retries with backoff while the engine is unavailable,
+//! so the index reconverges by itself after an outage.
+
+use super::{CallDocument, IndexChange, SearchIndex};
+use crate::store::Store;
+use std::collections::HashSet;
+use std::time::Duration;
+use tokio::sync::watch;
+
+/// Outbox rows applied per round.
+const BATCH: u32 = 500;
+/// How often an idle indexer looks for new work.
+const IDLE_POLL: Duration = Duration::from_millis(500);
+/// The longest wait between retries after failures.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Applies one batch of pending index updates. Returns how many outbox rows it completed
+/// (0 when there was nothing to do). On error nothing is marked done: the batch is retried.
+pub async fn apply_pending(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Result<usize> {
+    let entries = store.pending_index_changes(BATCH).await?;
+    if entries.is_empty() {
+        return Ok(0);
+    }
+    let mut seen = HashSet::new();
+    let mut changes = Vec::new();
+    for entry in &entries {
+        if !seen.insert(entry.external_id.as_str()) {
+            continue;
+        }
+        // Read the call as it is now: later writes are folded into this one update.
+        match store.get_call(&entry.external_id, chrono::Utc::now()).await? {
+            Some(call) => changes.push(IndexChange::Upsert(Box::new(CallDocument::from_detail(&call)))),
+            None => changes.push(IndexChange::Delete(entry.external_id.clone())),
+        }
+    }
+    index.apply(changes).await?;
+    let ids: Vec<i64> = entries.iter().map(|entry| entry.id).collect();
+    store.complete_index_changes(&ids).await?;
+    Ok(entries.len())
+}
+
+/// Applies every pending update now (at start-up, and in tests).
+pub async fn apply_all_pending(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Result<usize> {
+    let mut total = 0;
+    loop {
+        match apply_pending(store, index).await? {
+            0 => return Ok(total),
+            done => total += done,
+        }
+    }
+}
+
+/// Runs until `shutdown` turns true: applies updates as they come, backing off on errors.
+pub async fn run(store: &dyn Store, index: &dyn SearchIndex, mut shutdown: watch::Receiver<bool>) {
+    let mut backoff = IDLE_POLL;
+    loop {
+        let wait = match apply_pending(store, index).await {
+            Ok(0) => {
+                backoff = IDLE_POLL;
+                IDLE_POLL
+            }
+            Ok(_) => {
+                backoff = IDLE_POLL;
+                Duration::ZERO
+            }
+            Err(error) => {
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+                tracing::warn!(error = format!("{error:#}"), retry_in = ?backoff, "search index update failed");
+                backoff
+            }
+        };
+        tokio::select! {
+            _ = shutdown.changed() => {
+                if *shutdown.borrow() {
+                    return;
+                }
+            }
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The search index follows the database through the outbox, and reconverges after an outage.
+
+use async_trait::async_trait;
+use chrono::{TimeZone, Utc};
+use domain::search::embedded::EmbeddedIndex;
+use domain::search::{indexer, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults};
+use domain::store::{NewCall, Store};
+use domain::CallQuery;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
+}
+
+fn call(id: &str, title: &str) -> NewCall {
+    NewCall::new(id, "test", title, "Horizon Europe", "European Commission")
+}
+
+async fn titles_found(index: &dyn SearchIndex, text: &str) -> Vec<String> {
+    let request = SearchRequest {
+        query: CallQuery::from_pairs([("q", text)]),
+        now: now(),
+    };
+    index
+        .search(&request)
+        .await
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.title.text)
+        .collect()
+}
+
+async fn writes_leave_index_updates_that_the_indexer_applies(store: &dyn Store) {
+    let index = EmbeddedIndex::in_memory().unwrap();
+    store
+        .upsert_calls(&[call("A", "Quantum sensing"), call("B", "Maritime drones")], now())
+        .await
+        .unwrap();
+    assert_eq!(store.index_lag().await.unwrap().pending, 2);
+    assert_eq!(store.index_lag().await.unwrap().oldest, Some(now()));
+
+    assert_eq!(indexer::apply_all_pending(store, &index).await.unwrap(), 2);
+    assert_eq!(store.index_lag().await.unwrap().pending, 0);
+    assert_eq!(titles_found(&index, "quantum").await, vec!["Quantum sensing"]);
+
+    store
+        .upsert_calls(&[call("A", "Quantum sensing for ports")], now())
+        .await
+        .unwrap();
+    store
+        .upsert_calls(&[call("B", "Maritime drones")], now())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.index_lag().await.unwrap().pending,
+        1,
+        "an unchanged write owes no update"
+    );
+    indexer::apply_all_pending(store, &index).await.unwrap();
+    assert_eq!(titles_found(&index, "ports").await, vec!["Quantum sensing for ports"]);
+    assert_eq!(
+        index.document_count().await.unwrap(),
+        2,
+        "an update replaces, never duplicates"
+    );
+}
+
+/// The real index behind a switch that makes it fail, as an unreachable engine would.
+struct Unreliable {
+    inner: EmbeddedIndex,
+    down: AtomicBool,
+}
+
+impl Unreliable {
+    fn check(&self) -> Result<(), SearchError> {
+        if self.down.load(Ordering::SeqCst) {
+            Err(SearchError::Unavailable("engine is down".into()))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[async_trait]
+impl SearchIndex for Unreliable {
+    fn name(&self) -> &'static str {
+        "unreliable"
+    }
+    async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
+        self.check()?;
+        self.inner.apply(changes).await
+    }
+    async fn clear(&self) -> Result<(), SearchError> {
+        self.check()?;
+        self.inner.clear().await
+    }
+    async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.check()?;
+        self.inner.search(request).await
+    }
+    async fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        self.check()?;
+        self.inner.suggest(prefix, limit).await
+    }
+    async fn document_count(&self) -> Result<u64, SearchError> {
+        self.check()?;
+        self.inner.document_count().await
+    }
+}
+
+async fn the_index_reconverges_after_an_outage(store: &dyn Store) {
+    let index = Unreliable {
+        inner: EmbeddedIndex::in_memory().unwrap(),
+        down: AtomicBool::new(true),
+    };
+    store
+        .upsert_calls(&[call("A", "Secure satellite links")], now())
+        .await
+        .unwrap();
+    assert!(indexer::apply_pending(store, &index).await.is_err());
+    assert_eq!(
+        store.index_lag().await.unwrap().pending,
+        1,
+        "nothing is lost while the engine is down"
+    );
+
+    index.down.store(false, Ordering::SeqCst);
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let worker = async {
+        indexer::run(store, &index, shutdown).await;
+    };
+    let check = async {
+        for _ in 0..100 {
+            if store.index_lag().await.unwrap().pending == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        stop.send(true).unwrap();
+    };
+    tokio::join!(worker, check);
+    assert_eq!(store.index_lag().await.unwrap().pending, 0);
+    assert_eq!(titles_found(&index, "satellite").await, vec!["Secure satellite links"]);
+}
+
+crate::on_both_backends!(
+    writes_leave_index_updates_that_the_indexer_applies,
+    the_index_reconverges_after_an_outage,
+);
