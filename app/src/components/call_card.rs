@@ -1,7 +1,7 @@
 //! One call in a list.
 
 use crate::components::marked::Marked;
-use crate::components::status_badge::StatusBadge;
+use crate::components::status_badge::CallBadges;
 use crate::format::{budget_range, call_path, date, relative_days};
 use chrono::{DateTime, Utc};
 use domain::{CallSummary, SearchHit};
@@ -41,12 +41,7 @@ pub fn CallCard(
     };
     view! {
         <li class="call-card" data-call-id=call.external_id.clone()>
-            <div class="call-card-head">
-                <StatusBadge status=call.status />
-                <span class="badge kind">{call.instrument_kind.label()}</span>
-                {call.sme_only.then(|| view! { <span class="badge sme">"SME only"</span> })}
-                {call.dual_use.then(|| view! { <span class="badge dual">"Dual-use"</span> })}
-            </div>
+            <CallBadges call=call.clone() />
             <h3 class="call-title">
                 <a href=href>
                     {match &hit {

@@ -1,7 +1,7 @@
 //! `/calls/<id>`: everything known about one call.
 
 use crate::api::{get_call, CallView};
-use crate::components::status_badge::StatusBadge;
+use crate::components::status_badge::CallBadges;
 use crate::format::{brussels_date_time, budget_range, date, euros, percent_decode, relative_days};
 use crate::pages::calls::ErrorNotice;
 use leptos::prelude::*;
@@ -78,12 +78,7 @@ fn CallDetailView(view: CallView) -> impl IntoView {
         <Title text=summary.title.clone() />
         <article class="call-detail">
             <header>
-                <div class="call-card-head">
-                    <StatusBadge status=summary.status />
-                    <span class="badge kind">{summary.instrument_kind.label()}</span>
-                    {summary.sme_only.then(|| view! { <span class="badge sme">"SME only"</span> })}
-                    {summary.dual_use.then(|| view! { <span class="badge dual">"Dual-use"</span> })}
-                </div>
+                <CallBadges call=summary.clone() />
                 <h1>{summary.title.clone()}</h1>
                 <p class="call-meta"><span class="call-id">{summary.external_id.clone()}</span></p>
             </header>

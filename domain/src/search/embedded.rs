@@ -17,7 +17,8 @@ use async_trait::async_trait;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
+use tantivy::columnar::ColumnValues;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
@@ -27,7 +28,8 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, Term,
 };
 
 /// The name the text analyzer is registered under.
@@ -64,6 +66,9 @@ struct Fields {
     title: Field,
     identifiers: Field,
     body: Field,
+    /// Programme and kind: the facets counted on every search (kept apart so counting reads few values).
+    counted: Field,
+    /// Every other facet (countries, regions, SME-only, dual-use): filters only.
     facets: Field,
     opens_ts: Field,
     closes_ts: Field,
@@ -93,6 +98,7 @@ impl Fields {
             title: builder.add_text_field("title", text(true)),
             identifiers: builder.add_text_field("identifiers", text(false)),
             body: builder.add_text_field("body", text(true)),
+            counted: builder.add_facet_field("counted", FacetOptions::default()),
             facets: builder.add_facet_field("facets", FacetOptions::default()),
             opens_ts: builder.add_i64_field("opens_ts", number()),
             closes_ts: builder.add_i64_field("closes_ts", number()),
@@ -101,6 +107,16 @@ impl Fields {
             budget: builder.add_i64_field("budget", NumericOptions::default().set_fast()),
         };
         (builder.build(), fields)
+    }
+}
+
+impl Fields {
+    /// The facet field a dimension is stored in.
+    fn facet_field(&self, dimension: &str) -> Field {
+        match dimension {
+            "programme" | "kind" => self.counted,
+            _ => self.facets,
+        }
     }
 }
 
@@ -212,8 +228,8 @@ impl Inner {
             doc.add_text(f.identifiers, identifier);
         }
         doc.add_text(f.body, &call.body);
-        doc.add_facet(f.facets, facet("programme", &call.programme));
-        doc.add_facet(f.facets, facet("kind", call.instrument_kind.as_str()));
+        doc.add_facet(f.counted, facet("programme", &call.programme));
+        doc.add_facet(f.counted, facet("kind", call.instrument_kind.as_str()));
         for country in &call.countries {
             doc.add_facet(f.facets, facet("country", country));
         }
@@ -359,7 +375,7 @@ impl Inner {
                 .iter()
                 .map(|value| -> Box<dyn Query> {
                     Box::new(TermQuery::new(
-                        Term::from_facet(self.fields.facets, &facet(dimension, value)),
+                        Term::from_facet(self.fields.facet_field(dimension), &facet(dimension, value)),
                         IndexRecordOption::Basic,
                     ))
                 })
@@ -430,26 +446,26 @@ impl Inner {
         let per_page = request.query.per_page as usize;
         let top = TopDocs::with_limit(per_page).and_offset(request.query.offset() as usize);
         let facet_collector = || {
-            let mut collector = FacetCollector::for_field("facets");
+            let mut collector = FacetCollector::for_field("counted");
             collector.add_facet(Facet::from("/programme"));
             collector.add_facet(Facet::from("/kind"));
             collector
         };
-        let (addresses, total, main_counts): (Vec<DocAddress>, usize, _) = match effective_sort(&request.query) {
-            CallSort::Relevance | CallSort::Title => {
-                let (top, count, facets) = searcher
-                    .search(&query, &(top.order_by_score(), Count, facet_collector()))
-                    .map_err(index_error)?;
-                (top.into_iter().map(|(_, a)| a).collect(), count, facets)
-            }
-            sort => {
-                let collector = top.tweak_score(move |segment: &SegmentReader| sort_key(segment, sort, now));
-                let (top, count, facets) = searcher
-                    .search(&query, &(collector, Count, facet_collector()))
-                    .map_err(index_error)?;
-                (top.into_iter().map(|(_, a)| a).collect(), count, facets)
-            }
-        };
+        let statuses = StatusCounts { now };
+        let (addresses, total, main_counts, main_statuses): (Vec<DocAddress>, usize, _, _) =
+            match effective_sort(&request.query) {
+                CallSort::Relevance | CallSort::Title => {
+                    let collectors = (top.order_by_score(), Count, facet_collector(), statuses);
+                    let (top, count, facets, statuses) = searcher.search(&query, &collectors).map_err(index_error)?;
+                    (top.into_iter().map(|(_, a)| a).collect(), count, facets, statuses)
+                }
+                sort => {
+                    let top = top.tweak_score(move |segment: &SegmentReader| sort_key(segment, sort, now));
+                    let collectors = (top, Count, facet_collector(), statuses);
+                    let (top, count, facets, statuses) = searcher.search(&query, &collectors).map_err(index_error)?;
+                    (top.into_iter().map(|(_, a)| a).collect(), count, facets, statuses)
+                }
+            };
 
         // A dimension without a filter of its own can take its counts from the main pass.
         let counts_for = |dimension: Dimension, filtered: bool| -> Result<Vec<FacetValue>, SearchError> {
@@ -479,34 +495,23 @@ impl Inner {
         let programme = counts_for(Dimension::Programme, !request.query.programmes.is_empty())?;
         let kind = counts_for(Dimension::Kind, !request.query.kinds.is_empty())?;
 
-        // Status: two counts, the third by difference.
-        let without_status = self.query_without(request, &parsed, Some(Dimension::Status));
-        let all = if request.query.statuses.is_empty() {
-            total
+        // Status counts come from the main pass unless a status filter narrowed it.
+        let status_counts = if request.query.statuses.is_empty() {
+            main_statuses
         } else {
-            searcher.search(&without_status, &Count).map_err(index_error)?
+            let without_status = self.query_without(request, &parsed, Some(Dimension::Status));
+            searcher
+                .search(&without_status, &StatusCounts { now })
+                .map_err(index_error)?
         };
-        let count_status = |status: CallStatus| -> Result<usize, SearchError> {
-            let filter = self.status_filter(&[status], now).expect("one status gives a filter");
-            let query = BooleanQuery::new(vec![
-                (Occur::Must, Box::new(without_status.clone())),
-                (Occur::Must, filter),
-            ]);
-            searcher.search(&query, &Count).map_err(index_error)
-        };
-        let closed = count_status(CallStatus::Closed)?;
-        let forthcoming = count_status(CallStatus::Forthcoming)?;
-        let status = [
-            (CallStatus::Open, all.saturating_sub(closed + forthcoming)),
-            (CallStatus::Forthcoming, forthcoming),
-            (CallStatus::Closed, closed),
-        ]
-        .into_iter()
-        .map(|(status, count)| FacetValue {
-            value: status.as_str().to_owned(),
-            count: count as u64,
-        })
-        .collect();
+        let status = [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed]
+            .into_iter()
+            .zip(status_counts)
+            .map(|(status, count)| FacetValue {
+                value: status.as_str().to_owned(),
+                count,
+            })
+            .collect();
         let facets = Facets {
             programme,
             kind,
@@ -535,6 +540,67 @@ impl Inner {
             total: total as u64,
             facets,
         })
+    }
+}
+
+/// Counts matching documents by status at `now` in the same pass as the search, from the
+/// two fast fields the status rule needs (open, forthcoming, closed).
+struct StatusCounts {
+    now: i64,
+}
+
+/// [`StatusCounts`] for one segment.
+struct SegmentStatusCounts {
+    now: i64,
+    opens: Arc<dyn ColumnValues<i64>>,
+    closes: Arc<dyn ColumnValues<i64>>,
+    counts: [u64; 3],
+}
+
+impl Collector for StatusCounts {
+    type Fruit = [u64; 3];
+    type Child = SegmentStatusCounts;
+
+    fn for_segment(&self, _ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentStatusCounts> {
+        let column = |name: &str, default: i64| -> tantivy::Result<Arc<dyn ColumnValues<i64>>> {
+            Ok(segment.fast_fields().i64(name)?.first_or_default_col(default))
+        };
+        Ok(SegmentStatusCounts {
+            now: self.now,
+            opens: column("opens_ts", i64::MIN)?,
+            closes: column("closes_ts", i64::MAX)?,
+            counts: [0; 3],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<[u64; 3]>) -> tantivy::Result<[u64; 3]> {
+        Ok(fruits.into_iter().fold([0; 3], |sum, part| {
+            [sum[0] + part[0], sum[1] + part[1], sum[2] + part[2]]
+        }))
+    }
+}
+
+impl SegmentCollector for SegmentStatusCounts {
+    type Fruit = [u64; 3];
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        // The rule of the module documentation: closed, else forthcoming, else open.
+        let slot = if self.closes.get_val(doc) < self.now {
+            2
+        } else if self.opens.get_val(doc) > self.now {
+            1
+        } else {
+            0
+        };
+        self.counts[slot] += 1;
+    }
+
+    fn harvest(self) -> [u64; 3] {
+        self.counts
     }
 }
 

@@ -2,9 +2,10 @@
 //! disk (tantivy) is the default. The database stays the source of truth: documents are
 //! built from stored calls, and the index can always be rebuilt from them.
 
-use crate::call::{CallDates, CallDetail, CallStatus, InstrumentKind};
+use crate::call::{CallDetail, InstrumentKind};
 use crate::query::{CallQuery, CallSort};
 pub use crate::query::{FacetValue, Facets, Highlighted, SearchHit};
+use crate::store::NewCall;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -62,56 +63,40 @@ pub struct CallDocument {
 impl CallDocument {
     /// The document for a stored call.
     pub fn from_detail(call: &CallDetail) -> CallDocument {
-        let summary = &call.summary;
-        let mut identifiers = vec![summary.external_id.clone()];
+        CallDocument::from_new_call(&NewCall::from(call), call.created_at)
+    }
+
+    /// The document for a call as written (`created_at`: when it was first stored).
+    pub fn from_new_call(call: &NewCall, created_at: DateTime<Utc>) -> CallDocument {
+        let mut identifiers = vec![call.external_id.clone()];
         identifiers.extend(call.call_identifier.clone());
         let mut body = call.description.clone();
         for extra in call
             .keywords
             .iter()
             .chain(call.call_title.iter())
-            .chain(summary.programme_part.iter())
+            .chain(call.programme_part.iter())
         {
             body.push('\n');
             body.push_str(extra);
         }
         CallDocument {
-            external_id: summary.external_id.clone(),
-            title: summary.title.clone(),
+            external_id: call.external_id.clone(),
+            title: call.title.clone(),
             identifiers,
             body,
-            programme: summary.programme.clone(),
-            instrument_kind: summary.instrument_kind,
+            programme: call.programme.clone(),
+            instrument_kind: call.instrument_kind,
             countries: call.eligible_countries.clone(),
             regions: call.eligible_regions.clone(),
-            sme_only: summary.sme_only,
-            dual_use: summary.dual_use,
-            budget_eur: summary.budget_max_eur.or(call.budget_total_eur),
+            sme_only: call.sme_only,
+            dual_use: call.dual_use,
+            budget_eur: call.budget_max_eur.or(call.budget_total_eur),
             opening_at: call.opening_at,
             announced_forthcoming: call.announced_forthcoming,
             deadlines: call.deadlines.iter().map(|d| d.at).collect(),
-            published_at: call.opening_at.unwrap_or(call.created_at),
+            published_at: call.opening_at.unwrap_or(created_at),
         }
-    }
-
-    /// The status at `now`, by the same rule as everywhere else.
-    pub fn status_at(&self, now: DateTime<Utc>) -> CallStatus {
-        let deadlines: Vec<crate::call::Deadline> = self
-            .deadlines
-            .iter()
-            .enumerate()
-            .map(|(i, at)| crate::call::Deadline {
-                stage: i as i32 + 1,
-                at: *at,
-                label: None,
-            })
-            .collect();
-        CallDates {
-            opening_at: self.opening_at,
-            announced_forthcoming: self.announced_forthcoming,
-            deadlines: &deadlines,
-        }
-        .status_at(now)
     }
 }
 

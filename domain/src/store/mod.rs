@@ -217,6 +217,45 @@ impl NewCall {
     }
 }
 
+impl From<&CallDetail> for NewCall {
+    /// The call as a writer would hand it in again (for edit forms and re-indexing).
+    fn from(call: &CallDetail) -> NewCall {
+        let summary = &call.summary;
+        NewCall {
+            external_id: summary.external_id.clone(),
+            source: call.source.clone(),
+            title: summary.title.clone(),
+            programme: summary.programme.clone(),
+            programme_part: summary.programme_part.clone(),
+            call_identifier: call.call_identifier.clone(),
+            call_title: call.call_title.clone(),
+            action_type: call.action_type.clone(),
+            instrument_kind: summary.instrument_kind,
+            publisher: summary.publisher.clone(),
+            deadline_model: call.deadline_model.clone(),
+            opening_at: call.opening_at,
+            announced_forthcoming: call.announced_forthcoming,
+            deadlines: call.deadlines.clone(),
+            budget_total_eur: call.budget_total_eur,
+            budget_min_eur: summary.budget_min_eur,
+            budget_max_eur: summary.budget_max_eur,
+            expected_grants: call.expected_grants,
+            funding_rate_pct: call.funding_rate_pct,
+            trl_min: call.trl_min,
+            trl_max: call.trl_max,
+            sme_only: summary.sme_only,
+            dual_use: summary.dual_use,
+            min_partners: call.min_partners,
+            min_countries: call.min_countries,
+            eligible_countries: call.eligible_countries.clone(),
+            eligible_regions: call.eligible_regions.clone(),
+            keywords: call.keywords.clone(),
+            description: call.description.clone(),
+            url: call.url.clone(),
+        }
+    }
+}
+
 /// FNV-1a, 64 bit: stable across Rust versions, unlike `DefaultHasher`.
 fn fnv1a_64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {

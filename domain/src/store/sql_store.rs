@@ -22,12 +22,6 @@ pub struct SqlStore {
     backend: Backend,
 }
 
-impl SqlStore {
-    /// The connection pool, for tests and maintenance commands.
-    pub fn pool(&self) -> &Pool<Db> {
-        &self.pool
-    }
-}
 
 /// A value bound into a generated statement.
 enum Value {

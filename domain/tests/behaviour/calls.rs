@@ -126,6 +126,15 @@ async fn a_created_call_reads_back_with_all_its_fields(store: &dyn Store) {
     assert_eq!(store.get_call("NO-SUCH-CALL", now()).await.unwrap(), None);
 }
 
+async fn every_field_written_is_read_back_unchanged(store: &dyn Store) {
+    let data = demo::generate(5, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(), DemoSize::DEMO);
+    store.upsert_calls(&data.calls, now()).await.unwrap();
+    for written in &data.calls {
+        let read = store.get_call(&written.external_id, now()).await.unwrap().unwrap();
+        assert_eq!(&NewCall::from(&read), written);
+    }
+}
+
 async fn writing_the_same_external_id_again_updates_the_call(store: &dyn Store) {
     let mut first = call(
         "EDF-2026-RA-CYBER",
@@ -378,6 +387,7 @@ async fn programmes_are_counted_largest_first(store: &dyn Store) {
 
 crate::on_both_backends!(
     a_created_call_reads_back_with_all_its_fields,
+    every_field_written_is_read_back_unchanged,
     writing_the_same_external_id_again_updates_the_call,
     an_invalid_call_in_a_batch_writes_nothing,
     filters_by_programme_kind_and_status_combine,

@@ -279,3 +279,27 @@ async fn adding_words_never_empties_the_results() {
     assert!(one.total > 0);
     assert!(more.total >= one.total);
 }
+
+#[tokio::test]
+async fn a_filter_leaves_the_counts_of_its_own_dimension_unchanged() {
+    let unfiltered = search("security", |_| {}).await;
+    let filtered = search("security", |q| q.programmes = vec!["European Defence Fund".into()]).await;
+    assert_eq!(
+        filtered.facets.programme, unfiltered.facets.programme,
+        "other programmes stay choosable"
+    );
+    let edf = unfiltered
+        .facets
+        .programme
+        .iter()
+        .find(|f| f.value == "European Defence Fund")
+        .unwrap();
+    assert_eq!(
+        filtered.total, edf.count,
+        "the chosen programme's count was the number of hits"
+    );
+    let kinds_total: u64 = filtered.facets.kind.iter().map(|f| f.count).sum();
+    assert_eq!(kinds_total, filtered.total, "other dimensions count within the filter");
+    let statuses_total: u64 = filtered.facets.status.iter().map(|f| f.count).sum();
+    assert_eq!(statuses_total, filtered.total);
+}
