@@ -72,6 +72,10 @@ pub struct CallQuery {
     pub kinds: Vec<InstrumentKind>,
     /// Statuses to include (any of); empty means all.
     pub statuses: Vec<CallStatus>,
+    /// Only calls reserved for SMEs.
+    pub sme_only: bool,
+    /// Only calls open to dual-use (civil–military) projects.
+    pub dual_use: bool,
     /// Order.
     pub sort: CallSort,
     /// Page number, starting at 1.
@@ -87,6 +91,8 @@ impl Default for CallQuery {
             programmes: Vec::new(),
             kinds: Vec::new(),
             statuses: Vec::new(),
+            sme_only: false,
+            dual_use: false,
             sort: CallSort::default(),
             page: 1,
             per_page: DEFAULT_PER_PAGE,
@@ -118,6 +124,8 @@ impl CallQuery {
                         push_unique(&mut query.statuses, status);
                     }
                 }
+                "sme_only" => query.sme_only = is_yes(value),
+                "dual_use" => query.dual_use = is_yes(value),
                 "sort" => sort = CallSort::parse(value),
                 "page" => query.page = value.parse().unwrap_or(1),
                 "per_page" => query.per_page = value.parse().unwrap_or(DEFAULT_PER_PAGE),
@@ -139,6 +147,12 @@ impl CallQuery {
         pairs.extend(self.statuses.iter().map(|s| ("status", s.as_str().to_owned())));
         pairs.extend(self.programmes.iter().map(|p| ("programme", p.clone())));
         pairs.extend(self.kinds.iter().map(|k| ("kind", k.as_str().to_owned())));
+        if self.sme_only {
+            pairs.push(("sme_only", "true".to_owned()));
+        }
+        if self.dual_use {
+            pairs.push(("dual_use", "true".to_owned()));
+        }
         if self.sort != self.default_sort() {
             pairs.push(("sort", self.sort.as_str().to_owned()));
         }
@@ -185,12 +199,19 @@ impl CallQuery {
     /// Whether any filter is set (sort and page aside).
     pub fn has_filters(&self) -> bool {
         !(self.programmes.is_empty() && self.kinds.is_empty() && self.statuses.is_empty())
+            || self.sme_only
+            || self.dual_use
     }
 
     /// Rows to skip for this page.
     pub fn offset(&self) -> u64 {
         u64::from(self.page - 1) * u64::from(self.per_page)
     }
+}
+
+/// Whether a URL flag is set (`true`, `1`, `on` — what checkboxes and people write).
+fn is_yes(value: &str) -> bool {
+    matches!(value, "true" | "1" | "on" | "yes")
 }
 
 fn push_unique<T: PartialEq>(values: &mut Vec<T>, value: T) {
@@ -345,28 +366,31 @@ mod tests {
             proptest::sample::subsequence(InstrumentKind::ALL.to_vec(), 0..3),
             proptest::sample::subsequence(CallStatus::ALL.to_vec(), 0..3),
             proptest::sample::select(CallSort::ALL.to_vec()),
-            1u32..500,
-            1u32..=MAX_PER_PAGE,
+            (1u32..500, 1u32..=MAX_PER_PAGE, proptest::bool::ANY, proptest::bool::ANY),
         )
-            .prop_map(|(text, programmes, kinds, statuses, sort, page, per_page)| {
-                let mut unique = Vec::new();
-                for p in programmes
-                    .into_iter()
-                    .map(|p| p.trim().to_owned())
-                    .filter(|p| !p.is_empty())
-                {
-                    push_unique(&mut unique, p);
-                }
-                CallQuery {
-                    text: text.trim().to_owned(),
-                    programmes: unique,
-                    kinds,
-                    statuses,
-                    sort,
-                    page,
-                    per_page,
-                }
-            })
+            .prop_map(
+                |(text, programmes, kinds, statuses, sort, (page, per_page, sme_only, dual_use))| {
+                    let mut unique = Vec::new();
+                    for p in programmes
+                        .into_iter()
+                        .map(|p| p.trim().to_owned())
+                        .filter(|p| !p.is_empty())
+                    {
+                        push_unique(&mut unique, p);
+                    }
+                    CallQuery {
+                        text: text.trim().to_owned(),
+                        programmes: unique,
+                        kinds,
+                        statuses,
+                        sme_only,
+                        dual_use,
+                        sort,
+                        page,
+                        per_page,
+                    }
+                },
+            )
     }
 
     proptest! {

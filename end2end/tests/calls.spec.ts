@@ -155,3 +155,14 @@ test('a search that finds nothing says how to relax it', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'No calls match these filters' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Show these filters without the search words' })).toBeVisible();
 });
+
+test('the SME-only filter keeps only calls reserved for SMEs', async ({ page }) => {
+  await page.goto('/calls');
+  await waitForHydration(page);
+  await page.getByRole('checkbox', { name: 'Reserved for SMEs' }).check();
+  await expect(page).toHaveURL(/\/calls\?sme_only=true$/);
+  await expect(page.getByRole('link', { name: 'Remove filter SME only' })).toBeVisible();
+  const cards = page.locator('.call-card');
+  expect(await cards.count()).toBeGreaterThan(0);
+  await expect(cards.filter({ hasNot: page.locator('.badge.sme') })).toHaveCount(0);
+});

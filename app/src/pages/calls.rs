@@ -237,6 +237,34 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
         })
         .collect_view();
 
+    let flag_box = |name: &'static str,
+                    label: &'static str,
+                    get: fn(&CallQuery) -> bool,
+                    set: fn(&mut CallQuery, bool)| {
+        let go = go.clone();
+        let on_change = move |_| {
+            let mut next = query.get_untracked();
+            let flipped = !get(&next);
+            set(&mut next, flipped);
+            go(next);
+        };
+        view! {
+            <label class="check">
+                <input type="checkbox" name=name value="true" prop:checked=move || query.with(get) on:change=on_change />
+                <span class="label">{label}</span>
+            </label>
+        }
+    };
+    let eligibility_boxes = (
+        flag_box("sme_only", "Reserved for SMEs", |q| q.sme_only, |q, on| q.sme_only = on),
+        flag_box(
+            "dual_use",
+            "Dual-use (civil–military)",
+            |q| q.dual_use,
+            |q, on| q.dual_use = on,
+        ),
+    );
+
     let programme_go = go.clone();
     let programme_boxes = move || {
         let go = programme_go.clone();
@@ -301,6 +329,10 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
                 <fieldset>
                     <legend>"Status"</legend>
                     {status_boxes}
+                </fieldset>
+                <fieldset>
+                    <legend>"Eligibility"</legend>
+                    {eligibility_boxes}
                 </fieldset>
                 <fieldset>
                     <legend>"Programme"</legend>
@@ -459,6 +491,26 @@ fn active_filter_chips(query: &CallQuery) -> impl IntoView {
             ..query.clone()
         };
         chips.push((kind.label().to_owned(), without));
+    }
+    if query.sme_only {
+        chips.push((
+            "SME only".to_owned(),
+            CallQuery {
+                sme_only: false,
+                page: 1,
+                ..query.clone()
+            },
+        ));
+    }
+    if query.dual_use {
+        chips.push((
+            "Dual-use".to_owned(),
+            CallQuery {
+                dual_use: false,
+                page: 1,
+                ..query.clone()
+            },
+        ));
     }
     (!chips.is_empty()).then(|| {
         view! {

@@ -428,6 +428,14 @@ impl Inner {
         if skip != Some(Dimension::Kind) {
             clauses.extend(self.facet_filter("kind", &kinds).map(|q| (Occur::Must, q)));
         }
+        for (flag, dimension) in [(query.sme_only, "sme_only"), (query.dual_use, "dual_use")] {
+            if flag {
+                clauses.extend(
+                    self.facet_filter(dimension, &["true".to_owned()])
+                        .map(|q| (Occur::Must, q)),
+                );
+            }
+        }
         if skip != Some(Dimension::Status) {
             clauses.extend(
                 self.status_filter(&query.statuses, request.now.timestamp())

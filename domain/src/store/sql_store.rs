@@ -22,7 +22,6 @@ pub struct SqlStore {
     backend: Backend,
 }
 
-
 /// A value bound into a generated statement.
 enum Value {
     Text(Option<String>),
@@ -139,6 +138,12 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
     if !query.kinds.is_empty() {
         builder.push(" AND c.instrument_kind");
         push_any_of(builder, query.kinds.iter().map(|k| k.as_str().to_owned()));
+    }
+    if query.sme_only {
+        builder.push(" AND c.sme_only = ").push_bind(true);
+    }
+    if query.dual_use {
+        builder.push(" AND c.dual_use = ").push_bind(true);
     }
     if !query.statuses.is_empty() {
         builder.push(" AND ");

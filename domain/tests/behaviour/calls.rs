@@ -34,6 +34,7 @@ fn call(id: &str, title: &str, programme: &str) -> NewCall {
 fn catalogue() -> Vec<NewCall> {
     let mut open_soon = call("HE-OPEN-SOON", "Alpha cyber resilience", "Horizon Europe");
     open_soon.deadlines = vec![deadline(1, days(5))];
+    open_soon.sme_only = true;
     open_soon.budget_max_eur = Some(4_000_000);
 
     let mut open_later = call("HE-OPEN-LATER", "Bravo post-quantum migration", "Horizon Europe");
@@ -47,6 +48,7 @@ fn catalogue() -> Vec<NewCall> {
 
     let mut closed = call("EDF-CLOSED", "Delta tactical networks", "European Defence Fund");
     closed.deadlines = vec![deadline(1, days(-3))];
+    closed.dual_use = true;
     closed.budget_max_eur = Some(30_000_000);
 
     let mut rolling = call("EIF-ROLLING", "Echo venture debt window", "InvestEU");
@@ -211,6 +213,38 @@ async fn filters_by_programme_kind_and_status_combine(store: &dyn Store) {
     let page = list(store, by(&["Nonexistent programme"], &[], &[])).await;
     assert!(page.items.is_empty());
     assert_eq!((page.total, page.page_count()), (0, 1));
+}
+
+async fn sme_only_and_dual_use_narrow_the_list(store: &dyn Store) {
+    store_with_catalogue(store).await;
+    let sme = list(
+        store,
+        CallQuery {
+            sme_only: true,
+            ..CallQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(ids(&sme), vec!["HE-OPEN-SOON"]);
+    let dual = list(
+        store,
+        CallQuery {
+            dual_use: true,
+            ..CallQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(ids(&dual), vec!["EDF-CLOSED"]);
+    let both = list(
+        store,
+        CallQuery {
+            sme_only: true,
+            dual_use: true,
+            ..CallQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(both.total, 0);
 }
 
 async fn the_deadline_sort_puts_upcoming_deadlines_first_then_rolling_then_closed(store: &dyn Store) {
@@ -391,6 +425,7 @@ crate::on_both_backends!(
     writing_the_same_external_id_again_updates_the_call,
     an_invalid_call_in_a_batch_writes_nothing,
     filters_by_programme_kind_and_status_combine,
+    sme_only_and_dual_use_narrow_the_list,
     the_deadline_sort_puts_upcoming_deadlines_first_then_rolling_then_closed,
     other_sorts_order_by_budget_title_and_newest,
     pages_cover_every_call_exactly_once,

@@ -303,3 +303,19 @@ async fn a_filter_leaves_the_counts_of_its_own_dimension_unchanged() {
     let statuses_total: u64 = filtered.facets.status.iter().map(|f| f.count).sum();
     assert_eq!(statuses_total, filtered.total);
 }
+
+#[tokio::test]
+async fn the_dual_use_filter_gives_the_same_calls_as_the_database() {
+    let found = search("", |q| q.dual_use = true).await;
+    let query = CallQuery {
+        dual_use: true,
+        per_page: 100,
+        ..CallQuery::default()
+    };
+    let from_db = corpus().await.store.list_calls(&query, snapshot_day()).await.unwrap();
+    assert_eq!(found.total, from_db.total);
+    assert_eq!(found.total, 37, "the European Defence Fund topics");
+    let a: HashSet<&str> = ids(&found).into_iter().collect();
+    let b: HashSet<&str> = from_db.items.iter().map(|c| c.external_id.as_str()).collect();
+    assert_eq!(a, b);
+}
