@@ -1,6 +1,8 @@
 //! Fundbridge's user interface: server-rendered Leptos pages that hydrate in the browser,
 //! and the server functions they call (their bodies compile only with the `ssr` feature).
 #![forbid(unsafe_code)]
+// Leptos views are deeply nested types; the call list page needs more than the default 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;

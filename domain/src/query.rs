@@ -30,7 +30,13 @@ pub enum CallSort {
 
 impl CallSort {
     /// Every sort, in the order the UI lists them.
-    pub const ALL: [CallSort; 4] = [CallSort::Deadline, CallSort::Newest, CallSort::Budget, CallSort::Title];
+    pub const ALL: [CallSort; 5] = [
+        CallSort::Relevance,
+        CallSort::Deadline,
+        CallSort::Newest,
+        CallSort::Budget,
+        CallSort::Title,
+    ];
 
     /// The value used in URLs.
     pub fn as_str(self) -> &'static str {

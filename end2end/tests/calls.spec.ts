@@ -107,6 +107,7 @@ test('screenshot of the call list', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/calls?q=quantum%20cryptography&status=open');
   await waitForHydration(page);
+  await expect(page.getByLabel('Sort by')).toHaveValue('relevance');
   const path = testInfo.outputPath('calls-page.png');
   await page.screenshot({ path });
   await testInfo.attach('calls-page', { path, contentType: 'image/png' });
@@ -120,6 +121,7 @@ test('search with a typo, two facets and a sort survives a reload', async ({ pag
   await box.press('Enter');
   await expect(page).toHaveURL(/\/calls\?q=quantm$/);
   await expect(page.locator('#results-heading')).toContainText('for “quantm”');
+  await expect(page.getByLabel('Sort by')).toHaveValue('relevance');
   await expect(page.locator('.call-card mark').first()).toHaveText(/quantum/i);
 
   await page.getByRole('checkbox', { name: /^Open\b/ }).check();

@@ -319,10 +319,19 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
                 {move || query.with(|q| (!q.text.is_empty()).then(|| view! { <input type="hidden" name="q" value=q.text.clone() /> }))}
                 <label class="sort">
                     "Sort by "
-                    <select name="sort" on:change=on_sort prop:value=move || query.with(|q| q.sort.as_str())>
+                    <select name="sort" on:change=on_sort>
+                        // Selected per option (attribute for the server HTML, property once
+                        // hydrated): a select's own value set before its options exist is lost.
                         {CallSort::ALL
                             .into_iter()
-                            .map(|sort| view! { <option value=sort.as_str()>{sort.label()}</option> })
+                            .map(|sort| {
+                                let chosen = move || query.with(|q| q.sort == sort);
+                                view! {
+                                    <option value=sort.as_str() selected=chosen prop:selected=chosen>
+                                        {sort.label()}
+                                    </option>
+                                }
+                            })
                             .collect_view()}
                     </select>
                 </label>

@@ -65,6 +65,8 @@ struct Fields {
     id: Field,
     title: Field,
     identifiers: Field,
+    /// Title, identifiers and body together: where typos and prefixes are matched.
+    all: Field,
     body: Field,
     /// Programme and kind: the facets counted on every search (kept apart so counting reads few values).
     counted: Field,
@@ -97,6 +99,7 @@ impl Fields {
             id: builder.add_text_field("id", STRING | STORED),
             title: builder.add_text_field("title", text(true)),
             identifiers: builder.add_text_field("identifiers", text(false)),
+            all: builder.add_text_field("all", text(false)),
             body: builder.add_text_field("body", text(true)),
             counted: builder.add_facet_field("counted", FacetOptions::default()),
             facets: builder.add_facet_field("facets", FacetOptions::default()),
@@ -228,6 +231,12 @@ impl Inner {
             doc.add_text(f.identifiers, identifier);
         }
         doc.add_text(f.body, &call.body);
+        for text in std::iter::once(&call.title)
+            .chain(&call.identifiers)
+            .chain(std::iter::once(&call.body))
+        {
+            doc.add_text(f.all, text);
+        }
         doc.add_facet(f.counted, facet("programme", &call.programme));
         doc.add_facet(f.counted, facet("kind", call.instrument_kind.as_str()));
         for country in &call.countries {
@@ -295,28 +304,46 @@ impl Inner {
     /// The query for one loose word: exact matches score most, typos and prefixes less.
     fn word_query(&self, word: &str, as_prefix: bool) -> Box<dyn Query> {
         let f = self.fields;
-        let mut variants: Vec<Box<dyn Query>> = Vec::new();
-        for (field, boost) in [(f.title, 3.0), (f.identifiers, 4.0), (f.body, 1.0)] {
-            let term = Term::from_field_text(field, word);
-            variants.push(boosted(
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
-                boost,
-            ));
-            let typos = allowed_typos(word.chars().count());
-            if typos > 0 && field != f.identifiers {
-                variants.push(boosted(
-                    Box::new(FuzzyTermQuery::new(term.clone(), typos, true)),
-                    boost * 0.3,
-                ));
-            }
-            if as_prefix && word.chars().count() >= 2 {
-                variants.push(boosted(
-                    Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
-                    boost * 0.5,
-                ));
-            }
+        let mut variants: Vec<Box<dyn Query>> = [(f.title, 3.0), (f.identifiers, 4.0), (f.body, 1.0)]
+            .into_iter()
+            .map(|(field, boost)| {
+                let exact = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
+                boosted(Box::new(exact), boost)
+            })
+            .collect();
+        // Typos and prefixes: in the title (so a misspelt title word still ranks first) and once
+        // more on the field holding every searchable word.
+        for (field, weight) in [(f.title, 3.0), (f.all, 1.0)] {
+            let loose = self.loose_variants(field, word, as_prefix);
+            variants.extend(loose.into_iter().map(|(query, boost)| boosted(query, boost * weight)));
         }
         Box::new(BooleanQuery::union(variants))
+    }
+
+    /// The typo and prefix forms of a word in `field`, with their weights.
+    fn loose_variants(&self, field: Field, word: &str, as_prefix: bool) -> Vec<(Box<dyn Query>, Score)> {
+        let term = Term::from_field_text(field, word);
+        let mut variants: Vec<(Box<dyn Query>, Score)> = Vec::new();
+        let typos = allowed_typos(word.chars().count());
+        if typos > 0 {
+            variants.push((Box::new(FuzzyTermQuery::new(term.clone(), typos, true)), 0.5));
+        }
+        if as_prefix && word.chars().count() >= 2 {
+            variants.push((Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), 0.8));
+        }
+        variants
+    }
+
+    /// Whether a document has the word in any form, without scoring (for the all-words tier).
+    fn word_presence(&self, word: &str, as_prefix: bool) -> Box<dyn Query> {
+        let exact = TermQuery::new(Term::from_field_text(self.fields.all, word), IndexRecordOption::Basic);
+        let mut forms: Vec<Box<dyn Query>> = vec![Box::new(exact)];
+        forms.extend(
+            self.loose_variants(self.fields.all, word, as_prefix)
+                .into_iter()
+                .map(|(query, _)| query),
+        );
+        Box::new(BooleanQuery::union(forms))
     }
 
     /// A quoted phrase, in the title or the body.
@@ -356,7 +383,13 @@ impl Inner {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if words.len() > 1 {
             // A constant far above any BM25 score puts every all-words match in a tier of its own.
-            let all_words = BooleanQuery::intersection(words.iter().map(|q| q.box_clone()).collect());
+            let presence = parsed
+                .words
+                .iter()
+                .enumerate()
+                .map(|(i, word)| self.word_presence(word, parsed.last_word_is_prefix && i == last))
+                .collect();
+            let all_words = BooleanQuery::intersection(presence);
             clauses.push((
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(Box::new(all_words), ALL_WORDS_TIER)),
