@@ -23,12 +23,12 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
-    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, FAST,
     STORED, STRING,
 };
 use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
     TantivyDocument, Term,
 };
 
@@ -67,6 +67,8 @@ struct Fields {
     identifiers: Field,
     /// Title, identifiers and body together: where typos and prefixes are matched.
     all: Field,
+    /// The title in lower case, for sorting by title.
+    title_sort: Field,
     body: Field,
     /// Programme and kind: the facets counted on every search (kept apart so counting reads few values).
     counted: Field,
@@ -100,6 +102,7 @@ impl Fields {
             title: builder.add_text_field("title", text(true)),
             identifiers: builder.add_text_field("identifiers", text(false)),
             all: builder.add_text_field("all", text(false)),
+            title_sort: builder.add_text_field("title_sort", STRING | FAST),
             body: builder.add_text_field("body", text(true)),
             counted: builder.add_facet_field("counted", FacetOptions::default()),
             facets: builder.add_facet_field("facets", FacetOptions::default()),
@@ -231,6 +234,7 @@ impl Inner {
             doc.add_text(f.identifiers, identifier);
         }
         doc.add_text(f.body, &call.body);
+        doc.add_text(f.title_sort, call.title.to_lowercase());
         for text in std::iter::once(&call.title)
             .chain(&call.identifiers)
             .chain(std::iter::once(&call.body))
@@ -495,8 +499,14 @@ impl Inner {
         let statuses = StatusCounts { now };
         let (addresses, total, main_counts, main_statuses): (Vec<DocAddress>, usize, _, _) =
             match effective_sort(&request.query) {
-                CallSort::Relevance | CallSort::Title => {
+                CallSort::Relevance => {
                     let collectors = (top.order_by_score(), Count, facet_collector(), statuses);
+                    let (top, count, facets, statuses) = searcher.search(&query, &collectors).map_err(index_error)?;
+                    (top.into_iter().map(|(_, a)| a).collect(), count, facets, statuses)
+                }
+                CallSort::Title => {
+                    let top = top.order_by_string_fast_field("title_sort", Order::Asc);
+                    let collectors = (top, Count, facet_collector(), statuses);
                     let (top, count, facets, statuses) = searcher.search(&query, &collectors).map_err(index_error)?;
                     (top.into_iter().map(|(_, a)| a).collect(), count, facets, statuses)
                 }

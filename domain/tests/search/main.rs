@@ -319,3 +319,13 @@ async fn the_dual_use_filter_gives_the_same_calls_as_the_database() {
     let b: HashSet<&str> = from_db.items.iter().map(|c| c.external_id.as_str()).collect();
     assert_eq!(a, b);
 }
+
+#[tokio::test]
+async fn sorting_by_title_is_alphabetical_with_and_without_text() {
+    for text in ["", "security"] {
+        let results = search(text, |q| q.sort = CallSort::Title).await;
+        let titles: Vec<String> = results.hits.iter().map(|h| h.title.text.to_lowercase()).collect();
+        assert!(titles.len() > 10);
+        assert!(titles.windows(2).all(|pair| pair[0] <= pair[1]), "{text:?}: {titles:?}");
+    }
+}
