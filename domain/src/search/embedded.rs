@@ -482,6 +482,27 @@ impl Inner {
         BooleanQuery::new(clauses)
     }
 
+    /// The best-matching titles only: no counts, facets or snippets (it runs on every keystroke).
+    fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        let Some(query) = self.text_query(&ParsedQuery::parse(prefix, tokenize)) else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())
+            .map_err(index_error)?;
+        let mut titles = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address).map_err(index_error)?;
+            titles.extend(
+                doc.get_first(self.fields.title)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned),
+            );
+        }
+        Ok(titles)
+    }
+
     fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let parsed = ParsedQuery::parse(&request.query.text, tokenize);
@@ -717,14 +738,9 @@ impl SearchIndex for EmbeddedIndex {
     }
 
     async fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
-        let mut query = crate::query::CallQuery::from_pairs([("q", prefix)]);
-        query.per_page = u32::try_from(limit).unwrap_or(10).clamp(1, 20);
-        let request = SearchRequest {
-            query,
-            now: chrono::Utc::now(),
-        };
-        let results = self.search(&request).await?;
-        Ok(results.hits.into_iter().map(|hit| hit.title.text).collect())
+        let prefix = prefix.to_owned();
+        self.blocking(move |inner| inner.suggest(&prefix, limit.clamp(1, 20)))
+            .await
     }
 
     async fn document_count(&self) -> Result<u64, SearchError> {

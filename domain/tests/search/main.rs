@@ -329,3 +329,14 @@ async fn sorting_by_title_is_alphabetical_with_and_without_text() {
         assert!(titles.windows(2).all(|pair| pair[0] <= pair[1]), "{text:?}: {titles:?}");
     }
 }
+
+#[tokio::test]
+async fn suggestions_complete_the_word_being_typed() {
+    let titles = corpus().await.index.suggest("quantum tacti", 5).await.unwrap();
+    assert_eq!(
+        titles.first().map(String::as_str),
+        Some("Quantum secured tactical networks")
+    );
+    assert!(titles.len() <= 5);
+    assert!(corpus().await.index.suggest("  ", 5).await.unwrap().is_empty());
+}
