@@ -6,9 +6,9 @@
 //! forthcoming when not closed and `opens_ts > now`, open otherwise — the rule of
 //! `CallDates::status_at`, expressed as range queries.
 
-use super::highlight::{allowed_typos, highlight, snippet, ParsedQuery, Token};
+use super::highlight::{allowed_typos, ParsedQuery, Token};
 use super::{
-    effective_sort, CallDocument, FacetValue, Facets, IndexChange, SearchError, SearchHit, SearchIndex, SearchRequest,
+    effective_sort, hit, CallDocument, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest,
     SearchResults,
 };
 use crate::call::CallStatus;
@@ -38,8 +38,6 @@ const ANALYZER: &str = "fundbridge";
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// The score added to documents that match every word.
 const ALL_WORDS_TIER: Score = 10_000.0;
-/// Characters of description shown under a hit.
-const SNIPPET_CHARS: usize = 240;
 
 /// A filter dimension with facet counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +132,7 @@ fn analyzer() -> TextAnalyzer {
 }
 
 /// Splits text into normalised tokens exactly as the index does.
-fn tokenize(text: &str) -> Vec<Token> {
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut analyzer = analyzer();
     let mut stream = analyzer.token_stream(text);
     let mut tokens = Vec::new();
@@ -257,16 +255,8 @@ impl Inner {
             f.facets,
             facet("dual_use", if call.dual_use { "true" } else { "false" }),
         );
-        let opens = match (call.opening_at, call.announced_forthcoming) {
-            (Some(at), _) => at.timestamp(),
-            (None, true) => i64::MAX,
-            (None, false) => i64::MIN,
-        };
-        doc.add_i64(f.opens_ts, opens);
-        doc.add_i64(
-            f.closes_ts,
-            call.deadlines.iter().map(|d| d.timestamp()).max().unwrap_or(i64::MAX),
-        );
+        doc.add_i64(f.opens_ts, call.opens_ts());
+        doc.add_i64(f.closes_ts, call.closes_ts());
         for deadline in &call.deadlines {
             doc.add_i64(f.deadline_ts, deadline.timestamp());
         }
@@ -599,13 +589,12 @@ impl Inner {
                     .unwrap_or_default()
                     .to_owned()
             };
-            let title = text(self.fields.title);
-            let body = text(self.fields.body);
-            hits.push(SearchHit {
-                external_id: text(self.fields.id),
-                title: highlight(&title, &tokenize(&title), &parsed),
-                snippet: snippet(&body, &tokenize(&body), &parsed, SNIPPET_CHARS),
-            });
+            hits.push(hit(
+                text(self.fields.id),
+                &text(self.fields.title),
+                &text(self.fields.body),
+                &parsed,
+            ));
         }
         Ok(SearchResults {
             hits,
@@ -639,8 +628,8 @@ impl Collector for StatusCounts {
         };
         Ok(SegmentStatusCounts {
             now: self.now,
-            opens: column("opens_ts", i64::MIN)?,
-            closes: column("closes_ts", i64::MAX)?,
+            opens: column("opens_ts", super::ALWAYS_TS)?,
+            closes: column("closes_ts", super::NEVER_TS)?,
             counts: [0; 3],
         })
     }

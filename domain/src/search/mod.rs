@@ -13,6 +13,15 @@ use serde::{Deserialize, Serialize};
 pub mod embedded;
 pub mod highlight;
 pub mod indexer;
+pub mod meili;
+
+/// The instant standing for "never" in status arithmetic (9999-12-31T23:59:59Z), in
+/// Unix seconds: a rolling call closes then, a call announced without a date opens then.
+pub const NEVER_TS: i64 = 253_402_300_799;
+/// The instant standing for "always" (0001-01-01T00:00:00Z): a call whose opening is unknown opened then.
+pub const ALWAYS_TS: i64 = -62_135_596_800;
+/// Characters of description shown under a hit.
+const SNIPPET_CHARS: usize = 240;
 
 /// Why a search operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +106,38 @@ impl CallDocument {
             deadlines: call.deadlines.iter().map(|d| d.at).collect(),
             published_at: call.opening_at.unwrap_or(created_at),
         }
+    }
+}
+
+impl CallDocument {
+    /// When the call opens for the status rule: its opening date; [`NEVER_TS`] when it was
+    /// announced without one; [`ALWAYS_TS`] when nothing is known.
+    pub fn opens_ts(&self) -> i64 {
+        match (self.opening_at, self.announced_forthcoming) {
+            (Some(at), _) => at.timestamp(),
+            (None, true) => NEVER_TS,
+            (None, false) => ALWAYS_TS,
+        }
+    }
+
+    /// When the call closes for the status rule: its last deadline, or [`NEVER_TS`] (rolling).
+    ///
+    /// Engines derive status at query time from these two numbers: closed when
+    /// `closes_ts < now`, else forthcoming when `opens_ts > now`, else open — the rule of
+    /// [`crate::call::CallDates::status_at`].
+    pub fn closes_ts(&self) -> i64 {
+        self.deadlines.iter().map(|d| d.timestamp()).max().unwrap_or(NEVER_TS)
+    }
+}
+
+/// A result row as every engine shows it: the stored title and body, marked with the
+/// query's words by the same matcher (so highlighting never depends on the engine).
+pub(crate) fn hit(external_id: String, title: &str, body: &str, parsed: &highlight::ParsedQuery) -> SearchHit {
+    use embedded::tokenize;
+    SearchHit {
+        external_id,
+        title: highlight::highlight(title, &tokenize(title), parsed),
+        snippet: highlight::snippet(body, &tokenize(body), parsed, SNIPPET_CHARS),
     }
 }
 

@@ -1,0 +1,636 @@
+//! The Meilisearch backend, used when `MEILI_URL` is set: the same contract as the
+//! embedded index (see the conformance suite in `domain/tests/search`), for deployments
+//! with several app servers sharing one search engine.
+//!
+//! Status is derived at query time with the same two numbers as the embedded index
+//! ([`CallDocument::opens_ts`], [`CallDocument::closes_ts`]) turned into filter
+//! expressions. Counts per status and the counts of a filtered dimension (disjunctive
+//! facets) are extra queries sent in the same multi-search request. Every task
+//! (documents, settings) is awaited, and a failed task is an error.
+
+use super::highlight::ParsedQuery;
+use super::{
+    effective_sort, embedded::tokenize, hit, CallDocument, FacetValue, Facets, IndexChange, SearchError, SearchIndex,
+    SearchRequest, SearchResults, NEVER_TS,
+};
+use crate::call::CallStatus;
+use crate::query::CallSort;
+use async_trait::async_trait;
+use meilisearch_sdk::client::Client;
+use meilisearch_sdk::errors::Error as MeiliError;
+use meilisearch_sdk::indexes::Index;
+use meilisearch_sdk::search::{SearchQuery, SearchResults as MeiliResults};
+use meilisearch_sdk::settings::{PaginationSetting, Settings};
+use meilisearch_sdk::task_info::TaskInfo;
+use meilisearch_sdk::tasks::Task;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// How long a task (a batch of documents, new settings) may take before it counts as failed.
+const TASK_TIMEOUT: Duration = Duration::from_secs(300);
+/// How often a task's state is polled.
+const TASK_POLL: Duration = Duration::from_millis(25);
+/// The most hits any query can page through (Meilisearch's default is 1,000).
+const MAX_TOTAL_HITS: usize = 100_000;
+/// The most calls between two stage deadlines a deadline-sorted search expects at one instant.
+const MAX_BETWEEN_STAGES: usize = 1_000;
+
+/// What Meilisearch stores for one call.
+#[derive(Debug, Serialize)]
+struct MeiliCall<'a> {
+    /// The primary key: the external id in hex (ids hold `/`, which Meilisearch refuses).
+    key: String,
+    external_id: &'a str,
+    title: &'a str,
+    identifiers: &'a [String],
+    body: &'a str,
+    programme: &'a str,
+    kind: &'static str,
+    countries: &'a [String],
+    regions: &'a [String],
+    sme_only: bool,
+    dual_use: bool,
+    opens_ts: i64,
+    closes_ts: i64,
+    /// The first deadline ([`NEVER_TS`] for rolling calls): the deadline sort key until it passes.
+    first_deadline_ts: i64,
+    deadlines: Vec<i64>,
+    published_ts: i64,
+    budget: i64,
+    title_sort: String,
+}
+
+impl<'a> MeiliCall<'a> {
+    fn new(call: &'a CallDocument) -> MeiliCall<'a> {
+        let mut deadlines: Vec<i64> = call.deadlines.iter().map(|d| d.timestamp()).collect();
+        deadlines.sort_unstable();
+        MeiliCall {
+            key: document_key(&call.external_id),
+            external_id: &call.external_id,
+            title: &call.title,
+            identifiers: &call.identifiers,
+            body: &call.body,
+            programme: &call.programme,
+            kind: call.instrument_kind.as_str(),
+            countries: &call.countries,
+            regions: &call.regions,
+            sme_only: call.sme_only,
+            dual_use: call.dual_use,
+            opens_ts: call.opens_ts(),
+            closes_ts: call.closes_ts(),
+            first_deadline_ts: deadlines.first().copied().unwrap_or(NEVER_TS),
+            deadlines,
+            published_ts: call.published_at.timestamp(),
+            budget: call.budget_eur.unwrap_or(-1),
+            title_sort: call.title.to_lowercase(),
+        }
+    }
+}
+
+/// The fields a search reads back.
+#[derive(Debug, Deserialize)]
+struct Found {
+    external_id: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    deadlines: Vec<i64>,
+    #[serde(default)]
+    first_deadline_ts: i64,
+}
+
+const RETRIEVED: [&str; 5] = ["external_id", "title", "body", "deadlines", "first_deadline_ts"];
+
+/// A Meilisearch primary key for an external id: its UTF-8 bytes in hex.
+fn document_key(external_id: &str) -> String {
+    external_id.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A string literal in Meilisearch's filter language.
+fn quoted(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// `attribute IN [values…]`, or nothing when no value is chosen.
+fn any_of(attribute: &str, values: &[String]) -> Option<String> {
+    (!values.is_empty()).then(|| {
+        let list: Vec<String> = values.iter().map(|v| quoted(v)).collect();
+        format!("{attribute} IN [{}]", list.join(", "))
+    })
+}
+
+/// The filter matching calls whose status at `now` is `status`.
+fn status_filter(status: CallStatus, now: i64) -> String {
+    match status {
+        CallStatus::Closed => format!("closes_ts < {now}"),
+        CallStatus::Forthcoming => format!("closes_ts >= {now} AND opens_ts > {now}"),
+        CallStatus::Open => format!("closes_ts >= {now} AND opens_ts <= {now}"),
+    }
+}
+
+/// The filter dimensions whose counts ignore their own filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dimension {
+    Programme,
+    Kind,
+    Status,
+}
+
+/// The request's filters, each as an expression, so that any one can be left out.
+struct Filters {
+    programme: Option<String>,
+    kind: Option<String>,
+    status: Option<String>,
+    flags: Vec<String>,
+}
+
+impl Filters {
+    fn new(request: &SearchRequest) -> Filters {
+        let query = &request.query;
+        let now = request.now.timestamp();
+        let kinds: Vec<String> = query.kinds.iter().map(|k| k.as_str().to_owned()).collect();
+        let statuses: Vec<String> = query
+            .statuses
+            .iter()
+            .map(|s| format!("({})", status_filter(*s, now)))
+            .collect();
+        let mut flags = Vec::new();
+        if query.sme_only {
+            flags.push("sme_only = true".to_owned());
+        }
+        if query.dual_use {
+            flags.push("dual_use = true".to_owned());
+        }
+        Filters {
+            programme: any_of("programme", &query.programmes),
+            kind: any_of("kind", &kinds),
+            status: (!statuses.is_empty()).then(|| statuses.join(" OR ")),
+            flags,
+        }
+    }
+
+    /// Every filter but `skip`'s, plus `extra`, joined with AND.
+    fn without(&self, skip: Option<Dimension>, extra: &[String]) -> String {
+        let chosen = [
+            (Dimension::Programme, &self.programme),
+            (Dimension::Kind, &self.kind),
+            (Dimension::Status, &self.status),
+        ];
+        chosen
+            .into_iter()
+            .filter(|(dimension, _)| Some(*dimension) != skip)
+            .filter_map(|(_, filter)| filter.as_ref())
+            .chain(&self.flags)
+            .chain(extra)
+            .map(|f| format!("({f})"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+}
+
+/// One query of a multi-search, owning its strings until the request is built.
+struct Planned {
+    filter: String,
+    sort: Vec<&'static str>,
+    facets: Vec<&'static str>,
+    page: usize,
+    hits_per_page: usize,
+}
+
+impl Planned {
+    fn count(filter: String, facets: Vec<&'static str>) -> Planned {
+        Planned {
+            filter,
+            sort: Vec::new(),
+            facets,
+            page: 1,
+            hits_per_page: 0,
+        }
+    }
+}
+
+/// The Meilisearch index. Cloning shares the HTTP client.
+#[derive(Clone)]
+pub struct MeiliIndex {
+    client: Client,
+    index: Index,
+}
+
+impl MeiliIndex {
+    /// A handle on the index `uid` of the server at `url`; nothing is sent yet.
+    pub fn new(url: &str, api_key: Option<&str>, uid: &str) -> Result<MeiliIndex, SearchError> {
+        let client = Client::new(url, api_key).map_err(engine_error)?;
+        let index = client.index(uid);
+        Ok(MeiliIndex { client, index })
+    }
+
+    /// Connects, creating the index if needed and applying its settings (awaited).
+    pub async fn connect(url: &str, api_key: Option<&str>, uid: &str) -> Result<MeiliIndex, SearchError> {
+        let meili = MeiliIndex::new(url, api_key, uid)?;
+        meili.ensure_settings().await?;
+        Ok(meili)
+    }
+
+    /// Creates the index if it does not exist and applies searchable, filterable and
+    /// sortable attributes, ranking rules and the paging limit.
+    pub async fn ensure_settings(&self) -> Result<(), SearchError> {
+        match self.client.get_index(&self.index.uid).await {
+            Ok(_) => {}
+            Err(MeiliError::Meilisearch(error))
+                if error.error_code == meilisearch_sdk::errors::ErrorCode::IndexNotFound =>
+            {
+                let task = self.client.create_index(&self.index.uid, Some("key")).await;
+                self.finish(task).await?;
+            }
+            Err(error) => return Err(engine_error(error)),
+        }
+        let settings = Settings::new()
+            .with_searchable_attributes(["title", "identifiers", "body"])
+            .with_filterable_attributes([
+                "programme",
+                "kind",
+                "countries",
+                "regions",
+                "sme_only",
+                "dual_use",
+                "opens_ts",
+                "closes_ts",
+                "first_deadline_ts",
+            ])
+            .with_sortable_attributes(["first_deadline_ts", "published_ts", "budget", "title_sort"])
+            // `sort` first: a requested order is the order, relevance only breaks ties
+            // (as in the embedded index). Without a sort the rule does nothing.
+            .with_ranking_rules(["sort", "words", "typo", "proximity", "attribute", "exactness"])
+            .with_pagination(PaginationSetting {
+                max_total_hits: MAX_TOTAL_HITS,
+            });
+        let task = self.index.set_settings(&settings).await;
+        self.finish(task).await
+    }
+
+    /// Deletes the whole index (tests clean up with it).
+    pub async fn delete_index(self) -> Result<(), SearchError> {
+        let task = self.index.clone().delete().await;
+        self.finish(task).await
+    }
+
+    /// Waits for an enqueued task and turns a failed one into an error.
+    async fn finish(&self, task: Result<TaskInfo, MeiliError>) -> Result<(), SearchError> {
+        let task = task
+            .map_err(engine_error)?
+            .wait_for_completion(&self.client, Some(TASK_POLL), Some(TASK_TIMEOUT))
+            .await
+            .map_err(engine_error)?;
+        match task {
+            Task::Succeeded { .. } => Ok(()),
+            Task::Failed { content } => Err(SearchError::Index(format!(
+                "meilisearch task {} failed: {}",
+                content.task.uid, content.error
+            ))),
+            other => Err(SearchError::Index(format!(
+                "meilisearch task did not finish: {other:?}"
+            ))),
+        }
+    }
+
+    /// Runs the planned queries in one multi-search request.
+    async fn run(&self, text: &str, planned: &[Planned]) -> Result<Vec<MeiliResults<Found>>, SearchError> {
+        let mut multi = self.client.multi_search();
+        for plan in planned {
+            let mut query = SearchQuery::new(&self.index);
+            query
+                .with_query(text)
+                .with_page(plan.page)
+                .with_hits_per_page(plan.hits_per_page)
+                .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(&RETRIEVED));
+            if !plan.filter.is_empty() {
+                query.with_filter(&plan.filter);
+            }
+            if !plan.sort.is_empty() {
+                query.with_sort(&plan.sort);
+            }
+            if !plan.facets.is_empty() {
+                query.with_facets(meilisearch_sdk::search::Selectors::Some(&plan.facets));
+            }
+            multi.with_search_query(query.build());
+        }
+        let response = multi.execute::<Found>().await.map_err(engine_error)?;
+        if response.results.len() != planned.len() {
+            return Err(SearchError::Index(
+                "meilisearch answered a different number of queries".into(),
+            ));
+        }
+        Ok(response.results)
+    }
+
+    async fn search_calls(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let query = &request.query;
+        let now = request.now.timestamp();
+        let parsed = ParsedQuery::parse(&query.text, tokenize);
+        let text = if parsed.is_empty() { "" } else { query.text.trim() };
+        let filters = Filters::new(request);
+        let sort = effective_sort(query);
+        let per_page = query.per_page as usize;
+        let offset = query.offset() as usize;
+
+        // 0: the page (or, sorted by deadline, only totals and facets); 1–3: status counts;
+        // then a count per filtered dimension; then the deadline sort's two lists.
+        let mut planned = vec![Planned {
+            filter: filters.without(None, &[]),
+            sort: match sort {
+                CallSort::Relevance | CallSort::Deadline => vec![],
+                CallSort::Newest => vec!["published_ts:desc"],
+                CallSort::Budget => vec!["budget:desc"],
+                CallSort::Title => vec!["title_sort:asc"],
+            },
+            facets: vec!["programme", "kind"],
+            page: query.page.max(1) as usize,
+            hits_per_page: if sort == CallSort::Deadline { 0 } else { per_page },
+        }];
+        for status in STATUS_ORDER {
+            planned.push(Planned::count(
+                filters.without(Some(Dimension::Status), &[status_filter(status, now)]),
+                vec![],
+            ));
+        }
+        let mut disjunctive = Vec::new();
+        for (dimension, facet, chosen) in [
+            (Dimension::Programme, "programme", !query.programmes.is_empty()),
+            (Dimension::Kind, "kind", !query.kinds.is_empty()),
+        ] {
+            if chosen {
+                disjunctive.push((facet, planned.len()));
+                planned.push(Planned::count(filters.without(Some(dimension), &[]), vec![facet]));
+            }
+        }
+        let deadline_lists = (sort == CallSort::Deadline).then(|| {
+            let first = planned.len();
+            // Calls whose first deadline is still ahead (rolling calls last, at NEVER_TS)…
+            planned.push(Planned {
+                filter: filters.without(None, &[format!("first_deadline_ts >= {now}")]),
+                sort: vec!["first_deadline_ts:asc"],
+                facets: vec![],
+                page: 1,
+                hits_per_page: offset + per_page,
+            });
+            // …and the few between two stages, whose next deadline is a later one.
+            planned.push(Planned {
+                filter: filters.without(None, &[format!("first_deadline_ts < {now} AND closes_ts >= {now}")]),
+                sort: vec![],
+                facets: vec![],
+                page: 1,
+                hits_per_page: MAX_BETWEEN_STAGES,
+            });
+            first
+        });
+
+        let results = self.run(text, &planned).await?;
+        let main = &results[0];
+        let total = main.total_hits.unwrap_or_default() as u64;
+        let counts = |result: &MeiliResults<Found>, facet: &str| facet_values(result, facet);
+        let mut programme = counts(main, "programme");
+        let mut kind = counts(main, "kind");
+        for (facet, at) in disjunctive {
+            match facet {
+                "programme" => programme = counts(&results[at], facet),
+                _ => kind = counts(&results[at], facet),
+            }
+        }
+        let status = STATUS_ORDER
+            .into_iter()
+            .zip(&results[1..=3])
+            .map(|(status, result)| FacetValue {
+                value: status.as_str().to_owned(),
+                count: result.total_hits.unwrap_or_default() as u64,
+            })
+            .collect();
+
+        let found: Vec<Found> = match deadline_lists {
+            None => results
+                .into_iter()
+                .next()
+                .map(|r| r.hits)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|h| h.result)
+                .collect(),
+            Some(first) => {
+                let mut lists = results.into_iter().skip(first);
+                let (ahead, between) = (lists.next(), lists.next());
+                let (ahead, between) = (ahead.unwrap_or_else(empty), between.unwrap_or_else(empty));
+                self.deadline_page(text, &filters, now, offset, per_page, ahead, between)
+                    .await?
+            }
+        };
+        Ok(SearchResults {
+            hits: found
+                .into_iter()
+                .map(|f| hit(f.external_id, &f.title, &f.body, &parsed))
+                .collect(),
+            total,
+            facets: Facets {
+                programme,
+                kind,
+                status,
+            },
+        })
+    }
+
+    /// One page of a deadline-sorted search: upcoming deadlines soonest first (merging
+    /// calls between two stages by their next deadline), then rolling calls, then closed ones.
+    #[allow(clippy::too_many_arguments)]
+    async fn deadline_page(
+        &self,
+        text: &str,
+        filters: &Filters,
+        now: i64,
+        offset: usize,
+        per_page: usize,
+        ahead: MeiliResults<Found>,
+        between: MeiliResults<Found>,
+    ) -> Result<Vec<Found>, SearchError> {
+        let upcoming_total = ahead.total_hits.unwrap_or_default() + between.total_hits.unwrap_or_default();
+        if between.total_hits.unwrap_or_default() > MAX_BETWEEN_STAGES {
+            tracing::warn!(
+                between = between.total_hits,
+                "more calls between two stages than a deadline sort merges; some are out of order"
+            );
+        }
+        let mut upcoming: Vec<(i64, Found)> = ahead
+            .hits
+            .into_iter()
+            .map(|h| (h.result.first_deadline_ts, h.result))
+            .collect();
+        upcoming.extend(between.hits.into_iter().map(|h| {
+            let next = h
+                .result
+                .deadlines
+                .iter()
+                .copied()
+                .filter(|at| *at >= now)
+                .min()
+                .unwrap_or(NEVER_TS);
+            (next, h.result)
+        }));
+        // Stable: equal deadlines keep the engine's relevance order.
+        upcoming.sort_by_key(|(at, _)| *at);
+        let mut page: Vec<Found> = upcoming
+            .into_iter()
+            .skip(offset)
+            .take(per_page)
+            .map(|(_, f)| f)
+            .collect();
+        if page.len() < per_page && offset + per_page > upcoming_total {
+            let closed_offset = offset.saturating_sub(upcoming_total);
+            let wanted = per_page - page.len();
+            let filter = filters.without(None, &[status_filter(CallStatus::Closed, now)]);
+            let mut query = SearchQuery::new(&self.index);
+            query
+                .with_query(text)
+                .with_filter(&filter)
+                .with_offset(closed_offset)
+                .with_limit(wanted)
+                .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(&RETRIEVED));
+            let closed = query.execute::<Found>().await.map_err(engine_error)?;
+            page.extend(closed.hits.into_iter().map(|h| h.result));
+        }
+        Ok(page)
+    }
+}
+
+/// The order status counts are reported in.
+const STATUS_ORDER: [CallStatus; 3] = [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed];
+
+fn empty() -> MeiliResults<Found> {
+    MeiliResults {
+        hits: Vec::new(),
+        offset: None,
+        limit: None,
+        estimated_total_hits: None,
+        page: None,
+        hits_per_page: None,
+        total_hits: Some(0),
+        total_pages: None,
+        facet_distribution: None,
+        facet_stats: None,
+        exhaustive_facet_count: None,
+        processing_time_ms: 0,
+        query: String::new(),
+        index_uid: None,
+        query_vector: None,
+        performance_details: None,
+    }
+}
+
+/// A facet's counts from a result, most frequent first (ties by name), as the embedded index orders them.
+fn facet_values(result: &MeiliResults<Found>, facet: &str) -> Vec<FacetValue> {
+    let empty = HashMap::new();
+    let counts = result
+        .facet_distribution
+        .as_ref()
+        .and_then(|d| d.get(facet))
+        .unwrap_or(&empty);
+    let mut values: Vec<FacetValue> = counts
+        .iter()
+        .filter(|(_, count)| **count > 0)
+        .map(|(value, count)| FacetValue {
+            value: value.clone(),
+            count: *count as u64,
+        })
+        .collect();
+    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    values
+}
+
+/// Connection failures mean the engine is unavailable; everything else is an index error.
+fn engine_error(error: MeiliError) -> SearchError {
+    match error {
+        MeiliError::HttpError(error) => SearchError::Unavailable(format!("meilisearch: {error}")),
+        MeiliError::MeilisearchCommunication(error) if error.status_code >= 500 => {
+            SearchError::Unavailable(format!("meilisearch: {error}"))
+        }
+        MeiliError::Timeout => SearchError::Unavailable("meilisearch did not finish a task in time".into()),
+        other => SearchError::Index(format!("meilisearch: {other}")),
+    }
+}
+
+#[async_trait]
+impl SearchIndex for MeiliIndex {
+    fn name(&self) -> &'static str {
+        "meilisearch"
+    }
+
+    async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
+        let mut upserts = Vec::new();
+        let mut deletes = Vec::new();
+        for change in &changes {
+            match change {
+                IndexChange::Upsert(call) => upserts.push(MeiliCall::new(call)),
+                IndexChange::Delete(id) => deletes.push(document_key(id)),
+            }
+        }
+        if !upserts.is_empty() {
+            let task = self.index.add_or_replace(&upserts, Some("key")).await;
+            self.finish(task).await?;
+        }
+        if !deletes.is_empty() {
+            let task = self.index.delete_documents(&deletes).await;
+            self.finish(task).await?;
+        }
+        Ok(())
+    }
+
+    async fn clear(&self) -> Result<(), SearchError> {
+        let task = self.index.delete_all_documents().await;
+        self.finish(task).await
+    }
+
+    async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.search_calls(request).await
+    }
+
+    async fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        if ParsedQuery::parse(prefix, tokenize).is_empty() {
+            return Ok(Vec::new());
+        }
+        let results = SearchQuery::new(&self.index)
+            .with_query(prefix.trim_start())
+            .with_limit(limit.clamp(1, 20))
+            .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(&["external_id", "title"]))
+            .execute::<Found>()
+            .await
+            .map_err(engine_error)?;
+        Ok(results.hits.into_iter().map(|h| h.result.title).collect())
+    }
+
+    async fn document_count(&self) -> Result<u64, SearchError> {
+        let stats = self.index.get_stats().await.map_err(engine_error)?;
+        Ok(stats.number_of_documents as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_hex_and_distinct_for_ids_with_slashes() {
+        assert_eq!(document_key("A/1"), "412f31");
+        assert_ne!(document_key("A/1"), document_key("A_1"));
+        assert!(document_key("EuropeAid/187202/DD/ACT/MK")
+            .chars()
+            .all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn filter_values_are_quoted_and_escaped() {
+        assert_eq!(
+            any_of("programme", &["Horizon \"Europe\"".into(), "a\\b".into()]).unwrap(),
+            r#"programme IN ["Horizon \"Europe\"", "a\\b"]"#
+        );
+        assert_eq!(any_of("programme", &[]), None);
+    }
+}
