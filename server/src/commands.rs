@@ -5,9 +5,10 @@ use crate::http::{self, ServerState};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use domain::demo::{self, DemoSize};
-use domain::import::{eu_ftp, ProgressBar, Silent};
+use domain::import::{eu_ftp, ProgressBar};
 use domain::search::embedded::EmbeddedIndex;
-use domain::search::{self, indexer};
+use domain::search::meili::MeiliIndex;
+use domain::search::{self, indexer, SearchIndex};
 use domain::services::AppState;
 use domain::store::{self, Store};
 use std::path::Path;
@@ -27,29 +28,29 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
 /// Opens the store and the search index and builds the one `AppState`.
 pub async fn app_state(config: &Config) -> anyhow::Result<AppState> {
     let store = open_store(config).await?;
-    let search = EmbeddedIndex::open(&config.index_dir).with_context(|| {
+    Ok(AppState {
+        store,
+        search: open_search(config)?,
+        clock: config.clock(),
+    })
+}
+
+/// The search engine the configuration asks for: Meilisearch when `MEILI_URL` is set,
+/// else the embedded index in `index_dir`.
+pub fn open_search(config: &Config) -> anyhow::Result<Arc<dyn SearchIndex>> {
+    if let Some(url) = &config.meili_url {
+        let index = MeiliIndex::new(url, config.meili_master_key.as_deref(), &config.meili_index)
+            .with_context(|| format!("cannot use Meilisearch at {url}"))?;
+        tracing::info!(%url, index = %config.meili_index, "search engine: Meilisearch");
+        return Ok(Arc::new(index));
+    }
+    let index = EmbeddedIndex::open(&config.index_dir).with_context(|| {
         format!(
             "cannot open the search index in {} (is a server using it?)",
             config.index_dir.display()
         )
     })?;
-    Ok(AppState {
-        store,
-        search: Arc::new(search),
-        clock: config.clock(),
-    })
-}
-
-/// Brings the index up to date before serving: a full rebuild when it is empty but the
-/// database is not (first start, lost folder), then whatever the outbox still owes.
-pub async fn catch_up_index(state: &AppState) -> anyhow::Result<()> {
-    let calls = state.store.counts().await?.calls;
-    if calls > 0 && state.search.document_count().await? == 0 {
-        tracing::info!(calls, "search index is empty: rebuilding it from the database");
-        search::reindex(state.store.as_ref(), state.search.as_ref(), &Silent).await?;
-    }
-    indexer::apply_all_pending(state.store.as_ref(), state.search.as_ref()).await?;
-    Ok(())
+    Ok(Arc::new(index))
 }
 
 /// Rebuilds the search index from the database, with a progress bar.
@@ -81,7 +82,14 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
     if seed_demo {
         load_demo(state.store.as_ref(), config.clock().now(), true).await?;
     }
-    catch_up_index(&state).await?;
+    // A search engine that is down must not keep the portal down: lists come from the
+    // database meanwhile, and the indexer catches up when the engine answers.
+    if let Err(error) = indexer::catch_up(state.store.as_ref(), state.search.as_ref()).await {
+        tracing::warn!(
+            error = format!("{error:#}"),
+            "search index is behind: the indexer will catch up"
+        );
+    }
     let (stop_indexer, shutdown) = tokio::sync::watch::channel(false);
     let indexer_state = state.clone();
     let indexer = tokio::spawn(async move {

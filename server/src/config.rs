@@ -27,6 +27,12 @@ pub struct Config {
     pub log: String,
     /// A fixed "now" (RFC 3339) for demos and tests; the system clock when unset. Env: `FUNDBRIDGE_NOW`.
     pub now: Option<DateTime<Utc>>,
+    /// Meilisearch's address; when set, search runs there instead of the embedded index. Env: `MEILI_URL`.
+    pub meili_url: Option<String>,
+    /// Meilisearch's API key (the master key or an admin key). Env: `MEILI_MASTER_KEY`.
+    pub meili_master_key: Option<String>,
+    /// The Meilisearch index holding calls. Env: `MEILI_INDEX`.
+    pub meili_index: String,
 }
 
 impl Default for Config {
@@ -38,6 +44,9 @@ impl Default for Config {
             site_root: PathBuf::from("target/site"),
             log: "info,sqlx=warn,tantivy=warn,tower_http=info".to_owned(),
             now: None,
+            meili_url: None,
+            meili_master_key: None,
+            meili_index: "fundbridge-calls".to_owned(),
         }
     }
 }
@@ -51,6 +60,12 @@ impl std::fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("log", &self.log)
             .field("now", &self.now)
+            .field("meili_url", &self.meili_url)
+            .field(
+                "meili_master_key",
+                &self.meili_master_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("meili_index", &self.meili_index)
             .finish()
     }
 }
@@ -85,6 +100,17 @@ impl Config {
             let instant = DateTime::parse_from_rfc3339(&now)
                 .with_context(|| format!("FUNDBRIDGE_NOW={now:?} is not an RFC 3339 instant"))?;
             config.now = Some(instant.with_timezone(&Utc));
+        }
+        for (var, slot) in [
+            ("MEILI_URL", &mut config.meili_url),
+            ("MEILI_MASTER_KEY", &mut config.meili_master_key),
+        ] {
+            if let Some(value) = env(var) {
+                *slot = Some(value).filter(|v| !v.is_empty());
+            }
+        }
+        if let Some(index) = env("MEILI_INDEX") {
+            config.meili_index = index;
         }
         domain::store::Backend::for_url(&config.database_url)?;
         Ok(config)
@@ -126,6 +152,27 @@ mod tests {
             !format!("{config:?}").contains("secret"),
             "the password stays out of Debug"
         );
+    }
+
+    #[test]
+    fn meilisearch_is_chosen_by_its_url_and_its_key_stays_out_of_debug() {
+        let config = Config::load(None, env(&[])).unwrap();
+        assert_eq!(config.meili_url, None, "the embedded index by default");
+        let config = Config::load(
+            None,
+            env(&[
+                ("MEILI_URL", "http://127.0.0.1:7700"),
+                ("MEILI_MASTER_KEY", "masterkey-secret"),
+                ("MEILI_INDEX", "calls-staging"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.meili_url.as_deref(), Some("http://127.0.0.1:7700"));
+        assert_eq!(config.meili_index, "calls-staging");
+        assert_eq!(config.meili_master_key.as_deref(), Some("masterkey-secret"));
+        assert!(!format!("{config:?}").contains("masterkey-secret"));
+        let config = Config::load(None, env(&[("MEILI_URL", "")])).unwrap();
+        assert_eq!(config.meili_url, None, "an empty MEILI_URL means the embedded index");
     }
 
     #[test]

@@ -46,7 +46,7 @@ impl std::fmt::Display for ImportSummary {
 }
 
 /// Reports progress while an import runs (a terminal progress bar, or nothing).
-pub trait Progress {
+pub trait Progress: Send + Sync {
     /// The number of rows to expect, once known.
     fn start(&self, rows: u64);
     /// `rows` more rows are done.

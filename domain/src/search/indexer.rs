@@ -51,20 +51,47 @@ pub async fn apply_all_pending(store: &dyn Store, index: &dyn SearchIndex) -> an
     }
 }
 
+/// Brings the index up to date: a full rebuild when it is empty but the database is not
+/// (first start, a lost folder, a search server that came back without its data), then
+/// whatever the outbox still owes. Returns how many calls were written or updated.
+pub async fn catch_up(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Result<u64> {
+    let calls = store.counts().await?.calls;
+    let mut written = 0;
+    if calls > 0 && index.document_count().await? == 0 {
+        tracing::info!(
+            calls,
+            engine = index.name(),
+            "search index is empty: rebuilding it from the database"
+        );
+        written = super::reindex(store, index, &crate::import::Silent).await?;
+    }
+    Ok(written + apply_all_pending(store, index).await? as u64)
+}
+
 /// Runs until `shutdown` turns true: applies updates as they come, backing off on errors.
+/// After a failure it catches up in full once the engine answers again.
 pub async fn run(store: &dyn Store, index: &dyn SearchIndex, mut shutdown: watch::Receiver<bool>) {
     let mut backoff = IDLE_POLL;
+    let mut failing = false;
     loop {
-        let wait = match apply_pending(store, index).await {
+        let round = if failing {
+            catch_up(store, index).await.map(|done| done as usize)
+        } else {
+            apply_pending(store, index).await
+        };
+        let wait = match round {
             Ok(0) => {
+                failing = false;
                 backoff = IDLE_POLL;
                 IDLE_POLL
             }
             Ok(_) => {
+                failing = false;
                 backoff = IDLE_POLL;
                 Duration::ZERO
             }
             Err(error) => {
+                failing = true;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
                 tracing::warn!(error = format!("{error:#}"), retry_in = ?backoff, "search index update failed");
                 backoff

@@ -25,7 +25,9 @@ use meilisearch_sdk::task_info::TaskInfo;
 use meilisearch_sdk::tasks::Task;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::OnceCell;
 
 /// How long a task (a batch of documents, new settings) may take before it counts as failed.
 const TASK_TIMEOUT: Duration = Duration::from_secs(300);
@@ -217,6 +219,9 @@ impl Planned {
 pub struct MeiliIndex {
     client: Client,
     index: Index,
+    /// Set once the index exists with Fundbridge's settings; until then every operation tries
+    /// to set it up first (so a server started while Meilisearch was down recovers by itself).
+    ready: Arc<OnceCell<()>>,
 }
 
 impl MeiliIndex {
@@ -224,19 +229,28 @@ impl MeiliIndex {
     pub fn new(url: &str, api_key: Option<&str>, uid: &str) -> Result<MeiliIndex, SearchError> {
         let client = Client::new(url, api_key).map_err(engine_error)?;
         let index = client.index(uid);
-        Ok(MeiliIndex { client, index })
+        Ok(MeiliIndex {
+            client,
+            index,
+            ready: Arc::new(OnceCell::new()),
+        })
     }
 
     /// Connects, creating the index if needed and applying its settings (awaited).
     pub async fn connect(url: &str, api_key: Option<&str>, uid: &str) -> Result<MeiliIndex, SearchError> {
         let meili = MeiliIndex::new(url, api_key, uid)?;
-        meili.ensure_settings().await?;
+        meili.ready().await?;
         Ok(meili)
+    }
+
+    /// Sets the index up once (see [`MeiliIndex::ensure_settings`]).
+    pub async fn ready(&self) -> Result<(), SearchError> {
+        self.ready.get_or_try_init(|| self.ensure_settings()).await.map(|_| ())
     }
 
     /// Creates the index if it does not exist and applies searchable, filterable and
     /// sortable attributes, ranking rules and the paging limit.
-    pub async fn ensure_settings(&self) -> Result<(), SearchError> {
+    async fn ensure_settings(&self) -> Result<(), SearchError> {
         match self.client.get_index(&self.index.uid).await {
             Ok(_) => {}
             Err(MeiliError::Meilisearch(error))
@@ -564,6 +578,7 @@ impl SearchIndex for MeiliIndex {
     }
 
     async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
+        self.ready().await?;
         let mut upserts = Vec::new();
         let mut deletes = Vec::new();
         for change in &changes {
@@ -584,15 +599,18 @@ impl SearchIndex for MeiliIndex {
     }
 
     async fn clear(&self) -> Result<(), SearchError> {
+        self.ready().await?;
         let task = self.index.delete_all_documents().await;
         self.finish(task).await
     }
 
     async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        self.ready().await?;
         self.search_calls(request).await
     }
 
     async fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        self.ready().await?;
         if ParsedQuery::parse(prefix, tokenize).is_empty() {
             return Ok(Vec::new());
         }
@@ -607,6 +625,7 @@ impl SearchIndex for MeiliIndex {
     }
 
     async fn document_count(&self) -> Result<u64, SearchError> {
+        self.ready().await?;
         let stats = self.index.get_stats().await.map_err(engine_error)?;
         Ok(stats.number_of_documents as u64)
     }

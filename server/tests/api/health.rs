@@ -1,4 +1,7 @@
-use crate::helpers::TestApp;
+use crate::helpers::{now, TestApp};
+use domain::search::meili::MeiliIndex;
+use domain::store::NewCall;
+use std::sync::Arc;
 
 #[tokio::test]
 async fn healthz_reports_a_reachable_database() {
@@ -16,4 +19,39 @@ async fn an_unknown_address_answers_404() {
     let (status, body) = app.get("/no/such/page").await;
     assert_eq!(status, 404);
     assert!(body.contains("Page not found"), "{body}");
+}
+
+#[tokio::test]
+async fn with_meilisearch_down_lists_come_from_the_database_with_a_notice() {
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::spawn_with_search(|_| {
+        Arc::new(MeiliIndex::new(&format!("http://127.0.0.1:{port}"), Some("key"), "calls").unwrap())
+    })
+    .await;
+    let call = NewCall::new(
+        "DOWN-1",
+        "test",
+        "Quantum sensing pilot",
+        "Horizon Europe",
+        "European Commission",
+    );
+    app.state.store.upsert_calls(&[call], now()).await.unwrap();
+
+    let (status, body) = app.get("/healthz").await;
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["status"], "degraded");
+    assert_eq!(json["search"]["engine"], "meilisearch");
+    assert_eq!(json["search"]["status"], "unavailable");
+    assert_eq!(json["search"]["lag"]["pending"], 1, "the write waits in the outbox");
+
+    let (status, body) = app.get("/calls?q=quantum").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Quantum sensing pilot"), "{body}");
+    assert!(body.contains("Full-text search is temporarily unavailable"), "{body}");
 }

@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use domain::search::embedded::EmbeddedIndex;
-use domain::search::indexer;
+use domain::search::{indexer, SearchIndex};
 use domain::services::{AppState, Clock};
 use domain::store::{self, NewCall};
 use server::http::{self, ServerState};
+use std::path::Path;
 use std::sync::Arc;
 
 /// A running server and a client for it.
@@ -25,14 +26,18 @@ pub fn now() -> DateTime<Utc> {
 }
 
 impl TestApp {
-    /// Starts a server on an empty database.
+    /// Starts a server on an empty database, with the embedded search index.
     pub async fn spawn() -> TestApp {
+        Self::spawn_with_search(|dir| Arc::new(EmbeddedIndex::open(&dir.join("index")).unwrap())).await
+    }
+
+    /// Starts a server on an empty database, with the search engine `search` makes in the test's folder.
+    pub async fn spawn_with_search(search: impl FnOnce(&Path) -> Arc<dyn SearchIndex>) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("app.db").display());
-        let search = EmbeddedIndex::open(&dir.path().join("index")).unwrap();
         let state = AppState {
             store: store::connect(&url).await.unwrap(),
-            search: Arc::new(search),
+            search: search(dir.path()),
             clock: Clock::Fixed(now()),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
