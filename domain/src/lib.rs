@@ -21,4 +21,7 @@ pub mod services;
 pub mod store;
 
 pub use call::{CallDetail, CallStatus, CallSummary, Deadline, InstrumentKind};
-pub use query::{CallPage, CallQuery, CallSort, FacetValue, Facets, Highlighted, ProgrammeCount, SearchHit};
+pub use query::{
+    BudgetRange, CallPage, CallQuery, CallSort, ClosesWithin, FacetValue, Facets, Highlighted, ProgrammeCount,
+    SearchHit,
+};

@@ -66,6 +66,134 @@ impl CallSort {
     }
 }
 
+/// Budget brackets for the budget facet, on the per-project maximum (else the total), in euro.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetRange {
+    /// Below €100,000.
+    Under100k,
+    /// €100,000 to below €500,000.
+    From100kTo500k,
+    /// €500,000 to below €2 million.
+    From500kTo2m,
+    /// €2 million to below €10 million.
+    From2mTo10m,
+    /// €10 million or more.
+    From10m,
+}
+
+impl BudgetRange {
+    /// Every bracket, smallest first.
+    pub const ALL: [BudgetRange; 5] = [
+        BudgetRange::Under100k,
+        BudgetRange::From100kTo500k,
+        BudgetRange::From500kTo2m,
+        BudgetRange::From2mTo10m,
+        BudgetRange::From10m,
+    ];
+
+    /// The URL form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BudgetRange::Under100k => "lt100k",
+            BudgetRange::From100kTo500k => "100k-500k",
+            BudgetRange::From500kTo2m => "500k-2m",
+            BudgetRange::From2mTo10m => "2m-10m",
+            BudgetRange::From10m => "gte10m",
+        }
+    }
+
+    /// What people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            BudgetRange::Under100k => "Under €100k",
+            BudgetRange::From100kTo500k => "€100k – €500k",
+            BudgetRange::From500kTo2m => "€500k – €2M",
+            BudgetRange::From2mTo10m => "€2M – €10M",
+            BudgetRange::From10m => "€10M and more",
+        }
+    }
+
+    /// Parses the URL form.
+    pub fn parse(value: &str) -> Option<Self> {
+        BudgetRange::ALL.into_iter().find(|range| range.as_str() == value)
+    }
+
+    /// The bracket lower bound (inclusive) and upper bound (exclusive), in euro.
+    pub fn bounds(self) -> (i64, Option<i64>) {
+        match self {
+            BudgetRange::Under100k => (0, Some(100_000)),
+            BudgetRange::From100kTo500k => (100_000, Some(500_000)),
+            BudgetRange::From500kTo2m => (500_000, Some(2_000_000)),
+            BudgetRange::From2mTo10m => (2_000_000, Some(10_000_000)),
+            BudgetRange::From10m => (10_000_000, None),
+        }
+    }
+
+    /// The bracket an amount falls in (none for a negative amount).
+    pub fn of(amount_eur: i64) -> Option<BudgetRange> {
+        BudgetRange::ALL.into_iter().find(|range| {
+            let (low, high) = range.bounds();
+            amount_eur >= low && high.is_none_or(|high| amount_eur < high)
+        })
+    }
+}
+
+/// How soon the next deadline is: a window from the search's instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClosesWithin {
+    /// The next deadline is within 7 days.
+    Week,
+    /// Within 30 days.
+    Month,
+    /// Within 90 days.
+    Quarter,
+}
+
+impl ClosesWithin {
+    /// Every window, shortest first.
+    pub const ALL: [ClosesWithin; 3] = [ClosesWithin::Week, ClosesWithin::Month, ClosesWithin::Quarter];
+
+    /// The URL form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClosesWithin::Week => "7d",
+            ClosesWithin::Month => "30d",
+            ClosesWithin::Quarter => "90d",
+        }
+    }
+
+    /// What people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            ClosesWithin::Week => "Within 7 days",
+            ClosesWithin::Month => "Within 30 days",
+            ClosesWithin::Quarter => "Within 90 days",
+        }
+    }
+
+    /// Parses the URL form.
+    pub fn parse(value: &str) -> Option<Self> {
+        ClosesWithin::ALL.into_iter().find(|window| window.as_str() == value)
+    }
+
+    /// The window's length in seconds.
+    pub fn seconds(self) -> i64 {
+        let days = match self {
+            ClosesWithin::Week => 7,
+            ClosesWithin::Month => 30,
+            ClosesWithin::Quarter => 90,
+        };
+        days * 86_400
+    }
+}
+
+/// Whether `value` looks like a country code as the EU writes them (two capital letters: `PT`, `EL`).
+pub fn is_country_code(value: &str) -> bool {
+    value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 /// Filters, sort and page for the call list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
@@ -82,6 +210,13 @@ pub struct CallQuery {
     pub sme_only: bool,
     /// Only calls open to dual-use (civil–military) projects.
     pub dual_use: bool,
+    /// Only calls open to applicants from one of these countries (a call without a
+    /// country restriction is open to all); empty means all.
+    pub countries: Vec<String>,
+    /// Budget brackets to include (any of); empty means all.
+    pub budgets: Vec<BudgetRange>,
+    /// Only calls whose next deadline falls within this window.
+    pub closes_within: Option<ClosesWithin>,
     /// Order.
     pub sort: CallSort,
     /// Page number, starting at 1.
@@ -99,6 +234,9 @@ impl Default for CallQuery {
             statuses: Vec::new(),
             sme_only: false,
             dual_use: false,
+            countries: Vec::new(),
+            budgets: Vec::new(),
+            closes_within: None,
             sort: CallSort::default(),
             page: 1,
             per_page: DEFAULT_PER_PAGE,
@@ -130,6 +268,18 @@ impl CallQuery {
                         push_unique(&mut query.statuses, status);
                     }
                 }
+                "country" => {
+                    let code = value.to_ascii_uppercase();
+                    if is_country_code(&code) {
+                        push_unique(&mut query.countries, code);
+                    }
+                }
+                "budget" => {
+                    if let Some(range) = BudgetRange::parse(value) {
+                        push_unique(&mut query.budgets, range);
+                    }
+                }
+                "closes" => query.closes_within = ClosesWithin::parse(value),
                 "sme_only" => query.sme_only = is_yes(value),
                 "dual_use" => query.dual_use = is_yes(value),
                 "sort" => sort = CallSort::parse(value),
@@ -153,6 +303,9 @@ impl CallQuery {
         pairs.extend(self.statuses.iter().map(|s| ("status", s.as_str().to_owned())));
         pairs.extend(self.programmes.iter().map(|p| ("programme", p.clone())));
         pairs.extend(self.kinds.iter().map(|k| ("kind", k.as_str().to_owned())));
+        pairs.extend(self.countries.iter().map(|c| ("country", c.clone())));
+        pairs.extend(self.budgets.iter().map(|b| ("budget", b.as_str().to_owned())));
+        pairs.extend(self.closes_within.map(|w| ("closes", w.as_str().to_owned())));
         if self.sme_only {
             pairs.push(("sme_only", "true".to_owned()));
         }
@@ -204,7 +357,12 @@ impl CallQuery {
 
     /// Whether any filter is set (sort and page aside).
     pub fn has_filters(&self) -> bool {
-        !(self.programmes.is_empty() && self.kinds.is_empty() && self.statuses.is_empty())
+        !(self.programmes.is_empty()
+            && self.kinds.is_empty()
+            && self.statuses.is_empty()
+            && self.countries.is_empty()
+            && self.budgets.is_empty())
+            || self.closes_within.is_some()
             || self.sme_only
             || self.dual_use
     }
@@ -297,6 +455,12 @@ pub struct Facets {
     pub kind: Vec<FacetValue>,
     /// By status at the search's instant.
     pub status: Vec<FacetValue>,
+    /// Calls open to applicants from each country (unrestricted calls count for every country listed).
+    pub country: Vec<FacetValue>,
+    /// By budget bracket, in bracket order.
+    pub budget: Vec<FacetValue>,
+    /// Calls whose next deadline falls within each window, shortest first.
+    pub closes_within: Vec<FacetValue>,
 }
 
 /// A programme and how many calls it has, for the filter list.
@@ -373,9 +537,22 @@ mod tests {
             proptest::sample::subsequence(CallStatus::ALL.to_vec(), 0..3),
             proptest::sample::select(CallSort::ALL.to_vec()),
             (1u32..500, 1u32..=MAX_PER_PAGE, proptest::bool::ANY, proptest::bool::ANY),
+            (
+                proptest::sample::subsequence(vec!["PT".to_owned(), "EL".to_owned(), "FR".to_owned()], 0..3),
+                proptest::sample::subsequence(BudgetRange::ALL.to_vec(), 0..3),
+                proptest::option::of(proptest::sample::select(ClosesWithin::ALL.to_vec())),
+            ),
         )
             .prop_map(
-                |(text, programmes, kinds, statuses, sort, (page, per_page, sme_only, dual_use))| {
+                |(
+                    text,
+                    programmes,
+                    kinds,
+                    statuses,
+                    sort,
+                    (page, per_page, sme_only, dual_use),
+                    (countries, budgets, closes_within),
+                )| {
                     let mut unique = Vec::new();
                     for p in programmes
                         .into_iter()
@@ -391,12 +568,37 @@ mod tests {
                         statuses,
                         sme_only,
                         dual_use,
+                        countries,
+                        budgets,
+                        closes_within,
                         sort,
                         page,
                         per_page,
                     }
                 },
             )
+    }
+
+    #[test]
+    fn budgets_fall_in_one_bracket_each() {
+        assert_eq!(BudgetRange::of(99_999), Some(BudgetRange::Under100k));
+        assert_eq!(BudgetRange::of(100_000), Some(BudgetRange::From100kTo500k));
+        assert_eq!(BudgetRange::of(2_000_000), Some(BudgetRange::From2mTo10m));
+        assert_eq!(BudgetRange::of(250_000_000), Some(BudgetRange::From10m));
+        assert_eq!(BudgetRange::of(-1), None);
+    }
+
+    #[test]
+    fn country_codes_are_read_in_capitals_and_nonsense_is_dropped() {
+        let query = CallQuery::from_pairs([
+            ("country", "pt"),
+            ("country", "Portugal"),
+            ("budget", "huge"),
+            ("closes", "30d"),
+        ]);
+        assert_eq!(query.countries, vec!["PT".to_owned()]);
+        assert!(query.budgets.is_empty());
+        assert_eq!(query.closes_within, Some(ClosesWithin::Month));
     }
 
     proptest! {

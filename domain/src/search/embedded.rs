@@ -8,11 +8,11 @@
 
 use super::highlight::{allowed_typos, ParsedQuery, Token};
 use super::{
-    effective_sort, hit, CallDocument, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest,
-    SearchResults,
+    budget_counts, country_counts, country_filter_values, effective_sort, hit, time_facets, CallDocument, FacetValue,
+    Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults,
 };
 use crate::call::CallStatus;
-use crate::query::CallSort;
+use crate::query::{CallSort, ClosesWithin};
 use async_trait::async_trait;
 use std::ops::Bound;
 use std::path::Path;
@@ -44,18 +44,34 @@ const ALL_WORDS_TIER: Score = 10_000.0;
 enum Dimension {
     Programme,
     Kind,
+    Country,
+    Budget,
+    /// Derived at query time, counted by [`TimeCounts`].
     Status,
+    /// Derived at query time, counted by [`TimeCounts`].
+    Closes,
 }
 
 impl Dimension {
+    /// The facet root of a stored dimension (the derived ones have none).
     fn facet_root(self) -> &'static str {
         match self {
             Dimension::Programme => "/programme",
             Dimension::Kind => "/kind",
-            Dimension::Status => "/status",
+            Dimension::Country => "/country",
+            Dimension::Budget => "/budget",
+            Dimension::Status | Dimension::Closes => "",
         }
     }
 }
+
+/// The stored dimensions counted on every search.
+const COUNTED: [Dimension; 4] = [
+    Dimension::Programme,
+    Dimension::Kind,
+    Dimension::Country,
+    Dimension::Budget,
+];
 
 /// The schema's fields.
 #[derive(Clone, Copy)]
@@ -68,9 +84,10 @@ struct Fields {
     /// The title in lower case, for sorting by title.
     title_sort: Field,
     body: Field,
-    /// Programme and kind: the facets counted on every search (kept apart so counting reads few values).
+    /// Programme, kind, country and budget bracket: the facets counted on every search
+    /// (kept apart so counting reads few values).
     counted: Field,
-    /// Every other facet (countries, regions, SME-only, dual-use): filters only.
+    /// Every other facet (regions, SME-only, dual-use): filters only.
     facets: Field,
     opens_ts: Field,
     closes_ts: Field,
@@ -106,7 +123,7 @@ impl Fields {
             facets: builder.add_facet_field("facets", FacetOptions::default()),
             opens_ts: builder.add_i64_field("opens_ts", number()),
             closes_ts: builder.add_i64_field("closes_ts", number()),
-            deadline_ts: builder.add_i64_field("deadline_ts", NumericOptions::default().set_fast()),
+            deadline_ts: builder.add_i64_field("deadline_ts", number()),
             published_ts: builder.add_i64_field("published_ts", NumericOptions::default().set_fast()),
             budget: builder.add_i64_field("budget", NumericOptions::default().set_fast()),
         };
@@ -118,7 +135,7 @@ impl Fields {
     /// The facet field a dimension is stored in.
     fn facet_field(&self, dimension: &str) -> Field {
         match dimension {
-            "programme" | "kind" => self.counted,
+            "programme" | "kind" | "country" | "budget" => self.counted,
             _ => self.facets,
         }
     }
@@ -241,8 +258,11 @@ impl Inner {
         }
         doc.add_facet(f.counted, facet("programme", &call.programme));
         doc.add_facet(f.counted, facet("kind", call.instrument_kind.as_str()));
-        for country in &call.countries {
-            doc.add_facet(f.facets, facet("country", country));
+        for country in call.country_terms() {
+            doc.add_facet(f.counted, facet("country", &country));
+        }
+        if let Some(range) = call.budget_range() {
+            doc.add_facet(f.counted, facet("budget", range.as_str()));
         }
         for region in &call.regions {
             doc.add_facet(f.facets, facet("region", region));
@@ -463,11 +483,33 @@ impl Inner {
                 );
             }
         }
+        if skip != Some(Dimension::Country) && !query.countries.is_empty() {
+            clauses.extend(
+                self.facet_filter("country", &country_filter_values(&query.countries))
+                    .map(|q| (Occur::Must, q)),
+            );
+        }
+        if skip != Some(Dimension::Budget) {
+            let budgets: Vec<String> = query.budgets.iter().map(|b| b.as_str().to_owned()).collect();
+            clauses.extend(self.facet_filter("budget", &budgets).map(|q| (Occur::Must, q)));
+        }
         if skip != Some(Dimension::Status) {
             clauses.extend(
                 self.status_filter(&query.statuses, request.now.timestamp())
                     .map(|q| (Occur::Must, q)),
             );
+        }
+        if let (Some(window), true) = (query.closes_within, skip != Some(Dimension::Closes)) {
+            // Some deadline in [now, now + window] is the same as the next one being in it.
+            let now = request.now.timestamp();
+            let term = |v: i64| Term::from_field_i64(self.fields.deadline_ts, v);
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(term(now)),
+                    Bound::Included(term(now + window.seconds())),
+                )),
+            ));
         }
         BooleanQuery::new(clauses)
     }
@@ -503,11 +545,12 @@ impl Inner {
         let top = TopDocs::with_limit(per_page).and_offset(request.query.offset() as usize);
         let facet_collector = || {
             let mut collector = FacetCollector::for_field("counted");
-            collector.add_facet(Facet::from("/programme"));
-            collector.add_facet(Facet::from("/kind"));
+            for dimension in COUNTED {
+                collector.add_facet(Facet::from(dimension.facet_root()));
+            }
             collector
         };
-        let statuses = StatusCounts { now };
+        let statuses = TimeCounts { now };
         let (addresses, total, main_counts, main_statuses): (Vec<DocAddress>, usize, _, _) =
             match effective_sort(&request.query) {
                 CallSort::Relevance => {
@@ -554,30 +597,39 @@ impl Inner {
             values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
             Ok(values)
         };
-        let programme = counts_for(Dimension::Programme, !request.query.programmes.is_empty())?;
-        let kind = counts_for(Dimension::Kind, !request.query.kinds.is_empty())?;
+        let query = &request.query;
+        let programme = counts_for(Dimension::Programme, !query.programmes.is_empty())?;
+        let kind = counts_for(Dimension::Kind, !query.kinds.is_empty())?;
+        let country = counts_for(Dimension::Country, !query.countries.is_empty())?;
+        let budget = counts_for(Dimension::Budget, !query.budgets.is_empty())?;
 
-        // Status counts come from the main pass unless a status filter narrowed it.
-        let status_counts = if request.query.statuses.is_empty() {
-            main_statuses
-        } else {
-            let without_status = self.query_without(request, &parsed, Some(Dimension::Status));
+        // Status and deadline-window counts come from the main pass unless their own filter narrowed it.
+        let time_counts_without = |dimension: Dimension| {
             searcher
-                .search(&without_status, &StatusCounts { now })
-                .map_err(index_error)?
+                .search(
+                    &self.query_without(request, &parsed, Some(dimension)),
+                    &TimeCounts { now },
+                )
+                .map_err(index_error)
         };
-        let status = [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed]
-            .into_iter()
-            .zip(status_counts)
-            .map(|(status, count)| FacetValue {
-                value: status.as_str().to_owned(),
-                count,
-            })
-            .collect();
+        let status_counts = if query.statuses.is_empty() {
+            main_statuses.0
+        } else {
+            time_counts_without(Dimension::Status)?.0
+        };
+        let window_counts = if query.closes_within.is_none() {
+            main_statuses.1
+        } else {
+            time_counts_without(Dimension::Closes)?.1
+        };
+        let (status, closes_within) = time_facets(status_counts, window_counts);
         let facets = Facets {
             programme,
             kind,
             status,
+            country: country_counts(&country, &query.countries),
+            budget: budget_counts(&budget),
+            closes_within,
         };
 
         let mut hits = Vec::with_capacity(addresses.len());
@@ -604,33 +656,39 @@ impl Inner {
     }
 }
 
-/// Counts matching documents by status at `now` in the same pass as the search, from the
-/// two fast fields the status rule needs (open, forthcoming, closed).
-struct StatusCounts {
+/// Counts matching documents by status at `now` (open, forthcoming, closed) and by how
+/// soon their next deadline is ([`ClosesWithin::ALL`]), in the same pass as the search,
+/// from the fast fields the rules need.
+struct TimeCounts {
     now: i64,
 }
 
-/// [`StatusCounts`] for one segment.
-struct SegmentStatusCounts {
+/// Status counts and deadline-window counts.
+type TimeFruit = ([u64; 3], [u64; 3]);
+
+/// [`TimeCounts`] for one segment.
+struct SegmentTimeCounts {
     now: i64,
     opens: Arc<dyn ColumnValues<i64>>,
     closes: Arc<dyn ColumnValues<i64>>,
-    counts: [u64; 3],
+    deadlines: Option<tantivy::columnar::Column<i64>>,
+    counts: TimeFruit,
 }
 
-impl Collector for StatusCounts {
-    type Fruit = [u64; 3];
-    type Child = SegmentStatusCounts;
+impl Collector for TimeCounts {
+    type Fruit = TimeFruit;
+    type Child = SegmentTimeCounts;
 
-    fn for_segment(&self, _ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentStatusCounts> {
+    fn for_segment(&self, _ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentTimeCounts> {
         let column = |name: &str, default: i64| -> tantivy::Result<Arc<dyn ColumnValues<i64>>> {
             Ok(segment.fast_fields().i64(name)?.first_or_default_col(default))
         };
-        Ok(SegmentStatusCounts {
+        Ok(SegmentTimeCounts {
             now: self.now,
             opens: column("opens_ts", super::ALWAYS_TS)?,
             closes: column("closes_ts", super::NEVER_TS)?,
-            counts: [0; 3],
+            deadlines: segment.fast_fields().i64("deadline_ts").ok(),
+            counts: ([0; 3], [0; 3]),
         })
     }
 
@@ -638,29 +696,48 @@ impl Collector for StatusCounts {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<[u64; 3]>) -> tantivy::Result<[u64; 3]> {
-        Ok(fruits.into_iter().fold([0; 3], |sum, part| {
-            [sum[0] + part[0], sum[1] + part[1], sum[2] + part[2]]
+    fn merge_fruits(&self, fruits: Vec<TimeFruit>) -> tantivy::Result<TimeFruit> {
+        Ok(fruits.into_iter().fold(([0; 3], [0; 3]), |(mut a, mut b), (c, d)| {
+            for i in 0..3 {
+                a[i] += c[i];
+                b[i] += d[i];
+            }
+            (a, b)
         }))
     }
 }
 
-impl SegmentCollector for SegmentStatusCounts {
-    type Fruit = [u64; 3];
+impl SegmentCollector for SegmentTimeCounts {
+    type Fruit = TimeFruit;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         // The rule of the module documentation: closed, else forthcoming, else open.
-        let slot = if self.closes.get_val(doc) < self.now {
+        let closes = self.closes.get_val(doc);
+        let slot = if closes < self.now {
             2
         } else if self.opens.get_val(doc) > self.now {
             1
         } else {
             0
         };
-        self.counts[slot] += 1;
+        self.counts.0[slot] += 1;
+        if closes < self.now || closes == super::NEVER_TS {
+            return; // closed or rolling: no deadline ahead
+        }
+        let Some(deadlines) = &self.deadlines else {
+            return;
+        };
+        let next = deadlines.values_for_doc(doc).filter(|at| *at >= self.now).min();
+        if let Some(next) = next {
+            for (i, window) in ClosesWithin::ALL.into_iter().enumerate() {
+                if next <= self.now + window.seconds() {
+                    self.counts.1[i] += 1;
+                }
+            }
+        }
     }
 
-    fn harvest(self) -> [u64; 3] {
+    fn harvest(self) -> TimeFruit {
         self.counts
     }
 }

@@ -10,11 +10,11 @@
 
 use super::highlight::ParsedQuery;
 use super::{
-    effective_sort, embedded::tokenize, hit, CallDocument, FacetValue, Facets, IndexChange, SearchError, SearchIndex,
-    SearchRequest, SearchResults, NEVER_TS,
+    budget_counts, country_counts, country_filter_values, effective_sort, embedded::tokenize, hit, time_facets,
+    CallDocument, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults, NEVER_TS,
 };
 use crate::call::CallStatus;
-use crate::query::CallSort;
+use crate::query::{BudgetRange, CallSort, ClosesWithin};
 use async_trait::async_trait;
 use meilisearch_sdk::client::Client;
 use meilisearch_sdk::errors::Error as MeiliError;
@@ -49,8 +49,10 @@ struct MeiliCall<'a> {
     body: &'a str,
     programme: &'a str,
     kind: &'static str,
-    countries: &'a [String],
+    /// The eligible countries, or [`super::ANY_COUNTRY`].
+    countries: Vec<String>,
     regions: &'a [String],
+    budget_range: Option<&'static str>,
     sme_only: bool,
     dual_use: bool,
     opens_ts: i64,
@@ -75,8 +77,9 @@ impl<'a> MeiliCall<'a> {
             body: &call.body,
             programme: &call.programme,
             kind: call.instrument_kind.as_str(),
-            countries: &call.countries,
+            countries: call.country_terms(),
             regions: &call.regions,
+            budget_range: call.budget_range().map(BudgetRange::as_str),
             sme_only: call.sme_only,
             dual_use: call.dual_use,
             opens_ts: call.opens_ts(),
@@ -138,14 +141,28 @@ fn status_filter(status: CallStatus, now: i64) -> String {
 enum Dimension {
     Programme,
     Kind,
+    Country,
+    Budget,
     Status,
+    Closes,
+}
+
+/// The stored facets counted on every search, with their dimension.
+const COUNTED: [(Dimension, &str); 4] = [
+    (Dimension::Programme, "programme"),
+    (Dimension::Kind, "kind"),
+    (Dimension::Country, "countries"),
+    (Dimension::Budget, "budget_range"),
+];
+
+/// The filter matching calls with a deadline (so the next one) in `[now, now + window]`.
+fn window_filter(window: ClosesWithin, now: i64) -> String {
+    format!("deadlines {now} TO {}", now + window.seconds())
 }
 
 /// The request's filters, each as an expression, so that any one can be left out.
 struct Filters {
-    programme: Option<String>,
-    kind: Option<String>,
-    status: Option<String>,
+    by_dimension: Vec<(Dimension, String)>,
     flags: Vec<String>,
 }
 
@@ -166,25 +183,39 @@ impl Filters {
         if query.dual_use {
             flags.push("dual_use = true".to_owned());
         }
+        let budgets: Vec<String> = query.budgets.iter().map(|b| b.as_str().to_owned()).collect();
+        let countries = (!query.countries.is_empty()).then(|| country_filter_values(&query.countries));
+        let chosen = [
+            (Dimension::Programme, any_of("programme", &query.programmes)),
+            (Dimension::Kind, any_of("kind", &kinds)),
+            (
+                Dimension::Country,
+                countries.and_then(|values| any_of("countries", &values)),
+            ),
+            (Dimension::Budget, any_of("budget_range", &budgets)),
+            (Dimension::Status, (!statuses.is_empty()).then(|| statuses.join(" OR "))),
+            (Dimension::Closes, query.closes_within.map(|w| window_filter(w, now))),
+        ];
         Filters {
-            programme: any_of("programme", &query.programmes),
-            kind: any_of("kind", &kinds),
-            status: (!statuses.is_empty()).then(|| statuses.join(" OR ")),
+            by_dimension: chosen
+                .into_iter()
+                .filter_map(|(dimension, filter)| filter.map(|f| (dimension, f)))
+                .collect(),
             flags,
         }
     }
 
+    /// Whether the request filters on `dimension`.
+    fn has(&self, dimension: Dimension) -> bool {
+        self.by_dimension.iter().any(|(d, _)| *d == dimension)
+    }
+
     /// Every filter but `skip`'s, plus `extra`, joined with AND.
     fn without(&self, skip: Option<Dimension>, extra: &[String]) -> String {
-        let chosen = [
-            (Dimension::Programme, &self.programme),
-            (Dimension::Kind, &self.kind),
-            (Dimension::Status, &self.status),
-        ];
-        chosen
-            .into_iter()
+        self.by_dimension
+            .iter()
             .filter(|(dimension, _)| Some(*dimension) != skip)
-            .filter_map(|(_, filter)| filter.as_ref())
+            .map(|(_, filter)| filter)
             .chain(&self.flags)
             .chain(extra)
             .map(|f| format!("({f})"))
@@ -273,6 +304,8 @@ impl MeiliIndex {
                 "opens_ts",
                 "closes_ts",
                 "first_deadline_ts",
+                "deadlines",
+                "budget_range",
             ])
             .with_sortable_attributes(["first_deadline_ts", "published_ts", "budget", "title_sort"])
             // `sort` first: a requested order is the order, relevance only breaks ties
@@ -351,7 +384,8 @@ impl MeiliIndex {
         let offset = query.offset() as usize;
 
         // 0: the page (or, sorted by deadline, only totals and facets); 1–3: status counts;
-        // then a count per filtered dimension; then the deadline sort's two lists.
+        // 4–6: deadline-window counts; then a count per filtered dimension; then the
+        // deadline sort's two lists.
         let mut planned = vec![Planned {
             filter: filters.without(None, &[]),
             sort: match sort {
@@ -360,7 +394,7 @@ impl MeiliIndex {
                 CallSort::Budget => vec!["budget:desc"],
                 CallSort::Title => vec!["title_sort:asc"],
             },
-            facets: vec!["programme", "kind"],
+            facets: COUNTED.iter().map(|(_, facet)| *facet).collect(),
             page: query.page.max(1) as usize,
             hits_per_page: if sort == CallSort::Deadline { 0 } else { per_page },
         }];
@@ -370,14 +404,20 @@ impl MeiliIndex {
                 vec![],
             ));
         }
-        let mut disjunctive = Vec::new();
-        for (dimension, facet, chosen) in [
-            (Dimension::Programme, "programme", !query.programmes.is_empty()),
-            (Dimension::Kind, "kind", !query.kinds.is_empty()),
-        ] {
-            if chosen {
-                disjunctive.push((facet, planned.len()));
+        for window in ClosesWithin::ALL {
+            planned.push(Planned::count(
+                filters.without(Some(Dimension::Closes), &[window_filter(window, now)]),
+                vec![],
+            ));
+        }
+        // Where a dimension is filtered, its counts come from a query without that filter.
+        let mut counted_at = Vec::new();
+        for (dimension, facet) in COUNTED {
+            if filters.has(dimension) {
+                counted_at.push((facet, planned.len()));
                 planned.push(Planned::count(filters.without(Some(dimension), &[]), vec![facet]));
+            } else {
+                counted_at.push((facet, 0));
             }
         }
         let deadline_lists = (sort == CallSort::Deadline).then(|| {
@@ -402,25 +442,16 @@ impl MeiliIndex {
         });
 
         let results = self.run(text, &planned).await?;
-        let main = &results[0];
-        let total = main.total_hits.unwrap_or_default() as u64;
-        let counts = |result: &MeiliResults<Found>, facet: &str| facet_values(result, facet);
-        let mut programme = counts(main, "programme");
-        let mut kind = counts(main, "kind");
-        for (facet, at) in disjunctive {
-            match facet {
-                "programme" => programme = counts(&results[at], facet),
-                _ => kind = counts(&results[at], facet),
-            }
-        }
-        let status = STATUS_ORDER
+        let total = results[0].total_hits.unwrap_or_default() as u64;
+        let mut counted = counted_at
             .into_iter()
-            .zip(&results[1..=3])
-            .map(|(status, result)| FacetValue {
-                value: status.as_str().to_owned(),
-                count: result.total_hits.unwrap_or_default() as u64,
-            })
-            .collect();
+            .map(|(facet, at)| facet_values(&results[at], facet));
+        let mut next_counts = || counted.next().unwrap_or_default();
+        let (programme, kind, country, budget) = (next_counts(), next_counts(), next_counts(), next_counts());
+        let totals = |from: usize| -> [u64; 3] {
+            std::array::from_fn(|i| results[from + i].total_hits.unwrap_or_default() as u64)
+        };
+        let (status, closes_within) = time_facets(totals(1), totals(4));
 
         let found: Vec<Found> = match deadline_lists {
             None => results
@@ -449,6 +480,9 @@ impl MeiliIndex {
                 programme,
                 kind,
                 status,
+                country: country_counts(&country, &query.countries),
+                budget: budget_counts(&budget),
+                closes_within,
             },
         })
     }

@@ -3,7 +3,7 @@
 //! built from stored calls, and the index can always be rebuilt from them.
 
 use crate::call::{CallDetail, InstrumentKind};
-use crate::query::{CallQuery, CallSort};
+use crate::query::{BudgetRange, CallQuery, CallSort, ClosesWithin};
 pub use crate::query::{FacetValue, Facets, Highlighted, SearchHit};
 use crate::store::NewCall;
 use async_trait::async_trait;
@@ -22,6 +22,8 @@ pub const NEVER_TS: i64 = 253_402_300_799;
 pub const ALWAYS_TS: i64 = -62_135_596_800;
 /// Characters of description shown under a hit.
 const SNIPPET_CHARS: usize = 240;
+/// The country facet value of a call without a country restriction (open to applicants from anywhere).
+pub const ANY_COUNTRY: &str = "*";
 
 /// Why a search operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +130,84 @@ impl CallDocument {
     pub fn closes_ts(&self) -> i64 {
         self.deadlines.iter().map(|d| d.timestamp()).max().unwrap_or(NEVER_TS)
     }
+
+    /// The country facet values: the eligible countries, or [`ANY_COUNTRY`] when unrestricted.
+    pub fn country_terms(&self) -> Vec<String> {
+        if self.countries.is_empty() {
+            vec![ANY_COUNTRY.to_owned()]
+        } else {
+            self.countries.clone()
+        }
+    }
+
+    /// The budget bracket, when the call states a budget.
+    pub fn budget_range(&self) -> Option<BudgetRange> {
+        self.budget_eur.and_then(BudgetRange::of)
+    }
+}
+
+/// The values a country filter matches: the chosen countries and [`ANY_COUNTRY`] (a call
+/// without a country restriction is open to applicants from every country).
+pub(crate) fn country_filter_values(countries: &[String]) -> Vec<String> {
+    let mut values = countries.to_vec();
+    values.push(ANY_COUNTRY.to_owned());
+    values
+}
+
+/// Country counts as people read them: for each listed country, the calls open to its
+/// applicants (the unrestricted ones count in every country). `raw` holds the engine's counts
+/// per facet value, [`ANY_COUNTRY`] included; `chosen` countries stay listed even at zero.
+pub(crate) fn country_counts(raw: &[FacetValue], chosen: &[String]) -> Vec<FacetValue> {
+    let anywhere = raw.iter().find(|f| f.value == ANY_COUNTRY).map_or(0, |f| f.count);
+    let mut values: Vec<FacetValue> = raw
+        .iter()
+        .filter(|f| f.value != ANY_COUNTRY)
+        .map(|f| FacetValue {
+            value: f.value.clone(),
+            count: f.count + anywhere,
+        })
+        .collect();
+    for code in chosen {
+        if !values.iter().any(|f| &f.value == code) {
+            values.push(FacetValue {
+                value: code.clone(),
+                count: anywhere,
+            });
+        }
+    }
+    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    values
+}
+
+/// Budget counts in bracket order (not by count: brackets are a scale), empty ones left out.
+pub(crate) fn budget_counts(raw: &[FacetValue]) -> Vec<FacetValue> {
+    BudgetRange::ALL
+        .into_iter()
+        .filter_map(|range| raw.iter().find(|f| f.value == range.as_str() && f.count > 0).cloned())
+        .collect()
+}
+
+/// Status and deadline-window counts, in the order of [`CallStatus`] reporting (open,
+/// forthcoming, closed) and [`ClosesWithin::ALL`].
+pub(crate) fn time_facets(statuses: [u64; 3], windows: [u64; 3]) -> (Vec<FacetValue>, Vec<FacetValue>) {
+    use crate::call::CallStatus;
+    let status = [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed]
+        .into_iter()
+        .zip(statuses)
+        .map(|(status, count)| FacetValue {
+            value: status.as_str().to_owned(),
+            count,
+        })
+        .collect();
+    let closes_within = ClosesWithin::ALL
+        .into_iter()
+        .zip(windows)
+        .map(|(window, count)| FacetValue {
+            value: window.as_str().to_owned(),
+            count,
+        })
+        .collect();
+    (status, closes_within)
 }
 
 /// A result row as every engine shows it: the stored title and body, marked with the

@@ -150,6 +150,44 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
         push_status_expression(builder, now);
         push_any_of(builder, query.statuses.iter().map(|s| s.as_str().to_owned()));
     }
+    if !query.countries.is_empty() {
+        // Open to applicants from a chosen country: no restriction, or the country listed
+        // (the column holds one code per line).
+        builder.push(" AND (c.eligible_countries = ''");
+        for code in &query.countries {
+            builder
+                .push(" OR (")
+                .push_bind("\n")
+                .push(" || c.eligible_countries || ");
+            builder
+                .push_bind("\n")
+                .push(") LIKE ")
+                .push_bind(format!("%\n{code}\n%"));
+        }
+        builder.push(")");
+    }
+    if !query.budgets.is_empty() {
+        builder.push(" AND (1 = 0");
+        for range in &query.budgets {
+            let (low, high) = range.bounds();
+            builder
+                .push(" OR (COALESCE(c.budget_max_eur, c.budget_total_eur) >= ")
+                .push_bind(low);
+            if let Some(high) = high {
+                builder
+                    .push(" AND COALESCE(c.budget_max_eur, c.budget_total_eur) < ")
+                    .push_bind(high);
+            }
+            builder.push(")");
+        }
+        builder.push(")");
+    }
+    if let Some(window) = query.closes_within {
+        let until = now + chrono::Duration::seconds(window.seconds());
+        builder
+            .push(" AND c.next_deadline_at <= ")
+            .push_bind(whole_seconds(until));
+    }
 }
 
 fn push_order(builder: &mut QueryBuilder<'_, Db>, sort: CallSort, now: DateTime<Utc>) {

@@ -13,7 +13,7 @@ use domain::search::highlight::word_matches;
 use domain::search::meili::MeiliIndex;
 use domain::search::{self, CallDocument, IndexChange, SearchIndex, SearchRequest, SearchResults};
 use domain::store::{self, NewCall, Store};
-use domain::{CallQuery, CallSort, CallStatus, Deadline};
+use domain::{BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, Deadline};
 use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -149,23 +149,25 @@ macro_rules! conformance {
 
 conformance!(
     on_corpus: [
-    calls_with_all_the_words_rank_before_calls_with_some,
-    a_typo_finds_what_the_right_spelling_finds,
-    a_quoted_phrase_matches_only_calls_with_those_words_in_order,
-    quantum_tactical_networks_finds_the_defence_topic_first,
-    a_prefix_matches_while_typing,
-    facet_counts_equal_counts_from_the_database,
-    the_status_filter_gives_the_same_calls_as_the_database,
-    sorting_by_deadline_puts_the_soonest_first_and_filters_combine,
-    adding_words_never_empties_the_results,
-    a_filter_leaves_the_counts_of_its_own_dimension_unchanged,
-    the_dual_use_filter_gives_the_same_calls_as_the_database,
-    sorting_by_title_is_alphabetical_with_and_without_text,
-    suggestions_complete_the_word_being_typed,
+        calls_with_all_the_words_rank_before_calls_with_some,
+        a_typo_finds_what_the_right_spelling_finds,
+        a_quoted_phrase_matches_only_calls_with_those_words_in_order,
+        quantum_tactical_networks_finds_the_defence_topic_first,
+        a_prefix_matches_while_typing,
+        facet_counts_equal_counts_from_the_database,
+        the_status_filter_gives_the_same_calls_as_the_database,
+        sorting_by_deadline_puts_the_soonest_first_and_filters_combine,
+        adding_words_never_empties_the_results,
+        a_filter_leaves_the_counts_of_its_own_dimension_unchanged,
+        the_dual_use_filter_gives_the_same_calls_as_the_database,
+        sorting_by_title_is_alphabetical_with_and_without_text,
+        suggestions_complete_the_word_being_typed,
+        budget_and_deadline_window_filters_give_the_same_calls_as_the_database,
     ],
     on_fresh_index: [
         sorting_by_deadline_merges_stages_then_rolling_then_closed_across_pages,
         updates_and_deletions_are_searchable_once_applied,
+        a_country_filter_keeps_calls_open_to_everyone,
     ],
 );
 
@@ -552,4 +554,112 @@ async fn updates_and_deletions_are_searchable_once_applied(index: &dyn SearchInd
     assert_eq!(index.document_count().await.unwrap(), 1);
     index.clear().await.unwrap();
     assert_eq!(index.document_count().await.unwrap(), 0);
+}
+
+/// Every call of a query, from the database, all pages.
+async fn all_from_db(query: &CallQuery) -> HashSet<String> {
+    let store = &corpus().await.store;
+    let mut found = HashSet::new();
+    for page in 1..=7 {
+        let query = CallQuery {
+            per_page: 100,
+            page,
+            ..query.clone()
+        };
+        found.extend(
+            store
+                .list_calls(&query, snapshot_day())
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|c| c.external_id),
+        );
+    }
+    found
+}
+
+async fn budget_and_deadline_window_filters_give_the_same_calls_as_the_database(index: &dyn SearchIndex) {
+    let unfiltered = search(index, "", |_| {}).await;
+    let mut queries: Vec<(CallQuery, Option<u64>)> = Vec::new();
+    for range in BudgetRange::ALL {
+        let count = unfiltered
+            .facets
+            .budget
+            .iter()
+            .find(|f| f.value == range.as_str())
+            .map(|f| f.count);
+        queries.push((
+            CallQuery {
+                budgets: vec![range],
+                ..CallQuery::default()
+            },
+            count,
+        ));
+    }
+    for window in ClosesWithin::ALL {
+        let count = unfiltered
+            .facets
+            .closes_within
+            .iter()
+            .find(|f| f.value == window.as_str())
+            .map(|f| f.count);
+        queries.push((
+            CallQuery {
+                closes_within: Some(window),
+                ..CallQuery::default()
+            },
+            count,
+        ));
+    }
+    let mut non_empty = 0;
+    for (query, facet_count) in queries {
+        let from_db = all_from_db(&query).await;
+        let mut from_index = HashSet::new();
+        let mut total = 0;
+        for page in 1..=7 {
+            let found = search(index, "", |q| {
+                *q = CallQuery {
+                    per_page: 100,
+                    page,
+                    ..query.clone()
+                }
+            })
+            .await;
+            total = found.total;
+            from_index.extend(found.hits.into_iter().map(|h| h.external_id));
+        }
+        assert_eq!(from_index, from_db, "{query:?}");
+        assert_eq!(total, from_db.len() as u64, "{query:?}");
+        assert_eq!(
+            facet_count.unwrap_or(0),
+            total,
+            "the facet count announced it: {query:?}"
+        );
+        non_empty += usize::from(total > 0);
+    }
+    assert!(non_empty >= 6, "the corpus exercises most brackets and windows");
+}
+
+async fn a_country_filter_keeps_calls_open_to_everyone(index: &dyn SearchIndex) {
+    let mut in_france = test_call("FR-1", "Bretagne pilot", &[10]);
+    in_france.countries = vec!["FR".into()];
+    let mut in_portugal = test_call("PT-1", "Norte pilot", &[10]);
+    in_portugal.countries = vec!["PT".into()];
+    put(
+        index,
+        vec![in_france, in_portugal, test_call("EU-1", "European pilot", &[10])],
+    )
+    .await;
+
+    let found = search(index, "pilot", |q| q.countries = vec!["PT".into()]).await;
+    let mut found_ids = ids(&found);
+    found_ids.sort();
+    assert_eq!(found_ids, vec!["EU-1", "PT-1"]);
+    let counts: Vec<(String, u64)> = found.facets.country.into_iter().map(|f| (f.value, f.count)).collect();
+    assert_eq!(
+        counts,
+        vec![("FR".into(), 2), ("PT".into(), 2)],
+        "each country counts its own calls and the unrestricted one, whatever country is chosen"
+    );
 }
