@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use domain::call::CallDates;
 use domain::demo::{self, DemoSize};
 use domain::store::{NewCall, Store, UpsertOutcome};
-use domain::{CallQuery, CallSort, CallStatus, Deadline, InstrumentKind};
+use domain::{BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, Deadline, InstrumentKind};
 use std::collections::HashSet;
 
 /// The instant these tests call "now".
@@ -247,6 +247,63 @@ async fn sme_only_and_dual_use_narrow_the_list(store: &dyn Store) {
     assert_eq!(both.total, 0);
 }
 
+async fn country_budget_and_deadline_window_filters_narrow_the_list(store: &dyn Store) {
+    let mut calls = catalogue();
+    calls[0].eligible_countries = vec!["PT".into(), "ES".into()];
+    calls[1].eligible_countries = vec!["FR".into()];
+    store.upsert_calls(&calls, now()).await.unwrap();
+    let sorted = |page: domain::CallPage| {
+        let mut ids: Vec<String> = page.items.into_iter().map(|c| c.external_id).collect();
+        ids.sort();
+        ids
+    };
+    let portugal = list(
+        store,
+        CallQuery {
+            countries: vec!["PT".into()],
+            ..CallQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(portugal.total, 5, "the call for France only is left out");
+    assert!(!sorted(portugal).contains(&"HE-OPEN-LATER".to_owned()));
+    let budgets = list(
+        store,
+        CallQuery {
+            budgets: vec![BudgetRange::From2mTo10m],
+            ..CallQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        sorted(budgets),
+        vec!["DEP-FORTHCOMING", "HE-OPEN-LATER", "HE-OPEN-SOON"],
+        "€2M is in the bracket, €30M and no budget are not"
+    );
+    let within_week = list(
+        store,
+        CallQuery {
+            closes_within: Some(ClosesWithin::Week),
+            ..CallQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(sorted(within_week), vec!["HE-OPEN-SOON"]);
+    let within_quarter = list(
+        store,
+        CallQuery {
+            closes_within: Some(ClosesWithin::Quarter),
+            ..CallQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        sorted(within_quarter),
+        vec!["HE-OPEN-LATER", "HE-OPEN-SOON"],
+        "a second stage in 60 days counts; a passed first stage and a closed call do not"
+    );
+}
+
 async fn the_deadline_sort_puts_upcoming_deadlines_first_then_rolling_then_closed(store: &dyn Store) {
     store_with_catalogue(store).await;
     let page = list(store, CallQuery::default()).await;
@@ -432,4 +489,5 @@ crate::on_both_backends!(
     the_status_filter_agrees_with_the_status_rule_at_every_instant,
     a_call_whose_deadline_passed_an_hour_ago_is_closed_now,
     programmes_are_counted_largest_first,
+    country_budget_and_deadline_window_filters_narrow_the_list,
 );
