@@ -5,6 +5,7 @@
 
 pub mod call;
 pub mod cluster;
+pub mod geo;
 pub mod organisation;
 pub mod query;
 pub mod time;

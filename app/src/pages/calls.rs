@@ -4,7 +4,10 @@
 use crate::api::{list_calls, suggest_calls, CallListing};
 use crate::components::call_card::CallCard;
 use crate::error::AppError;
-use domain::{CallQuery, CallSort, CallStatus, FacetValue, Facets, InstrumentKind, SearchHit};
+use domain::geo::country_label;
+use domain::{
+    BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, FacetValue, Facets, InstrumentKind, SearchHit,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -42,6 +45,9 @@ fn facet_values<'a>(facets: &'a Facets, dimension: &str) -> &'a [FacetValue] {
     match dimension {
         "status" => &facets.status,
         "kind" => &facets.kind,
+        "country" => &facets.country,
+        "budget" => &facets.budget,
+        "closes" => &facets.closes_within,
         _ => &facets.programme,
     }
 }
@@ -237,6 +243,87 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
         })
         .collect_view();
 
+    let budget_boxes = BudgetRange::ALL
+        .into_iter()
+        .map(|range| {
+            let entry = ("budget", range.as_str().to_owned(), range.label().to_owned());
+            filter_checkbox(
+                query,
+                listing,
+                go.clone(),
+                entry,
+                |q| &q.budgets,
+                |q, v| q.budgets = v,
+                range,
+            )
+        })
+        .collect_view();
+
+    // One window at a time (each contains the shorter ones), so radio buttons with "any".
+    let window_radio = |window: Option<ClosesWithin>| {
+        let go = go.clone();
+        let value = window.map_or("", ClosesWithin::as_str);
+        let label = window.map_or("Any time", ClosesWithin::label);
+        let on_change = move |_| {
+            go(CallQuery {
+                closes_within: window,
+                ..query.get_untracked()
+            })
+        };
+        view! {
+            <label class="check">
+                <input
+                    type="radio"
+                    name="closes"
+                    value=value
+                    prop:checked=move || query.with(|q| q.closes_within == window)
+                    on:change=on_change
+                />
+                <span class="label">{label}</span>
+                {window.map(|w| view! { <FacetCount listing dimension="closes" value=w.as_str().to_owned() /> })}
+            </label>
+        }
+    };
+    let window_radios = std::iter::once(None)
+        .chain(ClosesWithin::ALL.into_iter().map(Some))
+        .map(window_radio)
+        .collect_view();
+
+    let country_go = go.clone();
+    let country_boxes = move || {
+        let go = country_go.clone();
+        Suspend::new(async move {
+            let codes: Vec<String> = listing
+                .await
+                .map(|l| l.facets.country.into_iter().map(|f| f.value).collect())
+                .unwrap_or_default();
+            let empty = codes.is_empty();
+            let boxes = codes
+                .into_iter()
+                .map(|code| {
+                    let entry = ("country", code.clone(), country_label(&code));
+                    filter_checkbox(
+                        query,
+                        listing,
+                        go.clone(),
+                        entry,
+                        |q| &q.countries,
+                        |q, v| q.countries = v,
+                        code,
+                    )
+                })
+                .collect_view();
+            (!empty).then(|| {
+                view! {
+                    <fieldset>
+                        <legend>"Open to applicants from"</legend>
+                        {boxes}
+                    </fieldset>
+                }
+            })
+        })
+    };
+
     let flag_box = |name: &'static str,
                     label: &'static str,
                     get: fn(&CallQuery) -> bool,
@@ -348,9 +435,18 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
                     <Transition fallback=|| ()>{programme_boxes}</Transition>
                 </fieldset>
                 <fieldset>
+                    <legend>"Next deadline"</legend>
+                    {window_radios}
+                </fieldset>
+                <fieldset>
                     <legend>"Instrument"</legend>
                     {kind_boxes}
                 </fieldset>
+                <fieldset>
+                    <legend>"Budget per project"</legend>
+                    {budget_boxes}
+                </fieldset>
+                <Transition fallback=|| ()>{country_boxes}</Transition>
                 <button type="submit" class="button apply" class:hidden=move || hydrated.get()>
                     "Apply filters"
                 </button>
@@ -500,6 +596,30 @@ fn active_filter_chips(query: &CallQuery) -> impl IntoView {
             ..query.clone()
         };
         chips.push((kind.label().to_owned(), without));
+    }
+    for code in &query.countries {
+        let without = CallQuery {
+            countries: toggle(&query.countries, code),
+            page: 1,
+            ..query.clone()
+        };
+        chips.push((format!("Open to {}", country_label(code)), without));
+    }
+    for range in &query.budgets {
+        let without = CallQuery {
+            budgets: toggle(&query.budgets, range),
+            page: 1,
+            ..query.clone()
+        };
+        chips.push((range.label().to_owned(), without));
+    }
+    if let Some(window) = query.closes_within {
+        let without = CallQuery {
+            closes_within: None,
+            page: 1,
+            ..query.clone()
+        };
+        chips.push((format!("Deadline {}", window.label().to_lowercase()), without));
     }
     if query.sme_only {
         chips.push((
