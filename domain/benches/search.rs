@@ -1,12 +1,15 @@
 //! Search benchmark: 100k generated calls in the embedded index on disk, then a fixed
 //! query mix (single words, three words, typos, phrases; 0–3 filters; every sort).
-//! Prints indexing time, latency percentiles and queries per second.
+//! Prints indexing time, latency percentiles and queries per second — and the same for
+//! Meilisearch when `MEILI_URL` (and `MEILI_MASTER_KEY`) point at a server (index
+//! `fundbridge-bench`, replaced on each run).
 //!
 //! Run: `cargo bench -p domain --features server --bench search` (`BENCH_CALLS=…` to resize).
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use domain::demo::{self, DemoSize};
 use domain::search::embedded::EmbeddedIndex;
+use domain::search::meili::MeiliIndex;
 use domain::search::{CallDocument, IndexChange, SearchIndex, SearchRequest};
 use domain::{CallQuery, CallSort, CallStatus, InstrumentKind};
 use std::time::{Duration, Instant};
@@ -85,7 +88,24 @@ async fn main() {
     println!("generated {calls} calls in {:.2?}", started.elapsed());
 
     let dir = tempfile::tempdir().unwrap();
-    let index = EmbeddedIndex::open(dir.path()).unwrap();
+    let embedded = EmbeddedIndex::open(dir.path()).unwrap();
+    run(&embedded, &documents, now).await;
+    match std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty()) {
+        Some(url) => {
+            let key = std::env::var("MEILI_MASTER_KEY").ok();
+            let meili = MeiliIndex::connect(&url, key.as_deref(), "fundbridge-bench")
+                .await
+                .unwrap();
+            meili.clear().await.unwrap();
+            run(&meili, &documents, now).await;
+        }
+        None => println!("meilisearch: skipped (MEILI_URL is not set)"),
+    }
+}
+
+/// Indexes the documents in batches of 10,000, then runs and reports the query mix.
+async fn run(index: &dyn SearchIndex, documents: &[CallDocument], now: chrono::DateTime<Utc>) {
+    let name = index.name();
     let started = Instant::now();
     for batch in documents.chunks(10_000) {
         let changes = batch.iter().map(|d| IndexChange::Upsert(Box::new(d.clone()))).collect();
@@ -93,40 +113,30 @@ async fn main() {
     }
     let indexing = started.elapsed();
     println!(
-        "embedded index: {} documents indexed in {:.2?} ({:.0} docs/s)",
+        "{name}: {} documents indexed in {:.2?} ({:.0} docs/s)",
         index.document_count().await.unwrap(),
         indexing,
-        calls as f64 / indexing.as_secs_f64()
+        documents.len() as f64 / indexing.as_secs_f64()
     );
 
-    measure(&index, (0..300).map(query), now).await; // warm-up
+    measure(index, (0..300).map(query), now).await; // warm-up
     let started = Instant::now();
-    let latencies = measure(&index, (0..3_000).map(query), now).await;
+    let latencies = measure(index, (0..3_000).map(query), now).await;
     let wall = started.elapsed();
-    report("all queries", &latencies, Some(wall));
-    let with_text = measure(&index, (0..1_200).map(query).filter(|q| !q.text.is_empty()), now).await;
-    report("with text", &with_text, None);
-    let filters_only = measure(&index, (0..1_200).map(query).filter(|q| q.text.is_empty()), now).await;
-    report("filters only", &filters_only, None);
+    report(name, "all queries", &latencies, Some(wall));
+    let with_text = measure(index, (0..1_200).map(query).filter(|q| !q.text.is_empty()), now).await;
+    report(name, "with text", &with_text, None);
+    let filters_only = measure(index, (0..1_200).map(query).filter(|q| q.text.is_empty()), now).await;
+    report(name, "filters only", &filters_only, None);
     for text in TEXTS {
-        let per_text = measure(
-            &index,
-            (0..1_200).map(query).filter(|q| q.text == query_text(text)),
-            now,
-        )
-        .await;
-        report(&format!("{text:?}"), &per_text, None);
-    }
-    if std::env::var("MEILI_URL").is_ok() {
-        println!("MEILI_URL is set, but the Meilisearch backend is not implemented yet: nothing measured");
-    } else {
-        println!("Meilisearch: skipped (MEILI_URL not set; the backend is not implemented yet)");
+        let per_text = measure(index, (0..1_200).map(query).filter(|q| q.text == query_text(text)), now).await;
+        report(name, &format!("{text:?}"), &per_text, None);
     }
 }
 
 /// Runs the queries one after another (one client) and returns each latency, sorted.
 async fn measure(
-    index: &EmbeddedIndex,
+    index: &dyn SearchIndex,
     queries: impl Iterator<Item = CallQuery>,
     now: chrono::DateTime<Utc>,
 ) -> Vec<Duration> {
@@ -141,12 +151,12 @@ async fn measure(
     latencies
 }
 
-fn report(label: &str, sorted: &[Duration], wall: Option<Duration>) {
+fn report(engine: &str, label: &str, sorted: &[Duration], wall: Option<Duration>) {
     let rate = wall
         .map(|wall| format!("  {:.0} queries/s", sorted.len() as f64 / wall.as_secs_f64()))
         .unwrap_or_default();
     println!(
-        "embedded search, {label:<36} ({:>4} queries): p50 {:>9.2?}  p95 {:>9.2?}  p99 {:>9.2?}  max {:>9.2?}{rate}",
+        "{engine} search, {label:<36} ({:>4} queries): p50 {:>9.2?}  p95 {:>9.2?}  p99 {:>9.2?}  max {:>9.2?}{rate}",
         sorted.len(),
         percentile(sorted, 50.0),
         percentile(sorted, 95.0),
