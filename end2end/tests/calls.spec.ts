@@ -168,3 +168,19 @@ test('the SME-only filter keeps only calls reserved for SMEs', async ({ page }) 
   expect(await cards.count()).toBeGreaterThan(0);
   await expect(cards.filter({ hasNot: page.locator('.badge.sme') })).toHaveCount(0);
 });
+
+test('deadline window and budget filters narrow the list by the counts they showed', async ({ page }) => {
+  await page.goto('/calls');
+  await waitForHydration(page);
+  const withinMonth = page.getByRole('radio', { name: /^Within 30 days/ });
+  const shown = Number(await page.locator('label.check', { has: withinMonth }).locator('.count').innerText());
+  expect(shown).toBeGreaterThan(0);
+  await withinMonth.check();
+  await expect(page).toHaveURL(/\/calls\?closes=30d$/);
+  await expect(page.locator('#results-heading')).toContainText(new RegExp(`^${shown} calls?$`));
+  await page.getByRole('checkbox', { name: /^€100k – €500k/ }).check();
+  await expect(page).toHaveURL(/\/calls\?budget=100k-500k&closes=30d$/);
+  await expect(page.getByRole('link', { name: 'Remove filter Deadline within 30 days' })).toBeVisible();
+  await page.getByRole('radio', { name: 'Any time' }).check();
+  await expect(page).toHaveURL(/\/calls\?budget=100k-500k$/);
+});

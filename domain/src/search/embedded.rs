@@ -91,6 +91,8 @@ struct Fields {
     facets: Field,
     opens_ts: Field,
     closes_ts: Field,
+    /// The first deadline (the next one for most calls, read before the multi-valued `deadline_ts`).
+    first_deadline_ts: Field,
     deadline_ts: Field,
     published_ts: Field,
     budget: Field,
@@ -123,6 +125,7 @@ impl Fields {
             facets: builder.add_facet_field("facets", FacetOptions::default()),
             opens_ts: builder.add_i64_field("opens_ts", number()),
             closes_ts: builder.add_i64_field("closes_ts", number()),
+            first_deadline_ts: builder.add_i64_field("first_deadline_ts", NumericOptions::default().set_fast()),
             deadline_ts: builder.add_i64_field("deadline_ts", number()),
             published_ts: builder.add_i64_field("published_ts", NumericOptions::default().set_fast()),
             budget: builder.add_i64_field("budget", NumericOptions::default().set_fast()),
@@ -280,6 +283,14 @@ impl Inner {
         );
         doc.add_i64(f.opens_ts, call.opens_ts());
         doc.add_i64(f.closes_ts, call.closes_ts());
+        doc.add_i64(
+            f.first_deadline_ts,
+            call.deadlines
+                .iter()
+                .map(|d| d.timestamp())
+                .min()
+                .unwrap_or(super::NEVER_TS),
+        );
         for deadline in &call.deadlines {
             doc.add_i64(f.deadline_ts, deadline.timestamp());
         }
@@ -674,6 +685,7 @@ struct SegmentTimeCounts {
     now: i64,
     opens: Arc<dyn ColumnValues<i64>>,
     closes: Arc<dyn ColumnValues<i64>>,
+    first_deadlines: Arc<dyn ColumnValues<i64>>,
     deadlines: Option<tantivy::columnar::Column<i64>>,
     counts: TimeFruit,
 }
@@ -690,6 +702,7 @@ impl Collector for TimeCounts {
             now: self.now,
             opens: column("opens_ts", super::ALWAYS_TS)?,
             closes: column("closes_ts", super::NEVER_TS)?,
+            first_deadlines: column("first_deadline_ts", super::NEVER_TS)?,
             deadlines: segment.fast_fields().i64("deadline_ts").ok(),
             counts: ([0; 3], [0; 3]),
         })
@@ -727,10 +740,16 @@ impl SegmentCollector for SegmentTimeCounts {
         if closes < self.now || closes == super::NEVER_TS {
             return; // closed or rolling: no deadline ahead
         }
-        let Some(deadlines) = &self.deadlines else {
-            return;
+        // Not closed, so the next deadline is the first one unless that has passed (a call
+        // between two stages): only then are all its deadlines read.
+        let first = self.first_deadlines.get_val(doc);
+        let next = if first >= self.now {
+            Some(first)
+        } else {
+            self.deadlines
+                .as_ref()
+                .and_then(|all| all.values_for_doc(doc).filter(|at| *at >= self.now).min())
         };
-        let next = deadlines.values_for_doc(doc).filter(|at| *at >= self.now).min();
         if let Some(next) = next {
             for (i, window) in ClosesWithin::ALL.into_iter().enumerate() {
                 if next <= self.now + window.seconds() {
