@@ -171,33 +171,79 @@ fn FacetCount(
     }
 }
 
-/// One checkbox of a filter, with its count; changing it navigates at once when hydrated.
-fn filter_checkbox<T: PartialEq + Clone + Send + Sync + 'static>(
+/// A multi-value filter of the query: its URL name, and how to read and replace its values.
+struct MultiFilter<T> {
+    name: &'static str,
+    pick: fn(&CallQuery) -> &Vec<T>,
+    set: fn(&mut CallQuery, Vec<T>),
+}
+
+impl<T> Clone for MultiFilter<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for MultiFilter<T> {}
+
+const STATUSES: MultiFilter<CallStatus> = MultiFilter {
+    name: "status",
+    pick: |q| &q.statuses,
+    set: |q, v| q.statuses = v,
+};
+const KINDS: MultiFilter<InstrumentKind> = MultiFilter {
+    name: "kind",
+    pick: |q| &q.kinds,
+    set: |q, v| q.kinds = v,
+};
+const BUDGETS: MultiFilter<BudgetRange> = MultiFilter {
+    name: "budget",
+    pick: |q| &q.budgets,
+    set: |q, v| q.budgets = v,
+};
+const PROGRAMMES: MultiFilter<String> = MultiFilter {
+    name: "programme",
+    pick: |q| &q.programmes,
+    set: |q, v| q.programmes = v,
+};
+const COUNTRIES: MultiFilter<String> = MultiFilter {
+    name: "country",
+    pick: |q| &q.countries,
+    set: |q, v| q.countries = v,
+};
+
+/// The checkboxes of one filter, each with its count; changing one navigates at once when
+/// hydrated. `items` are the values with their URL form and label.
+fn checkbox_list<T: PartialEq + Clone + Send + Sync + 'static>(
     query: Memo<CallQuery>,
     listing: Resource<Result<CallListing, AppError>>,
     go: impl Fn(CallQuery) + Clone + 'static,
-    (dimension, value, label): (&'static str, String, String),
-    pick: fn(&CallQuery) -> &Vec<T>,
-    set: fn(&mut CallQuery, Vec<T>),
-    item: T,
+    filter: MultiFilter<T>,
+    items: impl IntoIterator<Item = (T, String, String)>,
 ) -> impl IntoView {
-    let checked = {
-        let item = item.clone();
-        move || query.with(|q| pick(q).contains(&item))
-    };
-    let on_change = move |_| {
-        let mut next = query.get_untracked();
-        let values = toggle(pick(&next), &item);
-        set(&mut next, values);
-        go(next);
-    };
-    view! {
-        <label class="check">
-            <input type="checkbox" name=dimension value=value.clone() prop:checked=checked on:change=on_change />
-            <span class="label">{label}</span>
-            <FacetCount listing dimension value />
-        </label>
-    }
+    items
+        .into_iter()
+        .map(|(item, value, label)| {
+            let checked = {
+                let item = item.clone();
+                move || query.with(|q| (filter.pick)(q).contains(&item))
+            };
+            let go = go.clone();
+            let on_change = move |_| {
+                let mut next = query.get_untracked();
+                let values = toggle((filter.pick)(&next), &item);
+                (filter.set)(&mut next, values);
+                go(next);
+            };
+            view! {
+                <label class="check">
+                    <input type="checkbox" name=filter.name value=value.clone() prop:checked=checked on:change=on_change />
+                    <span class="label">{label}</span>
+                    <FacetCount listing dimension=filter.name value />
+                </label>
+            }
+        })
+        .collect_view()
 }
 
 /// Status, programme and kind checkboxes with counts, and the sort order.
@@ -212,52 +258,27 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
     let go = move |next: CallQuery| navigate(&list_url(&CallQuery { page: 1, ..next }), Default::default());
     let (panel_open, set_panel_open) = signal(false);
 
-    let status_boxes = CallStatus::ALL
-        .into_iter()
-        .map(|status| {
-            let entry = ("status", status.as_str().to_owned(), status.label().to_owned());
-            filter_checkbox(
-                query,
-                listing,
-                go.clone(),
-                entry,
-                |q| &q.statuses,
-                |q, v| q.statuses = v,
-                status,
-            )
-        })
-        .collect_view();
-    let kind_boxes = InstrumentKind::ALL
-        .into_iter()
-        .map(|kind| {
-            let entry = ("kind", kind.as_str().to_owned(), kind.label().to_owned());
-            filter_checkbox(
-                query,
-                listing,
-                go.clone(),
-                entry,
-                |q| &q.kinds,
-                |q, v| q.kinds = v,
-                kind,
-            )
-        })
-        .collect_view();
-
-    let budget_boxes = BudgetRange::ALL
-        .into_iter()
-        .map(|range| {
-            let entry = ("budget", range.as_str().to_owned(), range.label().to_owned());
-            filter_checkbox(
-                query,
-                listing,
-                go.clone(),
-                entry,
-                |q| &q.budgets,
-                |q, v| q.budgets = v,
-                range,
-            )
-        })
-        .collect_view();
+    let status_boxes = checkbox_list(
+        query,
+        listing,
+        go.clone(),
+        STATUSES,
+        CallStatus::ALL.map(|s| (s, s.as_str().to_owned(), s.label().to_owned())),
+    );
+    let kind_boxes = checkbox_list(
+        query,
+        listing,
+        go.clone(),
+        KINDS,
+        InstrumentKind::ALL.map(|k| (k, k.as_str().to_owned(), k.label().to_owned())),
+    );
+    let budget_boxes = checkbox_list(
+        query,
+        listing,
+        go.clone(),
+        BUDGETS,
+        BudgetRange::ALL.map(|b| (b, b.as_str().to_owned(), b.label().to_owned())),
+    );
 
     // One window at a time (each contains the shorter ones), so radio buttons with "any".
     let window_radio = |window: Option<ClosesWithin>| {
@@ -298,21 +319,11 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
                 .map(|l| l.facets.country.into_iter().map(|f| f.value).collect())
                 .unwrap_or_default();
             let empty = codes.is_empty();
-            let boxes = codes
+            let items: Vec<(String, String, String)> = codes
                 .into_iter()
-                .map(|code| {
-                    let entry = ("country", code.clone(), country_label(&code));
-                    filter_checkbox(
-                        query,
-                        listing,
-                        go.clone(),
-                        entry,
-                        |q| &q.countries,
-                        |q, v| q.countries = v,
-                        code,
-                    )
-                })
-                .collect_view();
+                .map(|code| (code.clone(), code.clone(), country_label(&code)))
+                .collect();
+            let boxes = checkbox_list(query, listing, go, COUNTRIES, items);
             (!empty).then(|| {
                 view! {
                     <fieldset>
@@ -366,21 +377,11 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
                     names.push(chosen);
                 }
             }
-            names
+            let items: Vec<(String, String, String)> = names
                 .into_iter()
-                .map(|name| {
-                    let entry = ("programme", name.clone(), name.clone());
-                    filter_checkbox(
-                        query,
-                        listing,
-                        go.clone(),
-                        entry,
-                        |q| &q.programmes,
-                        |q, v| q.programmes = v,
-                        name,
-                    )
-                })
-                .collect_view()
+                .map(|name| (name.clone(), name.clone(), name))
+                .collect();
+            checkbox_list(query, listing, go, PROGRAMMES, items)
         })
     };
 

@@ -8,8 +8,8 @@
 
 use super::highlight::{allowed_typos, ParsedQuery, Token};
 use super::{
-    budget_counts, country_counts, country_filter_values, effective_sort, hit, time_facets, CallDocument, FacetValue,
-    Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults,
+    budget_counts, country_counts, country_filter_values, effective_sort, hit, time_facets, CallDocument, Dimension,
+    FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
 };
 use crate::call::CallStatus;
 use crate::query::{CallSort, ClosesWithin};
@@ -39,39 +39,16 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// The score added to documents that match every word.
 const ALL_WORDS_TIER: Score = 10_000.0;
 
-/// A filter dimension with facet counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dimension {
-    Programme,
-    Kind,
-    Country,
-    Budget,
-    /// Derived at query time, counted by [`TimeCounts`].
-    Status,
-    /// Derived at query time, counted by [`TimeCounts`].
-    Closes,
-}
-
-impl Dimension {
-    /// The facet root of a stored dimension (the derived ones have none).
-    fn facet_root(self) -> &'static str {
-        match self {
-            Dimension::Programme => "/programme",
-            Dimension::Kind => "/kind",
-            Dimension::Country => "/country",
-            Dimension::Budget => "/budget",
-            Dimension::Status | Dimension::Closes => "",
-        }
+/// The facet root a stored dimension is indexed under (the derived ones have none).
+fn facet_root(dimension: Dimension) -> &'static str {
+    match dimension {
+        Dimension::Programme => "/programme",
+        Dimension::Kind => "/kind",
+        Dimension::Country => "/country",
+        Dimension::Budget => "/budget",
+        Dimension::Status | Dimension::Closes => "",
     }
 }
-
-/// The stored dimensions counted on every search.
-const COUNTED: [Dimension; 4] = [
-    Dimension::Programme,
-    Dimension::Kind,
-    Dimension::Country,
-    Dimension::Budget,
-];
 
 /// The schema's fields.
 #[derive(Clone, Copy)]
@@ -560,7 +537,7 @@ impl Inner {
         let facet_collector = || {
             let mut collector = FacetCollector::for_field("counted");
             for dimension in COUNTED {
-                collector.add_facet(Facet::from(dimension.facet_root()));
+                collector.add_facet(Facet::from(facet_root(dimension)));
             }
             collector
         };
@@ -588,7 +565,7 @@ impl Inner {
 
         // A dimension without a filter of its own can take its counts from the main pass.
         let counts_for = |dimension: Dimension, filtered: bool| -> Result<Vec<FacetValue>, SearchError> {
-            let name = dimension.facet_root();
+            let name = facet_root(dimension);
             let owned;
             let counts = if filtered {
                 owned = searcher

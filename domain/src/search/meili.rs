@@ -11,7 +11,8 @@
 use super::highlight::ParsedQuery;
 use super::{
     budget_counts, country_counts, country_filter_values, effective_sort, embedded::tokenize, hit, time_facets,
-    CallDocument, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults, NEVER_TS,
+    CallDocument, Dimension, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults,
+    COUNTED, NEVER_TS,
 };
 use crate::call::CallStatus;
 use crate::query::{BudgetRange, CallSort, ClosesWithin};
@@ -136,24 +137,16 @@ fn status_filter(status: CallStatus, now: i64) -> String {
     }
 }
 
-/// The filter dimensions whose counts ignore their own filter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dimension {
-    Programme,
-    Kind,
-    Country,
-    Budget,
-    Status,
-    Closes,
+/// The attribute holding a stored dimension's values.
+fn attribute(dimension: Dimension) -> &'static str {
+    match dimension {
+        Dimension::Programme => "programme",
+        Dimension::Kind => "kind",
+        Dimension::Country => "countries",
+        Dimension::Budget => "budget_range",
+        Dimension::Status | Dimension::Closes => "",
+    }
 }
-
-/// The stored facets counted on every search, with their dimension.
-const COUNTED: [(Dimension, &str); 4] = [
-    (Dimension::Programme, "programme"),
-    (Dimension::Kind, "kind"),
-    (Dimension::Country, "countries"),
-    (Dimension::Budget, "budget_range"),
-];
 
 /// The filter matching calls with a deadline (so the next one) in `[now, now + window]`.
 fn window_filter(window: ClosesWithin, now: i64) -> String {
@@ -394,7 +387,7 @@ impl MeiliIndex {
                 CallSort::Budget => vec!["budget:desc"],
                 CallSort::Title => vec!["title_sort:asc"],
             },
-            facets: COUNTED.iter().map(|(_, facet)| *facet).collect(),
+            facets: COUNTED.map(attribute).to_vec(),
             page: query.page.max(1) as usize,
             hits_per_page: if sort == CallSort::Deadline { 0 } else { per_page },
         }];
@@ -412,7 +405,8 @@ impl MeiliIndex {
         }
         // Where a dimension is filtered, its counts come from a query without that filter.
         let mut counted_at = Vec::new();
-        for (dimension, facet) in COUNTED {
+        for dimension in COUNTED {
+            let facet = attribute(dimension);
             if filters.has(dimension) {
                 counted_at.push((facet, planned.len()));
                 planned.push(Planned::count(filters.without(Some(dimension), &[]), vec![facet]));

@@ -191,23 +191,23 @@ pub(crate) fn budget_counts(raw: &[FacetValue]) -> Vec<FacetValue> {
 /// forthcoming, closed) and [`ClosesWithin::ALL`].
 pub(crate) fn time_facets(statuses: [u64; 3], windows: [u64; 3]) -> (Vec<FacetValue>, Vec<FacetValue>) {
     use crate::call::CallStatus;
-    let status = [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed]
-        .into_iter()
-        .zip(statuses)
-        .map(|(status, count)| FacetValue {
-            value: status.as_str().to_owned(),
-            count,
-        })
-        .collect();
-    let closes_within = ClosesWithin::ALL
-        .into_iter()
-        .zip(windows)
-        .map(|(window, count)| FacetValue {
-            value: window.as_str().to_owned(),
-            count,
-        })
-        .collect();
-    (status, closes_within)
+    let listed = |values: [&str; 3], counts: [u64; 3]| -> Vec<FacetValue> {
+        values
+            .into_iter()
+            .zip(counts)
+            .map(|(value, count)| FacetValue {
+                value: value.to_owned(),
+                count,
+            })
+            .collect()
+    };
+    (
+        listed(
+            [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed].map(CallStatus::as_str),
+            statuses,
+        ),
+        listed(ClosesWithin::ALL.map(ClosesWithin::as_str), windows),
+    )
 }
 
 /// A result row as every engine shows it: the stored title and body, marked with the
@@ -220,6 +220,28 @@ pub(crate) fn hit(external_id: String, title: &str, body: &str, parsed: &highlig
         snippet: highlight::snippet(body, &tokenize(body), parsed, SNIPPET_CHARS),
     }
 }
+
+/// A filter dimension whose facet counts ignore its own filter (so the other values stay
+/// choosable): engines count each filtered dimension with a query that leaves it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dimension {
+    Programme,
+    Kind,
+    Country,
+    Budget,
+    /// Derived at query time from the opening date and deadlines.
+    Status,
+    /// Derived at query time from the deadlines.
+    Closes,
+}
+
+/// The stored dimensions every search counts.
+pub(crate) const COUNTED: [Dimension; 4] = [
+    Dimension::Programme,
+    Dimension::Kind,
+    Dimension::Country,
+    Dimension::Budget,
+];
 
 /// A change to apply to the index.
 #[derive(Debug, Clone, PartialEq)]

@@ -581,36 +581,22 @@ async fn all_from_db(query: &CallQuery) -> HashSet<String> {
 
 async fn budget_and_deadline_window_filters_give_the_same_calls_as_the_database(index: &dyn SearchIndex) {
     let unfiltered = search(index, "", |_| {}).await;
+    let count_of =
+        |values: &[domain::FacetValue], value: &str| values.iter().find(|f| f.value == value).map(|f| f.count);
     let mut queries: Vec<(CallQuery, Option<u64>)> = Vec::new();
     for range in BudgetRange::ALL {
-        let count = unfiltered
-            .facets
-            .budget
-            .iter()
-            .find(|f| f.value == range.as_str())
-            .map(|f| f.count);
-        queries.push((
-            CallQuery {
-                budgets: vec![range],
-                ..CallQuery::default()
-            },
-            count,
-        ));
+        let query = CallQuery {
+            budgets: vec![range],
+            ..CallQuery::default()
+        };
+        queries.push((query, count_of(&unfiltered.facets.budget, range.as_str())));
     }
     for window in ClosesWithin::ALL {
-        let count = unfiltered
-            .facets
-            .closes_within
-            .iter()
-            .find(|f| f.value == window.as_str())
-            .map(|f| f.count);
-        queries.push((
-            CallQuery {
-                closes_within: Some(window),
-                ..CallQuery::default()
-            },
-            count,
-        ));
+        let query = CallQuery {
+            closes_within: Some(window),
+            ..CallQuery::default()
+        };
+        queries.push((query, count_of(&unfiltered.facets.closes_within, window.as_str())));
     }
     let mut non_empty = 0;
     for (query, facet_count) in queries {
