@@ -217,6 +217,8 @@ pub struct CallQuery {
     pub budgets: Vec<BudgetRange>,
     /// Only calls whose next deadline falls within this window.
     pub closes_within: Option<ClosesWithin>,
+    /// Only calls whose technology-readiness range includes one of these levels (1–9); empty means all.
+    pub trl: Vec<u8>,
     /// Order.
     pub sort: CallSort,
     /// Page number, starting at 1.
@@ -237,6 +239,7 @@ impl Default for CallQuery {
             countries: Vec::new(),
             budgets: Vec::new(),
             closes_within: None,
+            trl: Vec::new(),
             sort: CallSort::default(),
             page: 1,
             per_page: DEFAULT_PER_PAGE,
@@ -280,6 +283,11 @@ impl CallQuery {
                     }
                 }
                 "closes" => query.closes_within = ClosesWithin::parse(value),
+                "trl" => {
+                    if let Ok(level @ 1..=9) = value.parse::<u8>() {
+                        push_unique(&mut query.trl, level);
+                    }
+                }
                 "sme_only" => query.sme_only = is_yes(value),
                 "dual_use" => query.dual_use = is_yes(value),
                 "sort" => sort = CallSort::parse(value),
@@ -306,6 +314,7 @@ impl CallQuery {
         pairs.extend(self.countries.iter().map(|c| ("country", c.clone())));
         pairs.extend(self.budgets.iter().map(|b| ("budget", b.as_str().to_owned())));
         pairs.extend(self.closes_within.map(|w| ("closes", w.as_str().to_owned())));
+        pairs.extend(self.trl.iter().map(|level| ("trl", level.to_string())));
         if self.sme_only {
             pairs.push(("sme_only", "true".to_owned()));
         }
@@ -361,7 +370,8 @@ impl CallQuery {
             && self.kinds.is_empty()
             && self.statuses.is_empty()
             && self.countries.is_empty()
-            && self.budgets.is_empty())
+            && self.budgets.is_empty()
+            && self.trl.is_empty())
             || self.closes_within.is_some()
             || self.sme_only
             || self.dual_use
@@ -461,6 +471,8 @@ pub struct Facets {
     pub budget: Vec<FacetValue>,
     /// Calls whose next deadline falls within each window, shortest first.
     pub closes_within: Vec<FacetValue>,
+    /// Calls whose technology-readiness range includes each level, lowest first.
+    pub trl: Vec<FacetValue>,
 }
 
 /// A programme and how many calls it has, for the filter list.
@@ -541,6 +553,7 @@ mod tests {
                 proptest::sample::subsequence(vec!["PT".to_owned(), "EL".to_owned(), "FR".to_owned()], 0..3),
                 proptest::sample::subsequence(BudgetRange::ALL.to_vec(), 0..3),
                 proptest::option::of(proptest::sample::select(ClosesWithin::ALL.to_vec())),
+                proptest::sample::subsequence((1u8..=9).collect::<Vec<_>>(), 0..3),
             ),
         )
             .prop_map(
@@ -551,7 +564,7 @@ mod tests {
                     statuses,
                     sort,
                     (page, per_page, sme_only, dual_use),
-                    (countries, budgets, closes_within),
+                    (countries, budgets, closes_within, trl),
                 )| {
                     let mut unique = Vec::new();
                     for p in programmes
@@ -571,6 +584,7 @@ mod tests {
                         countries,
                         budgets,
                         closes_within,
+                        trl,
                         sort,
                         page,
                         per_page,

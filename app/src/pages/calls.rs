@@ -48,6 +48,7 @@ fn facet_values<'a>(facets: &'a Facets, dimension: &str) -> &'a [FacetValue] {
         "country" => &facets.country,
         "budget" => &facets.budget,
         "closes" => &facets.closes_within,
+        "trl" => &facets.trl,
         _ => &facets.programme,
     }
 }
@@ -206,6 +207,11 @@ const PROGRAMMES: MultiFilter<String> = MultiFilter {
     pick: |q| &q.programmes,
     set: |q, v| q.programmes = v,
 };
+const TRL_LEVELS: MultiFilter<u8> = MultiFilter {
+    name: "trl",
+    pick: |q| &q.trl,
+    set: |q, v| q.trl = v,
+};
 const COUNTRIES: MultiFilter<String> = MultiFilter {
     name: "country",
     pick: |q| &q.countries,
@@ -309,6 +315,38 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
         .chain(ClosesWithin::ALL.into_iter().map(Some))
         .map(window_radio)
         .collect_view();
+
+    let trl_go = go.clone();
+    let trl_boxes = move || {
+        let go = trl_go.clone();
+        Suspend::new(async move {
+            let mut levels: Vec<u8> = listing
+                .await
+                .map(|l| l.facets.trl.iter().filter_map(|f| f.value.parse().ok()).collect())
+                .unwrap_or_default();
+            // A chosen level stays listed (and can be unchosen) even with no matches.
+            for chosen in query.get_untracked().trl {
+                if !levels.contains(&chosen) {
+                    levels.push(chosen);
+                }
+            }
+            levels.sort_unstable();
+            let empty = levels.is_empty();
+            let items: Vec<(u8, String, String)> = levels
+                .into_iter()
+                .map(|level| (level, level.to_string(), format!("TRL {level}")))
+                .collect();
+            let boxes = checkbox_list(query, listing, go, TRL_LEVELS, items);
+            (!empty).then(|| {
+                view! {
+                    <fieldset>
+                        <legend>"Technology readiness"</legend>
+                        {boxes}
+                    </fieldset>
+                }
+            })
+        })
+    };
 
     let country_go = go.clone();
     let country_boxes = move || {
@@ -447,6 +485,7 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
                     <legend>"Budget per project"</legend>
                     {budget_boxes}
                 </fieldset>
+                <Transition fallback=|| ()>{trl_boxes}</Transition>
                 <Transition fallback=|| ()>{country_boxes}</Transition>
                 <button type="submit" class="button apply" class:hidden=move || hydrated.get()>
                     "Apply filters"
@@ -613,6 +652,14 @@ fn active_filter_chips(query: &CallQuery) -> impl IntoView {
             ..query.clone()
         };
         chips.push((range.label().to_owned(), without));
+    }
+    for level in &query.trl {
+        let without = CallQuery {
+            trl: toggle(&query.trl, level),
+            page: 1,
+            ..query.clone()
+        };
+        chips.push((format!("TRL {level}"), without));
     }
     if let Some(window) = query.closes_within {
         let without = CallQuery {

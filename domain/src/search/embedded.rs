@@ -8,8 +8,8 @@
 
 use super::highlight::{allowed_typos, ParsedQuery, Token};
 use super::{
-    budget_counts, country_counts, country_filter_values, effective_sort, hit, time_facets, CallDocument, Dimension,
-    FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
+    budget_counts, country_counts, country_filter_values, effective_sort, hit, time_facets, trl_counts, CallDocument,
+    Dimension, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
 };
 use crate::call::CallStatus;
 use crate::query::{CallSort, ClosesWithin};
@@ -46,6 +46,7 @@ fn facet_root(dimension: Dimension) -> &'static str {
         Dimension::Kind => "/kind",
         Dimension::Country => "/country",
         Dimension::Budget => "/budget",
+        Dimension::Trl => "/trl",
         Dimension::Status | Dimension::Closes => "",
     }
 }
@@ -115,7 +116,7 @@ impl Fields {
     /// The facet field a dimension is stored in.
     fn facet_field(&self, dimension: &str) -> Field {
         match dimension {
-            "programme" | "kind" | "country" | "budget" => self.counted,
+            "programme" | "kind" | "country" | "budget" | "trl" => self.counted,
             _ => self.facets,
         }
     }
@@ -246,6 +247,9 @@ impl Inner {
         }
         if let Some(range) = call.budget_range() {
             doc.add_facet(f.counted, facet("budget", range.as_str()));
+        }
+        for level in &call.trl_levels {
+            doc.add_facet(f.counted, facet("trl", &level.to_string()));
         }
         for region in &call.regions {
             doc.add_facet(f.facets, facet("region", region));
@@ -484,6 +488,10 @@ impl Inner {
             let budgets: Vec<String> = query.budgets.iter().map(|b| b.as_str().to_owned()).collect();
             clauses.extend(self.facet_filter("budget", &budgets).map(|q| (Occur::Must, q)));
         }
+        if skip != Some(Dimension::Trl) {
+            let levels: Vec<String> = query.trl.iter().map(u8::to_string).collect();
+            clauses.extend(self.facet_filter("trl", &levels).map(|q| (Occur::Must, q)));
+        }
         if skip != Some(Dimension::Status) {
             clauses.extend(
                 self.status_filter(&query.statuses, request.now.timestamp())
@@ -593,6 +601,7 @@ impl Inner {
         let kind = counts_for(Dimension::Kind, !query.kinds.is_empty())?;
         let country = counts_for(Dimension::Country, !query.countries.is_empty())?;
         let budget = counts_for(Dimension::Budget, !query.budgets.is_empty())?;
+        let trl = counts_for(Dimension::Trl, !query.trl.is_empty())?;
 
         // Status and deadline-window counts come from the main pass unless their own filter narrowed it.
         let time_counts_without = |dimension: Dimension| {
@@ -621,6 +630,7 @@ impl Inner {
             country: country_counts(&country, &query.countries),
             budget: budget_counts(&budget),
             closes_within,
+            trl: trl_counts(&trl),
         };
 
         let mut hits = Vec::with_capacity(addresses.len());

@@ -11,8 +11,8 @@
 use super::highlight::ParsedQuery;
 use super::{
     budget_counts, country_counts, country_filter_values, effective_sort, embedded::tokenize, hit, time_facets,
-    CallDocument, Dimension, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults,
-    COUNTED, NEVER_TS,
+    trl_counts, CallDocument, Dimension, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest,
+    SearchResults, COUNTED, NEVER_TS,
 };
 use crate::call::CallStatus;
 use crate::query::{BudgetRange, CallSort, ClosesWithin};
@@ -54,6 +54,7 @@ struct MeiliCall<'a> {
     countries: Vec<String>,
     regions: &'a [String],
     budget_range: Option<&'static str>,
+    trl: &'a [u8],
     sme_only: bool,
     dual_use: bool,
     opens_ts: i64,
@@ -81,6 +82,7 @@ impl<'a> MeiliCall<'a> {
             countries: call.country_terms(),
             regions: &call.regions,
             budget_range: call.budget_range().map(BudgetRange::as_str),
+            trl: &call.trl_levels,
             sme_only: call.sme_only,
             dual_use: call.dual_use,
             opens_ts: call.opens_ts(),
@@ -144,6 +146,7 @@ fn attribute(dimension: Dimension) -> &'static str {
         Dimension::Kind => "kind",
         Dimension::Country => "countries",
         Dimension::Budget => "budget_range",
+        Dimension::Trl => "trl",
         Dimension::Status | Dimension::Closes => "",
     }
 }
@@ -177,6 +180,7 @@ impl Filters {
             flags.push("dual_use = true".to_owned());
         }
         let budgets: Vec<String> = query.budgets.iter().map(|b| b.as_str().to_owned()).collect();
+        let levels: Vec<String> = query.trl.iter().map(u8::to_string).collect();
         let countries = (!query.countries.is_empty()).then(|| country_filter_values(&query.countries));
         let chosen = [
             (Dimension::Programme, any_of("programme", &query.programmes)),
@@ -186,6 +190,7 @@ impl Filters {
                 countries.and_then(|values| any_of("countries", &values)),
             ),
             (Dimension::Budget, any_of("budget_range", &budgets)),
+            (Dimension::Trl, any_of("trl", &levels)),
             (Dimension::Status, (!statuses.is_empty()).then(|| statuses.join(" OR "))),
             (Dimension::Closes, query.closes_within.map(|w| window_filter(w, now))),
         ];
@@ -299,6 +304,7 @@ impl MeiliIndex {
                 "first_deadline_ts",
                 "deadlines",
                 "budget_range",
+                "trl",
             ])
             .with_sortable_attributes(["first_deadline_ts", "published_ts", "budget", "title_sort"])
             // `sort` first: a requested order is the order, relevance only breaks ties
@@ -441,7 +447,13 @@ impl MeiliIndex {
             .into_iter()
             .map(|(facet, at)| facet_values(&results[at], facet));
         let mut next_counts = || counted.next().unwrap_or_default();
-        let (programme, kind, country, budget) = (next_counts(), next_counts(), next_counts(), next_counts());
+        let (programme, kind, country, budget, trl) = (
+            next_counts(),
+            next_counts(),
+            next_counts(),
+            next_counts(),
+            next_counts(),
+        );
         let totals = |from: usize| -> [u64; 3] {
             std::array::from_fn(|i| results[from + i].total_hits.unwrap_or_default() as u64)
         };
@@ -477,6 +489,7 @@ impl MeiliIndex {
                 country: country_counts(&country, &query.countries),
                 budget: budget_counts(&budget),
                 closes_within,
+                trl: trl_counts(&trl),
             },
         })
     }

@@ -55,6 +55,8 @@ pub struct CallDocument {
     pub countries: Vec<String>,
     /// Eligible NUTS regions.
     pub regions: Vec<String>,
+    /// Technology-readiness levels the call covers (from its minimum to its maximum).
+    pub trl_levels: Vec<u8>,
     /// Only SMEs may apply.
     pub sme_only: bool,
     /// Open to dual-use projects.
@@ -100,6 +102,7 @@ impl CallDocument {
             instrument_kind: call.instrument_kind,
             countries: call.eligible_countries.clone(),
             regions: call.eligible_regions.clone(),
+            trl_levels: trl_levels(call.trl_min, call.trl_max),
             sme_only: call.sme_only,
             dual_use: call.dual_use,
             budget_eur: call.budget_max_eur.or(call.budget_total_eur),
@@ -144,6 +147,23 @@ impl CallDocument {
     pub fn budget_range(&self) -> Option<BudgetRange> {
         self.budget_eur.and_then(BudgetRange::of)
     }
+}
+
+/// The levels a TRL range covers: minimum to maximum, or the one level stated, or none.
+pub fn trl_levels(min: Option<i32>, max: Option<i32>) -> Vec<u8> {
+    let (Some(low), Some(high)) = (min.or(max), max.or(min)) else {
+        return Vec::new();
+    };
+    (low.max(1)..=high.min(9))
+        .filter_map(|level| u8::try_from(level).ok())
+        .collect()
+}
+
+/// TRL counts, lowest level first, empty levels left out.
+pub(crate) fn trl_counts(raw: &[FacetValue]) -> Vec<FacetValue> {
+    let mut values: Vec<FacetValue> = raw.iter().filter(|f| f.count > 0).cloned().collect();
+    values.sort_by_key(|f| f.value.parse::<u8>().unwrap_or(u8::MAX));
+    values
 }
 
 /// The values a country filter matches: the chosen countries and [`ANY_COUNTRY`] (a call
@@ -229,6 +249,7 @@ pub(crate) enum Dimension {
     Kind,
     Country,
     Budget,
+    Trl,
     /// Derived at query time from the opening date and deadlines.
     Status,
     /// Derived at query time from the deadlines.
@@ -236,11 +257,12 @@ pub(crate) enum Dimension {
 }
 
 /// The stored dimensions every search counts.
-pub(crate) const COUNTED: [Dimension; 4] = [
+pub(crate) const COUNTED: [Dimension; 5] = [
     Dimension::Programme,
     Dimension::Kind,
     Dimension::Country,
     Dimension::Budget,
+    Dimension::Trl,
 ];
 
 /// A change to apply to the index.

@@ -182,6 +182,20 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
         }
         builder.push(")");
     }
+    if !query.trl.is_empty() {
+        // The call's readiness range includes a chosen level (one stated bound is the range).
+        builder.push(" AND (1 = 0");
+        for level in &query.trl {
+            builder
+                .push(" OR (COALESCE(c.trl_min, c.trl_max) <= ")
+                .push_bind(i32::from(*level));
+            builder
+                .push(" AND COALESCE(c.trl_max, c.trl_min) >= ")
+                .push_bind(i32::from(*level))
+                .push(")");
+        }
+        builder.push(")");
+    }
     if let Some(window) = query.closes_within {
         let until = now + chrono::Duration::seconds(window.seconds());
         builder

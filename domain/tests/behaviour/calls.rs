@@ -247,10 +247,12 @@ async fn sme_only_and_dual_use_narrow_the_list(store: &dyn Store) {
     assert_eq!(both.total, 0);
 }
 
-async fn country_budget_and_deadline_window_filters_narrow_the_list(store: &dyn Store) {
+async fn country_budget_trl_and_deadline_window_filters_narrow_the_list(store: &dyn Store) {
     let mut calls = catalogue();
     calls[0].eligible_countries = vec!["PT".into(), "ES".into()];
     calls[1].eligible_countries = vec!["FR".into()];
+    (calls[0].trl_min, calls[0].trl_max) = (Some(3), Some(5));
+    (calls[1].trl_min, calls[1].trl_max) = (Some(6), None);
     store.upsert_calls(&calls, now()).await.unwrap();
     let sorted = |page: domain::CallPage| {
         let mut ids: Vec<String> = page.items.into_iter().map(|c| c.external_id).collect();
@@ -289,6 +291,17 @@ async fn country_budget_and_deadline_window_filters_narrow_the_list(store: &dyn 
     )
     .await;
     assert_eq!(sorted(within_week), vec!["HE-OPEN-SOON"]);
+    let trl = |levels: Vec<u8>| CallQuery {
+        trl: levels,
+        ..CallQuery::default()
+    };
+    assert_eq!(sorted(list(store, trl(vec![5])).await), vec!["HE-OPEN-SOON"]);
+    assert_eq!(
+        sorted(list(store, trl(vec![6])).await),
+        vec!["HE-OPEN-LATER"],
+        "one stated bound is the whole range"
+    );
+    assert_eq!(list(store, trl(vec![9])).await.total, 0);
     let within_quarter = list(
         store,
         CallQuery {
@@ -489,5 +502,5 @@ crate::on_both_backends!(
     the_status_filter_agrees_with_the_status_rule_at_every_instant,
     a_call_whose_deadline_passed_an_hour_ago_is_closed_now,
     programmes_are_counted_largest_first,
-    country_budget_and_deadline_window_filters_narrow_the_list,
+    country_budget_trl_and_deadline_window_filters_narrow_the_list,
 );

@@ -168,6 +168,7 @@ conformance!(
         sorting_by_deadline_merges_stages_then_rolling_then_closed_across_pages,
         updates_and_deletions_are_searchable_once_applied,
         a_country_filter_keeps_calls_open_to_everyone,
+        a_trl_filter_keeps_calls_whose_range_includes_the_level,
     ],
 );
 
@@ -648,4 +649,23 @@ async fn a_country_filter_keeps_calls_open_to_everyone(index: &dyn SearchIndex) 
         vec![("FR".into(), 2), ("PT".into(), 2)],
         "each country counts its own calls and the unrestricted one, whatever country is chosen"
     );
+}
+
+async fn a_trl_filter_keeps_calls_whose_range_includes_the_level(index: &dyn SearchIndex) {
+    let mut research = test_call("R-1", "Research pilot", &[10]);
+    research.trl_levels = search::trl_levels(Some(2), Some(4));
+    let mut demonstration = test_call("D-1", "Demonstration pilot", &[10]);
+    demonstration.trl_levels = search::trl_levels(Some(5), Some(7));
+    put(
+        index,
+        vec![research, demonstration, test_call("N-1", "Unrated pilot", &[10])],
+    )
+    .await;
+
+    assert_eq!(ids(&search(index, "", |q| q.trl = vec![4]).await), vec!["R-1"]);
+    let both = search(index, "pilot", |q| q.trl = vec![3, 6]).await;
+    assert_eq!(both.total, 2);
+    let levels: Vec<(String, u64)> = both.facets.trl.into_iter().map(|f| (f.value, f.count)).collect();
+    let expected: Vec<(String, u64)> = (2..=7).map(|level: u8| (level.to_string(), 1)).collect();
+    assert_eq!(levels, expected, "levels in order, each counted without the TRL filter");
 }
