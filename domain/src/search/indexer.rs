@@ -23,17 +23,25 @@ pub async fn apply_pending(store: &dyn Store, index: &dyn SearchIndex) -> anyhow
         return Ok(0);
     }
     let mut seen = HashSet::new();
-    let mut changes = Vec::new();
-    for entry in &entries {
-        if !seen.insert(entry.external_id.as_str()) {
-            continue;
-        }
-        // Read the call as it is now: later writes are folded into this one update.
-        match store.get_call(&entry.external_id, chrono::Utc::now()).await? {
-            Some(call) => changes.push(IndexChange::Upsert(Box::new(CallDocument::from_detail(&call)))),
-            None => changes.push(IndexChange::Delete(entry.external_id.clone())),
-        }
-    }
+    let ids: Vec<String> = entries
+        .iter()
+        .filter(|entry| seen.insert(entry.external_id.as_str()))
+        .map(|entry| entry.external_id.clone())
+        .collect();
+    // Read the calls as they are now (later writes fold into this one update); an id the
+    // database no longer has is a deletion.
+    let found = store.call_details(&ids, chrono::Utc::now()).await?;
+    let present: HashSet<&str> = found.iter().map(|call| call.summary.external_id.as_str()).collect();
+    let mut changes: Vec<IndexChange> = ids
+        .iter()
+        .filter(|id| !present.contains(id.as_str()))
+        .map(|id| IndexChange::Delete(id.clone()))
+        .collect();
+    changes.extend(
+        found
+            .iter()
+            .map(|call| IndexChange::Upsert(Box::new(CallDocument::from_detail(call)))),
+    );
     index.apply(changes).await?;
     let ids: Vec<i64> = entries.iter().map(|entry| entry.id).collect();
     store.complete_index_changes(&ids).await?;

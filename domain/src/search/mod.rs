@@ -332,13 +332,13 @@ pub async fn reindex(
         let Some(last) = ids.last().cloned() else {
             break;
         };
-        let mut changes = Vec::with_capacity(ids.len());
-        for id in &ids {
-            // A call deleted since the id was read is simply skipped.
-            if let Some(call) = store.get_call(id, chrono::Utc::now()).await? {
-                changes.push(IndexChange::Upsert(Box::new(CallDocument::from_detail(&call))));
-            }
-        }
+        // A call deleted since its id was read is simply not among the details.
+        let changes: Vec<IndexChange> = store
+            .call_details(&ids, chrono::Utc::now())
+            .await?
+            .iter()
+            .map(|call| IndexChange::Upsert(Box::new(CallDocument::from_detail(call))))
+            .collect();
         written += changes.len() as u64;
         index.apply(changes).await?;
         progress.advance(ids.len() as u64);

@@ -334,7 +334,13 @@ pub trait Store: Send + Sync + 'static {
     async fn list_calls(&self, query: &CallQuery, now: DateTime<Utc>) -> Result<CallPage, StoreError>;
 
     /// One call by external id, with its status derived at `now`.
-    async fn get_call(&self, external_id: &str, now: DateTime<Utc>) -> Result<Option<CallDetail>, StoreError>;
+    async fn get_call(&self, external_id: &str, now: DateTime<Utc>) -> Result<Option<CallDetail>, StoreError> {
+        Ok(self.call_details(&[external_id.to_owned()], now).await?.pop())
+    }
+
+    /// These calls in full, in the order of `external_ids` (unknown ids are left out): one
+    /// round trip for the calls and one for their deadlines, however many there are.
+    async fn call_details(&self, external_ids: &[String], now: DateTime<Utc>) -> Result<Vec<CallDetail>, StoreError>;
 
     /// The list fields of these calls, in the order of `external_ids` (unknown ids are left out).
     async fn call_summaries(&self, external_ids: &[String], now: DateTime<Utc>)

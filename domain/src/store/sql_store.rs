@@ -493,50 +493,55 @@ impl Store for SqlStore {
         })
     }
 
-    async fn get_call(&self, external_id: &str, now: DateTime<Utc>) -> Result<Option<CallDetail>, StoreError> {
+    async fn call_details(&self, external_ids: &[String], now: DateTime<Utc>) -> Result<Vec<CallDetail>, StoreError> {
+        if external_ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut builder = QueryBuilder::<Db>::new("SELECT ");
         builder.push(SUMMARY_COLUMNS);
         builder.push(
             ", c.source, c.call_identifier, c.call_title, c.action_type, c.deadline_model, c.budget_total_eur, \
              c.expected_grants, c.funding_rate_pct, c.trl_min, c.trl_max, c.min_partners, c.min_countries, \
              c.eligible_countries, c.eligible_regions, c.keywords, c.description, c.url, c.created_at, c.updated_at \
-             FROM calls c WHERE c.external_id = ",
+             FROM calls c WHERE c.external_id",
         );
-        builder.push_bind(external_id.to_owned());
-        let Some(row): Option<DetailRow> = builder.build_query_as().fetch_optional(&self.pool).await? else {
-            return Ok(None);
-        };
-        let deadlines = self
-            .deadlines_of(&[row.summary.id])
-            .await?
-            .remove(&row.summary.id)
-            .unwrap_or_default();
-        let (opening_at, announced_forthcoming) = (row.summary.opening_at, row.summary.announced_forthcoming);
-        Ok(Some(CallDetail {
-            summary: row.summary.into_summary(&deadlines, now),
-            source: row.source,
-            call_identifier: row.call_identifier,
-            call_title: row.call_title,
-            action_type: row.action_type,
-            deadline_model: row.deadline_model,
-            opening_at,
-            announced_forthcoming,
-            deadlines,
-            budget_total_eur: row.budget_total_eur,
-            expected_grants: row.expected_grants,
-            funding_rate_pct: row.funding_rate_pct,
-            trl_min: row.trl_min,
-            trl_max: row.trl_max,
-            min_partners: row.min_partners,
-            min_countries: row.min_countries,
-            eligible_countries: split_lines(&row.eligible_countries),
-            eligible_regions: split_lines(&row.eligible_regions),
-            keywords: split_lines(&row.keywords),
-            description: row.description,
-            url: row.url,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        }))
+        push_any_of(&mut builder, external_ids.iter().cloned());
+        let rows: Vec<DetailRow> = builder.build_query_as().fetch_all(&self.pool).await?;
+        let ids: Vec<i64> = rows.iter().map(|row| row.summary.id).collect();
+        let mut deadlines_by_call = self.deadlines_of(&ids).await?;
+        let mut by_external_id: HashMap<String, CallDetail> = HashMap::with_capacity(rows.len());
+        for row in rows {
+            let deadlines = deadlines_by_call.remove(&row.summary.id).unwrap_or_default();
+            let (opening_at, announced_forthcoming) = (row.summary.opening_at, row.summary.announced_forthcoming);
+            let external_id = row.summary.external_id.clone();
+            let detail = CallDetail {
+                summary: row.summary.into_summary(&deadlines, now),
+                source: row.source,
+                call_identifier: row.call_identifier,
+                call_title: row.call_title,
+                action_type: row.action_type,
+                deadline_model: row.deadline_model,
+                opening_at,
+                announced_forthcoming,
+                deadlines,
+                budget_total_eur: row.budget_total_eur,
+                expected_grants: row.expected_grants,
+                funding_rate_pct: row.funding_rate_pct,
+                trl_min: row.trl_min,
+                trl_max: row.trl_max,
+                min_partners: row.min_partners,
+                min_countries: row.min_countries,
+                eligible_countries: split_lines(&row.eligible_countries),
+                eligible_regions: split_lines(&row.eligible_regions),
+                keywords: split_lines(&row.keywords),
+                description: row.description,
+                url: row.url,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            };
+            by_external_id.insert(external_id, detail);
+        }
+        Ok(external_ids.iter().filter_map(|id| by_external_id.remove(id)).collect())
     }
 
     async fn call_summaries(

@@ -317,6 +317,20 @@ async fn country_budget_trl_and_deadline_window_filters_narrow_the_list(store: &
     );
 }
 
+async fn calls_read_in_a_batch_keep_the_order_asked_and_skip_unknown_ids(store: &dyn Store) {
+    store_with_catalogue(store).await;
+    let asked: Vec<String> = ["HE-OPEN-LATER", "NO-SUCH-CALL", "EIF-ROLLING", "HE-OPEN-SOON"]
+        .map(str::to_owned)
+        .to_vec();
+    let found = store.call_details(&asked, now()).await.unwrap();
+    let ids: Vec<&str> = found.iter().map(|c| c.summary.external_id.as_str()).collect();
+    assert_eq!(ids, vec!["HE-OPEN-LATER", "EIF-ROLLING", "HE-OPEN-SOON"]);
+    assert_eq!(found[0].deadlines.len(), 2, "each call with its own deadlines");
+    assert!(found[1].deadlines.is_empty());
+    assert_eq!(found[2], store.get_call("HE-OPEN-SOON", now()).await.unwrap().unwrap());
+    assert!(store.call_details(&[], now()).await.unwrap().is_empty());
+}
+
 async fn the_deadline_sort_puts_upcoming_deadlines_first_then_rolling_then_closed(store: &dyn Store) {
     store_with_catalogue(store).await;
     let page = list(store, CallQuery::default()).await;
@@ -503,4 +517,5 @@ crate::on_both_backends!(
     a_call_whose_deadline_passed_an_hour_ago_is_closed_now,
     programmes_are_counted_largest_first,
     country_budget_trl_and_deadline_window_filters_narrow_the_list,
+    calls_read_in_a_batch_keep_the_order_asked_and_skip_unknown_ids,
 );
