@@ -16,8 +16,10 @@ pub fn CallCard(
     now: DateTime<Utc>,
     /// The words a search matched in it, if this list is a search.
     hit: Option<SearchHit>,
+    /// The list's own query string (`?q=…`), carried to the call page for its way back.
+    list_query: String,
 ) -> impl IntoView {
-    let href = call_path(&call.external_id);
+    let href = format!("{}{list_query}", call_path(&call.external_id));
     let deadline = match &call.next_deadline {
         Some(deadline) => {
             let stages = if call.deadline_count > 1 {

@@ -3,7 +3,8 @@
 use crate::api::{get_call, CallView};
 use crate::components::status_badge::CallBadges;
 use crate::format::{brussels_date_time, budget_range, date, euros, percent_decode, relative_days};
-use crate::pages::calls::ErrorNotice;
+use crate::pages::calls::{list_url, use_call_query, ErrorNotice};
+use domain::CallQuery;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -14,8 +15,19 @@ pub fn CallDetailPage() -> impl IntoView {
     let params = use_params_map();
     let external_id = move || params.with(|p| p.get("id").map(|id| percent_decode(&id)).unwrap_or_default());
     let call = Resource::new(external_id, get_call);
+    // The list the reader came from travels in this page's query string; the parser keeps
+    // only list parameters, so the link can only ever lead back to the call list.
+    let from = use_call_query();
+    let back = move || from.with(list_url);
+    let back_label = move || {
+        if from.with(|q| *q == CallQuery::default()) {
+            "← All calls"
+        } else {
+            "← Back to the list"
+        }
+    };
     view! {
-        <p class="back"><a href="/calls">"← All calls"</a></p>
+        <p class="back"><a href=back>{back_label}</a></p>
         <Suspense fallback=|| view! { <p class="loading">"Loading call…"</p> }>
             {move || Suspend::new(async move {
                 match call.await {

@@ -14,7 +14,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashMap;
 
 /// The address of the call list for `query`.
-fn list_url(query: &CallQuery) -> String {
+pub fn list_url(query: &CallQuery) -> String {
     format!("/calls{}", query.to_query_string())
 }
 
@@ -53,13 +53,18 @@ fn facet_values<'a>(facets: &'a Facets, dimension: &str) -> &'a [FacetValue] {
     }
 }
 
+/// The list query in the page's URL (unknown keys and bad values ignored).
+pub fn use_call_query() -> Memo<CallQuery> {
+    let query_map = use_query_map();
+    Memo::new(move |_| {
+        query_map.with(|map| CallQuery::from_pairs(map.into_iter().map(|(key, value)| (key.as_ref(), value))))
+    })
+}
+
 /// The call list page.
 #[component]
 pub fn CallsPage() -> impl IntoView {
-    let query_map = use_query_map();
-    let query = Memo::new(move |_| {
-        query_map.with(|map| CallQuery::from_pairs(map.into_iter().map(|(key, value)| (key.as_ref(), value))))
-    });
+    let query = use_call_query();
     let listing = Resource::new(move || query.get(), list_calls);
 
     view! {
@@ -520,6 +525,7 @@ fn Results(listing: CallListing, query: CallQuery) -> impl IntoView {
         }
     });
     let chips = active_filter_chips(&query);
+    let list_query = query.to_query_string();
     let body = if page.items.is_empty() {
         view! { <EmptyState query=query.clone() facets /> }.into_any()
     } else {
@@ -532,7 +538,7 @@ fn Results(listing: CallListing, query: CallQuery) -> impl IntoView {
             .into_iter()
             .map(|call| {
                 let hit = hits.remove(&call.external_id);
-                view! { <CallCard call now hit /> }
+                view! { <CallCard call now hit list_query=list_query.clone() /> }
             })
             .collect_view();
         view! {

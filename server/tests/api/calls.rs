@@ -90,3 +90,23 @@ async fn the_list_server_function_answers_json() {
     assert_eq!(body["page"]["total"], 1);
     assert_eq!(body["page"]["items"][0]["external_id"], "A-1");
 }
+
+#[tokio::test]
+async fn a_call_page_leads_back_to_the_filtered_list_it_was_opened_from() {
+    let app = TestApp::spawn()
+        .await
+        .with_calls(&[call("A-1", "Alpha", 5), call("B-1", "Bravo", 9)])
+        .await;
+    let (_, list) = app.get("/calls?q=alpha&status=open").await;
+    let list = list.replace("&amp;", "&");
+    assert!(list.contains(r#"href="/calls/A-1?q=alpha&status=open""#), "{list}");
+
+    let (status, page) = app.get("/calls/A-1?q=alpha&status=open").await;
+    assert_eq!(status, 200);
+    let page = page.replace("&amp;", "&");
+    assert!(page.contains(r#"href="/calls?q=alpha&status=open">← Back to the list"#), "{page}");
+
+    // Only list parameters survive: the link cannot be turned into a way off the site.
+    let (_, page) = app.get("/calls/A-1?next=https://example.org&status=nonsense").await;
+    assert!(page.contains(r#"href="/calls">← All calls"#), "{page}");
+}
