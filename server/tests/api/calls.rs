@@ -104,7 +104,10 @@ async fn a_call_page_leads_back_to_the_filtered_list_it_was_opened_from() {
     let (status, page) = app.get("/calls/A-1?q=alpha&status=open").await;
     assert_eq!(status, 200);
     let page = page.replace("&amp;", "&");
-    assert!(page.contains(r#"href="/calls?q=alpha&status=open">← Back to the list"#), "{page}");
+    assert!(
+        page.contains(r#"href="/calls?q=alpha&status=open">← Back to the list"#),
+        "{page}"
+    );
 
     // Only list parameters survive: the link cannot be turned into a way off the site.
     let (_, page) = app.get("/calls/A-1?next=https://example.org&status=nonsense").await;
