@@ -194,6 +194,16 @@ pub fn is_country_code(value: &str) -> bool {
     value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase())
 }
 
+/// Whether `value` looks like a NUTS code: a country code and up to three more capitals or digits (`FRH0`, `PT11`).
+pub fn is_nuts_code(value: &str) -> bool {
+    (2..=5).contains(&value.len())
+        && value.get(..2).is_some_and(is_country_code)
+        && value
+            .bytes()
+            .skip(2)
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
 /// Filters, sort and page for the call list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
@@ -213,6 +223,9 @@ pub struct CallQuery {
     /// Only calls open to applicants from one of these countries (a call without a
     /// country restriction is open to all); empty means all.
     pub countries: Vec<String>,
+    /// Only calls open to applicants from one of these NUTS regions (a call restricted to a
+    /// larger area containing it, or not restricted, counts); empty means all.
+    pub regions: Vec<String>,
     /// Budget brackets to include (any of); empty means all.
     pub budgets: Vec<BudgetRange>,
     /// Only calls whose next deadline falls within this window.
@@ -237,6 +250,7 @@ impl Default for CallQuery {
             sme_only: false,
             dual_use: false,
             countries: Vec::new(),
+            regions: Vec::new(),
             budgets: Vec::new(),
             closes_within: None,
             trl: Vec::new(),
@@ -277,6 +291,12 @@ impl CallQuery {
                         push_unique(&mut query.countries, code);
                     }
                 }
+                "region" => {
+                    let code = value.to_ascii_uppercase();
+                    if is_nuts_code(&code) {
+                        push_unique(&mut query.regions, code);
+                    }
+                }
                 "budget" => {
                     if let Some(range) = BudgetRange::parse(value) {
                         push_unique(&mut query.budgets, range);
@@ -312,6 +332,7 @@ impl CallQuery {
         pairs.extend(self.programmes.iter().map(|p| ("programme", p.clone())));
         pairs.extend(self.kinds.iter().map(|k| ("kind", k.as_str().to_owned())));
         pairs.extend(self.countries.iter().map(|c| ("country", c.clone())));
+        pairs.extend(self.regions.iter().map(|r| ("region", r.clone())));
         pairs.extend(self.budgets.iter().map(|b| ("budget", b.as_str().to_owned())));
         pairs.extend(self.closes_within.map(|w| ("closes", w.as_str().to_owned())));
         pairs.extend(self.trl.iter().map(|level| ("trl", level.to_string())));
@@ -370,6 +391,7 @@ impl CallQuery {
             && self.kinds.is_empty()
             && self.statuses.is_empty()
             && self.countries.is_empty()
+            && self.regions.is_empty()
             && self.budgets.is_empty()
             && self.trl.is_empty())
             || self.closes_within.is_some()
@@ -471,6 +493,8 @@ pub struct Facets {
     pub budget: Vec<FacetValue>,
     /// Calls whose next deadline falls within each window, shortest first.
     pub closes_within: Vec<FacetValue>,
+    /// Calls open to applicants from each listed NUTS region (as for countries).
+    pub region: Vec<FacetValue>,
     /// Calls whose technology-readiness range includes each level, lowest first.
     pub trl: Vec<FacetValue>,
 }
@@ -554,6 +578,7 @@ mod tests {
                 proptest::sample::subsequence(BudgetRange::ALL.to_vec(), 0..3),
                 proptest::option::of(proptest::sample::select(ClosesWithin::ALL.to_vec())),
                 proptest::sample::subsequence((1u8..=9).collect::<Vec<_>>(), 0..3),
+                proptest::sample::subsequence(vec!["FRH0".to_owned(), "PT11".to_owned()], 0..2),
             ),
         )
             .prop_map(
@@ -564,7 +589,7 @@ mod tests {
                     statuses,
                     sort,
                     (page, per_page, sme_only, dual_use),
-                    (countries, budgets, closes_within, trl),
+                    (countries, budgets, closes_within, trl, regions),
                 )| {
                     let mut unique = Vec::new();
                     for p in programmes
@@ -582,6 +607,7 @@ mod tests {
                         sme_only,
                         dual_use,
                         countries,
+                        regions,
                         budgets,
                         closes_within,
                         trl,
@@ -591,6 +617,14 @@ mod tests {
                     }
                 },
             )
+    }
+
+    #[test]
+    fn nuts_codes_start_with_a_country_code() {
+        assert!(is_nuts_code("FRH0") && is_nuts_code("PT11") && is_nuts_code("DE") && is_nuts_code("EL301"));
+        assert!(!is_nuts_code("frh0") && !is_nuts_code("F") && !is_nuts_code("FRH0123") && !is_nuts_code("1RH0"));
+        let query = CallQuery::from_pairs([("region", "frh0"), ("region", "Bretagne")]);
+        assert_eq!(query.regions, vec!["FRH0".to_owned()]);
     }
 
     #[test]

@@ -13,6 +13,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashMap;
 
+/// A country's name, or a NUTS region's code with its country's name (`FRH0 · France`).
+fn area_label(code: &str) -> String {
+    match code.get(..2) {
+        Some(country) if code.len() > 2 => format!("{code} · {}", country_label(country)),
+        _ => country_label(code),
+    }
+}
+
 /// The address of the call list for `query`.
 pub fn list_url(query: &CallQuery) -> String {
     format!("/calls{}", query.to_query_string())
@@ -49,6 +57,7 @@ fn facet_values<'a>(facets: &'a Facets, dimension: &str) -> &'a [FacetValue] {
         "budget" => &facets.budget,
         "closes" => &facets.closes_within,
         "trl" => &facets.trl,
+        "region" => &facets.region,
         _ => &facets.programme,
     }
 }
@@ -217,6 +226,11 @@ const TRL_LEVELS: MultiFilter<u8> = MultiFilter {
     pick: |q| &q.trl,
     set: |q, v| q.trl = v,
 };
+const REGIONS: MultiFilter<String> = MultiFilter {
+    name: "region",
+    pick: |q| &q.regions,
+    set: |q, v| q.regions = v,
+};
 const COUNTRIES: MultiFilter<String> = MultiFilter {
     name: "country",
     pick: |q| &q.countries,
@@ -353,30 +367,36 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
         })
     };
 
-    let country_go = go.clone();
-    let country_boxes = move || {
-        let go = country_go.clone();
-        Suspend::new(async move {
-            let codes: Vec<String> = listing
-                .await
-                .map(|l| l.facets.country.into_iter().map(|f| f.value).collect())
-                .unwrap_or_default();
-            let empty = codes.is_empty();
-            let items: Vec<(String, String, String)> = codes
-                .into_iter()
-                .map(|code| (code.clone(), code.clone(), country_label(&code)))
-                .collect();
-            let boxes = checkbox_list(query, listing, go, COUNTRIES, items);
-            (!empty).then(|| {
-                view! {
-                    <fieldset>
-                        <legend>"Open to applicants from"</legend>
-                        {boxes}
-                    </fieldset>
-                }
+    // Countries and regions: the areas calls list, each counting the unrestricted calls too.
+    let area_go = go.clone();
+    let area_boxes = move |legend: &'static str, filter: MultiFilter<String>, pick: fn(Facets) -> Vec<FacetValue>| {
+        let go = area_go.clone();
+        move || {
+            let go = go.clone();
+            Suspend::new(async move {
+                let codes: Vec<String> = listing
+                    .await
+                    .map(|l| pick(l.facets).into_iter().map(|f| f.value).collect())
+                    .unwrap_or_default();
+                let empty = codes.is_empty();
+                let items: Vec<(String, String, String)> = codes
+                    .into_iter()
+                    .map(|code| (code.clone(), code.clone(), area_label(&code)))
+                    .collect();
+                let boxes = checkbox_list(query, listing, go, filter, items);
+                (!empty).then(|| {
+                    view! {
+                        <fieldset>
+                            <legend>{legend}</legend>
+                            {boxes}
+                        </fieldset>
+                    }
+                })
             })
-        })
+        }
     };
+    let country_boxes = area_boxes("Open to applicants from", COUNTRIES, |f| f.country);
+    let region_boxes = area_boxes("Region", REGIONS, |f| f.region);
 
     let flag_box = |name: &'static str,
                     label: &'static str,
@@ -492,6 +512,7 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
                 </fieldset>
                 <Transition fallback=|| ()>{trl_boxes}</Transition>
                 <Transition fallback=|| ()>{country_boxes}</Transition>
+                <Transition fallback=|| ()>{region_boxes}</Transition>
                 <button type="submit" class="button apply" class:hidden=move || hydrated.get()>
                     "Apply filters"
                 </button>
@@ -650,6 +671,14 @@ fn active_filter_chips(query: &CallQuery) -> impl IntoView {
             ..query.clone()
         };
         chips.push((format!("Open to {}", country_label(code)), without));
+    }
+    for code in &query.regions {
+        let without = CallQuery {
+            regions: toggle(&query.regions, code),
+            page: 1,
+            ..query.clone()
+        };
+        chips.push((format!("Region {}", area_label(code)), without));
     }
     for range in &query.budgets {
         let without = CallQuery {

@@ -8,7 +8,7 @@
 
 use super::highlight::{allowed_typos, ParsedQuery, Token};
 use super::{
-    budget_counts, country_counts, country_filter_values, effective_sort, hit, time_facets, trl_counts, CallDocument,
+    budget_counts, effective_sort, hit, open_to_counts, open_to_filter_values, time_facets, trl_counts, CallDocument,
     Dimension, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
 };
 use crate::call::CallStatus;
@@ -45,6 +45,7 @@ fn facet_root(dimension: Dimension) -> &'static str {
         Dimension::Programme => "/programme",
         Dimension::Kind => "/kind",
         Dimension::Country => "/country",
+        Dimension::Region => "/region",
         Dimension::Budget => "/budget",
         Dimension::Trl => "/trl",
         Dimension::Status | Dimension::Closes => "",
@@ -62,10 +63,10 @@ struct Fields {
     /// The title in lower case, for sorting by title.
     title_sort: Field,
     body: Field,
-    /// Programme, kind, country and budget bracket: the facets counted on every search
+    /// Programme, kind, country, region, budget bracket and TRL: the facets counted on every search
     /// (kept apart so counting reads few values).
     counted: Field,
-    /// Every other facet (regions, SME-only, dual-use): filters only.
+    /// Every other facet (SME-only, dual-use): filters only.
     facets: Field,
     opens_ts: Field,
     closes_ts: Field,
@@ -116,7 +117,7 @@ impl Fields {
     /// The facet field a dimension is stored in.
     fn facet_field(&self, dimension: &str) -> Field {
         match dimension {
-            "programme" | "kind" | "country" | "budget" | "trl" => self.counted,
+            "programme" | "kind" | "country" | "region" | "budget" | "trl" => self.counted,
             _ => self.facets,
         }
     }
@@ -251,8 +252,8 @@ impl Inner {
         for level in &call.trl_levels {
             doc.add_facet(f.counted, facet("trl", &level.to_string()));
         }
-        for region in &call.regions {
-            doc.add_facet(f.facets, facet("region", region));
+        for region in call.region_terms() {
+            doc.add_facet(f.counted, facet("region", &region));
         }
         doc.add_facet(
             f.facets,
@@ -480,7 +481,13 @@ impl Inner {
         }
         if skip != Some(Dimension::Country) && !query.countries.is_empty() {
             clauses.extend(
-                self.facet_filter("country", &country_filter_values(&query.countries))
+                self.facet_filter("country", &open_to_filter_values(&query.countries))
+                    .map(|q| (Occur::Must, q)),
+            );
+        }
+        if skip != Some(Dimension::Region) && !query.regions.is_empty() {
+            clauses.extend(
+                self.facet_filter("region", &open_to_filter_values(&query.regions))
                     .map(|q| (Occur::Must, q)),
             );
         }
@@ -600,6 +607,7 @@ impl Inner {
         let programme = counts_for(Dimension::Programme, !query.programmes.is_empty())?;
         let kind = counts_for(Dimension::Kind, !query.kinds.is_empty())?;
         let country = counts_for(Dimension::Country, !query.countries.is_empty())?;
+        let region = counts_for(Dimension::Region, !query.regions.is_empty())?;
         let budget = counts_for(Dimension::Budget, !query.budgets.is_empty())?;
         let trl = counts_for(Dimension::Trl, !query.trl.is_empty())?;
 
@@ -627,7 +635,8 @@ impl Inner {
             programme,
             kind,
             status,
-            country: country_counts(&country, &query.countries),
+            country: open_to_counts(&country, &query.countries),
+            region: open_to_counts(&region, &query.regions),
             budget: budget_counts(&budget),
             closes_within,
             trl: trl_counts(&trl),

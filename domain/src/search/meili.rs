@@ -10,7 +10,7 @@
 
 use super::highlight::ParsedQuery;
 use super::{
-    budget_counts, country_counts, country_filter_values, effective_sort, embedded::tokenize, hit, time_facets,
+    budget_counts, effective_sort, embedded::tokenize, hit, open_to_counts, open_to_filter_values, time_facets,
     trl_counts, CallDocument, Dimension, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest,
     SearchResults, COUNTED, NEVER_TS,
 };
@@ -50,9 +50,10 @@ struct MeiliCall<'a> {
     body: &'a str,
     programme: &'a str,
     kind: &'static str,
-    /// The eligible countries, or [`super::ANY_COUNTRY`].
+    /// The eligible countries, or [`super::ANYWHERE`].
     countries: Vec<String>,
-    regions: &'a [String],
+    /// The eligible regions, or [`super::ANYWHERE`].
+    regions: Vec<String>,
     budget_range: Option<&'static str>,
     trl: &'a [u8],
     sme_only: bool,
@@ -80,7 +81,7 @@ impl<'a> MeiliCall<'a> {
             programme: &call.programme,
             kind: call.instrument_kind.as_str(),
             countries: call.country_terms(),
-            regions: &call.regions,
+            regions: call.region_terms(),
             budget_range: call.budget_range().map(BudgetRange::as_str),
             trl: &call.trl_levels,
             sme_only: call.sme_only,
@@ -145,6 +146,7 @@ fn attribute(dimension: Dimension) -> &'static str {
         Dimension::Programme => "programme",
         Dimension::Kind => "kind",
         Dimension::Country => "countries",
+        Dimension::Region => "regions",
         Dimension::Budget => "budget_range",
         Dimension::Trl => "trl",
         Dimension::Status | Dimension::Closes => "",
@@ -181,14 +183,17 @@ impl Filters {
         }
         let budgets: Vec<String> = query.budgets.iter().map(|b| b.as_str().to_owned()).collect();
         let levels: Vec<String> = query.trl.iter().map(u8::to_string).collect();
-        let countries = (!query.countries.is_empty()).then(|| country_filter_values(&query.countries));
+        // Areas (countries, regions): the chosen ones, those containing them, and "anywhere".
+        let open_to = |attribute: &str, chosen: &[String]| {
+            (!chosen.is_empty())
+                .then(|| open_to_filter_values(chosen))
+                .and_then(|values| any_of(attribute, &values))
+        };
         let chosen = [
             (Dimension::Programme, any_of("programme", &query.programmes)),
             (Dimension::Kind, any_of("kind", &kinds)),
-            (
-                Dimension::Country,
-                countries.and_then(|values| any_of("countries", &values)),
-            ),
+            (Dimension::Country, open_to("countries", &query.countries)),
+            (Dimension::Region, open_to("regions", &query.regions)),
             (Dimension::Budget, any_of("budget_range", &budgets)),
             (Dimension::Trl, any_of("trl", &levels)),
             (Dimension::Status, (!statuses.is_empty()).then(|| statuses.join(" OR "))),
@@ -447,13 +452,8 @@ impl MeiliIndex {
             .into_iter()
             .map(|(facet, at)| facet_values(&results[at], facet));
         let mut next_counts = || counted.next().unwrap_or_default();
-        let (programme, kind, country, budget, trl) = (
-            next_counts(),
-            next_counts(),
-            next_counts(),
-            next_counts(),
-            next_counts(),
-        );
+        let (programme, kind, country, region) = (next_counts(), next_counts(), next_counts(), next_counts());
+        let (budget, trl) = (next_counts(), next_counts());
         let totals = |from: usize| -> [u64; 3] {
             std::array::from_fn(|i| results[from + i].total_hits.unwrap_or_default() as u64)
         };
@@ -486,7 +486,8 @@ impl MeiliIndex {
                 programme,
                 kind,
                 status,
-                country: country_counts(&country, &query.countries),
+                country: open_to_counts(&country, &query.countries),
+                region: open_to_counts(&region, &query.regions),
                 budget: budget_counts(&budget),
                 closes_within,
                 trl: trl_counts(&trl),

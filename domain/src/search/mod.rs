@@ -22,8 +22,8 @@ pub const NEVER_TS: i64 = 253_402_300_799;
 pub const ALWAYS_TS: i64 = -62_135_596_800;
 /// Characters of description shown under a hit.
 const SNIPPET_CHARS: usize = 240;
-/// The country facet value of a call without a country restriction (open to applicants from anywhere).
-pub const ANY_COUNTRY: &str = "*";
+/// The country or region facet value of a call without that restriction (open to applicants from anywhere).
+pub const ANYWHERE: &str = "*";
 
 /// Why a search operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -134,13 +134,14 @@ impl CallDocument {
         self.deadlines.iter().map(|d| d.timestamp()).max().unwrap_or(NEVER_TS)
     }
 
-    /// The country facet values: the eligible countries, or [`ANY_COUNTRY`] when unrestricted.
+    /// The country facet values: the eligible countries, or [`ANYWHERE`] when unrestricted.
     pub fn country_terms(&self) -> Vec<String> {
-        if self.countries.is_empty() {
-            vec![ANY_COUNTRY.to_owned()]
-        } else {
-            self.countries.clone()
-        }
+        areas_or_anywhere(&self.countries)
+    }
+
+    /// The region facet values: the eligible NUTS regions, or [`ANYWHERE`] when unrestricted.
+    pub fn region_terms(&self) -> Vec<String> {
+        areas_or_anywhere(&self.regions)
     }
 
     /// The budget bracket, when the call states a budget.
@@ -166,35 +167,60 @@ pub(crate) fn trl_counts(raw: &[FacetValue]) -> Vec<FacetValue> {
     values
 }
 
-/// The values a country filter matches: the chosen countries and [`ANY_COUNTRY`] (a call
-/// without a country restriction is open to applicants from every country).
-pub(crate) fn country_filter_values(countries: &[String]) -> Vec<String> {
-    let mut values = countries.to_vec();
-    values.push(ANY_COUNTRY.to_owned());
+/// The areas listed, or [`ANYWHERE`] when none is.
+fn areas_or_anywhere(areas: &[String]) -> Vec<String> {
+    if areas.is_empty() {
+        vec![ANYWHERE.to_owned()]
+    } else {
+        areas.to_vec()
+    }
+}
+
+/// A NUTS code and the codes of the areas containing it, smallest first ("FRH0" → FRH0, FRH,
+/// FR); a country code is its own lineage.
+pub fn nuts_lineage(code: &str) -> impl Iterator<Item = &str> {
+    (2..=code.len()).rev().filter_map(move |len| code.get(..len))
+}
+
+/// The values a country or region filter matches: the chosen areas, the areas containing them,
+/// and [`ANYWHERE`] (a call without that restriction is open to applicants from everywhere).
+pub(crate) fn open_to_filter_values(chosen: &[String]) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for code in chosen {
+        for area in nuts_lineage(code) {
+            if !values.iter().any(|v| v == area) {
+                values.push(area.to_owned());
+            }
+        }
+    }
+    values.push(ANYWHERE.to_owned());
     values
 }
 
-/// Country counts as people read them: for each listed country, the calls open to its
-/// applicants (the unrestricted ones count in every country). `raw` holds the engine's counts
-/// per facet value, [`ANY_COUNTRY`] included; `chosen` countries stay listed even at zero.
-pub(crate) fn country_counts(raw: &[FacetValue], chosen: &[String]) -> Vec<FacetValue> {
-    let anywhere = raw.iter().find(|f| f.value == ANY_COUNTRY).map_or(0, |f| f.count);
+/// Country or region counts as people read them: for each listed area, the calls open to its
+/// applicants — those listing it or an area containing it, and the unrestricted ones. `raw`
+/// holds the engine's counts per facet value, [`ANYWHERE`] included; `chosen` areas stay listed
+/// even at zero. (A call listing both an area and one inside it counts twice for the inner one.)
+pub(crate) fn open_to_counts(raw: &[FacetValue], chosen: &[String]) -> Vec<FacetValue> {
+    let count_of = |value: &str| raw.iter().find(|f| f.value == value).map_or(0, |f| f.count);
+    let anywhere = count_of(ANYWHERE);
     let mut values: Vec<FacetValue> = raw
         .iter()
-        .filter(|f| f.value != ANY_COUNTRY)
-        .map(|f| FacetValue {
-            value: f.value.clone(),
-            count: f.count + anywhere,
+        .map(|f| f.value.clone())
+        .chain(chosen.iter().cloned())
+        .filter(|value| value != ANYWHERE)
+        .fold(Vec::<String>::new(), |mut unique, value| {
+            if !unique.contains(&value) {
+                unique.push(value);
+            }
+            unique
+        })
+        .into_iter()
+        .map(|value| FacetValue {
+            count: anywhere + nuts_lineage(&value).map(count_of).sum::<u64>(),
+            value,
         })
         .collect();
-    for code in chosen {
-        if !values.iter().any(|f| &f.value == code) {
-            values.push(FacetValue {
-                value: code.clone(),
-                count: anywhere,
-            });
-        }
-    }
     values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     values
 }
@@ -248,6 +274,7 @@ pub(crate) enum Dimension {
     Programme,
     Kind,
     Country,
+    Region,
     Budget,
     Trl,
     /// Derived at query time from the opening date and deadlines.
@@ -257,10 +284,11 @@ pub(crate) enum Dimension {
 }
 
 /// The stored dimensions every search counts.
-pub(crate) const COUNTED: [Dimension; 5] = [
+pub(crate) const COUNTED: [Dimension; 6] = [
     Dimension::Programme,
     Dimension::Kind,
     Dimension::Country,
+    Dimension::Region,
     Dimension::Budget,
     Dimension::Trl,
 ];

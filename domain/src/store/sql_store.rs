@@ -150,22 +150,8 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
         push_status_expression(builder, now);
         push_any_of(builder, query.statuses.iter().map(|s| s.as_str().to_owned()));
     }
-    if !query.countries.is_empty() {
-        // Open to applicants from a chosen country: no restriction, or the country listed
-        // (the column holds one code per line).
-        builder.push(" AND (c.eligible_countries = ''");
-        for code in &query.countries {
-            builder
-                .push(" OR (")
-                .push_bind("\n")
-                .push(" || c.eligible_countries || ");
-            builder
-                .push_bind("\n")
-                .push(") LIKE ")
-                .push_bind(format!("%\n{code}\n%"));
-        }
-        builder.push(")");
-    }
+    push_open_to(builder, "c.eligible_countries", &query.countries);
+    push_open_to(builder, "c.eligible_regions", &query.regions);
     if !query.budgets.is_empty() {
         builder.push(" AND (1 = 0");
         for range in &query.budgets {
@@ -202,6 +188,30 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
             .push(" AND c.next_deadline_at <= ")
             .push_bind(whole_seconds(until));
     }
+}
+
+/// Open to applicants from one of the `chosen` areas (countries or NUTS regions): no
+/// restriction in `column`, or an area listed that is a chosen one or contains it (the column
+/// holds one code per line), with the areas `search::open_to_filter_values` gives the engines.
+fn push_open_to(builder: &mut QueryBuilder<'_, Db>, column: &'static str, chosen: &[String]) {
+    if chosen.is_empty() {
+        return;
+    }
+    builder.push(" AND (").push(column).push(" = ''");
+    let areas = crate::search::open_to_filter_values(chosen);
+    for area in areas.iter().filter(|area| *area != crate::search::ANYWHERE) {
+        builder
+            .push(" OR (")
+            .push_bind("\n")
+            .push(" || ")
+            .push(column)
+            .push(" || ");
+        builder
+            .push_bind("\n")
+            .push(") LIKE ")
+            .push_bind(format!("%\n{area}\n%"));
+    }
+    builder.push(")");
 }
 
 fn push_order(builder: &mut QueryBuilder<'_, Db>, sort: CallSort, now: DateTime<Utc>) {

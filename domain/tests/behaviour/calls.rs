@@ -253,6 +253,9 @@ async fn country_budget_trl_and_deadline_window_filters_narrow_the_list(store: &
     calls[1].eligible_countries = vec!["FR".into()];
     (calls[0].trl_min, calls[0].trl_max) = (Some(3), Some(5));
     (calls[1].trl_min, calls[1].trl_max) = (Some(6), None);
+    calls[2].eligible_regions = vec!["FRH0".into()];
+    calls[3].eligible_regions = vec!["FRH".into()];
+    calls[4].eligible_regions = vec!["FR10".into()];
     store.upsert_calls(&calls, now()).await.unwrap();
     let sorted = |page: domain::CallPage| {
         let mut ids: Vec<String> = page.items.into_iter().map(|c| c.external_id).collect();
@@ -302,6 +305,25 @@ async fn country_budget_trl_and_deadline_window_filters_narrow_the_list(store: &
         "one stated bound is the whole range"
     );
     assert_eq!(list(store, trl(vec![9])).await.total, 0);
+    let region = list(
+        store,
+        CallQuery {
+            regions: vec!["FRH0".into()],
+            ..CallQuery::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        sorted(region),
+        vec![
+            "DEP-FORTHCOMING",
+            "EDF-CLOSED",
+            "HE-ANNOUNCED",
+            "HE-OPEN-LATER",
+            "HE-OPEN-SOON"
+        ],
+        "the region's own call, the one for the area containing it, and the unrestricted ones"
+    );
     let within_quarter = list(
         store,
         CallQuery {

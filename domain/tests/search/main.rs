@@ -169,6 +169,7 @@ conformance!(
         updates_and_deletions_are_searchable_once_applied,
         a_country_filter_keeps_calls_open_to_everyone,
         a_trl_filter_keeps_calls_whose_range_includes_the_level,
+        a_region_filter_keeps_calls_for_the_region_the_areas_containing_it_and_everyone,
     ],
 );
 
@@ -668,4 +669,32 @@ async fn a_trl_filter_keeps_calls_whose_range_includes_the_level(index: &dyn Sea
     let levels: Vec<(String, u64)> = both.facets.trl.into_iter().map(|f| (f.value, f.count)).collect();
     let expected: Vec<(String, u64)> = (2..=7).map(|level: u8| (level.to_string(), 1)).collect();
     assert_eq!(levels, expected, "levels in order, each counted without the TRL filter");
+}
+
+async fn a_region_filter_keeps_calls_for_the_region_the_areas_containing_it_and_everyone(index: &dyn SearchIndex) {
+    let in_region = |id: &str, region: &str| {
+        let mut call = test_call(id, "Regional pilot", &[10]);
+        call.regions = vec![region.to_owned()];
+        call
+    };
+    put(
+        index,
+        vec![
+            in_region("BRETAGNE", "FRH0"),
+            in_region("WEST-FRANCE", "FRH"),
+            in_region("ILE-DE-FRANCE", "FR10"),
+            test_call("EVERYWHERE", "European pilot", &[10]),
+        ],
+    )
+    .await;
+    let found = search(index, "pilot", |q| q.regions = vec!["FRH0".into()]).await;
+    let mut found_ids = ids(&found);
+    found_ids.sort();
+    assert_eq!(found_ids, vec!["BRETAGNE", "EVERYWHERE", "WEST-FRANCE"]);
+    let counts: Vec<(String, u64)> = found.facets.region.into_iter().map(|f| (f.value, f.count)).collect();
+    assert_eq!(
+        counts,
+        vec![("FRH0".into(), 3), ("FR10".into(), 2), ("FRH".into(), 2)],
+        "each region counts the calls open to it: its own, its larger areas' and the unrestricted"
+    );
 }
