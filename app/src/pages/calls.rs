@@ -21,6 +21,9 @@ fn area_label(code: &str) -> String {
     }
 }
 
+/// Removes one filter from a query.
+type Relax = fn(&mut CallQuery);
+
 /// The address of the call list for `query`.
 pub fn list_url(query: &CallQuery) -> String {
     format!("/calls{}", query.to_query_string())
@@ -595,6 +598,26 @@ fn EmptyState(query: CallQuery, facets: Facets) -> impl IntoView {
                     ));
                 }
             }
+        }
+    }
+    // The narrowest filters, each offered on its own for removal.
+    let relaxations: [(bool, &str, Relax); 5] = [
+        (query.closes_within.is_some(), "Any deadline", |q| {
+            q.closes_within = None
+        }),
+        (!query.budgets.is_empty(), "Any budget", |q| q.budgets.clear()),
+        (!query.trl.is_empty(), "Any readiness level", |q| q.trl.clear()),
+        (!query.regions.is_empty(), "Any region", |q| q.regions.clear()),
+        (!query.countries.is_empty(), "Any country", |q| q.countries.clear()),
+    ];
+    for (active, label, relax) in relaxations {
+        if active {
+            let mut relaxed = CallQuery {
+                page: 1,
+                ..query.clone()
+            };
+            relax(&mut relaxed);
+            suggestions.push((label.to_owned(), relaxed));
         }
     }
     if !query.text.is_empty() && query.has_filters() {

@@ -113,3 +113,22 @@ async fn a_call_page_leads_back_to_the_filtered_list_it_was_opened_from() {
     let (_, page) = app.get("/calls/A-1?next=https://example.org&status=nonsense").await;
     assert!(page.contains(r#"href="/calls">← All calls"#), "{page}");
 }
+
+#[tokio::test]
+async fn an_empty_list_offers_to_drop_each_narrow_filter() {
+    let app = TestApp::spawn()
+        .await
+        .with_calls(&[call("A-1", "Alpha", 5), call("B-1", "Bravo", 9)])
+        .await;
+    let (status, body) = app.get("/calls?closes=7d&budget=gte10m").await;
+    assert_eq!(status, 200);
+    let body = body.replace("&amp;", "&");
+    assert!(body.contains("No calls match these filters"), "{body}");
+    assert!(body.contains(r#"href="/calls?budget=gte10m">Any deadline"#), "{body}");
+    assert!(body.contains(r#"href="/calls?closes=7d">Any budget"#), "{body}");
+    let (_, relaxed) = app.get("/calls?closes=7d").await;
+    assert!(
+        relaxed.contains("A-1") && !relaxed.contains("B-1"),
+        "the window alone keeps Alpha"
+    );
+}
