@@ -698,3 +698,26 @@ async fn a_region_filter_keeps_calls_for_the_region_the_areas_containing_it_and_
         "each region counts the calls open to it: its own, its larger areas' and the unrestricted"
     );
 }
+
+/// Meilisearch only: a refused request is an error the caller sees, never an empty result.
+#[tokio::test]
+async fn meilisearch_errors_are_surfaced_not_swallowed() {
+    let Some((url, _)) = meili_server() else {
+        eprintln!("skipped on Meilisearch: MEILI_URL is not set");
+        return;
+    };
+    let wrong_key = MeiliIndex::new(&url, Some("not-the-key"), "fundbridge-conformance-refused").unwrap();
+    let error = wrong_key
+        .search(&SearchRequest {
+            query: CallQuery::default(),
+            now: snapshot_day(),
+        })
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("meilisearch"), "{error}");
+    let error = wrong_key
+        .apply(vec![IndexChange::Delete("A/1".into())])
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("meilisearch"), "{error}");
+}
