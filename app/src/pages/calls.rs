@@ -657,68 +657,41 @@ fn EmptyState(query: CallQuery, facets: Facets) -> impl IntoView {
     }
 }
 
+/// One chip per chosen value of `filter`: its label, and the query without that value.
+fn value_chips<T: PartialEq + Clone>(
+    query: &CallQuery,
+    filter: MultiFilter<T>,
+    label: impl Fn(&T) -> String,
+) -> Vec<(String, CallQuery)> {
+    let chosen = (filter.pick)(query);
+    chosen
+        .iter()
+        .map(|value| {
+            let mut without = CallQuery {
+                page: 1,
+                ..query.clone()
+            };
+            (filter.set)(&mut without, toggle(chosen, value));
+            (label(value), without)
+        })
+        .collect()
+}
+
 /// Links that remove one active filter (or the search words) each.
 fn active_filter_chips(query: &CallQuery) -> impl IntoView {
     let mut chips: Vec<(String, CallQuery)> = Vec::new();
     if !query.text.is_empty() {
         chips.push((format!("“{}”", query.text), with_text(query, "")));
     }
-    for status in &query.statuses {
-        let without = CallQuery {
-            statuses: toggle(&query.statuses, status),
-            page: 1,
-            ..query.clone()
-        };
-        chips.push((status.label().to_owned(), without));
-    }
-    for programme in &query.programmes {
-        let without = CallQuery {
-            programmes: toggle(&query.programmes, programme),
-            page: 1,
-            ..query.clone()
-        };
-        chips.push((programme.clone(), without));
-    }
-    for kind in &query.kinds {
-        let without = CallQuery {
-            kinds: toggle(&query.kinds, kind),
-            page: 1,
-            ..query.clone()
-        };
-        chips.push((kind.label().to_owned(), without));
-    }
-    for code in &query.countries {
-        let without = CallQuery {
-            countries: toggle(&query.countries, code),
-            page: 1,
-            ..query.clone()
-        };
-        chips.push((format!("Open to {}", country_label(code)), without));
-    }
-    for code in &query.regions {
-        let without = CallQuery {
-            regions: toggle(&query.regions, code),
-            page: 1,
-            ..query.clone()
-        };
-        chips.push((format!("Region {}", area_label(code)), without));
-    }
-    for range in &query.budgets {
-        let without = CallQuery {
-            budgets: toggle(&query.budgets, range),
-            page: 1,
-            ..query.clone()
-        };
-        chips.push((range.label().to_owned(), without));
-    }
-    for level in &query.trl {
-        let without = CallQuery {
-            trl: toggle(&query.trl, level),
-            page: 1,
-            ..query.clone()
-        };
-        chips.push((format!("TRL {level}"), without));
-    }
+    chips.extend(value_chips(query, STATUSES, |s| s.label().to_owned()));
+    chips.extend(value_chips(query, PROGRAMMES, String::clone));
+    chips.extend(value_chips(query, KINDS, |k| k.label().to_owned()));
+    chips.extend(value_chips(query, COUNTRIES, |c| {
+        format!("Open to {}", country_label(c))
+    }));
+    chips.extend(value_chips(query, REGIONS, |r| format!("Region {}", area_label(r))));
+    chips.extend(value_chips(query, BUDGETS, |b| b.label().to_owned()));
+    chips.extend(value_chips(query, TRL_LEVELS, |level| format!("TRL {level}")));
     if let Some(window) = query.closes_within {
         let without = CallQuery {
             closes_within: None,
