@@ -8,8 +8,8 @@
 
 use super::highlight::{allowed_typos, ParsedQuery, Token};
 use super::{
-    budget_counts, effective_sort, hit, open_to_counts, open_to_filter_values, time_facets, trl_counts, CallDocument,
-    Dimension, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
+    assemble_facets, effective_sort, hit, open_to_filter_values, CallDocument, Dimension, FacetValue, IndexChange,
+    SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
 };
 use crate::call::CallStatus;
 use crate::query::{CallSort, ClosesWithin};
@@ -604,12 +604,10 @@ impl Inner {
             Ok(values)
         };
         let query = &request.query;
-        let programme = counts_for(Dimension::Programme, !query.programmes.is_empty())?;
-        let kind = counts_for(Dimension::Kind, !query.kinds.is_empty())?;
-        let country = counts_for(Dimension::Country, !query.countries.is_empty())?;
-        let region = counts_for(Dimension::Region, !query.regions.is_empty())?;
-        let budget = counts_for(Dimension::Budget, !query.budgets.is_empty())?;
-        let trl = counts_for(Dimension::Trl, !query.trl.is_empty())?;
+        let counted = COUNTED
+            .iter()
+            .map(|dimension| counts_for(*dimension, dimension.is_filtered(query)))
+            .collect::<Result<Vec<_>, _>>()?;
 
         // Status and deadline-window counts come from the main pass unless their own filter narrowed it.
         let time_counts_without = |dimension: Dimension| {
@@ -630,17 +628,7 @@ impl Inner {
         } else {
             time_counts_without(Dimension::Closes)?.1
         };
-        let (status, closes_within) = time_facets(status_counts, window_counts);
-        let facets = Facets {
-            programme,
-            kind,
-            status,
-            country: open_to_counts(&country, &query.countries),
-            region: open_to_counts(&region, &query.regions),
-            budget: budget_counts(&budget),
-            closes_within,
-            trl: trl_counts(&trl),
-        };
+        let facets = assemble_facets(query, counted, status_counts, window_counts);
 
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {

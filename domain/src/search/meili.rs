@@ -10,9 +10,8 @@
 
 use super::highlight::ParsedQuery;
 use super::{
-    budget_counts, effective_sort, embedded::tokenize, hit, open_to_counts, open_to_filter_values, time_facets,
-    trl_counts, CallDocument, Dimension, FacetValue, Facets, IndexChange, SearchError, SearchIndex, SearchRequest,
-    SearchResults, COUNTED, NEVER_TS,
+    assemble_facets, effective_sort, embedded::tokenize, hit, open_to_filter_values, CallDocument, Dimension,
+    FacetValue, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED, NEVER_TS,
 };
 use crate::call::CallStatus;
 use crate::query::{BudgetRange, CallSort, ClosesWithin};
@@ -448,16 +447,14 @@ impl MeiliIndex {
 
         let results = self.run(text, &planned).await?;
         let total = results[0].total_hits.unwrap_or_default() as u64;
-        let mut counted = counted_at
+        let counted = counted_at
             .into_iter()
-            .map(|(facet, at)| facet_values(&results[at], facet));
-        let mut next_counts = || counted.next().unwrap_or_default();
-        let (programme, kind, country, region) = (next_counts(), next_counts(), next_counts(), next_counts());
-        let (budget, trl) = (next_counts(), next_counts());
+            .map(|(facet, at)| facet_values(&results[at], facet))
+            .collect();
         let totals = |from: usize| -> [u64; 3] {
             std::array::from_fn(|i| results[from + i].total_hits.unwrap_or_default() as u64)
         };
-        let (status, closes_within) = time_facets(totals(1), totals(4));
+        let facets = assemble_facets(query, counted, totals(1), totals(4));
 
         let found: Vec<Found> = match deadline_lists {
             None => results
@@ -482,16 +479,7 @@ impl MeiliIndex {
                 .map(|f| hit(f.external_id, &f.title, &f.body, &parsed))
                 .collect(),
             total,
-            facets: Facets {
-                programme,
-                kind,
-                status,
-                country: open_to_counts(&country, &query.countries),
-                region: open_to_counts(&region, &query.regions),
-                budget: budget_counts(&budget),
-                closes_within,
-                trl: trl_counts(&trl),
-            },
+            facets,
         })
     }
 

@@ -283,6 +283,46 @@ pub(crate) enum Dimension {
     Closes,
 }
 
+impl Dimension {
+    /// Whether `query` filters on this dimension.
+    pub(crate) fn is_filtered(self, query: &CallQuery) -> bool {
+        match self {
+            Dimension::Programme => !query.programmes.is_empty(),
+            Dimension::Kind => !query.kinds.is_empty(),
+            Dimension::Country => !query.countries.is_empty(),
+            Dimension::Region => !query.regions.is_empty(),
+            Dimension::Budget => !query.budgets.is_empty(),
+            Dimension::Trl => !query.trl.is_empty(),
+            Dimension::Status => !query.statuses.is_empty(),
+            Dimension::Closes => query.closes_within.is_some(),
+        }
+    }
+}
+
+/// A search's facets from what an engine counted: the raw values of each stored dimension in
+/// [`COUNTED`] order, and the status and deadline-window counts (see [`time_facets`]).
+pub(crate) fn assemble_facets(
+    query: &CallQuery,
+    counted: Vec<Vec<FacetValue>>,
+    statuses: [u64; 3],
+    windows: [u64; 3],
+) -> Facets {
+    let mut counted = counted.into_iter();
+    let mut next = || counted.next().unwrap_or_default();
+    let (programme, kind, country, region, budget, trl) = (next(), next(), next(), next(), next(), next());
+    let (status, closes_within) = time_facets(statuses, windows);
+    Facets {
+        programme,
+        kind,
+        status,
+        country: open_to_counts(&country, &query.countries),
+        region: open_to_counts(&region, &query.regions),
+        budget: budget_counts(&budget),
+        closes_within,
+        trl: trl_counts(&trl),
+    }
+}
+
 /// The stored dimensions every search counts.
 pub(crate) const COUNTED: [Dimension; 6] = [
     Dimension::Programme,
