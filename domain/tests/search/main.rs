@@ -325,48 +325,14 @@ async fn facet_counts_equal_counts_from_the_database(index: &dyn SearchIndex) {
 }
 
 async fn the_status_filter_gives_the_same_calls_as_the_database(index: &dyn SearchIndex) {
-    let store = &corpus().await.store;
     for status in CallStatus::ALL {
-        let found = search(index, "", |q| {
-            q.statuses = vec![status];
-            q.per_page = 100;
-        })
-        .await;
-        let mut from_index: HashSet<String> = HashSet::new();
-        let mut from_db: HashSet<String> = HashSet::new();
-        for page in 1..=7 {
-            let mut query = CallQuery {
-                statuses: vec![status],
-                per_page: 100,
-                page,
-                ..CallQuery::default()
-            };
-            from_db.extend(
-                store
-                    .list_calls(&query, snapshot_day())
-                    .await
-                    .unwrap()
-                    .items
-                    .into_iter()
-                    .map(|c| c.external_id),
-            );
-            query.text.clear();
-            let request = SearchRequest {
-                query,
-                now: snapshot_day(),
-            };
-            from_index.extend(
-                index
-                    .search(&request)
-                    .await
-                    .unwrap()
-                    .hits
-                    .into_iter()
-                    .map(|h| h.external_id),
-            );
-        }
-        assert_eq!(from_index.len() as u64, found.total);
-        assert_eq!(from_index, from_db, "{status:?}");
+        let query = CallQuery {
+            statuses: vec![status],
+            ..CallQuery::default()
+        };
+        let (from_index, total) = all_from_index(index, &query).await;
+        assert_eq!(from_index.len() as u64, total);
+        assert_eq!(from_index, all_from_db(&query).await, "{status:?}");
     }
 }
 
@@ -558,6 +524,24 @@ async fn updates_and_deletions_are_searchable_once_applied(index: &dyn SearchInd
     assert_eq!(index.document_count().await.unwrap(), 0);
 }
 
+/// Every call of a query from the index, all pages, and the total the index announced.
+async fn all_from_index(index: &dyn SearchIndex, query: &CallQuery) -> (HashSet<String>, u64) {
+    let (mut found, mut total) = (HashSet::new(), 0);
+    for page in 1..=7 {
+        let results = search(index, &query.text, |q| {
+            *q = CallQuery {
+                per_page: 100,
+                page,
+                ..query.clone()
+            }
+        })
+        .await;
+        total = results.total;
+        found.extend(results.hits.into_iter().map(|h| h.external_id));
+    }
+    (found, total)
+}
+
 /// Every call of a query, from the database, all pages.
 async fn all_from_db(query: &CallQuery) -> HashSet<String> {
     let store = &corpus().await.store;
@@ -603,20 +587,7 @@ async fn budget_and_deadline_window_filters_give_the_same_calls_as_the_database(
     let mut non_empty = 0;
     for (query, facet_count) in queries {
         let from_db = all_from_db(&query).await;
-        let mut from_index = HashSet::new();
-        let mut total = 0;
-        for page in 1..=7 {
-            let found = search(index, "", |q| {
-                *q = CallQuery {
-                    per_page: 100,
-                    page,
-                    ..query.clone()
-                }
-            })
-            .await;
-            total = found.total;
-            from_index.extend(found.hits.into_iter().map(|h| h.external_id));
-        }
+        let (from_index, total) = all_from_index(index, &query).await;
         assert_eq!(from_index, from_db, "{query:?}");
         assert_eq!(total, from_db.len() as u64, "{query:?}");
         assert_eq!(
