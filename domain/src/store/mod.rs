@@ -358,6 +358,9 @@ pub trait Store: Send + Sync + 'static {
     /// Records one search in the anonymous log.
     async fn log_search(&self, entry: &SearchLogEntry) -> Result<(), StoreError>;
 
+    /// The latest `limit` logged searches, newest first.
+    async fn recent_searches(&self, limit: u32) -> Result<Vec<SearchLogEntry>, StoreError>;
+
     /// Up to `limit` call ids in id order, after `after` (for paging through every call).
     async fn call_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError>;
 

@@ -627,6 +627,24 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn recent_searches(&self, limit: u32) -> Result<Vec<SearchLogEntry>, StoreError> {
+        let mut builder = QueryBuilder::<Db>::new(
+            "SELECT searched_at, query_text, filters, hits FROM search_log ORDER BY id DESC LIMIT ",
+        );
+        builder.push_bind(i64::from(limit));
+        let rows: Vec<(DateTime<Utc>, String, sqlx::types::Json<serde_json::Value>, i64)> =
+            builder.build_query_as().fetch_all(&self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(searched_at, text, filters, hits)| SearchLogEntry {
+                searched_at,
+                text,
+                filters: filters.0,
+                hits: u64::try_from(hits).unwrap_or(0),
+            })
+            .collect())
+    }
+
     async fn call_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError> {
         let mut builder = QueryBuilder::<Db>::new("SELECT external_id FROM calls");
         if let Some(after) = after {

@@ -132,3 +132,25 @@ async fn an_empty_list_offers_to_drop_each_narrow_filter() {
         "the window alone keeps Alpha"
     );
 }
+
+#[tokio::test]
+async fn a_search_is_logged_anonymously_with_every_filter() {
+    let app = TestApp::spawn()
+        .await
+        .with_calls(&[call("A-1", "Alpha quantum", 5)])
+        .await;
+    let (status, _) = app
+        .get("/calls?q=quantum&country=PT&region=PT11&budget=lt100k&closes=30d&trl=4&sme_only=true")
+        .await;
+    assert_eq!(status, 200);
+    let logged = app.state.store.recent_searches(5).await.unwrap();
+    assert_eq!(logged.len(), 1, "one search, logged once");
+    let filters = &logged[0].filters;
+    assert_eq!(logged[0].text, "quantum");
+    assert_eq!(filters["countries"], serde_json::json!(["PT"]));
+    assert_eq!(filters["regions"], serde_json::json!(["PT11"]));
+    assert_eq!(filters["budgets"], serde_json::json!(["under100k"]));
+    assert_eq!(filters["closes_within"], "month");
+    assert_eq!(filters["trl"], serde_json::json!([4]));
+    assert_eq!(filters["sme_only"], true);
+}
