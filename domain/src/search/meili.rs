@@ -207,11 +207,6 @@ impl Filters {
         }
     }
 
-    /// Whether the request filters on `dimension`.
-    fn has(&self, dimension: Dimension) -> bool {
-        self.by_dimension.iter().any(|(d, _)| *d == dimension)
-    }
-
     /// Every filter but `skip`'s, plus `extra`, joined with AND.
     fn without(&self, skip: Option<Dimension>, extra: &[String]) -> String {
         self.by_dimension
@@ -401,7 +396,7 @@ impl MeiliIndex {
             page: query.page.max(1) as usize,
             hits_per_page: if sort == CallSort::Deadline { 0 } else { per_page },
         }];
-        for status in STATUS_ORDER {
+        for status in CallStatus::ALL {
             planned.push(Planned::count(
                 filters.without(Some(Dimension::Status), &[status_filter(status, now)]),
                 vec![],
@@ -417,7 +412,7 @@ impl MeiliIndex {
         let mut counted_at = Vec::new();
         for dimension in COUNTED {
             let facet = attribute(dimension);
-            if filters.has(dimension) {
+            if dimension.is_filtered(query) {
                 counted_at.push((facet, planned.len()));
                 planned.push(Planned::count(filters.without(Some(dimension), &[]), vec![facet]));
             } else {
@@ -466,9 +461,12 @@ impl MeiliIndex {
                 .map(|h| h.result)
                 .collect(),
             Some(first) => {
-                let mut lists = results.into_iter().skip(first);
-                let (ahead, between) = (lists.next(), lists.next());
-                let (ahead, between) = (ahead.unwrap_or_else(empty), between.unwrap_or_else(empty));
+                // `run` checked that every planned query was answered.
+                let mut results = results;
+                let mut lists = results.drain(first..);
+                let (Some(ahead), Some(between)) = (lists.next(), lists.next()) else {
+                    return Err(SearchError::Index("meilisearch left out the deadline lists".into()));
+                };
                 self.deadline_page(text, &filters, now, offset, per_page, ahead, between)
                     .await?
             }
@@ -542,30 +540,6 @@ impl MeiliIndex {
             page.extend(closed.hits.into_iter().map(|h| h.result));
         }
         Ok(page)
-    }
-}
-
-/// The order status counts are reported in.
-const STATUS_ORDER: [CallStatus; 3] = [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed];
-
-fn empty() -> MeiliResults<Found> {
-    MeiliResults {
-        hits: Vec::new(),
-        offset: None,
-        limit: None,
-        estimated_total_hits: None,
-        page: None,
-        hits_per_page: None,
-        total_hits: Some(0),
-        total_pages: None,
-        facet_distribution: None,
-        facet_stats: None,
-        exhaustive_facet_count: None,
-        processing_time_ms: 0,
-        query: String::new(),
-        index_uid: None,
-        query_vector: None,
-        performance_details: None,
     }
 }
 

@@ -233,8 +233,8 @@ pub(crate) fn budget_counts(raw: &[FacetValue]) -> Vec<FacetValue> {
         .collect()
 }
 
-/// Status and deadline-window counts, in the order of [`CallStatus`] reporting (open,
-/// forthcoming, closed) and [`ClosesWithin::ALL`].
+/// Status and deadline-window counts, in the order of [`crate::call::CallStatus::ALL`] and
+/// [`ClosesWithin::ALL`].
 pub(crate) fn time_facets(statuses: [u64; 3], windows: [u64; 3]) -> (Vec<FacetValue>, Vec<FacetValue>) {
     use crate::call::CallStatus;
     let listed = |values: [&str; 3], counts: [u64; 3]| -> Vec<FacetValue> {
@@ -248,10 +248,7 @@ pub(crate) fn time_facets(statuses: [u64; 3], windows: [u64; 3]) -> (Vec<FacetVa
             .collect()
     };
     (
-        listed(
-            [CallStatus::Open, CallStatus::Forthcoming, CallStatus::Closed].map(CallStatus::as_str),
-            statuses,
-        ),
+        listed(CallStatus::ALL.map(CallStatus::as_str), statuses),
         listed(ClosesWithin::ALL.map(ClosesWithin::as_str), windows),
     )
 }
