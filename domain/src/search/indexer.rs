@@ -77,29 +77,30 @@ pub async fn catch_up(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Res
 }
 
 /// Runs until `shutdown` turns true: applies updates as they come, backing off on errors.
-/// After a failure it catches up in full once the engine answers again.
+/// Its first round, and the first after any failure, is a full catch-up (so an engine that
+/// was down at start-up, or came back empty, is refilled once it answers).
 pub async fn run(store: &dyn Store, index: &dyn SearchIndex, mut shutdown: watch::Receiver<bool>) {
     let mut backoff = IDLE_POLL;
-    let mut failing = false;
+    let mut catch_up_next = true;
     loop {
-        let round = if failing {
+        let round = if catch_up_next {
             catch_up(store, index).await.map(|done| done as usize)
         } else {
             apply_pending(store, index).await
         };
         let wait = match round {
             Ok(0) => {
-                failing = false;
+                catch_up_next = false;
                 backoff = IDLE_POLL;
                 IDLE_POLL
             }
             Ok(_) => {
-                failing = false;
+                catch_up_next = false;
                 backoff = IDLE_POLL;
                 Duration::ZERO
             }
             Err(error) => {
-                failing = true;
+                catch_up_next = true;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
                 tracing::warn!(error = format!("{error:#}"), retry_in = ?backoff, "search index update failed");
                 backoff
