@@ -53,6 +53,15 @@ pub struct Cluster {
     pub description: String,
 }
 
+/// A cluster's identifier and name, as lists and facets show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterRef {
+    /// The cluster's external id.
+    pub external_id: String,
+    /// Its name.
+    pub name: String,
+}
+
 /// A member of a cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterMember {

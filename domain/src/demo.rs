@@ -7,6 +7,7 @@ use crate::call::{Deadline, InstrumentKind};
 use crate::cluster::{Cluster, ClusterMember, DualUseProfile};
 use crate::organisation::{Organisation, OrganisationKind, SizeClass};
 use crate::store::NewCall;
+use crate::taxonomy;
 use crate::time::brussels_deadline;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
@@ -651,6 +652,37 @@ fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join("-");
+    let application = rng.pick(APPLICATIONS);
+    let mut capabilities: Vec<String> = subject_capabilities(focus).iter().map(|c| (*c).to_owned()).collect();
+    if rng.chance(35) {
+        let extra = rng.pick(taxonomy::CAPABILITIES).code.to_owned();
+        if !capabilities.contains(&extra) {
+            capabilities.push(extra);
+        }
+    }
+    let mut sectors: Vec<String> = application_sector(application).into_iter().map(str::to_owned).collect();
+    if rng.chance(30) {
+        let extra = rng.pick(taxonomy::SECTORS).code.to_owned();
+        if !sectors.contains(&extra) {
+            sectors.push(extra);
+        }
+    }
+    let certification_odds = match kind {
+        OrganisationKind::Sme | OrganisationKind::LargeEnterprise => 55,
+        _ => 10,
+    };
+    let certifications: Vec<String> = if rng.chance(certification_odds) {
+        let mut held = vec!["iso27001".to_owned()];
+        if rng.chance(40) {
+            let extra = rng.pick(taxonomy::CERTIFICATIONS).code.to_owned();
+            if !held.contains(&extra) {
+                held.push(extra);
+            }
+        }
+        held
+    } else {
+        Vec::new()
+    };
     Organisation {
         external_id: format!("{slug}-{index:04}"),
         website: Some(format!("https://{}.example.eu", slug.replace('-', ""))),
@@ -660,8 +692,49 @@ fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
         nuts_code: Some(region.nuts.to_owned()),
         size_class,
         headcount: Some(headcount as i32),
-        description: format!("Works on {focus} {}.", rng.pick(APPLICATIONS)),
+        description: format!("Works on {focus} {application}."),
         dual_use: rng.chance(30),
+        capabilities,
+        sectors,
+        certifications,
+    }
+}
+
+/// The JRC research domains a technology subject belongs to.
+fn subject_capabilities(subject: &str) -> &'static [&'static str] {
+    match subject {
+        "post-quantum cryptography" | "quantum key distribution" => &["cryptology"],
+        "cyber threat intelligence" | "disinformation detection" => &["incident-handling", "human-aspects"],
+        "security operations centres" | "AI-based intrusion detection" => &["incident-handling", "network-security"],
+        "privacy-enhancing technologies" => &["data-security"],
+        "identity and access management" | "biometric authentication" => &["identity"],
+        "secure software supply chains" | "hardware security and trusted execution" => &["secure-engineering"],
+        "industrial control system security" | "smart grid security" | "critical infrastructure protection" => {
+            &["network-security", "governance"]
+        }
+        "secure 5G and 6G networks" | "resilient satellite communications" | "tactical networks" => {
+            &["network-security"]
+        }
+        "digital forensics" => &["incident-handling"],
+        "security certification of ICT products" => &["assurance"],
+        "counter-drone systems" | "maritime surveillance" => &["measurements", "network-security"],
+        "secure cloud and edge computing" => &["network-security", "data-security"],
+        "cyber ranges and training" => &["education"],
+        "medical device cybersecurity" | "automotive cybersecurity" => &["secure-engineering", "assurance"],
+        _ => &["governance"],
+    }
+}
+
+/// The NIS2 sector an application serves, if it names one.
+fn application_sector(application: &str) -> Option<&'static str> {
+    match application {
+        "for critical infrastructure operators" | "for energy grids" => Some("energy"),
+        "for public administrations" | "for smart cities" => Some("public-administration"),
+        "for hospitals" => Some("health"),
+        "for ports and logistics" => Some("transport"),
+        "for financial services" => Some("banking"),
+        "in the defence supply chain" => Some("manufacturing"),
+        _ => None,
     }
 }
 
@@ -780,5 +853,10 @@ mod tests {
         for call in &data.calls {
             call.validate().unwrap_or_else(|e| panic!("{}: {e}", call.external_id));
         }
+        for organisation in &data.organisations {
+            organisation.validate().unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert!(data.organisations.iter().any(|o| !o.certifications.is_empty()));
+        assert!(data.organisations.iter().all(|o| !o.capabilities.is_empty()));
     }
 }

@@ -7,7 +7,9 @@ pub mod call;
 pub mod cluster;
 pub mod geo;
 pub mod organisation;
+pub mod organisation_query;
 pub mod query;
+pub mod taxonomy;
 pub mod time;
 
 #[cfg(feature = "server")]

@@ -1,5 +1,7 @@
 //! Organisations: SMEs, large enterprises, research organisations, authorities, investors.
 
+use crate::cluster::ClusterRef;
+use crate::taxonomy;
 use serde::{Deserialize, Serialize};
 
 /// What kind of organisation this is.
@@ -51,6 +53,19 @@ impl OrganisationKind {
     pub fn parse(value: &str) -> Option<Self> {
         OrganisationKind::ALL.into_iter().find(|kind| kind.as_str() == value)
     }
+
+    /// What people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrganisationKind::Sme => "SME",
+            OrganisationKind::LargeEnterprise => "Large enterprise",
+            OrganisationKind::ResearchOrganisation => "Research organisation",
+            OrganisationKind::University => "University",
+            OrganisationKind::PublicAuthority => "Public authority",
+            OrganisationKind::ClusterOrganisation => "Cluster organisation",
+            OrganisationKind::Investor => "Investor",
+        }
+    }
 }
 
 /// Size class by the EU SME definition (Recommendation 2003/361/EC).
@@ -78,11 +93,22 @@ impl SizeClass {
         }
     }
 
+    /// Every class, smallest first.
+    pub const ALL: [SizeClass; 4] = [SizeClass::Micro, SizeClass::Small, SizeClass::Medium, SizeClass::Large];
+
     /// Parses the storage form.
     pub fn parse(value: &str) -> Option<Self> {
-        [SizeClass::Micro, SizeClass::Small, SizeClass::Medium, SizeClass::Large]
-            .into_iter()
-            .find(|class| class.as_str() == value)
+        SizeClass::ALL.into_iter().find(|class| class.as_str() == value)
+    }
+
+    /// What people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            SizeClass::Micro => "Micro (< 10 staff)",
+            SizeClass::Small => "Small (< 50 staff)",
+            SizeClass::Medium => "Medium (< 250 staff)",
+            SizeClass::Large => "Large",
+        }
     }
 
     /// Classifies by headcount and the better of turnover and balance sheet (in euro).
@@ -125,6 +151,60 @@ pub struct Organisation {
     pub description: String,
     /// Interest in civil–military (dual-use) work.
     pub dual_use: bool,
+    /// What it can do: codes of [`taxonomy::CAPABILITIES`].
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    /// Sectors it serves: codes of [`taxonomy::SECTORS`].
+    #[serde(default)]
+    pub sectors: Vec<String>,
+    /// Certifications it holds: codes of [`taxonomy::CERTIFICATIONS`].
+    #[serde(default)]
+    pub certifications: Vec<String>,
+}
+
+/// An organisation with the clusters it belongs to, as profiles and the index show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationDetail {
+    /// The organisation.
+    pub organisation: Organisation,
+    /// Its clusters, by name.
+    pub clusters: Vec<ClusterRef>,
+}
+
+impl Organisation {
+    /// Why this organisation cannot be stored as it is, if it cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.external_id.trim().is_empty() {
+            return Err("the organisation has no identifier".into());
+        }
+        if self.name.trim().is_empty() {
+            return Err(format!("{}: the name is empty", self.external_id));
+        }
+        if !crate::query::is_country_code(&self.country) {
+            return Err(format!(
+                "{}: {:?} is not a country code",
+                self.external_id, self.country
+            ));
+        }
+        if let Some(code) = self.nuts_code.as_deref() {
+            if !crate::query::is_nuts_code(code) || !code.starts_with(&self.country) {
+                return Err(format!(
+                    "{}: {code:?} is not a NUTS region of {}",
+                    self.external_id, self.country
+                ));
+            }
+        }
+        for (field, codes, vocabulary) in [
+            ("capability", &self.capabilities, taxonomy::CAPABILITIES),
+            ("sector", &self.sectors, taxonomy::SECTORS),
+            ("certification", &self.certifications, taxonomy::CERTIFICATIONS),
+        ] {
+            if let Some(unknown) = codes.iter().find(|code| !taxonomy::contains(vocabulary, code)) {
+                return Err(format!("{}: unknown {field} {unknown:?}", self.external_id));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

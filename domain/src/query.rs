@@ -406,11 +406,12 @@ impl CallQuery {
 }
 
 /// Whether a URL flag is set (`true`, `1`, `on` — what checkboxes and people write).
-fn is_yes(value: &str) -> bool {
+pub(crate) fn is_yes(value: &str) -> bool {
     matches!(value, "true" | "1" | "on" | "yes")
 }
 
-fn push_unique<T: PartialEq>(values: &mut Vec<T>, value: T) {
+/// Adds `value` unless it is already there (URL lists keep their first order).
+pub(crate) fn push_unique<T: PartialEq>(values: &mut Vec<T>, value: T) {
     if !values.contains(&value) {
         values.push(value);
     }
@@ -461,9 +462,9 @@ pub struct Highlighted {
 /// One hit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
-    /// The call's public identifier.
+    /// The public identifier of the call or organisation found.
     pub external_id: String,
-    /// The title with matches marked.
+    /// The title (an organisation's name) with matches marked.
     pub title: Highlighted,
     /// A passage of the description with matches marked.
     pub snippet: Highlighted,

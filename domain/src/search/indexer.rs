@@ -2,8 +2,8 @@
 //! writes left in the outbox, and retries with backoff while the engine is unavailable,
 //! so the index reconverges by itself after an outage.
 
-use super::{CallDocument, IndexChange, SearchIndex};
-use crate::store::Store;
+use super::{CallDocument, IndexChange, OrganisationDocument, SearchIndex};
+use crate::store::{IndexedEntity, Store};
 use std::collections::HashSet;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -22,30 +22,69 @@ pub async fn apply_pending(store: &dyn Store, index: &dyn SearchIndex) -> anyhow
     if entries.is_empty() {
         return Ok(0);
     }
-    let mut seen = HashSet::new();
-    let ids: Vec<String> = entries
-        .iter()
-        .filter(|entry| seen.insert(entry.external_id.as_str()))
-        .map(|entry| entry.external_id.clone())
-        .collect();
-    // Read the calls as they are now (later writes fold into this one update); an id the
-    // database no longer has is a deletion.
-    let found = store.call_details(&ids, chrono::Utc::now()).await?;
-    let present: HashSet<&str> = found.iter().map(|call| call.summary.external_id.as_str()).collect();
-    let mut changes: Vec<IndexChange> = ids
-        .iter()
-        .filter(|id| !present.contains(id.as_str()))
-        .map(|id| IndexChange::Delete(id.clone()))
-        .collect();
-    changes.extend(
-        found
+    for entity in [IndexedEntity::Call, IndexedEntity::Organisation] {
+        let mut seen = HashSet::new();
+        let ids: Vec<String> = entries
             .iter()
-            .map(|call| IndexChange::Upsert(Box::new(CallDocument::from_detail(call)))),
-    );
-    index.apply(changes).await?;
+            .filter(|entry| entry.entity == entity && seen.insert(entry.external_id.as_str()))
+            .map(|entry| entry.external_id.clone())
+            .collect();
+        if !ids.is_empty() {
+            refresh(store, index, entity, &ids).await?;
+        }
+    }
     let ids: Vec<i64> = entries.iter().map(|entry| entry.id).collect();
     store.complete_index_changes(&ids).await?;
     Ok(entries.len())
+}
+
+/// Writes the documents of these calls or organisations as the database has them now
+/// (later writes fold into this one update); an id the database no longer has is removed
+/// from the index. Returns how many documents were written.
+pub(crate) async fn refresh(
+    store: &dyn Store,
+    index: &dyn SearchIndex,
+    entity: IndexedEntity,
+    ids: &[String],
+) -> anyhow::Result<usize> {
+    /// Upserts for what was found, deletions for the rest.
+    fn changes<D>(ids: &[String], found: Vec<(String, D)>) -> Vec<IndexChange<D>> {
+        let present: HashSet<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        let mut changes: Vec<IndexChange<D>> = ids
+            .iter()
+            .filter(|id| !present.contains(id.as_str()))
+            .map(|id| IndexChange::Delete(id.clone()))
+            .collect();
+        changes.extend(found.into_iter().map(|(_, doc)| IndexChange::Upsert(Box::new(doc))));
+        changes
+    }
+    match entity {
+        IndexedEntity::Call => {
+            let found: Vec<(String, CallDocument)> = store
+                .call_details(ids, chrono::Utc::now())
+                .await?
+                .iter()
+                .map(|call| (call.summary.external_id.clone(), CallDocument::from_detail(call)))
+                .collect();
+            let written = found.len();
+            index.apply(changes(ids, found)).await?;
+            Ok(written)
+        }
+        IndexedEntity::Organisation => {
+            let found: Vec<(String, OrganisationDocument)> = store
+                .organisation_details(ids)
+                .await?
+                .iter()
+                .map(|detail| {
+                    let doc = OrganisationDocument::from_detail(detail);
+                    (doc.external_id.clone(), doc)
+                })
+                .collect();
+            let written = found.len();
+            index.apply_organisations(changes(ids, found)).await?;
+            Ok(written)
+        }
+    }
 }
 
 /// Applies every pending update now (at start-up, and in tests).
@@ -61,13 +100,16 @@ pub async fn apply_all_pending(store: &dyn Store, index: &dyn SearchIndex) -> an
 
 /// Brings the index up to date: a full rebuild when it is empty but the database is not
 /// (first start, a lost folder, a search server that came back without its data), then
-/// whatever the outbox still owes. Returns how many calls were written or updated.
+/// whatever the outbox still owes. Returns how many documents were written or updated.
 pub async fn catch_up(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Result<u64> {
-    let calls = store.counts().await?.calls;
+    let counts = store.counts().await?;
     let mut written = 0;
-    if calls > 0 && index.document_count().await? == 0 {
+    let calls_missing = counts.calls > 0 && index.document_count().await? == 0;
+    let organisations_missing = counts.organisations > 0 && index.organisation_count().await? == 0;
+    if calls_missing || organisations_missing {
         tracing::info!(
-            calls,
+            calls = counts.calls,
+            organisations = counts.organisations,
             engine = index.name(),
             "search index is empty: rebuilding it from the database"
         );

@@ -1,19 +1,22 @@
-//! Where calls are searched: one [`SearchIndex`] interface; the embedded index on local
-//! disk (tantivy) is the default. The database stays the source of truth: documents are
+//! Where calls and organisations are searched: one [`SearchIndex`] interface; the embedded
+//! index on local disk (tantivy) is the default. The database stays the source of truth: documents are
 //! built from stored calls, and the index can always be rebuilt from them.
 
 use crate::call::{CallDetail, InstrumentKind};
+use crate::organisation_query::OrganisationQuery;
 use crate::query::{BudgetRange, CallQuery, CallSort, ClosesWithin};
 pub use crate::query::{FacetValue, Facets, Highlighted, SearchHit};
 use crate::store::NewCall;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+pub use organisations::{OrganisationDocument, OrganisationResults};
 use serde::{Deserialize, Serialize};
 
 pub mod embedded;
 pub mod highlight;
 pub mod indexer;
 pub mod meili;
+pub mod organisations;
 
 /// The instant standing for "never" in status arithmetic (9999-12-31T23:59:59Z), in
 /// Unix seconds: a rolling call closes then, a call announced without a date opens then.
@@ -330,11 +333,11 @@ pub(crate) const COUNTED: [Dimension; 6] = [
     Dimension::Trl,
 ];
 
-/// A change to apply to the index.
+/// A change to apply to the index: to a call document unless `D` says otherwise.
 #[derive(Debug, Clone, PartialEq)]
-pub enum IndexChange {
+pub enum IndexChange<D = CallDocument> {
     /// Add or replace the document with this external id.
-    Upsert(Box<CallDocument>),
+    Upsert(Box<D>),
     /// Remove the document with this external id.
     Delete(String),
 }
@@ -368,7 +371,7 @@ pub trait SearchIndex: Send + Sync + 'static {
     /// Applies changes; they are visible to searches once this returns.
     async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError>;
 
-    /// Removes every document.
+    /// Removes every document (calls and organisations).
     async fn clear(&self) -> Result<(), SearchError>;
 
     /// Runs a search.
@@ -377,37 +380,47 @@ pub trait SearchIndex: Send + Sync + 'static {
     /// Titles that complete what the user is typing, best first.
     async fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError>;
 
-    /// How many documents the index holds.
+    /// How many call documents the index holds.
     async fn document_count(&self) -> Result<u64, SearchError>;
+
+    /// Applies changes to organisation documents; visible to searches once this returns.
+    async fn apply_organisations(&self, changes: Vec<IndexChange<OrganisationDocument>>) -> Result<(), SearchError>;
+
+    /// Searches the organisations.
+    async fn search_organisations(&self, query: &OrganisationQuery) -> Result<OrganisationResults, SearchError>;
+
+    /// How many organisation documents the index holds.
+    async fn organisation_count(&self) -> Result<u64, SearchError>;
 }
 
-/// Rebuilds the index from the database: clears it, then writes every call in batches,
-/// reporting progress. Returns the number of documents written.
+/// Rebuilds the index from the database: clears it, then writes every call and every
+/// organisation in batches, reporting progress. Returns the number of documents written.
 pub async fn reindex(
     store: &dyn crate::store::Store,
     index: &dyn SearchIndex,
     progress: &dyn crate::import::Progress,
 ) -> anyhow::Result<u64> {
+    use crate::store::IndexedEntity;
     const BATCH: u32 = 500;
-    progress.start(store.counts().await?.calls);
+    let counts = store.counts().await?;
+    progress.start(counts.calls + counts.organisations);
     index.clear().await?;
-    let (mut after, mut written) = (None::<String>, 0_u64);
-    loop {
-        let ids = store.call_ids(after.as_deref(), BATCH).await?;
-        let Some(last) = ids.last().cloned() else {
-            break;
-        };
-        // A call deleted since its id was read is simply not among the details.
-        let changes: Vec<IndexChange> = store
-            .call_details(&ids, chrono::Utc::now())
-            .await?
-            .iter()
-            .map(|call| IndexChange::Upsert(Box::new(CallDocument::from_detail(call))))
-            .collect();
-        written += changes.len() as u64;
-        index.apply(changes).await?;
-        progress.advance(ids.len() as u64);
-        after = Some(last);
+    let mut written = 0_u64;
+    for entity in [IndexedEntity::Call, IndexedEntity::Organisation] {
+        let mut after = None::<String>;
+        loop {
+            let ids = match entity {
+                IndexedEntity::Call => store.call_ids(after.as_deref(), BATCH).await?,
+                IndexedEntity::Organisation => store.organisation_ids(after.as_deref(), BATCH).await?,
+            };
+            let Some(last) = ids.last().cloned() else {
+                break;
+            };
+            // A document deleted since its id was read is simply not written.
+            written += indexer::refresh(store, index, entity, &ids).await? as u64;
+            progress.advance(ids.len() as u64);
+            after = Some(last);
+        }
     }
     progress.finish();
     Ok(written)

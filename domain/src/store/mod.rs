@@ -6,8 +6,8 @@
 //! `sqlite.rs` and `postgres.rs`), so a feature cannot drift between them.
 
 use crate::call::{CallDetail, CallSummary, Deadline, InstrumentKind};
-use crate::cluster::{Cluster, ClusterMember};
-use crate::organisation::Organisation;
+use crate::cluster::{Cluster, ClusterMember, ClusterRef};
+use crate::organisation::{Organisation, OrganisationDetail};
 use crate::query::{CallPage, CallQuery, ProgrammeCount};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -274,12 +274,41 @@ pub enum UpsertOutcome {
     Unchanged,
 }
 
+/// What kind of document an index update is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IndexedEntity {
+    /// A call.
+    Call,
+    /// An organisation.
+    Organisation,
+}
+
+impl IndexedEntity {
+    /// The storage form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IndexedEntity::Call => "call",
+            IndexedEntity::Organisation => "organisation",
+        }
+    }
+
+    /// Parses the storage form (rows written before organisations were indexed are calls).
+    pub fn parse(value: &str) -> IndexedEntity {
+        match value {
+            "organisation" => IndexedEntity::Organisation,
+            _ => IndexedEntity::Call,
+        }
+    }
+}
+
 /// An index update owed to the search engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     /// Queue position.
     pub id: i64,
-    /// The call to re-read and index (or remove from the index when it no longer exists).
+    /// Whether it is about a call or an organisation.
+    pub entity: IndexedEntity,
+    /// The document to re-read and index (or remove from the index when it no longer exists).
     pub external_id: String,
 }
 
@@ -367,7 +396,8 @@ pub trait Store: Send + Sync + 'static {
     /// Every programme with its number of calls, largest first.
     async fn programme_counts(&self) -> Result<Vec<ProgrammeCount>, StoreError>;
 
-    /// Creates or updates organisations by external id, in one transaction.
+    /// Creates or updates organisations by external id, in one transaction; an invalid one
+    /// is refused with its reason and nothing is written.
     async fn upsert_organisations(
         &self,
         organisations: &[Organisation],
@@ -375,7 +405,25 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<UpsertOutcome>, StoreError>;
 
     /// One organisation by external id.
-    async fn get_organisation(&self, external_id: &str) -> Result<Option<Organisation>, StoreError>;
+    async fn get_organisation(&self, external_id: &str) -> Result<Option<Organisation>, StoreError> {
+        let ids = [external_id.to_owned()];
+        Ok(self
+            .organisation_details(&ids)
+            .await?
+            .into_iter()
+            .next()
+            .map(|detail| detail.organisation))
+    }
+
+    /// The organisations with these external ids and their clusters, in the order given;
+    /// unknown ids are left out.
+    async fn organisation_details(&self, external_ids: &[String]) -> Result<Vec<OrganisationDetail>, StoreError>;
+
+    /// Organisation external ids in order, after `after`, for batch work such as reindexing.
+    async fn organisation_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError>;
+
+    /// Every cluster's id and name, by name.
+    async fn cluster_refs(&self) -> Result<Vec<ClusterRef>, StoreError>;
 
     /// Creates or updates clusters and their memberships, in one transaction.
     async fn upsert_clusters(

@@ -4,11 +4,12 @@
 // belong here; placeholders come from `QueryBuilder`, which knows each dialect.
 
 use super::{
-    join_lines, split_lines, Backend, Counts, IndexLag, NewCall, OutboxEntry, SearchLogEntry, Store, UpsertOutcome,
+    join_lines, split_lines, Backend, Counts, IndexLag, IndexedEntity, NewCall, OutboxEntry, SearchLogEntry, Store,
+    UpsertOutcome,
 };
 use crate::call::{CallDates, CallDetail, CallSummary, Deadline, InstrumentKind};
-use crate::cluster::{Cluster, ClusterMember};
-use crate::organisation::{Organisation, OrganisationKind, SizeClass};
+use crate::cluster::{Cluster, ClusterMember, ClusterRef};
+use crate::organisation::{Organisation, OrganisationDetail, OrganisationKind, SizeClass};
 use crate::query::{CallPage, CallQuery, CallSort, ProgrammeCount};
 use crate::time::whole_seconds;
 use async_trait::async_trait;
@@ -328,6 +329,29 @@ struct OrganisationRow {
     website: Option<String>,
     description: String,
     dual_use: bool,
+    capabilities: String,
+    sectors: String,
+    certifications: String,
+}
+
+impl OrganisationRow {
+    fn into_organisation(self) -> Organisation {
+        Organisation {
+            kind: OrganisationKind::parse(&self.kind).unwrap_or(OrganisationKind::Sme),
+            size_class: self.size_class.as_deref().and_then(SizeClass::parse),
+            capabilities: split_lines(&self.capabilities),
+            sectors: split_lines(&self.sectors),
+            certifications: split_lines(&self.certifications),
+            external_id: self.external_id,
+            name: self.name,
+            country: self.country,
+            nuts_code: self.nuts_code,
+            headcount: self.headcount,
+            website: self.website,
+            description: self.description,
+            dual_use: self.dual_use,
+        }
+    }
 }
 
 impl SqlStore {
@@ -411,13 +435,7 @@ impl SqlStore {
             }
         };
         // The index update is owed in the same transaction as the write it reflects.
-        let mut enqueue = QueryBuilder::<Db>::new("INSERT INTO search_outbox (external_id, enqueued_at) VALUES (");
-        enqueue
-            .push_bind(call.external_id.trim().to_owned())
-            .push(", ")
-            .push_bind(whole_seconds(now))
-            .push(")");
-        enqueue.build().execute(&mut **tx).await?;
+        enqueue(tx, IndexedEntity::Call, call.external_id.trim(), now).await?;
         for deadline in &call.deadlines {
             let mut builder =
                 QueryBuilder::<Db>::new("INSERT INTO call_deadlines (call_id, stage, deadline_at, label) VALUES (");
@@ -434,6 +452,23 @@ impl SqlStore {
 }
 
 /// `sql` followed by one bound text value (e.g. `"… WHERE external_id = "`, id).
+/// Owes the index an update of one document, in the caller's transaction.
+async fn enqueue(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    entity: IndexedEntity,
+    external_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut builder = QueryBuilder::<Db>::new("INSERT INTO search_outbox (entity, external_id, enqueued_at) VALUES (");
+    let mut values = builder.separated(", ");
+    values.push_bind(entity.as_str());
+    values.push_bind(external_id.to_owned());
+    values.push_bind(whole_seconds(now));
+    values.push_unseparated(")");
+    builder.build().execute(&mut **tx).await?;
+    Ok(())
+}
+
 fn equals<'a>(sql: &str, value: &str) -> QueryBuilder<'a, Db> {
     let mut builder = QueryBuilder::new(sql);
     builder.push_bind(value.to_owned());
@@ -580,12 +615,17 @@ impl Store for SqlStore {
     }
 
     async fn pending_index_changes(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
-        let mut builder = QueryBuilder::<Db>::new("SELECT id, external_id FROM search_outbox ORDER BY id LIMIT ");
+        let mut builder =
+            QueryBuilder::<Db>::new("SELECT id, entity, external_id FROM search_outbox ORDER BY id LIMIT ");
         builder.push_bind(i64::from(limit));
-        let rows: Vec<(i64, String)> = builder.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<(i64, String, String)> = builder.build_query_as().fetch_all(&self.pool).await?;
         Ok(rows
             .into_iter()
-            .map(|(id, external_id)| OutboxEntry { id, external_id })
+            .map(|(id, entity, external_id)| OutboxEntry {
+                id,
+                entity: IndexedEntity::parse(&entity),
+                external_id,
+            })
             .collect())
     }
 
@@ -674,6 +714,9 @@ impl Store for SqlStore {
         organisations: &[Organisation],
         now: DateTime<Utc>,
     ) -> Result<Vec<UpsertOutcome>, StoreError> {
+        for org in organisations {
+            org.validate().map_err(StoreError::Invalid)?;
+        }
         let mut tx = self.pool.begin().await?;
         let mut outcomes = Vec::with_capacity(organisations.len());
         for org in organisations {
@@ -683,11 +726,12 @@ impl Store for SqlStore {
                 .await?;
             let mut builder = QueryBuilder::<Db>::new(
                 "INSERT INTO organisations (external_id, name, kind, country, nuts_code, size_class, headcount, \
-                 website, description, dual_use, created_at, updated_at) VALUES (",
+                 website, description, dual_use, capabilities, sectors, certifications, created_at, updated_at) \
+                 VALUES (",
             );
             let mut values = builder.separated(", ");
             values.push_bind(org.external_id.clone());
-            values.push_bind(org.name.clone());
+            values.push_bind(org.name.trim().to_owned());
             values.push_bind(org.kind.as_str());
             values.push_bind(org.country.clone());
             values.push_bind(org.nuts_code.clone());
@@ -696,15 +740,20 @@ impl Store for SqlStore {
             values.push_bind(org.website.clone());
             values.push_bind(org.description.clone());
             values.push_bind(org.dual_use);
+            values.push_bind(join_lines(&org.capabilities));
+            values.push_bind(join_lines(&org.sectors));
+            values.push_bind(join_lines(&org.certifications));
             values.push_bind(whole_seconds(now));
             values.push_bind(whole_seconds(now));
             values.push_unseparated(
                 ") ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
                  country = excluded.country, nuts_code = excluded.nuts_code, size_class = excluded.size_class, \
                  headcount = excluded.headcount, website = excluded.website, description = excluded.description, \
-                 dual_use = excluded.dual_use, updated_at = excluded.updated_at",
+                 dual_use = excluded.dual_use, capabilities = excluded.capabilities, sectors = excluded.sectors, \
+                 certifications = excluded.certifications, updated_at = excluded.updated_at",
             );
             builder.build().execute(&mut *tx).await?;
+            enqueue(&mut tx, IndexedEntity::Organisation, &org.external_id, now).await?;
             outcomes.push(if exists.is_some() {
                 UpsertOutcome::Updated
             } else {
@@ -715,27 +764,63 @@ impl Store for SqlStore {
         Ok(outcomes)
     }
 
-    async fn get_organisation(&self, external_id: &str) -> Result<Option<Organisation>, StoreError> {
-        let row: Option<OrganisationRow> = equals(
+    async fn organisation_details(&self, external_ids: &[String]) -> Result<Vec<OrganisationDetail>, StoreError> {
+        if external_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut builder = QueryBuilder::<Db>::new(
             "SELECT external_id, name, kind, country, nuts_code, size_class, headcount, website, description, \
-             dual_use FROM organisations WHERE external_id = ",
-            external_id,
-        )
-        .build_query_as()
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|row| Organisation {
-            kind: OrganisationKind::parse(&row.kind).unwrap_or(OrganisationKind::Sme),
-            size_class: row.size_class.as_deref().and_then(SizeClass::parse),
-            external_id: row.external_id,
-            name: row.name,
-            country: row.country,
-            nuts_code: row.nuts_code,
-            headcount: row.headcount,
-            website: row.website,
-            description: row.description,
-            dual_use: row.dual_use,
-        }))
+             dual_use, capabilities, sectors, certifications FROM organisations WHERE external_id",
+        );
+        push_any_of(&mut builder, external_ids.iter().cloned());
+        let rows: Vec<OrganisationRow> = builder.build_query_as().fetch_all(&self.pool).await?;
+        let mut builder = QueryBuilder::<Db>::new(
+            "SELECT o.external_id, c.external_id, c.name FROM cluster_members m \
+             JOIN clusters c ON c.id = m.cluster_id JOIN organisations o ON o.id = m.organisation_id \
+             WHERE o.external_id",
+        );
+        push_any_of(&mut builder, external_ids.iter().cloned());
+        builder.push(" ORDER BY c.name, c.external_id");
+        let memberships: Vec<(String, String, String)> = builder.build_query_as().fetch_all(&self.pool).await?;
+        let mut clusters_of: HashMap<String, Vec<ClusterRef>> = HashMap::new();
+        for (organisation, external_id, name) in memberships {
+            clusters_of
+                .entry(organisation)
+                .or_default()
+                .push(ClusterRef { external_id, name });
+        }
+        let mut by_id: HashMap<String, OrganisationDetail> = rows
+            .into_iter()
+            .map(|row| {
+                let clusters = clusters_of.remove(&row.external_id).unwrap_or_default();
+                let organisation = row.into_organisation();
+                (
+                    organisation.external_id.clone(),
+                    OrganisationDetail { organisation, clusters },
+                )
+            })
+            .collect();
+        Ok(external_ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    async fn organisation_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError> {
+        let mut builder = QueryBuilder::<Db>::new("SELECT external_id FROM organisations");
+        if let Some(after) = after {
+            builder.push(" WHERE external_id > ").push_bind(after.to_owned());
+        }
+        builder.push(" ORDER BY external_id LIMIT ").push_bind(i64::from(limit));
+        Ok(builder.build_query_scalar().fetch_all(&self.pool).await?)
+    }
+
+    async fn cluster_refs(&self) -> Result<Vec<ClusterRef>, StoreError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT external_id, name FROM clusters ORDER BY name, external_id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(external_id, name)| ClusterRef { external_id, name })
+            .collect())
     }
 
     async fn upsert_clusters(
@@ -786,6 +871,25 @@ impl Store for SqlStore {
                     member.organisation_id, member.cluster_id
                 )));
             }
+        }
+        // Members are indexed with their clusters' ids and names: each touched cluster's
+        // members are owed an index update.
+        let mut touched: Vec<&str> = clusters.iter().map(|c| c.external_id.as_str()).collect();
+        touched.extend(members.iter().map(|m| m.cluster_id.as_str()));
+        touched.sort_unstable();
+        touched.dedup();
+        for cluster_id in touched {
+            let mut builder =
+                QueryBuilder::<Db>::new("INSERT INTO search_outbox (entity, external_id, enqueued_at) SELECT ");
+            builder.push_bind(IndexedEntity::Organisation.as_str());
+            builder.push(", o.external_id, ");
+            builder.push_bind(whole_seconds(now));
+            builder.push(
+                " FROM cluster_members m JOIN clusters c ON c.id = m.cluster_id \
+                 JOIN organisations o ON o.id = m.organisation_id WHERE c.external_id = ",
+            );
+            builder.push_bind(cluster_id.to_owned());
+            builder.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

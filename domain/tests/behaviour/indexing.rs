@@ -2,8 +2,13 @@
 
 use async_trait::async_trait;
 use chrono::{TimeZone, Utc};
+use domain::demo;
+use domain::organisation_query::OrganisationQuery;
 use domain::search::embedded::EmbeddedIndex;
-use domain::search::{indexer, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults};
+use domain::search::{
+    indexer, IndexChange, OrganisationDocument, OrganisationResults, SearchError, SearchIndex, SearchRequest,
+    SearchResults,
+};
 use domain::store::{NewCall, Store};
 use domain::CallQuery;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -107,6 +112,70 @@ impl SearchIndex for Unreliable {
         self.check()?;
         self.inner.document_count().await
     }
+    async fn apply_organisations(&self, changes: Vec<IndexChange<OrganisationDocument>>) -> Result<(), SearchError> {
+        self.check()?;
+        self.inner.apply_organisations(changes).await
+    }
+    async fn search_organisations(&self, query: &OrganisationQuery) -> Result<OrganisationResults, SearchError> {
+        self.check()?;
+        self.inner.search_organisations(query).await
+    }
+    async fn organisation_count(&self) -> Result<u64, SearchError> {
+        self.check()?;
+        self.inner.organisation_count().await
+    }
+}
+
+/// Organisation and membership writes reach the directory through the same outbox, and a
+/// reindex rebuilds calls and organisations together.
+async fn organisations_and_memberships_reach_the_directory(store: &dyn Store) {
+    let index = EmbeddedIndex::in_memory().unwrap();
+    let data = demo::generate(
+        3,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        demo::DemoSize {
+            calls: 5,
+            organisations: 40,
+            clusters: 2,
+        },
+    );
+    store.upsert_calls(&data.calls, now()).await.unwrap();
+    store.upsert_organisations(&data.organisations, now()).await.unwrap();
+    indexer::apply_all_pending(store, &index).await.unwrap();
+    assert_eq!(index.organisation_count().await.unwrap(), 40);
+    assert_eq!(index.document_count().await.unwrap(), 5);
+
+    store
+        .upsert_clusters(&data.clusters, &data.members, now())
+        .await
+        .unwrap();
+    indexer::apply_all_pending(store, &index).await.unwrap();
+    let cluster = &data.clusters[0];
+    let members = data
+        .members
+        .iter()
+        .filter(|m| m.cluster_id == cluster.external_id)
+        .count() as u64;
+    let in_cluster = index
+        .search_organisations(&OrganisationQuery::from_pairs([(
+            "cluster",
+            cluster.external_id.as_str(),
+        )]))
+        .await
+        .unwrap();
+    assert_eq!(in_cluster.total, members, "members are found by their cluster");
+    let by_cluster_name = index
+        .search_organisations(&OrganisationQuery::from_pairs([("q", cluster.name.as_str())]))
+        .await
+        .unwrap();
+    assert!(by_cluster_name.total >= members, "and by its name");
+
+    index.clear().await.unwrap();
+    let written = domain::search::reindex(store, &index, &domain::import::Silent)
+        .await
+        .unwrap();
+    assert_eq!(written, 45);
+    assert_eq!(index.organisation_count().await.unwrap(), 40);
 }
 
 async fn the_index_reconverges_after_an_outage(store: &dyn Store) {
@@ -168,5 +237,6 @@ async fn logged_searches_read_back_newest_first(store: &dyn Store) {
 crate::on_both_backends!(
     writes_leave_index_updates_that_the_indexer_applies,
     the_index_reconverges_after_an_outage,
+    organisations_and_memberships_reach_the_directory,
     logged_searches_read_back_newest_first,
 );

@@ -1,10 +1,10 @@
 //! Organisations, clusters and cluster membership.
 
 use chrono::{TimeZone, Utc};
-use domain::cluster::{Cluster, ClusterMember, DualUseProfile};
+use domain::cluster::{Cluster, ClusterMember, ClusterRef, DualUseProfile};
 use domain::demo::{self, DemoSize};
 use domain::organisation::{Organisation, OrganisationKind, SizeClass};
-use domain::store::{Store, UpsertOutcome};
+use domain::store::{IndexedEntity, Store, UpsertOutcome};
 
 fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
@@ -22,6 +22,9 @@ fn organisation(id: &str, name: &str) -> Organisation {
         website: Some("https://example.eu".to_owned()),
         description: "Penetration testing for hospitals.".to_owned(),
         dual_use: true,
+        capabilities: vec!["assurance".to_owned(), "incident-handling".to_owned()],
+        sectors: vec!["health".to_owned()],
+        certifications: vec!["iso27001".to_owned()],
     }
 }
 
@@ -93,6 +96,63 @@ async fn cluster_members_are_stored_with_their_roles(store: &dyn Store) {
     assert_eq!(store.counts().await.unwrap().cluster_members, 2);
 }
 
+async fn a_profile_reads_back_with_its_clusters_in_the_order_asked(store: &dyn Store) {
+    let orgs = [organisation("a-org", "Aegis SAS"), organisation("b-org", "Bastion SAS")];
+    store.upsert_organisations(&orgs, now()).await.unwrap();
+    store
+        .upsert_clusters(&[cluster("bzh")], &[member("bzh", "b-org", "member")], now())
+        .await
+        .unwrap();
+    let ids = ["b-org".to_owned(), "ghost".to_owned(), "a-org".to_owned()];
+    let details = store.organisation_details(&ids).await.unwrap();
+    assert_eq!(details.len(), 2, "unknown ids are left out");
+    assert_eq!(details[0].organisation, orgs[1]);
+    assert_eq!(
+        details[0].clusters,
+        vec![ClusterRef {
+            external_id: "bzh".to_owned(),
+            name: "Bretagne Cyber Cluster".to_owned()
+        }]
+    );
+    assert_eq!(details[1].organisation.certifications, vec!["iso27001".to_owned()]);
+    assert!(details[1].clusters.is_empty());
+    assert_eq!(store.organisation_ids(None, 10).await.unwrap(), vec!["a-org", "b-org"]);
+    assert_eq!(store.organisation_ids(Some("a-org"), 10).await.unwrap(), vec!["b-org"]);
+    assert_eq!(store.cluster_refs().await.unwrap().len(), 1);
+}
+
+async fn organisation_writes_and_memberships_owe_the_index_an_update(store: &dyn Store) {
+    store
+        .upsert_organisations(&[organisation("a-org", "Aegis SAS")], now())
+        .await
+        .unwrap();
+    store
+        .upsert_clusters(&[cluster("bzh")], &[member("bzh", "a-org", "member")], now())
+        .await
+        .unwrap();
+    let pending = store.pending_index_changes(10).await.unwrap();
+    assert_eq!(pending.len(), 2, "the write and the membership: {pending:?}");
+    assert!(pending
+        .iter()
+        .all(|entry| entry.entity == IndexedEntity::Organisation && entry.external_id == "a-org"));
+}
+
+async fn an_organisation_with_an_unknown_term_is_refused_and_nothing_is_written(store: &dyn Store) {
+    let good = organisation("a-org", "Aegis SAS");
+    let bad = Organisation {
+        capabilities: vec!["astrology".to_owned()],
+        ..organisation("b-org", "Bastion SAS")
+    };
+    let error = store
+        .upsert_organisations(&[good, bad], now())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("astrology") && error.contains("b-org"), "{error}");
+    assert_eq!(store.counts().await.unwrap().organisations, 0);
+    assert!(store.pending_index_changes(10).await.unwrap().is_empty());
+}
+
 async fn a_membership_of_an_unknown_organisation_is_refused_and_nothing_is_written(store: &dyn Store) {
     let error = store
         .upsert_clusters(&[cluster("bzh")], &[member("bzh", "ghost", "member")], now())
@@ -127,6 +187,9 @@ async fn the_demo_data_loads_completely(store: &dyn Store) {
 crate::on_both_backends!(
     an_organisation_reads_back_and_is_updated_by_its_external_id,
     cluster_members_are_stored_with_their_roles,
+    a_profile_reads_back_with_its_clusters_in_the_order_asked,
+    organisation_writes_and_memberships_owe_the_index_an_update,
+    an_organisation_with_an_unknown_term_is_refused_and_nothing_is_written,
     a_membership_of_an_unknown_organisation_is_refused_and_nothing_is_written,
     the_demo_data_loads_completely,
 );

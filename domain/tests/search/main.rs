@@ -1,10 +1,13 @@
-//! The search contract, checked on the 629 real Funding & Tenders Portal topics.
+//! The search contract, checked on the 629 real Funding & Tenders Portal topics (calls) and
+//! on generated organisations (the partner directory, `organisations.rs`).
 //!
 //! Every engine must pass it: each test below runs once per engine (modules `embedded`
 //! and `meilisearch`). The embedded index always runs; the Meilisearch half runs when
 //! `MEILI_URL` (and `MEILI_MASTER_KEY`, if the server has one) point at a server, and
 //! prints that it was skipped otherwise. It fills a fresh index named
 //! `fundbridge-conformance-<pid>`, first deleting those earlier runs left behind.
+
+mod organisations;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::import::{eu_ftp, Silent};
@@ -14,6 +17,7 @@ use domain::search::meili::MeiliIndex;
 use domain::search::{self, CallDocument, IndexChange, SearchIndex, SearchRequest, SearchResults};
 use domain::store::{self, NewCall, Store};
 use domain::{BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, Deadline};
+use organisations::*;
 use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -170,6 +174,11 @@ conformance!(
         a_country_filter_keeps_calls_open_to_everyone,
         a_trl_filter_keeps_calls_whose_range_includes_the_level,
         a_region_filter_keeps_calls_for_the_region_the_areas_containing_it_and_everyone,
+        organisation_facet_counts_equal_counts_over_the_documents,
+        a_region_filter_finds_organisations_in_the_regions_inside_it,
+        organisations_sort_by_name_across_pages_and_by_headcount,
+        organisation_text_search_tolerates_typos_and_reads_capabilities,
+        organisation_updates_and_deletions_are_searchable_once_applied,
     ],
 );
 

@@ -8,12 +8,16 @@
 //! facets) are extra queries sent in the same multi-search request. Every task
 //! (documents, settings) is awaited, and a failed task is an error.
 
+mod organisations;
+
 use super::highlight::ParsedQuery;
 use super::{
     assemble_facets, effective_sort, embedded::tokenize, hit, open_to_filter_values, CallDocument, Dimension,
-    FacetValue, IndexChange, SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED, NEVER_TS,
+    FacetValue, IndexChange, OrganisationDocument, OrganisationResults, SearchError, SearchIndex, SearchRequest,
+    SearchResults, COUNTED, NEVER_TS,
 };
 use crate::call::CallStatus;
+use crate::organisation_query::OrganisationQuery;
 use crate::query::{BudgetRange, CallSort, ClosesWithin};
 use async_trait::async_trait;
 use meilisearch_sdk::client::Client;
@@ -37,6 +41,10 @@ const TASK_POLL: Duration = Duration::from_millis(25);
 const MAX_TOTAL_HITS: usize = 100_000;
 /// The most calls between two stage deadlines a deadline-sorted search expects at one instant.
 const MAX_BETWEEN_STAGES: usize = 1_000;
+
+/// `sort` first: a requested order is the order, relevance only breaks ties (as in the
+/// embedded index). Without a sort the rule does nothing.
+const RANKING_RULES: [&str; 6] = ["sort", "words", "typo", "proximity", "attribute", "exactness"];
 
 /// What Meilisearch stores for one call.
 #[derive(Debug, Serialize)]
@@ -242,11 +250,13 @@ impl Planned {
     }
 }
 
-/// The Meilisearch index. Cloning shares the HTTP client.
+/// The Meilisearch indexes: calls in the index named at creation, organisations in one
+/// beside it (`<name>-organisations`). Cloning shares the HTTP client.
 #[derive(Clone)]
 pub struct MeiliIndex {
     client: Client,
     index: Index,
+    organisations: Index,
     /// Set once the index exists with Fundbridge's settings; until then every operation tries
     /// to set it up first (so a server started while Meilisearch was down recovers by itself).
     ready: Arc<OnceCell<()>>,
@@ -257,9 +267,11 @@ impl MeiliIndex {
     pub fn new(url: &str, api_key: Option<&str>, uid: &str) -> Result<MeiliIndex, SearchError> {
         let client = Client::new(url, api_key).map_err(engine_error)?;
         let index = client.index(uid);
+        let organisations = client.index(format!("{uid}-organisations"));
         Ok(MeiliIndex {
             client,
             index,
+            organisations,
             ready: Arc::new(OnceCell::new()),
         })
     }
@@ -276,20 +288,31 @@ impl MeiliIndex {
         self.ready.get_or_try_init(|| self.ensure_settings()).await.map(|_| ())
     }
 
-    /// Creates the index if it does not exist and applies searchable, filterable and
-    /// sortable attributes, ranking rules and the paging limit.
+    /// Creates both indexes if they do not exist and applies their settings.
     async fn ensure_settings(&self) -> Result<(), SearchError> {
-        match self.client.get_index(&self.index.uid).await {
+        self.ensure_index(&self.index, Self::call_settings()).await?;
+        self.ensure_index(&self.organisations, organisations::settings()).await
+    }
+
+    /// Creates `index` if it does not exist and applies `settings`.
+    async fn ensure_index(&self, index: &Index, settings: Settings) -> Result<(), SearchError> {
+        match self.client.get_index(&index.uid).await {
             Ok(_) => {}
             Err(MeiliError::Meilisearch(error))
                 if error.error_code == meilisearch_sdk::errors::ErrorCode::IndexNotFound =>
             {
-                let task = self.client.create_index(&self.index.uid, Some("key")).await;
+                let task = self.client.create_index(&index.uid, Some("key")).await;
                 self.finish(task).await?;
             }
             Err(error) => return Err(engine_error(error)),
         }
-        let settings = Settings::new()
+        let task = index.set_settings(&settings).await;
+        self.finish(task).await
+    }
+
+    /// The calls' searchable, filterable and sortable attributes, ranking rules and paging limit.
+    fn call_settings() -> Settings {
+        Settings::new()
             .with_searchable_attributes(["title", "identifiers", "body"])
             .with_filterable_attributes([
                 "programme",
@@ -306,19 +329,17 @@ impl MeiliIndex {
                 "trl",
             ])
             .with_sortable_attributes(["first_deadline_ts", "published_ts", "budget", "title_sort"])
-            // `sort` first: a requested order is the order, relevance only breaks ties
-            // (as in the embedded index). Without a sort the rule does nothing.
-            .with_ranking_rules(["sort", "words", "typo", "proximity", "attribute", "exactness"])
+            .with_ranking_rules(RANKING_RULES)
             .with_pagination(PaginationSetting {
                 max_total_hits: MAX_TOTAL_HITS,
-            });
-        let task = self.index.set_settings(&settings).await;
-        self.finish(task).await
+            })
     }
 
-    /// Deletes the whole index (tests clean up with it).
+    /// Deletes both indexes (tests clean up with it).
     pub async fn delete_index(self) -> Result<(), SearchError> {
         let task = self.index.clone().delete().await;
+        self.finish(task).await?;
+        let task = self.organisations.clone().delete().await;
         self.finish(task).await
     }
 
@@ -341,16 +362,40 @@ impl MeiliIndex {
         }
     }
 
-    /// Runs the planned queries in one multi-search request.
-    async fn run(&self, text: &str, planned: &[Planned]) -> Result<Vec<MeiliResults<Found>>, SearchError> {
+    /// Adds or replaces `upserts` and removes the documents keyed `deletes`, awaiting both tasks.
+    async fn write<T: Serialize + Send + Sync>(
+        &self,
+        index: &Index,
+        upserts: &[T],
+        deletes: &[String],
+    ) -> Result<(), SearchError> {
+        if !upserts.is_empty() {
+            let task = index.add_or_replace(upserts, Some("key")).await;
+            self.finish(task).await?;
+        }
+        if !deletes.is_empty() {
+            let task = index.delete_documents(deletes).await;
+            self.finish(task).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs the planned queries on `index` in one multi-search request, reading back `retrieved`.
+    async fn run<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
+        &self,
+        index: &Index,
+        text: &str,
+        planned: &[Planned],
+        retrieved: &[&str],
+    ) -> Result<Vec<MeiliResults<T>>, SearchError> {
         let mut multi = self.client.multi_search();
         for plan in planned {
-            let mut query = SearchQuery::new(&self.index);
+            let mut query = SearchQuery::new(index);
             query
                 .with_query(text)
                 .with_page(plan.page)
                 .with_hits_per_page(plan.hits_per_page)
-                .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(&RETRIEVED));
+                .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(retrieved));
             if !plan.filter.is_empty() {
                 query.with_filter(&plan.filter);
             }
@@ -362,7 +407,7 @@ impl MeiliIndex {
             }
             multi.with_search_query(query.build());
         }
-        let response = multi.execute::<Found>().await.map_err(engine_error)?;
+        let response = multi.execute::<T>().await.map_err(engine_error)?;
         if response.results.len() != planned.len() {
             return Err(SearchError::Index(
                 "meilisearch answered a different number of queries".into(),
@@ -440,7 +485,7 @@ impl MeiliIndex {
             first
         });
 
-        let results = self.run(text, &planned).await?;
+        let results = self.run::<Found>(&self.index, text, &planned, &RETRIEVED).await?;
         let total = results[0].total_hits.unwrap_or_default() as u64;
         let counted = counted_at
             .into_iter()
@@ -544,7 +589,7 @@ impl MeiliIndex {
 }
 
 /// A facet's counts from a result, most frequent first (ties by name), as the embedded index orders them.
-fn facet_values(result: &MeiliResults<Found>, facet: &str) -> Vec<FacetValue> {
+fn facet_values<T>(result: &MeiliResults<T>, facet: &str) -> Vec<FacetValue> {
     let empty = HashMap::new();
     let counts = result
         .facet_distribution
@@ -591,20 +636,14 @@ impl SearchIndex for MeiliIndex {
                 IndexChange::Delete(id) => deletes.push(document_key(id)),
             }
         }
-        if !upserts.is_empty() {
-            let task = self.index.add_or_replace(&upserts, Some("key")).await;
-            self.finish(task).await?;
-        }
-        if !deletes.is_empty() {
-            let task = self.index.delete_documents(&deletes).await;
-            self.finish(task).await?;
-        }
-        Ok(())
+        self.write(&self.index, &upserts, &deletes).await
     }
 
     async fn clear(&self) -> Result<(), SearchError> {
         self.ready().await?;
         let task = self.index.delete_all_documents().await;
+        self.finish(task).await?;
+        let task = self.organisations.delete_all_documents().await;
         self.finish(task).await
     }
 
@@ -631,6 +670,30 @@ impl SearchIndex for MeiliIndex {
     async fn document_count(&self) -> Result<u64, SearchError> {
         self.ready().await?;
         let stats = self.index.get_stats().await.map_err(engine_error)?;
+        Ok(stats.number_of_documents as u64)
+    }
+
+    async fn apply_organisations(&self, changes: Vec<IndexChange<OrganisationDocument>>) -> Result<(), SearchError> {
+        self.ready().await?;
+        let mut upserts = Vec::new();
+        let mut deletes = Vec::new();
+        for change in &changes {
+            match change {
+                IndexChange::Upsert(org) => upserts.push(organisations::MeiliOrganisation::new(org)),
+                IndexChange::Delete(id) => deletes.push(document_key(id)),
+            }
+        }
+        self.write(&self.organisations, &upserts, &deletes).await
+    }
+
+    async fn search_organisations(&self, query: &OrganisationQuery) -> Result<OrganisationResults, SearchError> {
+        self.ready().await?;
+        self.search_organisation_index(query).await
+    }
+
+    async fn organisation_count(&self) -> Result<u64, SearchError> {
+        self.ready().await?;
+        let stats = self.organisations.get_stats().await.map_err(engine_error)?;
         Ok(stats.number_of_documents as u64)
     }
 }

@@ -6,38 +6,37 @@
 //! forthcoming when not closed and `opens_ts > now`, open otherwise — the rule of
 //! `CallDates::status_at`, expressed as range queries.
 
-use super::highlight::{allowed_typos, ParsedQuery, Token};
+mod organisations;
+mod text;
+
+use super::highlight::ParsedQuery;
 use super::{
-    assemble_facets, effective_sort, hit, open_to_filter_values, CallDocument, Dimension, FacetValue, IndexChange,
+    assemble_facets, effective_sort, open_to_filter_values, CallDocument, Dimension, FacetValue, IndexChange,
     SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
 };
 use crate::call::CallStatus;
+use crate::organisation_query::OrganisationQuery;
 use crate::query::{CallSort, ClosesWithin};
+use crate::search::{OrganisationDocument, OrganisationResults};
 use async_trait::async_trait;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
 use tantivy::columnar::ColumnValues;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{
-    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, FAST,
-    STORED, STRING,
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, Value, FAST, STORED, STRING,
 };
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
     TantivyDocument, Term,
 };
+pub(crate) use text::tokenize;
+use text::TextFields;
 
-/// The name the text analyzer is registered under.
-const ANALYZER: &str = "fundbridge";
 /// Memory the writer may use before flushing a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
-/// The score added to documents that match every word.
-const ALL_WORDS_TIER: Score = 10_000.0;
 
 /// The facet root a stored dimension is indexed under (the derived ones have none).
 fn facet_root(dimension: Dimension) -> &'static str {
@@ -56,13 +55,9 @@ fn facet_root(dimension: Dimension) -> &'static str {
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
-    title: Field,
-    identifiers: Field,
-    /// Title, identifiers and body together: where typos and prefixes are matched.
-    all: Field,
+    text: TextFields,
     /// The title in lower case, for sorting by title.
     title_sort: Field,
-    body: Field,
     /// Programme, kind, country, region, budget bracket and TRL: the facets counted on every search
     /// (kept apart so counting reads few values).
     counted: Field,
@@ -80,26 +75,11 @@ struct Fields {
 impl Fields {
     fn schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();
-        let text = |stored: bool| {
-            let options = TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(ANALYZER)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            );
-            if stored {
-                options.set_stored()
-            } else {
-                options
-            }
-        };
         let number = || NumericOptions::default().set_indexed().set_fast();
         let fields = Fields {
             id: builder.add_text_field("id", STRING | STORED),
-            title: builder.add_text_field("title", text(true)),
-            identifiers: builder.add_text_field("identifiers", text(false)),
-            all: builder.add_text_field("all", text(false)),
+            text: TextFields::add_to(&mut builder),
             title_sort: builder.add_text_field("title_sort", STRING | FAST),
-            body: builder.add_text_field("body", text(true)),
             counted: builder.add_facet_field("counted", FacetOptions::default()),
             facets: builder.add_facet_field("facets", FacetOptions::default()),
             opens_ts: builder.add_i64_field("opens_ts", number()),
@@ -123,73 +103,48 @@ impl Fields {
     }
 }
 
-fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
-}
-
-/// Splits text into normalised tokens exactly as the index does.
-pub(crate) fn tokenize(text: &str) -> Vec<Token> {
-    let mut analyzer = analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        tokens.push(Token {
-            range: token.offset_from..token.offset_to,
-            text: token.text.clone(),
-        });
-    }
-    tokens
-}
-
 fn facet(dimension: &str, value: &str) -> Facet {
     Facet::from_path([dimension, value])
 }
 
-struct Inner {
+/// An open tantivy index: its writer (one at a time) and its reader.
+struct Handle {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
-    fields: Fields,
 }
 
-/// The embedded index. Cloning shares it.
-#[derive(Clone)]
-pub struct EmbeddedIndex {
-    inner: Arc<Inner>,
-}
-
-impl EmbeddedIndex {
-    /// Opens the index in `dir`, creating it if needed. An index written by another
-    /// schema version is rebuilt empty (it is derived data; a reindex fills it).
-    pub fn open(dir: &Path) -> Result<EmbeddedIndex, SearchError> {
+impl Handle {
+    /// Opens the index in `dir` with `schema`, creating it if needed. An index written by
+    /// another schema version is rebuilt empty (it is derived data; a reindex fills it).
+    fn open(dir: &Path, schema: Schema) -> Result<Handle, SearchError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| SearchError::Index(format!("cannot create {}: {e}", dir.display())))?;
-        let (schema, fields) = Fields::schema();
         let directory = tantivy::directory::MmapDirectory::open(dir).map_err(index_error)?;
         let index = match Index::open_or_create(directory, schema.clone()) {
             Ok(index) => index,
             Err(tantivy::TantivyError::SchemaError(_)) => {
                 tracing::warn!(dir = %dir.display(), "search index schema changed: starting a new index");
-                std::fs::remove_dir_all(dir).map_err(|e| SearchError::Index(e.to_string()))?;
-                std::fs::create_dir_all(dir).map_err(|e| SearchError::Index(e.to_string()))?;
+                // Only tantivy's own files: a folder inside (another index) is left alone.
+                for entry in std::fs::read_dir(dir).map_err(index_error)? {
+                    let path = entry.map_err(index_error)?.path();
+                    if path.is_file() {
+                        std::fs::remove_file(&path).map_err(index_error)?;
+                    }
+                }
                 Index::create_in_dir(dir, schema).map_err(index_error)?
             }
             Err(error) => return Err(index_error(error)),
         };
-        Self::with_index(index, fields)
+        Handle::new(index)
     }
 
     /// A new index in memory (tests, benchmarks).
-    pub fn in_memory() -> Result<EmbeddedIndex, SearchError> {
-        let (schema, fields) = Fields::schema();
-        Self::with_index(Index::create_in_ram(schema), fields)
+    fn in_memory(schema: Schema) -> Result<Handle, SearchError> {
+        Handle::new(Index::create_in_ram(schema))
     }
 
-    fn with_index(mut index: Index, fields: Fields) -> Result<EmbeddedIndex, SearchError> {
-        index.tokenizers().register(ANALYZER, analyzer());
+    fn new(mut index: Index) -> Result<Handle, SearchError> {
+        text::register_analyzer(&index);
         // Segments are searched in parallel, one thread per core: a broad query that must
         // score and count most documents then finishes in about half the time.
         index.set_default_multithread_executor().map_err(index_error)?;
@@ -199,25 +154,108 @@ impl EmbeddedIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(index_error)?;
-        Ok(EmbeddedIndex {
-            inner: Arc::new(Inner {
-                reader,
-                writer: Mutex::new(writer),
-                fields,
-            }),
+        Ok(Handle {
+            reader,
+            writer: Mutex::new(writer),
         })
     }
 
-    /// Runs `work` on the blocking pool: tantivy is synchronous.
-    async fn blocking<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Inner) -> Result<T, SearchError> + Send + 'static,
-    ) -> Result<T, SearchError> {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || work(&inner))
-            .await
-            .map_err(|e| SearchError::Index(format!("search task failed: {e}")))?
+    /// Runs `work` with the writer, commits, and makes the result visible to searches.
+    fn write(&self, work: impl FnOnce(&mut IndexWriter) -> Result<(), SearchError>) -> Result<(), SearchError> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Index("index writer poisoned".into()))?;
+        work(&mut writer)?;
+        writer.commit().map_err(index_error)?;
+        self.reader.reload().map_err(index_error)
     }
+
+    /// Applies upserts and deletions keyed by the `id` field.
+    fn apply<D>(
+        &self,
+        id: Field,
+        changes: Vec<IndexChange<D>>,
+        document: impl Fn(&D) -> TantivyDocument,
+        external_id: impl Fn(&D) -> &str,
+    ) -> Result<(), SearchError> {
+        self.write(|writer| {
+            for change in changes {
+                match change {
+                    IndexChange::Upsert(doc) => {
+                        writer.delete_term(Term::from_field_text(id, external_id(&doc)));
+                        writer.add_document(document(&doc)).map_err(index_error)?;
+                    }
+                    IndexChange::Delete(key) => {
+                        writer.delete_term(Term::from_field_text(id, &key));
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Removes every document.
+    fn clear(&self) -> Result<(), SearchError> {
+        self.write(|writer| writer.delete_all_documents().map(|_| ()).map_err(index_error))
+    }
+
+    /// How many documents are searchable.
+    fn document_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+/// The calls' index.
+struct Inner {
+    handle: Handle,
+    fields: Fields,
+}
+
+/// The embedded index: calls in its folder, organisations in a folder inside it. Cloning shares it.
+#[derive(Clone)]
+pub struct EmbeddedIndex {
+    inner: Arc<Inner>,
+    organisations: Arc<organisations::OrganisationIndex>,
+}
+
+impl EmbeddedIndex {
+    /// Opens the index in `dir`, creating it if needed. An index written by another
+    /// schema version is rebuilt empty (it is derived data; a reindex fills it).
+    pub fn open(dir: &Path) -> Result<EmbeddedIndex, SearchError> {
+        let (schema, fields) = Fields::schema();
+        let handle = Handle::open(dir, schema)?;
+        let organisations = organisations::OrganisationIndex::open(&dir.join("organisations"))?;
+        Ok(EmbeddedIndex::with(Inner { handle, fields }, organisations))
+    }
+
+    /// A new index in memory (tests, benchmarks).
+    pub fn in_memory() -> Result<EmbeddedIndex, SearchError> {
+        let (schema, fields) = Fields::schema();
+        let handle = Handle::in_memory(schema)?;
+        Ok(EmbeddedIndex::with(
+            Inner { handle, fields },
+            organisations::OrganisationIndex::in_memory()?,
+        ))
+    }
+
+    fn with(calls: Inner, organisations: organisations::OrganisationIndex) -> EmbeddedIndex {
+        EmbeddedIndex {
+            inner: Arc::new(calls),
+            organisations: Arc::new(organisations),
+        }
+    }
+}
+
+/// Runs `work` on the blocking pool: tantivy is synchronous.
+async fn blocking<S: Send + Sync + 'static, T: Send + 'static>(
+    state: &Arc<S>,
+    work: impl FnOnce(&S) -> Result<T, SearchError> + Send + 'static,
+) -> Result<T, SearchError> {
+    let state = Arc::clone(state);
+    tokio::task::spawn_blocking(move || work(&state))
+        .await
+        .map_err(|e| SearchError::Index(format!("search task failed: {e}")))?
 }
 
 fn index_error(error: impl std::fmt::Display) -> SearchError {
@@ -229,18 +267,8 @@ impl Inner {
         let f = self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &call.external_id);
-        doc.add_text(f.title, &call.title);
-        for identifier in &call.identifiers {
-            doc.add_text(f.identifiers, identifier);
-        }
-        doc.add_text(f.body, &call.body);
+        f.text.fill(&mut doc, &call.title, &call.identifiers, &call.body);
         doc.add_text(f.title_sort, call.title.to_lowercase());
-        for text in std::iter::once(&call.title)
-            .chain(&call.identifiers)
-            .chain(std::iter::once(&call.body))
-        {
-            doc.add_text(f.all, text);
-        }
         doc.add_facet(f.counted, facet("programme", &call.programme));
         doc.add_facet(f.counted, facet("kind", call.instrument_kind.as_str()));
         for country in call.country_terms() {
@@ -282,134 +310,12 @@ impl Inner {
     }
 
     fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| SearchError::Index("index writer poisoned".into()))?;
-        for change in changes {
-            match change {
-                IndexChange::Upsert(call) => {
-                    writer.delete_term(Term::from_field_text(self.fields.id, &call.external_id));
-                    writer.add_document(self.document(&call)).map_err(index_error)?;
-                }
-                IndexChange::Delete(id) => {
-                    writer.delete_term(Term::from_field_text(self.fields.id, &id));
-                }
-            }
-        }
-        writer.commit().map_err(index_error)?;
-        self.reader.reload().map_err(index_error)
-    }
-
-    fn clear(&self) -> Result<(), SearchError> {
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| SearchError::Index("index writer poisoned".into()))?;
-        writer.delete_all_documents().map_err(index_error)?;
-        writer.commit().map_err(index_error)?;
-        self.reader.reload().map_err(index_error)
-    }
-
-    /// The query for one loose word: exact matches score most, typos and prefixes less.
-    fn word_query(&self, word: &str, as_prefix: bool) -> Box<dyn Query> {
-        let f = self.fields;
-        let mut variants: Vec<Box<dyn Query>> = [(f.title, 3.0), (f.identifiers, 4.0), (f.body, 1.0)]
-            .into_iter()
-            .map(|(field, boost)| {
-                let exact = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
-                boosted(Box::new(exact), boost)
-            })
-            .collect();
-        // Typos and prefixes: in the title (so a misspelt title word still ranks first) and once
-        // more on the field holding every searchable word.
-        for (field, weight) in [(f.title, 3.0), (f.all, 1.0)] {
-            let loose = self.loose_variants(field, word, as_prefix);
-            variants.extend(loose.into_iter().map(|(query, boost)| boosted(query, boost * weight)));
-        }
-        Box::new(BooleanQuery::union(variants))
-    }
-
-    /// The typo and prefix forms of a word in `field`, with their weights.
-    fn loose_variants(&self, field: Field, word: &str, as_prefix: bool) -> Vec<(Box<dyn Query>, Score)> {
-        let term = Term::from_field_text(field, word);
-        let mut variants: Vec<(Box<dyn Query>, Score)> = Vec::new();
-        let typos = allowed_typos(word.chars().count());
-        if typos > 0 {
-            variants.push((Box::new(FuzzyTermQuery::new(term.clone(), typos, true)), 0.5));
-        }
-        if as_prefix && word.chars().count() >= 2 {
-            variants.push((Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), 0.8));
-        }
-        variants
-    }
-
-    /// Whether a document has the word in any form, without scoring (for the all-words tier).
-    fn word_presence(&self, word: &str, as_prefix: bool) -> Box<dyn Query> {
-        let exact = TermQuery::new(Term::from_field_text(self.fields.all, word), IndexRecordOption::Basic);
-        let mut forms: Vec<Box<dyn Query>> = vec![Box::new(exact)];
-        forms.extend(
-            self.loose_variants(self.fields.all, word, as_prefix)
-                .into_iter()
-                .map(|(query, _)| query),
-        );
-        Box::new(BooleanQuery::union(forms))
-    }
-
-    /// A quoted phrase, in the title or the body.
-    fn phrase_query(&self, words: &[String]) -> Box<dyn Query> {
-        let f = self.fields;
-        let in_field = |field: Field| -> Box<dyn Query> {
-            if words.len() == 1 {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, &words[0]),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                Box::new(PhraseQuery::new(
-                    words.iter().map(|w| Term::from_field_text(field, w)).collect(),
-                ))
-            }
-        };
-        Box::new(BooleanQuery::union(vec![
-            boosted(in_field(f.title), 3.0),
-            in_field(f.body),
-        ]))
-    }
-
-    /// The text part: every phrase must match; documents with all words rank first, but a
-    /// document with only some of them still matches (more words never means zero hits).
-    fn text_query(&self, parsed: &ParsedQuery) -> Option<Box<dyn Query>> {
-        if parsed.is_empty() {
-            return None;
-        }
-        let last = parsed.words.len().saturating_sub(1);
-        let words: Vec<Box<dyn Query>> = parsed
-            .words
-            .iter()
-            .enumerate()
-            .map(|(i, word)| self.word_query(word, parsed.last_word_is_prefix && i == last))
-            .collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if words.len() > 1 {
-            // A constant far above any BM25 score puts every all-words match in a tier of its own.
-            let presence = parsed
-                .words
-                .iter()
-                .enumerate()
-                .map(|(i, word)| self.word_presence(word, parsed.last_word_is_prefix && i == last))
-                .collect();
-            let all_words = BooleanQuery::intersection(presence);
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(Box::new(all_words), ALL_WORDS_TIER)),
-            ));
-        }
-        clauses.extend(words.into_iter().map(|q| (Occur::Should, q)));
-        for phrase in &parsed.phrases {
-            clauses.push((Occur::Must, self.phrase_query(phrase)));
-        }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        self.handle.apply(
+            self.fields.id,
+            changes,
+            |call| self.document(call),
+            |call| &call.external_id,
+        )
     }
 
     fn facet_filter(&self, dimension: &str, values: &[String]) -> Option<Box<dyn Query>> {
@@ -458,10 +364,7 @@ impl Inner {
         let query = &request.query;
         let kinds: Vec<String> = query.kinds.iter().map(|k| k.as_str().to_owned()).collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        match self.text_query(parsed) {
-            Some(text) => clauses.push((Occur::Must, text)),
-            None => clauses.push((Occur::Must, Box::new(tantivy::query::AllQuery))),
-        }
+        clauses.push((Occur::Must, self.fields.text.text_or_all(parsed)));
         if skip != Some(Dimension::Programme) {
             clauses.extend(
                 self.facet_filter("programme", &query.programmes)
@@ -522,10 +425,10 @@ impl Inner {
 
     /// The best-matching titles only: no counts, facets or snippets (it runs on every keystroke).
     fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
-        let Some(query) = self.text_query(&ParsedQuery::parse(prefix, tokenize)) else {
+        let Some(query) = self.fields.text.text_query(&ParsedQuery::parse(prefix, tokenize)) else {
             return Ok(Vec::new());
         };
-        let searcher = self.reader.searcher();
+        let searcher = self.handle.reader.searcher();
         let top = searcher
             .search(&query, &TopDocs::with_limit(limit).order_by_score())
             .map_err(index_error)?;
@@ -533,7 +436,7 @@ impl Inner {
         for (_, address) in top {
             let doc: TantivyDocument = searcher.doc(address).map_err(index_error)?;
             titles.extend(
-                doc.get_first(self.fields.title)
+                doc.get_first(self.fields.text.title)
                     .and_then(|v| v.as_str())
                     .map(str::to_owned),
             );
@@ -542,7 +445,7 @@ impl Inner {
     }
 
     fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
-        let searcher = self.reader.searcher();
+        let searcher = self.handle.reader.searcher();
         let parsed = ParsedQuery::parse(&request.query.text, tokenize);
         let now = request.now.timestamp();
         let query = self.query_without(request, &parsed, None);
@@ -633,18 +536,7 @@ impl Inner {
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address).map_err(index_error)?;
-            let text = |field: Field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            hits.push(hit(
-                text(self.fields.id),
-                &text(self.fields.title),
-                &text(self.fields.body),
-                &parsed,
-            ));
+            hits.push(self.fields.text.hit(&doc, self.fields.id, &parsed));
         }
         Ok(SearchResults {
             hits,
@@ -782,14 +674,6 @@ fn sort_key(segment: &SegmentReader, sort: CallSort, now: i64) -> impl Fn(DocId,
     }
 }
 
-fn boosted(query: Box<dyn Query>, boost: Score) -> Box<dyn Query> {
-    if (boost - 1.0).abs() < f32::EPSILON {
-        query
-    } else {
-        Box::new(BoostQuery::new(query, boost))
-    }
-}
-
 #[async_trait]
 impl SearchIndex for EmbeddedIndex {
     fn name(&self) -> &'static str {
@@ -797,25 +681,38 @@ impl SearchIndex for EmbeddedIndex {
     }
 
     async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
-        self.blocking(move |inner| inner.apply(changes)).await
+        blocking(&self.inner, move |inner| inner.apply(changes)).await
     }
 
     async fn clear(&self) -> Result<(), SearchError> {
-        self.blocking(|inner| inner.clear()).await
+        blocking(&self.inner, |inner| inner.handle.clear()).await?;
+        blocking(&self.organisations, |organisations| organisations.clear()).await
     }
 
     async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let request = request.clone();
-        self.blocking(move |inner| inner.search(&request)).await
+        blocking(&self.inner, move |inner| inner.search(&request)).await
     }
 
     async fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
         let prefix = prefix.to_owned();
-        self.blocking(move |inner| inner.suggest(&prefix, limit.clamp(1, 20)))
-            .await
+        blocking(&self.inner, move |inner| inner.suggest(&prefix, limit.clamp(1, 20))).await
     }
 
     async fn document_count(&self) -> Result<u64, SearchError> {
-        self.blocking(|inner| Ok(inner.reader.searcher().num_docs())).await
+        blocking(&self.inner, |inner| Ok(inner.handle.document_count())).await
+    }
+
+    async fn apply_organisations(&self, changes: Vec<IndexChange<OrganisationDocument>>) -> Result<(), SearchError> {
+        blocking(&self.organisations, move |organisations| organisations.apply(changes)).await
+    }
+
+    async fn search_organisations(&self, query: &OrganisationQuery) -> Result<OrganisationResults, SearchError> {
+        let query = query.clone();
+        blocking(&self.organisations, move |organisations| organisations.search(&query)).await
+    }
+
+    async fn organisation_count(&self) -> Result<u64, SearchError> {
+        blocking(&self.organisations, |organisations| Ok(organisations.document_count())).await
     }
 }

@@ -1,0 +1,385 @@
+//! What a user asks of the organisation directory (partner search) — text, filters, sort and
+//! page — and the facet counts that come back. Parsed from and written to the URL like
+//! [`crate::query::CallQuery`], so a partner search is shareable.
+
+use crate::organisation::{OrganisationKind, SizeClass};
+use crate::query::{
+    is_country_code, is_nuts_code, is_yes, percent_encode, push_unique, FacetValue, DEFAULT_PER_PAGE, MAX_PER_PAGE,
+    MAX_TEXT_CHARS,
+};
+use crate::taxonomy;
+use serde::{Deserialize, Serialize};
+
+/// How the directory is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganisationSort {
+    /// Best match for the search text first (without text: as [`OrganisationSort::Name`]).
+    Relevance,
+    /// Alphabetical by name.
+    #[default]
+    Name,
+    /// Largest headcount first.
+    Size,
+}
+
+impl OrganisationSort {
+    /// Every sort, in the order the UI lists them.
+    pub const ALL: [OrganisationSort; 3] = [
+        OrganisationSort::Relevance,
+        OrganisationSort::Name,
+        OrganisationSort::Size,
+    ];
+
+    /// The value used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganisationSort::Relevance => "relevance",
+            OrganisationSort::Name => "name",
+            OrganisationSort::Size => "size",
+        }
+    }
+
+    /// The label shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrganisationSort::Relevance => "Relevance",
+            OrganisationSort::Name => "Name (A–Z)",
+            OrganisationSort::Size => "Headcount (largest)",
+        }
+    }
+
+    /// Parses the URL form.
+    pub fn parse(value: &str) -> Option<Self> {
+        OrganisationSort::ALL.into_iter().find(|sort| sort.as_str() == value)
+    }
+}
+
+/// Filters, sort and page for the organisation directory. Within a filter any value matches;
+/// across filters all must.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrganisationQuery {
+    /// Free text to search for (empty: no text search).
+    pub text: String,
+    /// Kinds of organisation.
+    pub kinds: Vec<OrganisationKind>,
+    /// Countries the organisation is based in.
+    pub countries: Vec<String>,
+    /// NUTS regions the organisation is based in (a region includes the regions inside it).
+    pub regions: Vec<String>,
+    /// Capability codes ([`taxonomy::CAPABILITIES`]).
+    pub capabilities: Vec<String>,
+    /// Sector codes ([`taxonomy::SECTORS`]).
+    pub sectors: Vec<String>,
+    /// Size classes.
+    pub sizes: Vec<SizeClass>,
+    /// Certification codes ([`taxonomy::CERTIFICATIONS`]).
+    pub certifications: Vec<String>,
+    /// Clusters the organisation is a member of (cluster external ids).
+    pub clusters: Vec<String>,
+    /// Only organisations interested in dual-use (civil–military) work.
+    pub dual_use: bool,
+    /// Order.
+    pub sort: OrganisationSort,
+    /// Page number, starting at 1.
+    pub page: u32,
+    /// Results per page.
+    pub per_page: u32,
+}
+
+impl Default for OrganisationQuery {
+    fn default() -> Self {
+        OrganisationQuery {
+            text: String::new(),
+            kinds: Vec::new(),
+            countries: Vec::new(),
+            regions: Vec::new(),
+            capabilities: Vec::new(),
+            sectors: Vec::new(),
+            sizes: Vec::new(),
+            certifications: Vec::new(),
+            clusters: Vec::new(),
+            dual_use: false,
+            sort: OrganisationSort::default(),
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+/// Whether `value` could be a cluster's external id (a slug).
+fn is_slug(value: &str) -> bool {
+    (1..=100).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+impl OrganisationQuery {
+    /// Reads a query from URL pairs; unknown keys and values are ignored, pages clamped.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut query = OrganisationQuery::default();
+        let mut sort = None;
+        let term = |values: &mut Vec<String>, vocabulary: &[taxonomy::Term], value: &str| {
+            if taxonomy::contains(vocabulary, value) {
+                push_unique(values, value.to_owned());
+            }
+        };
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key {
+                "q" => query.text = value.chars().take(MAX_TEXT_CHARS).collect::<String>().trim().to_owned(),
+                "kind" => {
+                    if let Some(kind) = OrganisationKind::parse(value) {
+                        push_unique(&mut query.kinds, kind);
+                    }
+                }
+                "country" => {
+                    let code = value.to_ascii_uppercase();
+                    if is_country_code(&code) {
+                        push_unique(&mut query.countries, code);
+                    }
+                }
+                "region" => {
+                    let code = value.to_ascii_uppercase();
+                    if is_nuts_code(&code) {
+                        push_unique(&mut query.regions, code);
+                    }
+                }
+                "capability" => term(&mut query.capabilities, taxonomy::CAPABILITIES, value),
+                "sector" => term(&mut query.sectors, taxonomy::SECTORS, value),
+                "certification" => term(&mut query.certifications, taxonomy::CERTIFICATIONS, value),
+                "size" => {
+                    if let Some(size) = SizeClass::parse(value) {
+                        push_unique(&mut query.sizes, size);
+                    }
+                }
+                "cluster" => {
+                    if is_slug(value) {
+                        push_unique(&mut query.clusters, value.to_owned());
+                    }
+                }
+                "dual_use" => query.dual_use = is_yes(value),
+                "sort" => sort = OrganisationSort::parse(value),
+                "page" => query.page = value.parse().unwrap_or(1),
+                "per_page" => query.per_page = value.parse().unwrap_or(DEFAULT_PER_PAGE),
+                _ => {}
+            }
+        }
+        query.sort = sort.unwrap_or_else(|| query.default_sort());
+        query.page = query.page.max(1);
+        query.per_page = query.per_page.clamp(1, MAX_PER_PAGE);
+        query
+    }
+
+    /// The URL pairs for this query; defaults are left out to keep links short.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if !self.text.is_empty() {
+            pairs.push(("q", self.text.clone()));
+        }
+        pairs.extend(self.kinds.iter().map(|k| ("kind", k.as_str().to_owned())));
+        pairs.extend(self.countries.iter().map(|c| ("country", c.clone())));
+        pairs.extend(self.regions.iter().map(|r| ("region", r.clone())));
+        pairs.extend(self.capabilities.iter().map(|c| ("capability", c.clone())));
+        pairs.extend(self.sectors.iter().map(|s| ("sector", s.clone())));
+        pairs.extend(self.sizes.iter().map(|s| ("size", s.as_str().to_owned())));
+        pairs.extend(self.certifications.iter().map(|c| ("certification", c.clone())));
+        pairs.extend(self.clusters.iter().map(|c| ("cluster", c.clone())));
+        if self.dual_use {
+            pairs.push(("dual_use", "true".to_owned()));
+        }
+        if self.sort != self.default_sort() {
+            pairs.push(("sort", self.sort.as_str().to_owned()));
+        }
+        if self.per_page != DEFAULT_PER_PAGE {
+            pairs.push(("per_page", self.per_page.to_string()));
+        }
+        if self.page != 1 {
+            pairs.push(("page", self.page.to_string()));
+        }
+        pairs
+    }
+
+    /// The `?…` part of a URL for this query (empty for the default list).
+    pub fn to_query_string(&self) -> String {
+        let encoded: Vec<String> = self
+            .to_pairs()
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", percent_encode(&value)))
+            .collect();
+        if encoded.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", encoded.join("&"))
+        }
+    }
+
+    /// The order used when the URL names none: relevance when searching, else by name.
+    pub fn default_sort(&self) -> OrganisationSort {
+        if self.text.is_empty() {
+            OrganisationSort::Name
+        } else {
+            OrganisationSort::Relevance
+        }
+    }
+
+    /// The order actually applied: relevance without text falls back to names.
+    pub fn effective_sort(&self) -> OrganisationSort {
+        match (self.sort, self.text.trim().is_empty()) {
+            (OrganisationSort::Relevance, true) => OrganisationSort::Name,
+            (sort, _) => sort,
+        }
+    }
+
+    /// The same filters and sort on another page.
+    pub fn with_page(&self, page: u32) -> Self {
+        OrganisationQuery {
+            page: page.max(1),
+            ..self.clone()
+        }
+    }
+
+    /// Whether any filter is set (sort and page aside).
+    pub fn has_filters(&self) -> bool {
+        !(self.kinds.is_empty()
+            && self.countries.is_empty()
+            && self.regions.is_empty()
+            && self.capabilities.is_empty()
+            && self.sectors.is_empty()
+            && self.sizes.is_empty()
+            && self.certifications.is_empty()
+            && self.clusters.is_empty())
+            || self.dual_use
+    }
+
+    /// Rows to skip for this page.
+    pub fn offset(&self) -> u64 {
+        u64::from(self.page - 1) * u64::from(self.per_page)
+    }
+}
+
+/// Counts per facet for the organisations a search found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationFacets {
+    /// By kind.
+    pub kind: Vec<FacetValue>,
+    /// By country.
+    pub country: Vec<FacetValue>,
+    /// By NUTS region (the organisation's own region).
+    pub region: Vec<FacetValue>,
+    /// By capability.
+    pub capability: Vec<FacetValue>,
+    /// By sector.
+    pub sector: Vec<FacetValue>,
+    /// By size class, smallest first.
+    pub size: Vec<FacetValue>,
+    /// By certification.
+    pub certification: Vec<FacetValue>,
+    /// By cluster membership.
+    pub cluster: Vec<FacetValue>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn unknown_terms_are_dropped_and_codes_kept() {
+        let query = OrganisationQuery::from_pairs([
+            ("capability", "cryptology"),
+            ("capability", "astrology"),
+            ("sector", "health"),
+            ("certification", "iso27001"),
+            ("size", "tiny"),
+            ("size", "small"),
+            ("cluster", "cluster-frh0-00"),
+            ("cluster", "<script>"),
+            ("region", "frh0"),
+        ]);
+        assert_eq!(query.capabilities, vec!["cryptology".to_owned()]);
+        assert_eq!(query.sectors, vec!["health".to_owned()]);
+        assert_eq!(query.certifications, vec!["iso27001".to_owned()]);
+        assert_eq!(query.sizes, vec![SizeClass::Small]);
+        assert_eq!(query.clusters, vec!["cluster-frh0-00".to_owned()]);
+        assert_eq!(query.regions, vec!["FRH0".to_owned()]);
+        assert!(query.has_filters());
+    }
+
+    #[test]
+    fn searching_defaults_to_relevance_and_browsing_to_names() {
+        assert_eq!(
+            OrganisationQuery::from_pairs([("q", "crypto")]).sort,
+            OrganisationSort::Relevance
+        );
+        assert_eq!(OrganisationQuery::from_pairs([]).sort, OrganisationSort::Name);
+        assert_eq!(OrganisationQuery::default().to_query_string(), "");
+        let relevance_without_text = OrganisationQuery {
+            sort: OrganisationSort::Relevance,
+            ..OrganisationQuery::default()
+        };
+        assert_eq!(relevance_without_text.effective_sort(), OrganisationSort::Name);
+    }
+
+    fn any_query() -> impl Strategy<Value = OrganisationQuery> {
+        let codes = |vocabulary: &'static [taxonomy::Term]| {
+            proptest::sample::subsequence(vocabulary.iter().map(|t| t.code.to_owned()).collect::<Vec<_>>(), 0..3)
+        };
+        (
+            "[a-z \"-]{0,20}",
+            proptest::sample::subsequence(OrganisationKind::ALL.to_vec(), 0..3),
+            proptest::sample::subsequence(vec!["PT".to_owned(), "EL".to_owned(), "FR".to_owned()], 0..3),
+            proptest::sample::subsequence(vec!["FRH0".to_owned(), "PT11".to_owned()], 0..2),
+            (
+                codes(taxonomy::CAPABILITIES),
+                codes(taxonomy::SECTORS),
+                codes(taxonomy::CERTIFICATIONS),
+            ),
+            proptest::sample::subsequence(SizeClass::ALL.to_vec(), 0..3),
+            proptest::sample::subsequence(vec!["cluster-a".to_owned(), "cluster-b-01".to_owned()], 0..2),
+            proptest::sample::select(OrganisationSort::ALL.to_vec()),
+            (1u32..500, 1u32..=MAX_PER_PAGE, proptest::bool::ANY),
+        )
+            .prop_map(
+                |(
+                    text,
+                    kinds,
+                    countries,
+                    regions,
+                    (capabilities, sectors, certifications),
+                    sizes,
+                    clusters,
+                    sort,
+                    (page, per_page, dual_use),
+                )| OrganisationQuery {
+                    text: text.trim().to_owned(),
+                    kinds,
+                    countries,
+                    regions,
+                    capabilities,
+                    sectors,
+                    sizes,
+                    certifications,
+                    clusters,
+                    dual_use,
+                    sort,
+                    page,
+                    per_page,
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn a_query_survives_the_round_trip_through_url_pairs(query in any_query()) {
+            let pairs = query.to_pairs();
+            let parsed = OrganisationQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+            prop_assert_eq!(parsed, query);
+        }
+    }
+}
