@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                     // without JavaScript and a missing call can answer 404.
                     <Route path=path!("/calls") view=pages::calls::CallsPage ssr=SsrMode::Async />
                     <Route path=path!("/calls/*id") view=pages::call_detail::CallDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/organisations") view=pages::organisations::OrganisationsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -16,6 +16,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </A>
                 <nav aria-label="Main">
                     <A href="/calls">"Funding calls"</A>
+                    <A href="/organisations">"Partners"</A>
                 </nav>
             </div>
         </header>

@@ -3,4 +3,5 @@
 pub mod call_card;
 pub mod layout;
 pub mod marked;
+pub mod pager;
 pub mod status_badge;

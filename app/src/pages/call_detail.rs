@@ -1,9 +1,10 @@
 //! `/calls/<id>`: everything known about one call.
 
 use crate::api::{get_call, CallView};
+use crate::components::pager::ErrorNotice;
 use crate::components::status_badge::CallBadges;
 use crate::format::{brussels_date_time, budget_range, date, euros, percent_decode, relative_days};
-use crate::pages::calls::{list_url, use_call_query, ErrorNotice};
+use crate::pages::calls::{list_url, use_call_query};
 use domain::CallQuery;
 use leptos::prelude::*;
 use leptos_meta::Title;

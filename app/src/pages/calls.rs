@@ -3,7 +3,9 @@
 
 use crate::api::{list_calls, suggest_calls, CallListing};
 use crate::components::call_card::CallCard;
+use crate::components::pager::{ErrorNotice, Pager};
 use crate::error::AppError;
+use crate::format::area_label;
 use domain::geo::country_label;
 use domain::{
     BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, FacetValue, Facets, InstrumentKind, SearchHit,
@@ -12,14 +14,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashMap;
-
-/// A country's name, or a NUTS region's code with its country's name (`FRH0 · France`).
-fn area_label(code: &str) -> String {
-    match code.get(..2) {
-        Some(country) if code.len() > 2 => format!("{code} · {}", country_label(country)),
-        _ => country_label(code),
-    }
-}
 
 /// Removes one filter from a query.
 type Relax = fn(&mut CallQuery);
@@ -567,7 +561,10 @@ fn Results(listing: CallListing, query: CallQuery) -> impl IntoView {
             .collect_view();
         view! {
             <ol class="call-list">{cards}</ol>
-            <Pager query=query.clone() page=page.page page_count />
+            <Pager page=page.page page_count href=Callback::new({
+                let query = query.clone();
+                move |n| list_url(&query.with_page(n))
+            }) />
         }
         .into_any()
     };
@@ -740,40 +737,6 @@ fn active_filter_chips(query: &CallQuery) -> impl IntoView {
             </ul>
         }
     })
-}
-
-/// Previous / next links and the page position.
-#[component]
-fn Pager(query: CallQuery, page: u32, page_count: u32) -> impl IntoView {
-    let previous = (page > 1).then(|| list_url(&query.with_page(page - 1)));
-    let next = (page < page_count).then(|| list_url(&query.with_page(page + 1)));
-    view! {
-        <nav class="pager" aria-label="Pages">
-            {match previous {
-                Some(href) => view! { <a rel="prev" href=href>"← Previous"</a> }.into_any(),
-                None => view! { <span class="disabled">"← Previous"</span> }.into_any(),
-            }}
-            <span class="position">{format!("Page {page} of {page_count}")}</span>
-            {match next {
-                Some(href) => view! { <a rel="next" href=href>"Next →"</a> }.into_any(),
-                None => view! { <span class="disabled">"Next →"</span> }.into_any(),
-            }}
-        </nav>
-    }
-}
-
-/// What went wrong, in words a user can act on.
-#[component]
-pub fn ErrorNotice(
-    /// The error to explain.
-    error: AppError,
-) -> impl IntoView {
-    view! {
-        <div class="error-notice" role="alert">
-            <h3>"We could not load this"</h3>
-            <p>{error.to_string()}</p>
-        </div>
-    }
 }
 
 #[cfg(test)]

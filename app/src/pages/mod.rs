@@ -4,3 +4,4 @@ pub mod call_detail;
 pub mod calls;
 pub mod home;
 pub mod not_found;
+pub mod organisations;

@@ -64,6 +64,20 @@ impl TestApp {
         self
     }
 
+    /// Stores generated organisations and clusters and brings the search index up to date.
+    pub async fn with_demo_directory(self, data: &domain::demo::DemoData) -> TestApp {
+        let store = self.state.store.as_ref();
+        store.upsert_organisations(&data.organisations, now()).await.unwrap();
+        store
+            .upsert_clusters(&data.clusters, &data.members, now())
+            .await
+            .unwrap();
+        indexer::apply_all_pending(store, self.state.search.as_ref())
+            .await
+            .unwrap();
+        self
+    }
+
     /// GETs `path`, returning the status and body.
     pub async fn get(&self, path: &str) -> (u16, String) {
         let response = self.client.get(format!("{}{path}", self.address)).send().await.unwrap();

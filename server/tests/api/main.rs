@@ -5,3 +5,4 @@ mod helpers;
 mod calls;
 mod cli;
 mod health;
+mod organisations;

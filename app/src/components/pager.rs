@@ -1,0 +1,45 @@
+//! Paging links and the error notice every list page shows.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Previous / next links and the page position.
+#[component]
+pub fn Pager(
+    /// This page's number, from 1.
+    page: u32,
+    /// How many pages there are.
+    page_count: u32,
+    /// The address of page `n`.
+    href: Callback<u32, String>,
+) -> impl IntoView {
+    let previous = (page > 1).then(|| href.run(page - 1));
+    let next = (page < page_count).then(|| href.run(page + 1));
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {match previous {
+                Some(href) => view! { <a rel="prev" href=href>"← Previous"</a> }.into_any(),
+                None => view! { <span class="disabled">"← Previous"</span> }.into_any(),
+            }}
+            <span class="position">{format!("Page {page} of {page_count}")}</span>
+            {match next {
+                Some(href) => view! { <a rel="next" href=href>"Next →"</a> }.into_any(),
+                None => view! { <span class="disabled">"Next →"</span> }.into_any(),
+            }}
+        </nav>
+    }
+}
+
+/// What went wrong, in words a user can act on.
+#[component]
+pub fn ErrorNotice(
+    /// The error to explain.
+    error: AppError,
+) -> impl IntoView {
+    view! {
+        <div class="error-notice" role="alert">
+            <h3>"We could not load this"</h3>
+            <p>{error.to_string()}</p>
+        </div>
+    }
+}

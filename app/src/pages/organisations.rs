@@ -1,0 +1,432 @@
+//! `/organisations`: the partner directory — find SMEs, research organisations and clusters
+//! by what they can do (JRC capabilities), the sectors they serve (NIS2), their size,
+//! certifications and clusters. Text, filters, sort and page live in the URL.
+
+use crate::api::{search_organisations, OrganisationListing};
+use crate::components::marked::Marked;
+use crate::components::pager::{ErrorNotice, Pager};
+use crate::format::area_label;
+use domain::cluster::ClusterRef;
+use domain::geo::country_label;
+use domain::organisation::{OrganisationDetail, OrganisationKind, SizeClass};
+use domain::organisation_query::{OrganisationFacets, OrganisationQuery, OrganisationSort};
+use domain::taxonomy::{self, CAPABILITIES, CERTIFICATIONS, SECTORS};
+use domain::{FacetValue, SearchHit};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use std::collections::HashMap;
+
+/// The address of the directory for `query`.
+pub fn directory_url(query: &OrganisationQuery) -> String {
+    format!("/organisations{}", query.to_query_string())
+}
+
+/// `query` with the URL pair `key=value` added, or removed if present, back on page 1.
+fn toggled(query: &OrganisationQuery, key: &str, value: &str) -> OrganisationQuery {
+    let mut pairs = query.to_pairs();
+    match pairs.iter().position(|(k, v)| *k == key && v == value) {
+        Some(at) => {
+            pairs.remove(at);
+        }
+        None => pairs.push((static_key(key), value.to_owned())),
+    }
+    pairs.retain(|(k, _)| *k != "page");
+    OrganisationQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+}
+
+/// The filter keys of the URL, as `'static` names.
+const FILTER_KEYS: [&str; 9] = [
+    "kind",
+    "country",
+    "region",
+    "capability",
+    "sector",
+    "size",
+    "certification",
+    "cluster",
+    "dual_use",
+];
+
+fn static_key(key: &str) -> &'static str {
+    FILTER_KEYS.into_iter().find(|k| *k == key).unwrap_or("q")
+}
+
+/// What people read for a filter value.
+fn value_label(key: &str, value: &str, clusters: &[ClusterRef]) -> String {
+    match key {
+        "kind" => OrganisationKind::parse(value).map_or_else(|| value.to_owned(), |k| k.label().to_owned()),
+        "country" => country_label(value),
+        "region" => area_label(value),
+        "capability" => taxonomy::label(CAPABILITIES, value).to_owned(),
+        "sector" => taxonomy::label(SECTORS, value).to_owned(),
+        "size" => SizeClass::parse(value).map_or_else(|| value.to_owned(), |s| s.label().to_owned()),
+        "certification" => taxonomy::label(CERTIFICATIONS, value).to_owned(),
+        "cluster" => clusters
+            .iter()
+            .find(|c| c.external_id == value)
+            .map_or_else(|| value.to_owned(), |c| c.name.clone()),
+        "dual_use" => "Open to dual-use work".to_owned(),
+        _ => value.to_owned(),
+    }
+}
+
+/// The facet counts under a URL key.
+fn facet_of<'a>(facets: &'a OrganisationFacets, key: &str) -> &'a [FacetValue] {
+    match key {
+        "kind" => &facets.kind,
+        "country" => &facets.country,
+        "region" => &facets.region,
+        "capability" => &facets.capability,
+        "sector" => &facets.sector,
+        "size" => &facets.size,
+        "certification" => &facets.certification,
+        _ => &facets.cluster,
+    }
+}
+
+/// The directory query in the page's URL.
+fn use_organisation_query() -> Memo<OrganisationQuery> {
+    let query_map = use_query_map();
+    Memo::new(move |_| {
+        query_map.with(|map| OrganisationQuery::from_pairs(map.into_iter().map(|(key, value)| (key.as_ref(), value))))
+    })
+}
+
+/// The partner directory page.
+#[component]
+pub fn OrganisationsPage() -> impl IntoView {
+    let query = use_organisation_query();
+    let listing = Resource::new(move || query.get(), search_organisations);
+    view! {
+        <Title text=move || query.with(|q| if q.text.is_empty() { "Partners".to_owned() } else { format!("“{}” — partners", q.text) }) />
+        <div class="calls-page organisations-page">
+            <Transition fallback=|| view! { <aside class="filters"></aside> }>
+                {move || Suspend::new(async move {
+                    listing.await.ok().map(|listing| view! { <DirectoryFilters query listing /> })
+                })}
+            </Transition>
+            <section class="results" aria-labelledby="results-heading">
+                <DirectorySearchBox query />
+                <div aria-live="polite">
+                    <Transition fallback=|| view! { <p class="loading">"Loading organisations…"</p> }>
+                        {move || Suspend::new(async move {
+                            match listing.await {
+                                Ok(listing) => view! { <DirectoryResults listing query=query.get_untracked() /> }.into_any(),
+                                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </div>
+            </section>
+        </div>
+    }
+}
+
+/// The search box: a GET form that keeps the filters in hidden fields.
+#[component]
+fn DirectorySearchBox(query: Memo<OrganisationQuery>) -> impl IntoView {
+    let hidden_fields = move || {
+        query.with(|q| {
+            q.to_pairs()
+                .into_iter()
+                .filter(|(key, _)| *key != "q" && *key != "page")
+                .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+                .collect_view()
+        })
+    };
+    view! {
+        <form class="search-box" role="search" method="get" action="/organisations">
+            <label for="directory-search" class="visually-hidden">"Search organisations"</label>
+            <input
+                id="directory-search"
+                type="search"
+                name="q"
+                autocomplete="off"
+                placeholder="Search partners: a name, a capability, a sector, a certification…"
+                prop:value=move || query.with(|q| q.text.clone())
+            />
+            {hidden_fields}
+            <button type="submit" class="button primary">"Search"</button>
+        </form>
+    }
+}
+
+/// Checkboxes with counts for every dimension, and the sort. A GET form with an Apply
+/// button without JavaScript; once hydrated, each change navigates at once.
+#[component]
+fn DirectoryFilters(query: Memo<OrganisationQuery>, listing: OrganisationListing) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let navigate = use_navigate();
+    let go = move |next: OrganisationQuery| navigate(&directory_url(&next), Default::default());
+    let current = query.get_untracked();
+    let chosen: Vec<(&'static str, String)> = current.to_pairs();
+    let fieldsets = [
+        ("capability", "Capability"),
+        ("sector", "Sector served"),
+        ("kind", "Kind"),
+        ("size", "Size"),
+        ("certification", "Certification"),
+        ("country", "Country"),
+        ("region", "Region"),
+        ("cluster", "Cluster"),
+    ]
+    .into_iter()
+    .filter_map(|(key, legend)| {
+        let values = facet_of(&listing.facets, key);
+        (!values.is_empty()).then(|| {
+            let boxes = values
+                .iter()
+                .map(|facet| {
+                    let checked = chosen.iter().any(|(k, v)| *k == key && *v == facet.value);
+                    let value = facet.value.clone();
+                    let go = go.clone();
+                    let on_change = move |_| go(toggled(&query.get_untracked(), key, &value));
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" name=key value=facet.value.clone() checked=checked on:change=on_change />
+                            <span class="label">{value_label(key, &facet.value, &listing.clusters)}</span>
+                            <span class="count">{facet.count}</span>
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset>
+                    <legend>{legend}</legend>
+                    {boxes}
+                </fieldset>
+            }
+        })
+    })
+    .collect_view();
+    let dual_go = go.clone();
+    let on_dual_use = move |_| dual_go(toggled(&query.get_untracked(), "dual_use", "true"));
+    let sort_go = go.clone();
+    let on_sort = move |ev| {
+        let current = query.get_untracked();
+        let sort = OrganisationSort::parse(&event_target_value(&ev)).unwrap_or_else(|| current.default_sort());
+        sort_go(OrganisationQuery {
+            sort,
+            page: 1,
+            ..current
+        });
+    };
+    view! {
+        <aside class="filters" data-hydrated=move || hydrated.get().to_string()>
+            <form id="filter-form" method="get" action="/organisations" class="filter-form">
+                {(!current.text.is_empty()).then(|| view! { <input type="hidden" name="q" value=current.text.clone() /> })}
+                <label class="sort">
+                    "Sort by "
+                    <select name="sort" on:change=on_sort>
+                        {OrganisationSort::ALL
+                            .into_iter()
+                            .map(|sort| {
+                                let chosen = current.sort == sort;
+                                view! { <option value=sort.as_str() selected=chosen>{sort.label()}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <fieldset>
+                    <legend>"Civil–military"</legend>
+                    <label class="check">
+                        <input type="checkbox" name="dual_use" value="true" checked=current.dual_use on:change=on_dual_use />
+                        <span class="label">"Open to dual-use work"</span>
+                    </label>
+                </fieldset>
+                {fieldsets}
+                <button type="submit" class="button apply" class:hidden=move || hydrated.get()>
+                    "Apply filters"
+                </button>
+            </form>
+        </aside>
+    }
+}
+
+/// The count, the active filters, the organisations and the pager — or the empty state.
+#[component]
+fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> impl IntoView {
+    let OrganisationListing {
+        items,
+        highlights,
+        total,
+        clusters,
+        ..
+    } = listing;
+    let heading = match (total, query.text.is_empty()) {
+        (1, true) => "1 organisation".to_owned(),
+        (n, true) => format!("{n} organisations"),
+        (1, false) => format!("1 organisation for “{}”", query.text),
+        (n, false) => format!("{n} organisations for “{}”", query.text),
+    };
+    // One chip per active filter value (and the words), each linking to the query without it.
+    let mut chips: Vec<(String, OrganisationQuery)> = query
+        .to_pairs()
+        .into_iter()
+        .filter(|(key, _)| FILTER_KEYS.contains(key))
+        .map(|(key, value)| (value_label(key, &value, &clusters), toggled(&query, key, &value)))
+        .collect();
+    if !query.text.is_empty() {
+        let without_text = OrganisationQuery {
+            text: String::new(),
+            sort: OrganisationSort::Name,
+            page: 1,
+            ..query.clone()
+        };
+        chips.insert(0, (format!("“{}”", query.text), without_text));
+    }
+    let chip_list = (!chips.is_empty()).then(|| {
+        let links = chips
+            .iter()
+            .map(|(label, without)| {
+                view! {
+                    <li>
+                        <a class="chip" href=directory_url(without) aria-label=format!("Remove filter {label}")>
+                            {label.clone()}
+                            <span aria-hidden="true">" ×"</span>
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <ul class="chips" aria-label="Active filters">
+                {links}
+                <li><a class="chip clear" href="/organisations">"Clear all"</a></li>
+            </ul>
+        }
+    });
+    let body = if items.is_empty() {
+        view! {
+            <div class="empty-state">
+                <h3>"No organisations match"</h3>
+                <p>"Remove a filter, or use fewer or more general words."</p>
+                <ul class="suggestions">
+                    {chips
+                        .into_iter()
+                        .map(|(label, without)| view! { <li><a href=directory_url(&without)>{format!("Without {label}")}</a></li> })
+                        .collect_view()}
+                    <li><a href="/organisations">"show all organisations"</a></li>
+                </ul>
+            </div>
+        }
+        .into_any()
+    } else {
+        let mut hits: HashMap<String, SearchHit> = highlights
+            .into_iter()
+            .map(|hit| (hit.external_id.clone(), hit))
+            .collect();
+        let page_count = u32::try_from(total.div_ceil(u64::from(query.per_page.max(1))))
+            .unwrap_or(u32::MAX)
+            .max(1);
+        let cards = items
+            .into_iter()
+            .map(|detail| {
+                let hit = hits.remove(&detail.organisation.external_id);
+                view! { <OrganisationCard detail hit /> }
+            })
+            .collect_view();
+        view! {
+            <ol class="call-list organisation-list">{cards}</ol>
+            <Pager page=query.page page_count href=Callback::new({
+                let query = query.clone();
+                move |n| directory_url(&query.with_page(n))
+            }) />
+        }
+        .into_any()
+    };
+    view! {
+        <h2 id="results-heading" class="results-heading">{heading}</h2>
+        {chip_list}
+        {body}
+    }
+}
+
+/// One organisation: name, kind, place and size, what it does, its capabilities, sectors,
+/// certifications and clusters.
+#[component]
+fn OrganisationCard(detail: OrganisationDetail, hit: Option<SearchHit>) -> impl IntoView {
+    let OrganisationDetail {
+        organisation: org,
+        clusters,
+    } = detail;
+    let place = org
+        .nuts_code
+        .as_deref()
+        .map_or_else(|| country_label(&org.country), area_label);
+    let mut facts = vec![org.kind.label().to_owned(), place];
+    facts.extend(org.size_class.map(|s| s.label().to_owned()));
+    facts.extend(org.headcount.map(|n| format!("{n} staff")));
+    if org.dual_use {
+        facts.push("Dual-use".to_owned());
+    }
+    let tags = |codes: &[String], vocabulary: &[taxonomy::Term], class: &'static str| {
+        codes
+            .iter()
+            .map(|code| view! { <li class=class>{taxonomy::label(vocabulary, code).to_owned()}</li> })
+            .collect_view()
+    };
+    // Only web addresses become links: anything else a profile holds stays text.
+    let website = org
+        .website
+        .clone()
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    view! {
+        <li class="call-card organisation-card" data-organisation-id=org.external_id.clone()>
+            <h3 class="call-title">
+                {match &hit {
+                    Some(hit) => view! { <Marked text=hit.title.clone() /> }.into_any(),
+                    None => org.name.clone().into_any(),
+                }}
+            </h3>
+            <p class="call-meta">{facts.join(" · ")}</p>
+            {match hit.filter(|hit| !hit.snippet.ranges.is_empty()) {
+                Some(hit) => view! { <p class="snippet"><Marked text=hit.snippet /></p> }.into_any(),
+                None => view! { <p class="snippet">{org.description.clone()}</p> }.into_any(),
+            }}
+            <ul class="tags" aria-label="Capabilities, sectors and certifications">
+                {tags(&org.capabilities, CAPABILITIES, "tag capability")}
+                {tags(&org.sectors, SECTORS, "tag sector")}
+                {tags(&org.certifications, CERTIFICATIONS, "tag certification")}
+            </ul>
+            {(!clusters.is_empty()).then(|| {
+                let names: Vec<String> = clusters.iter().map(|c| c.name.clone()).collect();
+                view! { <p class="call-facts">{format!("Member of {}", names.join(", "))}</p> }
+            })}
+            {website.map(|url| view! { <p class="call-facts"><a href=url.clone() rel="nofollow noopener">{url.clone()}</a></p> })}
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toggling_a_value_adds_it_then_removes_it_and_resets_the_page() {
+        let query = OrganisationQuery::from_pairs([("capability", "cryptology"), ("page", "3")]);
+        let added = toggled(&query, "sector", "health");
+        assert_eq!(added.sectors, vec!["health".to_owned()]);
+        assert_eq!(added.page, 1);
+        let removed = toggled(&added, "capability", "cryptology");
+        assert!(removed.capabilities.is_empty());
+        assert_eq!(removed.sectors, vec!["health".to_owned()]);
+    }
+
+    #[test]
+    fn labels_come_from_the_vocabularies_and_cluster_names() {
+        let clusters = [ClusterRef {
+            external_id: "cluster-frh0-00".into(),
+            name: "Bretagne Cyber Cluster".into(),
+        }];
+        assert_eq!(value_label("sector", "health", &clusters), "Health");
+        assert_eq!(value_label("size", "micro", &clusters), "Micro (< 10 staff)");
+        assert_eq!(
+            value_label("cluster", "cluster-frh0-00", &clusters),
+            "Bretagne Cyber Cluster"
+        );
+        assert_eq!(value_label("cluster", "gone", &clusters), "gone");
+    }
+}

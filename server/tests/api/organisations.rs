@@ -1,0 +1,74 @@
+use crate::helpers::TestApp;
+use domain::demo::{self, DemoSize};
+use domain::organisation::Organisation;
+
+fn directory() -> demo::DemoData {
+    demo::generate(
+        5,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        DemoSize {
+            calls: 0,
+            organisations: 60,
+            clusters: 3,
+        },
+    )
+}
+
+#[tokio::test]
+async fn the_directory_is_server_rendered_with_facets_and_filters() {
+    let data = directory();
+    let app = TestApp::spawn().await.with_demo_directory(&data).await;
+    let (status, html) = app.get("/organisations").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("60 organisations"), "{html}");
+    assert_eq!(html.matches("class=\"call-card organisation-card\"").count(), 20);
+    assert!(html.contains("Page 1 of 3"));
+    assert!(
+        html.contains("Identity Management") || html.contains("Cryptology"),
+        "capability facets are labelled"
+    );
+
+    let cryptology = data
+        .organisations
+        .iter()
+        .filter(|o| o.capabilities.iter().any(|c| c == "cryptology"))
+        .count();
+    assert!(cryptology > 0);
+    let (_, filtered) = app.get("/organisations?capability=cryptology").await;
+    let heading = if cryptology == 1 {
+        "1 organisation".to_owned()
+    } else {
+        format!("{cryptology} organisations")
+    };
+    assert!(filtered.contains(&heading), "{heading}: {filtered}");
+    assert!(
+        filtered.contains("Remove filter Cryptology"),
+        "the active filter is a chip"
+    );
+
+    let (_, nothing) = app.get("/organisations?q=zzzzqqqq").await;
+    assert!(nothing.contains("No organisations match"), "{nothing}");
+}
+
+#[tokio::test]
+async fn profile_text_is_escaped_and_only_web_addresses_become_links() {
+    let hostile = Organisation {
+        external_id: "hostile".into(),
+        name: "<script>alert('x')</script> Labs".into(),
+        website: Some("javascript:alert(1)".into()),
+        description: "<img src=x onerror=alert(1)>".into(),
+        ..directory().organisations[0].clone()
+    };
+    let data = demo::DemoData {
+        organisations: vec![hostile],
+        clusters: vec![],
+        members: vec![],
+        calls: vec![],
+    };
+    let app = TestApp::spawn().await.with_demo_directory(&data).await;
+    let (_, html) = app.get("/organisations").await;
+    assert!(!html.contains("<script>alert('x')</script>"), "{html}");
+    assert!(html.contains("&lt;script&gt;"));
+    assert!(!html.contains("<img src=x"));
+    assert!(!html.contains("href=\"javascript:"), "{html}");
+}
