@@ -1,18 +1,55 @@
-//! Search benchmark: 100k generated calls in the embedded index on disk, then a fixed
-//! query mix (single words, three words, typos, phrases; 0–3 filters; every sort).
+//! Search benchmark: 100k generated calls and 100k generated organisations (in 500 clusters)
+//! in the embedded index on disk, then a fixed query mix for each (single words, three
+//! words, typos, phrases; 0–3 filters; every sort).
 //! Prints indexing time, latency percentiles and queries per second — and the same for
 //! Meilisearch when `MEILI_URL` (and `MEILI_MASTER_KEY`) point at a server (index
 //! `fundbridge-bench`, replaced on each run).
 //!
-//! Run: `cargo bench -p domain --features server --bench search` (`BENCH_CALLS=…` to resize).
+//! Run: `cargo bench -p domain --features server --bench search` (`BENCH_CALLS=…` and
+//! `BENCH_ORGANISATIONS=…` to resize).
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use domain::demo::{self, DemoSize};
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::meili::MeiliIndex;
-use domain::search::{CallDocument, IndexChange, SearchIndex, SearchRequest};
+use domain::cluster::ClusterRef;
+use domain::organisation::{OrganisationDetail, SizeClass};
+use domain::organisation_query::{OrganisationQuery, OrganisationSort};
+use domain::search::{CallDocument, IndexChange, OrganisationDocument, SearchIndex, SearchRequest};
 use domain::{CallQuery, CallSort, CallStatus, InstrumentKind};
+use std::collections::HashMap;
+use std::future::Future;
 use std::time::{Duration, Instant};
+
+const ORGANISATION_TEXTS: &[&str] = &[
+    "sentinel",
+    "cryptology",
+    "hospitals",
+    "quantum key distribution",
+    "identity management healthcare",
+    "critical infrastructure protection",
+    "crytpography",
+    "sentinal",
+    "\"digital forensics\"",
+    "",
+];
+
+/// The `i`-th directory query of the mix: a text, 0–3 filters and a sort.
+fn organisation_query(i: usize) -> OrganisationQuery {
+    let mut query = OrganisationQuery::from_pairs([("q", ORGANISATION_TEXTS[i % ORGANISATION_TEXTS.len()])]);
+    let filters = i % 4;
+    if filters >= 1 {
+        query.capabilities = vec![["cryptology", "network-security", "incident-handling"][i % 3].to_owned()];
+    }
+    if filters >= 2 {
+        query.countries = vec![["FR", "DE", "IT"][i % 3].to_owned()];
+    }
+    if filters >= 3 {
+        query.sizes = vec![SizeClass::Micro, SizeClass::Small];
+    }
+    query.sort = [OrganisationSort::Relevance, OrganisationSort::Name, OrganisationSort::Size][(i / 4) % 3];
+    query
+}
 
 const TEXTS: &[&str] = &[
     "quantum",
@@ -70,14 +107,19 @@ async fn main() {
     let anchor = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap();
 
+    let organisations: usize = std::env::var("BENCH_ORGANISATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+
     let started = Instant::now();
     let data = demo::generate(
         1,
         anchor,
         DemoSize {
             calls,
-            organisations: 0,
-            clusters: 0,
+            organisations,
+            clusters: 500,
         },
     );
     let documents: Vec<CallDocument> = data
@@ -85,11 +127,37 @@ async fn main() {
         .iter()
         .map(|call| CallDocument::from_new_call(call, now))
         .collect();
-    println!("generated {calls} calls in {:.2?}", started.elapsed());
+    let cluster_names: HashMap<&str, &str> = data
+        .clusters
+        .iter()
+        .map(|c| (c.external_id.as_str(), c.name.as_str()))
+        .collect();
+    let mut clusters_of: HashMap<&str, Vec<ClusterRef>> = HashMap::new();
+    for member in &data.members {
+        clusters_of.entry(member.organisation_id.as_str()).or_default().push(ClusterRef {
+            external_id: member.cluster_id.clone(),
+            name: cluster_names[member.cluster_id.as_str()].to_owned(),
+        });
+    }
+    let directory: Vec<OrganisationDocument> = data
+        .organisations
+        .iter()
+        .map(|organisation| {
+            OrganisationDocument::from_detail(&OrganisationDetail {
+                organisation: organisation.clone(),
+                clusters: clusters_of.remove(organisation.external_id.as_str()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    println!(
+        "generated {calls} calls and {organisations} organisations in {:.2?}",
+        started.elapsed()
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let embedded = EmbeddedIndex::open(dir.path()).unwrap();
     run(&embedded, &documents, now).await;
+    run_directory(&embedded, &directory).await;
     match std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty()) {
         Some(url) => {
             let key = std::env::var("MEILI_MASTER_KEY").ok();
@@ -98,6 +166,7 @@ async fn main() {
                 .unwrap();
             meili.clear().await.unwrap();
             run(&meili, &documents, now).await;
+            run_directory(&meili, &directory).await;
         }
         None => println!("meilisearch: skipped (MEILI_URL is not set)"),
     }
@@ -134,21 +203,57 @@ async fn run(index: &dyn SearchIndex, documents: &[CallDocument], now: chrono::D
     }
 }
 
-/// Runs the queries one after another (one client) and returns each latency, sorted.
+/// Runs the call queries one after another (one client) and returns each latency, sorted.
 async fn measure(
     index: &dyn SearchIndex,
     queries: impl Iterator<Item = CallQuery>,
     now: chrono::DateTime<Utc>,
 ) -> Vec<Duration> {
+    timed(queries, |query| async move {
+        index.search(&SearchRequest { query, now }).await.unwrap();
+    })
+    .await
+}
+
+/// Runs `search` for each query in turn and returns each latency, sorted.
+async fn timed<Q, F: Future<Output = ()>>(queries: impl Iterator<Item = Q>, search: impl Fn(Q) -> F) -> Vec<Duration> {
     let mut latencies = Vec::new();
     for query in queries {
-        let request = SearchRequest { query, now };
         let started = Instant::now();
-        index.search(&request).await.unwrap();
+        search(query).await;
         latencies.push(started.elapsed());
     }
     latencies.sort();
     latencies
+}
+
+/// Indexes the organisations in batches of 10,000, then runs and reports the directory's query mix.
+async fn run_directory(index: &dyn SearchIndex, documents: &[OrganisationDocument]) {
+    let name = index.name();
+    let started = Instant::now();
+    for batch in documents.chunks(10_000) {
+        let changes = batch.iter().map(|d| IndexChange::Upsert(Box::new(d.clone()))).collect();
+        index.apply_organisations(changes).await.unwrap();
+    }
+    let indexing = started.elapsed();
+    println!(
+        "{name}: {} organisations indexed in {:.2?} ({:.0} docs/s)",
+        index.organisation_count().await.unwrap(),
+        indexing,
+        documents.len() as f64 / indexing.as_secs_f64()
+    );
+    let search = |query: OrganisationQuery| async move {
+        index.search_organisations(&query).await.unwrap();
+    };
+    timed((0..300).map(organisation_query), search).await; // warm-up
+    let started = Instant::now();
+    let latencies = timed((0..3_000).map(organisation_query), search).await;
+    report(name, "directory: all queries", &latencies, Some(started.elapsed()));
+    for text in ORGANISATION_TEXTS {
+        let wanted = OrganisationQuery::from_pairs([("q", *text)]).text;
+        let queries = (0..1_200).map(organisation_query).filter(|q| q.text == wanted);
+        report(name, &format!("directory: {text:?}"), &timed(queries, search).await, None);
+    }
 }
 
 fn report(engine: &str, label: &str, sorted: &[Duration], wall: Option<Duration>) {
