@@ -9,12 +9,12 @@
 //! `BENCH_ORGANISATIONS=…` to resize).
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use domain::demo::{self, DemoSize};
-use domain::search::embedded::EmbeddedIndex;
-use domain::search::meili::MeiliIndex;
 use domain::cluster::ClusterRef;
+use domain::demo::{self, DemoSize};
 use domain::organisation::{OrganisationDetail, SizeClass};
 use domain::organisation_query::{OrganisationQuery, OrganisationSort};
+use domain::search::embedded::EmbeddedIndex;
+use domain::search::meili::MeiliIndex;
 use domain::search::{CallDocument, IndexChange, OrganisationDocument, SearchIndex, SearchRequest};
 use domain::{CallQuery, CallSort, CallStatus, InstrumentKind};
 use std::collections::HashMap;
@@ -47,7 +47,11 @@ fn organisation_query(i: usize) -> OrganisationQuery {
     if filters >= 3 {
         query.sizes = vec![SizeClass::Micro, SizeClass::Small];
     }
-    query.sort = [OrganisationSort::Relevance, OrganisationSort::Name, OrganisationSort::Size][(i / 4) % 3];
+    query.sort = [
+        OrganisationSort::Relevance,
+        OrganisationSort::Name,
+        OrganisationSort::Size,
+    ][(i / 4) % 3];
     query
 }
 
@@ -134,10 +138,13 @@ async fn main() {
         .collect();
     let mut clusters_of: HashMap<&str, Vec<ClusterRef>> = HashMap::new();
     for member in &data.members {
-        clusters_of.entry(member.organisation_id.as_str()).or_default().push(ClusterRef {
-            external_id: member.cluster_id.clone(),
-            name: cluster_names[member.cluster_id.as_str()].to_owned(),
-        });
+        clusters_of
+            .entry(member.organisation_id.as_str())
+            .or_default()
+            .push(ClusterRef {
+                external_id: member.cluster_id.clone(),
+                name: cluster_names[member.cluster_id.as_str()].to_owned(),
+            });
     }
     let directory: Vec<OrganisationDocument> = data
         .organisations
@@ -145,7 +152,9 @@ async fn main() {
         .map(|organisation| {
             OrganisationDocument::from_detail(&OrganisationDetail {
                 organisation: organisation.clone(),
-                clusters: clusters_of.remove(organisation.external_id.as_str()).unwrap_or_default(),
+                clusters: clusters_of
+                    .remove(organisation.external_id.as_str())
+                    .unwrap_or_default(),
             })
         })
         .collect();
@@ -252,7 +261,12 @@ async fn run_directory(index: &dyn SearchIndex, documents: &[OrganisationDocumen
     for text in ORGANISATION_TEXTS {
         let wanted = OrganisationQuery::from_pairs([("q", *text)]).text;
         let queries = (0..1_200).map(organisation_query).filter(|q| q.text == wanted);
-        report(name, &format!("directory: {text:?}"), &timed(queries, search).await, None);
+        report(
+            name,
+            &format!("directory: {text:?}"),
+            &timed(queries, search).await,
+            None,
+        );
     }
 }
 
