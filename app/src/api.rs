@@ -113,6 +113,8 @@ pub async fn list_calls(query: CallQuery) -> Result<CallListing, AppError> {
                 "budgets": query.budgets,
                 "closes_within": query.closes_within,
                 "trl": query.trl,
+                "domains": query.domains,
+                "sectors": query.sectors,
                 "sort": query.sort,
             }),
             hits: listing.page.total,

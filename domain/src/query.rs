@@ -232,6 +232,10 @@ pub struct CallQuery {
     pub closes_within: Option<ClosesWithin>,
     /// Only calls whose technology-readiness range includes one of these levels (1–9); empty means all.
     pub trl: Vec<u8>,
+    /// Only calls about one of these capabilities (JRC research domains, derived from their text).
+    pub domains: Vec<String>,
+    /// Only calls addressing one of these NIS2 sectors (derived from their text).
+    pub sectors: Vec<String>,
     /// Order.
     pub sort: CallSort,
     /// Page number, starting at 1.
@@ -254,6 +258,8 @@ impl Default for CallQuery {
             budgets: Vec::new(),
             closes_within: None,
             trl: Vec::new(),
+            domains: Vec::new(),
+            sectors: Vec::new(),
             sort: CallSort::default(),
             page: 1,
             per_page: DEFAULT_PER_PAGE,
@@ -308,6 +314,16 @@ impl CallQuery {
                         push_unique(&mut query.trl, level);
                     }
                 }
+                "domain" => {
+                    if crate::taxonomy::contains(crate::taxonomy::CAPABILITIES, value) {
+                        push_unique(&mut query.domains, value.to_owned());
+                    }
+                }
+                "sector" => {
+                    if crate::taxonomy::contains(crate::taxonomy::SECTORS, value) {
+                        push_unique(&mut query.sectors, value.to_owned());
+                    }
+                }
                 "sme_only" => query.sme_only = is_yes(value),
                 "dual_use" => query.dual_use = is_yes(value),
                 "sort" => sort = CallSort::parse(value),
@@ -336,6 +352,8 @@ impl CallQuery {
         pairs.extend(self.budgets.iter().map(|b| ("budget", b.as_str().to_owned())));
         pairs.extend(self.closes_within.map(|w| ("closes", w.as_str().to_owned())));
         pairs.extend(self.trl.iter().map(|level| ("trl", level.to_string())));
+        pairs.extend(self.domains.iter().map(|d| ("domain", d.clone())));
+        pairs.extend(self.sectors.iter().map(|s| ("sector", s.clone())));
         if self.sme_only {
             pairs.push(("sme_only", "true".to_owned()));
         }
@@ -393,7 +411,9 @@ impl CallQuery {
             && self.countries.is_empty()
             && self.regions.is_empty()
             && self.budgets.is_empty()
-            && self.trl.is_empty())
+            && self.trl.is_empty()
+            && self.domains.is_empty()
+            && self.sectors.is_empty())
             || self.closes_within.is_some()
             || self.sme_only
             || self.dual_use
@@ -498,6 +518,12 @@ pub struct Facets {
     pub region: Vec<FacetValue>,
     /// Calls whose technology-readiness range includes each level, lowest first.
     pub trl: Vec<FacetValue>,
+    /// By capability (JRC research domain) derived from the call's text.
+    #[serde(default)]
+    pub domain: Vec<FacetValue>,
+    /// By NIS2 sector derived from the call's text.
+    #[serde(default)]
+    pub sector: Vec<FacetValue>,
 }
 
 /// A programme and how many calls it has, for the filter list.
@@ -581,6 +607,10 @@ mod tests {
                 proptest::sample::subsequence((1u8..=9).collect::<Vec<_>>(), 0..3),
                 proptest::sample::subsequence(vec!["FRH0".to_owned(), "PT11".to_owned()], 0..2),
             ),
+            (
+                proptest::sample::subsequence(vec!["cryptology".to_owned(), "identity".to_owned()], 0..2),
+                proptest::sample::subsequence(vec!["health".to_owned(), "space".to_owned()], 0..2),
+            ),
         )
             .prop_map(
                 |(
@@ -591,6 +621,7 @@ mod tests {
                     sort,
                     (page, per_page, sme_only, dual_use),
                     (countries, budgets, closes_within, trl, regions),
+                    (domains, sectors),
                 )| {
                     let mut unique = Vec::new();
                     for p in programmes
@@ -612,6 +643,8 @@ mod tests {
                         budgets,
                         closes_within,
                         trl,
+                        domains,
+                        sectors,
                         sort,
                         page,
                         per_page,

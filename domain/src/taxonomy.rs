@@ -72,6 +72,407 @@ pub const CERTIFICATIONS: &[Term] = &[
     term("aqap2110", "AQAP 2110 (NATO quality)"),
 ];
 
+/// Bumped whenever a keyword list below changes, so stored calls are classified anew on
+/// their next write (it is part of [`crate::store::NewCall::content_hash`]'s input).
+pub const CLASSIFICATION_VERSION: &str = "taxonomy-1";
+
+/// Words and phrases that put a call's text in a capability (research domain). A trailing
+/// `*` matches any word starting so (`cryptograph*`: cryptography, cryptographic).
+const CAPABILITY_KEYWORDS: &[(&str, &[&str])] = &[
+    (
+        "assurance",
+        &[
+            "certification",
+            "certified",
+            "assurance",
+            "audit*",
+            "cybersecurity act",
+            "conformity assessment",
+            "evaluation of ict",
+        ],
+    ),
+    (
+        "cryptology",
+        &[
+            "cryptograph*",
+            "cryptolog*",
+            "cryptanaly*",
+            "encryption",
+            "post-quantum",
+            "quantum key distribution",
+            "qkd",
+            "homomorphic",
+        ],
+    ),
+    (
+        "data-security",
+        &[
+            "privacy",
+            "data protection",
+            "gdpr",
+            "personal data",
+            "privacy-enhancing",
+            "anonymi*",
+            "data security",
+            "confidential computing",
+        ],
+    ),
+    (
+        "education",
+        &[
+            "skills",
+            "training",
+            "education*",
+            "curricul*",
+            "cyber range*",
+            "upskilling",
+            "reskilling",
+        ],
+    ),
+    (
+        "human-aspects",
+        &[
+            "awareness",
+            "human factor*",
+            "social engineering",
+            "disinformation",
+            "usable security",
+            "behaviour*",
+            "behavior*",
+        ],
+    ),
+    (
+        "identity",
+        &[
+            "identity",
+            "identities",
+            "authentication",
+            "eid",
+            "eidas",
+            "biometric*",
+            "access management",
+            "digital wallet*",
+        ],
+    ),
+    (
+        "incident-handling",
+        &[
+            "incident*",
+            "forensic*",
+            "threat intelligence",
+            "csirt*",
+            "cert",
+            "security operations",
+            "soc",
+            "socs",
+            "intrusion detection",
+            "cyber attack*",
+            "cyberattack*",
+            "ransomware",
+            "malware",
+            "detection and response",
+        ],
+    ),
+    (
+        "legal",
+        &[
+            "legal",
+            "legislation",
+            "regulation",
+            "regulatory",
+            "law enforcement",
+            "compliance",
+            "liability",
+        ],
+    ),
+    (
+        "network-security",
+        &[
+            "network*",
+            "5g",
+            "6g",
+            "cloud",
+            "edge computing",
+            "iot",
+            "internet of things",
+            "satellite communication*",
+            "telecommunication*",
+            "communication infrastructure*",
+        ],
+    ),
+    (
+        "governance",
+        &[
+            "governance",
+            "risk management",
+            "nis2",
+            "nis directive",
+            "resilience",
+            "critical infrastructure*",
+            "security management",
+            "cyber resilience act",
+        ],
+    ),
+    (
+        "measurements",
+        &[
+            "security metrics",
+            "measurement*",
+            "benchmarking",
+            "situational awareness",
+            "monitoring",
+            "testing and experimentation",
+        ],
+    ),
+    (
+        "secure-engineering",
+        &[
+            "software",
+            "hardware",
+            "secure by design",
+            "security by design",
+            "supply chain*",
+            "open source",
+            "chip*",
+            "semiconductor*",
+            "vulnerabilit*",
+            "firmware",
+            "trusted execution",
+        ],
+    ),
+    (
+        "steganography",
+        &[
+            "steganograph*",
+            "steganaly*",
+            "watermark*",
+            "deepfake*",
+            "media forensics",
+        ],
+    ),
+    (
+        "foundations",
+        &[
+            "formal method*",
+            "formal verification",
+            "mathematical",
+            "theoretical",
+            "quantum computing",
+        ],
+    ),
+    (
+        "trust",
+        &[
+            "trust",
+            "trusted",
+            "trustworthy",
+            "trustworthiness",
+            "accountability",
+            "blockchain",
+            "distributed ledger*",
+            "provenance",
+        ],
+    ),
+];
+
+/// Words and phrases that put a call's text in a NIS2 sector.
+const SECTOR_KEYWORDS: &[(&str, &[&str])] = &[
+    (
+        "energy",
+        &[
+            "energy",
+            "electricity",
+            "power grid*",
+            "smart grid*",
+            "grid",
+            "grids",
+            "hydrogen",
+            "oil",
+            "gas",
+            "renewable*",
+            "district heating",
+        ],
+    ),
+    (
+        "transport",
+        &[
+            "transport*",
+            "aviation",
+            "airport*",
+            "aircraft",
+            "maritime",
+            "shipping",
+            "port",
+            "ports",
+            "rail*",
+            "road",
+            "automotive",
+            "vehicle*",
+            "mobility",
+            "logistics",
+        ],
+    ),
+    ("banking", &["bank", "banks", "banking", "credit institution*"]),
+    (
+        "financial",
+        &[
+            "financial market*",
+            "fintech",
+            "payment*",
+            "financial services",
+            "insurance",
+        ],
+    ),
+    (
+        "health",
+        &[
+            "health*",
+            "hospital*",
+            "medical",
+            "clinical",
+            "patient*",
+            "medicine*",
+            "pharmaceutical*",
+        ],
+    ),
+    ("drinking-water", &["drinking water", "water supply", "water utilit*"]),
+    ("waste-water", &["waste water", "wastewater", "sewage"]),
+    (
+        "digital-infrastructure",
+        &[
+            "data centre*",
+            "data center*",
+            "internet exchange*",
+            "dns",
+            "telecom*",
+            "electronic communication*",
+            "5g",
+            "6g",
+            "cloud computing",
+            "digital infrastructure*",
+        ],
+    ),
+    (
+        "ict-services",
+        &[
+            "managed service*",
+            "managed security",
+            "ict service*",
+            "ict supply chain*",
+        ],
+    ),
+    (
+        "public-administration",
+        &[
+            "public administration*",
+            "public authorit*",
+            "government*",
+            "e-government",
+            "municipalit*",
+            "public sector",
+            "public services",
+        ],
+    ),
+    (
+        "space",
+        &[
+            "space",
+            "satellite*",
+            "spacecraft",
+            "galileo",
+            "copernicus",
+            "launcher*",
+        ],
+    ),
+    ("courier", &["postal", "courier*", "parcel*"]),
+    (
+        "waste-management",
+        &["waste management", "recycling", "circular economy"],
+    ),
+    ("chemical", &["chemical*", "chemistry"]),
+    ("food", &["food", "agri-food", "agricultur*", "farming", "farm"]),
+    (
+        "manufacturing",
+        &[
+            "manufactur*",
+            "industrial",
+            "industry 4.0",
+            "factory",
+            "factories",
+            "production lines",
+            "robotics",
+        ],
+    ),
+    (
+        "digital-providers",
+        &[
+            "online marketplace*",
+            "search engine*",
+            "social network*",
+            "online platform*",
+        ],
+    ),
+    (
+        "research",
+        &[
+            "research infrastructure*",
+            "research organisation*",
+            "universit*",
+            "academia",
+            "academic",
+        ],
+    ),
+];
+
+/// Lower-case alphanumeric words of `text` (hyphens and dots kept inside words: `post-quantum`, `4.0`).
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.'))
+        .map(|w| w.trim_matches(|c: char| c == '-' || c == '.').to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether the word sequence `keyword` occurs in `text` (a trailing `*` makes its last word a prefix).
+fn mentions(text: &[String], keyword: &str) -> bool {
+    let (keyword, prefix) = match keyword.strip_suffix('*') {
+        Some(stem) => (stem, true),
+        None => (keyword, false),
+    };
+    let wanted = words(keyword);
+    let Some((last, first)) = wanted.split_last() else {
+        return false;
+    };
+    text.windows(wanted.len()).any(|window| {
+        let (window_last, window_first) = window.split_last().expect("windows are not empty");
+        window_first == first
+            && if prefix {
+                window_last.starts_with(last.as_str())
+            } else {
+                window_last == last
+            }
+    })
+}
+
+/// The codes of `table` whose keywords `text` mentions, in table order.
+fn classify(table: &[(&'static str, &[&str])], text: &str) -> Vec<String> {
+    let text = words(text);
+    table
+        .iter()
+        .filter(|(_, keywords)| keywords.iter().any(|keyword| mentions(&text, keyword)))
+        .map(|(code, _)| (*code).to_owned())
+        .collect()
+}
+
+/// The capabilities (JRC research domains) a call's text is about, derived from its words.
+pub fn call_capabilities(text: &str) -> Vec<String> {
+    classify(CAPABILITY_KEYWORDS, text)
+}
+
+/// The NIS2 sectors a call's text addresses, derived from its words.
+pub fn call_sectors(text: &str) -> Vec<String> {
+    classify(SECTOR_KEYWORDS, text)
+}
+
 /// The label of `code` in `vocabulary`, or the code itself when it is not a term of it.
 pub fn label<'a>(vocabulary: &[Term], code: &'a str) -> &'a str {
     match vocabulary.iter().find(|term| term.code == code) {
@@ -108,6 +509,28 @@ mod tests {
         for vocabulary in [CAPABILITIES, SECTORS, CERTIFICATIONS] {
             codes_are_unique_slugs(vocabulary);
         }
+    }
+
+    #[test]
+    fn every_classifier_code_is_a_term_and_every_term_has_keywords() {
+        for (table, vocabulary) in [(CAPABILITY_KEYWORDS, CAPABILITIES), (SECTOR_KEYWORDS, SECTORS)] {
+            assert_eq!(table.len(), vocabulary.len());
+            for (code, keywords) in table {
+                assert!(contains(vocabulary, code), "{code}");
+                assert!(!keywords.is_empty(), "{code}");
+            }
+        }
+    }
+
+    #[test]
+    fn calls_are_classified_by_whole_words_and_stems() {
+        let text = "Post-quantum cryptographic migration for hospitals and energy grids";
+        assert_eq!(call_capabilities(text), vec!["cryptology".to_owned()]);
+        assert_eq!(call_sectors(text), vec!["energy".to_owned(), "health".to_owned()]);
+        // Whole words (or stems marked `*`): a portfolio of passports is not about ports.
+        assert!(call_sectors("A portfolio of passports").is_empty());
+        assert_eq!(call_sectors("Transportation hubs"), vec!["transport".to_owned()]);
+        assert!(call_capabilities("").is_empty());
     }
 
     #[test]

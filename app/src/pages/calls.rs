@@ -7,6 +7,7 @@ use crate::components::pager::{ErrorNotice, Pager};
 use crate::error::AppError;
 use crate::format::area_label;
 use domain::geo::country_label;
+use domain::taxonomy;
 use domain::{
     BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, FacetValue, Facets, InstrumentKind, SearchHit,
 };
@@ -55,6 +56,8 @@ fn facet_values<'a>(facets: &'a Facets, dimension: &str) -> &'a [FacetValue] {
         "closes" => &facets.closes_within,
         "trl" => &facets.trl,
         "region" => &facets.region,
+        "domain" => &facets.domain,
+        "sector" => &facets.sector,
         _ => &facets.programme,
     }
 }
@@ -228,6 +231,16 @@ const REGIONS: MultiFilter<String> = MultiFilter {
     pick: |q| &q.regions,
     set: |q, v| q.regions = v,
 };
+const DOMAINS: MultiFilter<String> = MultiFilter {
+    name: "domain",
+    pick: |q| &q.domains,
+    set: |q, v| q.domains = v,
+};
+const SECTORS: MultiFilter<String> = MultiFilter {
+    name: "sector",
+    pick: |q| &q.sectors,
+    set: |q, v| q.sectors = v,
+};
 const COUNTRIES: MultiFilter<String> = MultiFilter {
     name: "country",
     pick: |q| &q.countries,
@@ -364,10 +377,14 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
         })
     };
 
-    // Countries and regions: the areas calls list, each counting the unrestricted calls too.
-    let area_go = go.clone();
-    let area_boxes = move |legend: &'static str, filter: MultiFilter<String>, pick: fn(Facets) -> Vec<FacetValue>| {
-        let go = area_go.clone();
+    // Values that come with the results (countries and regions calls list, each counting the
+    // unrestricted calls too; topic areas and sectors derived from the calls' text), labelled.
+    let listed_go = go.clone();
+    let listed_boxes = move |legend: &'static str,
+                             filter: MultiFilter<String>,
+                             pick: fn(Facets) -> Vec<FacetValue>,
+                             label: fn(&str) -> String| {
+        let go = listed_go.clone();
         move || {
             let go = go.clone();
             Suspend::new(async move {
@@ -378,7 +395,7 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
                 let empty = codes.is_empty();
                 let items: Vec<(String, String, String)> = codes
                     .into_iter()
-                    .map(|code| (code.clone(), code.clone(), area_label(&code)))
+                    .map(|code| (code.clone(), code.clone(), label(&code)))
                     .collect();
                 let boxes = checkbox_list(query, listing, go, filter, items);
                 (!empty).then(|| {
@@ -392,8 +409,20 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
             })
         }
     };
-    let country_boxes = area_boxes("Open to applicants from", COUNTRIES, |f| f.country);
-    let region_boxes = area_boxes("Region", REGIONS, |f| f.region);
+    let country_boxes = listed_boxes("Open to applicants from", COUNTRIES, |f| f.country, area_label);
+    let region_boxes = listed_boxes("Region", REGIONS, |f| f.region, area_label);
+    let domain_boxes = listed_boxes(
+        "Topic area",
+        DOMAINS,
+        |f| f.domain,
+        |code| taxonomy::label(taxonomy::CAPABILITIES, code).to_owned(),
+    );
+    let sector_boxes = listed_boxes(
+        "Sector",
+        SECTORS,
+        |f| f.sector,
+        |code| taxonomy::label(taxonomy::SECTORS, code).to_owned(),
+    );
 
     let flag_box = |name: &'static str,
                     label: &'static str,
@@ -507,6 +536,8 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
                     <legend>"Budget per project"</legend>
                     {budget_boxes}
                 </fieldset>
+                <Transition fallback=|| ()>{domain_boxes}</Transition>
+                <Transition fallback=|| ()>{sector_boxes}</Transition>
                 <Transition fallback=|| ()>{trl_boxes}</Transition>
                 <Transition fallback=|| ()>{country_boxes}</Transition>
                 <Transition fallback=|| ()>{region_boxes}</Transition>
@@ -598,12 +629,14 @@ fn EmptyState(query: CallQuery, facets: Facets) -> impl IntoView {
         }
     }
     // The narrowest filters, each offered on its own for removal.
-    let relaxations: [(bool, &str, Relax); 5] = [
+    let relaxations: [(bool, &str, Relax); 7] = [
         (query.closes_within.is_some(), "Any deadline", |q| {
             q.closes_within = None
         }),
         (!query.budgets.is_empty(), "Any budget", |q| q.budgets.clear()),
         (!query.trl.is_empty(), "Any readiness level", |q| q.trl.clear()),
+        (!query.domains.is_empty(), "Any topic area", |q| q.domains.clear()),
+        (!query.sectors.is_empty(), "Any sector", |q| q.sectors.clear()),
         (!query.regions.is_empty(), "Any region", |q| q.regions.clear()),
         (!query.countries.is_empty(), "Any country", |q| q.countries.clear()),
     ];
@@ -689,6 +722,12 @@ fn active_filter_chips(query: &CallQuery) -> impl IntoView {
     chips.extend(value_chips(query, REGIONS, |r| format!("Region {}", area_label(r))));
     chips.extend(value_chips(query, BUDGETS, |b| b.label().to_owned()));
     chips.extend(value_chips(query, TRL_LEVELS, |level| format!("TRL {level}")));
+    chips.extend(value_chips(query, DOMAINS, |d| {
+        taxonomy::label(taxonomy::CAPABILITIES, d).to_owned()
+    }));
+    chips.extend(value_chips(query, SECTORS, |d| {
+        taxonomy::label(taxonomy::SECTORS, d).to_owned()
+    }));
     if let Some(window) = query.closes_within {
         let without = CallQuery {
             closes_within: None,

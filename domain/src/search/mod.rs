@@ -60,6 +60,10 @@ pub struct CallDocument {
     pub regions: Vec<String>,
     /// Technology-readiness levels the call covers (from its minimum to its maximum).
     pub trl_levels: Vec<u8>,
+    /// Capabilities (JRC research domains) derived from its text.
+    pub domains: Vec<String>,
+    /// NIS2 sectors derived from its text.
+    pub sectors: Vec<String>,
     /// Only SMEs may apply.
     pub sme_only: bool,
     /// Open to dual-use projects.
@@ -106,6 +110,8 @@ impl CallDocument {
             countries: call.eligible_countries.clone(),
             regions: call.eligible_regions.clone(),
             trl_levels: trl_levels(call.trl_min, call.trl_max),
+            domains: call.domains(),
+            sectors: call.sectors(),
             sme_only: call.sme_only,
             dual_use: call.dual_use,
             budget_eur: call.budget_max_eur.or(call.budget_total_eur),
@@ -277,6 +283,8 @@ pub(crate) enum Dimension {
     Region,
     Budget,
     Trl,
+    Domain,
+    Sector,
     /// Derived at query time from the opening date and deadlines.
     Status,
     /// Derived at query time from the deadlines.
@@ -293,6 +301,8 @@ impl Dimension {
             Dimension::Region => !query.regions.is_empty(),
             Dimension::Budget => !query.budgets.is_empty(),
             Dimension::Trl => !query.trl.is_empty(),
+            Dimension::Domain => !query.domains.is_empty(),
+            Dimension::Sector => !query.sectors.is_empty(),
             Dimension::Status => !query.statuses.is_empty(),
             Dimension::Closes => query.closes_within.is_some(),
         }
@@ -310,6 +320,7 @@ pub(crate) fn assemble_facets(
     let mut counted = counted.into_iter();
     let mut next = || counted.next().unwrap_or_default();
     let (programme, kind, country, region, budget, trl) = (next(), next(), next(), next(), next(), next());
+    let (domain, sector) = (next(), next());
     let (status, closes_within) = time_facets(statuses, windows);
     Facets {
         programme,
@@ -320,17 +331,36 @@ pub(crate) fn assemble_facets(
         budget: budget_counts(&budget),
         closes_within,
         trl: trl_counts(&trl),
+        domain: with_chosen(domain, &query.domains),
+        sector: with_chosen(sector, &query.sectors),
     }
 }
 
+/// Counts with the chosen values kept listed at zero (so they can be unticked), most frequent first.
+pub(crate) fn with_chosen(mut values: Vec<FacetValue>, chosen: &[String]) -> Vec<FacetValue> {
+    values.retain(|f| f.count > 0);
+    for value in chosen {
+        if !values.iter().any(|f| &f.value == value) {
+            values.push(FacetValue {
+                value: value.clone(),
+                count: 0,
+            });
+        }
+    }
+    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    values
+}
+
 /// The stored dimensions every search counts.
-pub(crate) const COUNTED: [Dimension; 6] = [
+pub(crate) const COUNTED: [Dimension; 8] = [
     Dimension::Programme,
     Dimension::Kind,
     Dimension::Country,
     Dimension::Region,
     Dimension::Budget,
     Dimension::Trl,
+    Dimension::Domain,
+    Dimension::Sector,
 ];
 
 /// A change to apply to the index: to a call document unless `D` says otherwise.

@@ -3,7 +3,7 @@
 //! the facets people see. Filters combine as for calls: any value within a dimension, all
 //! dimensions together; a filtered dimension is counted without its own filter.
 
-use super::{nuts_lineage, FacetValue, SearchHit};
+use super::{nuts_lineage, with_chosen, FacetValue, SearchHit};
 use crate::organisation::{OrganisationDetail, OrganisationKind, SizeClass};
 use crate::organisation_query::{OrganisationFacets, OrganisationQuery};
 use crate::taxonomy;
@@ -194,28 +194,14 @@ pub struct OrganisationResults {
 pub(crate) fn assemble_organisation_facets(query: &OrganisationQuery, raw: Vec<Vec<FacetValue>>) -> OrganisationFacets {
     let mut raw = raw.into_iter();
     let mut next = |dimension: OrganisationDimension| {
-        let mut values: Vec<FacetValue> = raw
-            .next()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|f| f.count > 0)
-            .collect();
-        for chosen in dimension.chosen(query) {
-            if !values.iter().any(|f| f.value == chosen) {
-                values.push(FacetValue {
-                    value: chosen,
-                    count: 0,
-                });
-            }
-        }
-        match dimension {
-            OrganisationDimension::Size => values.sort_by_key(|f| {
+        let mut values = with_chosen(raw.next().unwrap_or_default(), &dimension.chosen(query));
+        if dimension == OrganisationDimension::Size {
+            values.sort_by_key(|f| {
                 SizeClass::ALL
                     .iter()
                     .position(|s| s.as_str() == f.value)
                     .unwrap_or(usize::MAX)
-            }),
-            _ => values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value))),
+            });
         }
         values
     };

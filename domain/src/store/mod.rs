@@ -183,10 +183,27 @@ impl NewCall {
         }
     }
 
-    /// A fingerprint of every field, used to tell an update from an unchanged re-import.
+    /// A fingerprint of every field (and of the vocabulary version its classification was
+    /// derived with), used to tell an update from an unchanged re-import.
     pub fn content_hash(&self) -> String {
-        let json = serde_json::to_vec(self).expect("a NewCall always serialises");
+        let mut json = serde_json::to_vec(self).expect("a NewCall always serialises");
+        json.extend_from_slice(crate::taxonomy::CLASSIFICATION_VERSION.as_bytes());
         format!("{:016x}", fnv1a_64(&json))
+    }
+
+    /// The text the call is classified by: title, keywords and description.
+    fn classified_text(&self) -> String {
+        format!("{}\n{}\n{}", self.title, self.keywords.join("\n"), self.description)
+    }
+
+    /// The capabilities (JRC research domains) the call is about, derived from its text.
+    pub fn domains(&self) -> Vec<String> {
+        crate::taxonomy::call_capabilities(&self.classified_text())
+    }
+
+    /// The NIS2 sectors the call addresses, derived from its text.
+    pub fn sectors(&self) -> Vec<String> {
+        crate::taxonomy::call_sectors(&self.classified_text())
     }
 
     /// Checks the rules the database cannot express portably.

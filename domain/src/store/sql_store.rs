@@ -72,6 +72,8 @@ fn call_columns(call: &NewCall, now: DateTime<Utc>) -> Vec<(&'static str, Value)
         ("eligible_countries", text(&join_lines(&call.eligible_countries))),
         ("eligible_regions", text(&join_lines(&call.eligible_regions))),
         ("keywords", text(&join_lines(&call.keywords))),
+        ("domains", text(&join_lines(&call.domains()))),
+        ("sectors", text(&join_lines(&call.sectors()))),
         ("description", text(&call.description)),
         ("url", opt_text(&call.url)),
         ("content_hash", text(&call.content_hash())),
@@ -151,6 +153,8 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
         push_status_expression(builder, now);
         push_any_of(builder, query.statuses.iter().map(|s| s.as_str().to_owned()));
     }
+    push_any_line(builder, "c.domains", &query.domains);
+    push_any_line(builder, "c.sectors", &query.sectors);
     push_open_to(builder, "c.eligible_countries", &query.countries);
     push_open_to(builder, "c.eligible_regions", &query.regions);
     if !query.budgets.is_empty() {
@@ -201,18 +205,32 @@ fn push_open_to(builder: &mut QueryBuilder<'_, Db>, column: &'static str, chosen
     builder.push(" AND (").push(column).push(" = ''");
     let areas = crate::search::open_to_filter_values(chosen);
     for area in areas.iter().filter(|area| *area != crate::search::ANYWHERE) {
-        builder
-            .push(" OR (")
-            .push_bind("\n")
-            .push(" || ")
-            .push(column)
-            .push(" || ");
-        builder
-            .push_bind("\n")
-            .push(") LIKE ")
-            .push_bind(format!("%\n{area}\n%"));
+        builder.push(" OR ");
+        push_has_line(builder, column, area);
     }
     builder.push(")");
+}
+
+/// Keeps rows whose one-per-line `column` holds any of `values` (none chosen: no filter).
+fn push_any_line(builder: &mut QueryBuilder<'_, Db>, column: &'static str, values: &[String]) {
+    if values.is_empty() {
+        return;
+    }
+    builder.push(" AND (1 = 0");
+    for value in values {
+        builder.push(" OR ");
+        push_has_line(builder, column, value);
+    }
+    builder.push(")");
+}
+
+/// Whether the one-per-line `column` holds `value` as a whole line.
+fn push_has_line(builder: &mut QueryBuilder<'_, Db>, column: &'static str, value: &str) {
+    builder.push("(").push_bind("\n").push(" || ").push(column).push(" || ");
+    builder
+        .push_bind("\n")
+        .push(") LIKE ")
+        .push_bind(format!("%\n{value}\n%"));
 }
 
 fn push_order(builder: &mut QueryBuilder<'_, Db>, sort: CallSort, now: DateTime<Utc>) {

@@ -339,6 +339,28 @@ async fn country_budget_trl_and_deadline_window_filters_narrow_the_list(store: &
     );
 }
 
+async fn topic_area_and_sector_filters_use_the_classification_of_the_text(store: &dyn Store) {
+    let mut pqc = call("PQC", "Post-quantum cryptography for hospitals", "Horizon Europe");
+    pqc.description = "Migrating patient records to quantum-safe encryption.".into();
+    let mut space = call("SAT", "Resilient satellite ground stations", "Horizon Europe");
+    space.keywords = vec!["Space".into(), "ground segment".into()];
+    store.upsert_calls(&[pqc, space], now()).await.unwrap();
+    let found = |pairs: &'static [(&'static str, &'static str)]| {
+        let query = CallQuery::from_pairs(pairs.iter().copied());
+        async move { list(store, query).await }
+    };
+    assert_eq!(ids(&found(&[("domain", "cryptology")]).await), vec!["PQC"]);
+    assert_eq!(ids(&found(&[("sector", "health")]).await), vec!["PQC"]);
+    assert_eq!(ids(&found(&[("sector", "space")]).await), vec!["SAT"]);
+    assert_eq!(
+        found(&[("domain", "cryptology"), ("sector", "space")]).await.total,
+        0,
+        "filters of different dimensions combine"
+    );
+    let both = found(&[("sector", "health"), ("sector", "space")]).await;
+    assert_eq!(both.total, 2, "values of one dimension are alternatives");
+}
+
 async fn calls_read_in_a_batch_keep_the_order_asked_and_skip_unknown_ids(store: &dyn Store) {
     store_with_catalogue(store).await;
     let asked: Vec<String> = ["HE-OPEN-LATER", "NO-SUCH-CALL", "EIF-ROLLING", "HE-OPEN-SOON"]
@@ -526,6 +548,7 @@ async fn programmes_are_counted_largest_first(store: &dyn Store) {
 }
 
 crate::on_both_backends!(
+    topic_area_and_sector_filters_use_the_classification_of_the_text,
     a_created_call_reads_back_with_all_its_fields,
     every_field_written_is_read_back_unchanged,
     writing_the_same_external_id_again_updates_the_call,

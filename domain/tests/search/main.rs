@@ -167,6 +167,7 @@ conformance!(
         sorting_by_title_is_alphabetical_with_and_without_text,
         suggestions_complete_the_word_being_typed,
         budget_and_deadline_window_filters_give_the_same_calls_as_the_database,
+        capability_and_sector_filters_give_the_same_calls_as_the_database,
     ],
     on_fresh_index: [
         sorting_by_deadline_merges_stages_then_rolling_then_closed_across_pages,
@@ -607,6 +608,36 @@ async fn budget_and_deadline_window_filters_give_the_same_calls_as_the_database(
         non_empty += usize::from(total > 0);
     }
     assert!(non_empty >= 6, "the corpus exercises most brackets and windows");
+}
+
+async fn capability_and_sector_filters_give_the_same_calls_as_the_database(index: &dyn SearchIndex) {
+    let unfiltered = search(index, "", |_| {}).await;
+    let mut checked = 0;
+    let domains = unfiltered.facets.domain.iter().map(|f| (true, f));
+    let sectors = unfiltered.facets.sector.iter().map(|f| (false, f));
+    for (is_domain, facet) in domains.chain(sectors) {
+        let mut query = CallQuery::default();
+        if is_domain {
+            query.domains = vec![facet.value.clone()];
+        } else {
+            query.sectors = vec![facet.value.clone()];
+        }
+        let from_db = all_from_db(&query).await;
+        let (from_index, total) = all_from_index(index, &query).await;
+        assert_eq!(from_index, from_db, "{query:?}");
+        assert_eq!(total, facet.count, "the facet count announced it: {query:?}");
+        checked += 1;
+    }
+    assert!(
+        unfiltered.facets.domain.len() >= 10 && unfiltered.facets.sector.len() >= 10,
+        "the real topics touch most domains and sectors: {:?} {:?}",
+        unfiltered.facets.domain,
+        unfiltered.facets.sector
+    );
+    assert!(checked >= 20);
+    // A post-quantum topic is classified under cryptology.
+    let cryptology = search(index, "\"post-quantum\"", |q| q.domains = vec!["cryptology".into()]).await;
+    assert!(cryptology.total > 0);
 }
 
 async fn a_country_filter_keeps_calls_open_to_everyone(index: &dyn SearchIndex) {

@@ -47,6 +47,8 @@ fn facet_root(dimension: Dimension) -> &'static str {
         Dimension::Region => "/region",
         Dimension::Budget => "/budget",
         Dimension::Trl => "/trl",
+        Dimension::Domain => "/domain",
+        Dimension::Sector => "/sector",
         Dimension::Status | Dimension::Closes => "",
     }
 }
@@ -58,7 +60,7 @@ struct Fields {
     text: TextFields,
     /// The title in lower case, for sorting by title.
     title_sort: Field,
-    /// Programme, kind, country, region, budget bracket and TRL: the facets counted on every search
+    /// Programme, kind, country, region, budget bracket, TRL, domain and sector: the facets counted on every search
     /// (kept apart so counting reads few values).
     counted: Field,
     /// Every other facet (SME-only, dual-use): filters only.
@@ -97,7 +99,7 @@ impl Fields {
     /// The facet field a dimension is stored in.
     fn facet_field(&self, dimension: &str) -> Field {
         match dimension {
-            "programme" | "kind" | "country" | "region" | "budget" | "trl" => self.counted,
+            "programme" | "kind" | "country" | "region" | "budget" | "trl" | "domain" | "sector" => self.counted,
             _ => self.facets,
         }
     }
@@ -283,6 +285,12 @@ impl Inner {
         for region in call.region_terms() {
             doc.add_facet(f.counted, facet("region", &region));
         }
+        for domain in &call.domains {
+            doc.add_facet(f.counted, facet("domain", domain));
+        }
+        for sector in &call.sectors {
+            doc.add_facet(f.counted, facet("sector", sector));
+        }
         doc.add_facet(
             f.facets,
             facet("sme_only", if call.sme_only { "true" } else { "false" }),
@@ -401,6 +409,12 @@ impl Inner {
         if skip != Some(Dimension::Trl) {
             let levels: Vec<String> = query.trl.iter().map(u8::to_string).collect();
             clauses.extend(self.facet_filter("trl", &levels).map(|q| (Occur::Must, q)));
+        }
+        if skip != Some(Dimension::Domain) {
+            clauses.extend(self.facet_filter("domain", &query.domains).map(|q| (Occur::Must, q)));
+        }
+        if skip != Some(Dimension::Sector) {
+            clauses.extend(self.facet_filter("sector", &query.sectors).map(|q| (Occur::Must, q)));
         }
         if skip != Some(Dimension::Status) {
             clauses.extend(

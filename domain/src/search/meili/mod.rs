@@ -63,6 +63,8 @@ struct MeiliCall<'a> {
     regions: Vec<String>,
     budget_range: Option<&'static str>,
     trl: &'a [u8],
+    domains: &'a [String],
+    sectors: &'a [String],
     sme_only: bool,
     dual_use: bool,
     opens_ts: i64,
@@ -91,6 +93,8 @@ impl<'a> MeiliCall<'a> {
             regions: call.region_terms(),
             budget_range: call.budget_range().map(BudgetRange::as_str),
             trl: &call.trl_levels,
+            domains: &call.domains,
+            sectors: &call.sectors,
             sme_only: call.sme_only,
             dual_use: call.dual_use,
             opens_ts: call.opens_ts(),
@@ -156,6 +160,8 @@ fn attribute(dimension: Dimension) -> &'static str {
         Dimension::Region => "regions",
         Dimension::Budget => "budget_range",
         Dimension::Trl => "trl",
+        Dimension::Domain => "domains",
+        Dimension::Sector => "sectors",
         Dimension::Status | Dimension::Closes => "",
     }
 }
@@ -203,6 +209,8 @@ impl Filters {
             (Dimension::Region, open_to("regions", &query.regions)),
             (Dimension::Budget, any_of("budget_range", &budgets)),
             (Dimension::Trl, any_of("trl", &levels)),
+            (Dimension::Domain, any_of("domains", &query.domains)),
+            (Dimension::Sector, any_of("sectors", &query.sectors)),
             (Dimension::Status, (!statuses.is_empty()).then(|| statuses.join(" OR "))),
             (Dimension::Closes, query.closes_within.map(|w| window_filter(w, now))),
         ];
@@ -327,6 +335,8 @@ impl MeiliIndex {
                 "deadlines",
                 "budget_range",
                 "trl",
+                "domains",
+                "sectors",
             ])
             .with_sortable_attributes(["first_deadline_ts", "published_ts", "budget", "title_sort"])
             .with_ranking_rules(RANKING_RULES)
