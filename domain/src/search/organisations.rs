@@ -73,10 +73,18 @@ impl OrganisationDocument {
         }
     }
 
-    /// The name sort key: the name in lower case, then the id, so that organisations with
-    /// the same name come in one order in every engine.
+    /// The name sort key: the name's words as the index folds them (lower case, accents
+    /// off: "S.à r.l." → `s a r l`), then the id the same way — plain ASCII, so every engine
+    /// orders it alike (Meilisearch folds accents in sort values too), and equal names tie-break.
     pub fn name_key(&self) -> String {
-        format!("{}\u{1}{}", self.name.to_lowercase(), self.external_id)
+        let fold = |text: &str| -> String {
+            super::embedded::tokenize(text)
+                .into_iter()
+                .map(|token| token.text)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        format!("{} {}", fold(&self.name), fold(&self.external_id))
     }
 
     /// The headcount sort key (unknown sorts last).
