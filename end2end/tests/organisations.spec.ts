@@ -31,3 +31,12 @@ test('the partner directory filters by capability and size, and a reload keeps t
   await expect(page.getByRole('checkbox', { name: /^Small/ })).toBeChecked();
   await expect(page.getByRole('link', { name: /Remove filter Cryptology/ })).toBeVisible();
 });
+
+test('screenshot of the partner directory', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/organisations?q=quantum&certification=iso27001');
+  await expect(page.locator('aside.filters')).toHaveAttribute('data-hydrated', 'true');
+  const path = testInfo.outputPath('organisations-page.png');
+  await page.screenshot({ path });
+  await testInfo.attach('organisations-page', { path, contentType: 'image/png' });
+});

@@ -11,7 +11,7 @@ use domain::geo::country_label;
 use domain::organisation::{OrganisationDetail, OrganisationKind, SizeClass};
 use domain::organisation_query::{OrganisationFacets, OrganisationQuery, OrganisationSort};
 use domain::taxonomy::{self, CAPABILITIES, CERTIFICATIONS, SECTORS};
-use domain::{FacetValue, SearchHit};
+use domain::{FacetValue, Highlighted, SearchHit};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -382,8 +382,8 @@ fn OrganisationCard(detail: OrganisationDetail, hit: Option<SearchHit>) -> impl 
                 }}
             </h3>
             <p class="call-meta">{facts.join(" · ")}</p>
-            {match hit.filter(|hit| !hit.snippet.ranges.is_empty()) {
-                Some(hit) => view! { <p class="snippet"><Marked text=hit.snippet /></p> }.into_any(),
+            {match hit.and_then(|hit| description_part(hit.snippet)) {
+                Some(snippet) => view! { <p class="snippet"><Marked text=snippet /></p> }.into_any(),
                 None => view! { <p class="snippet">{org.description.clone()}</p> }.into_any(),
             }}
             <ul class="tags" aria-label="Capabilities, sectors and certifications">
@@ -400,6 +400,17 @@ fn OrganisationCard(detail: OrganisationDetail, hit: Option<SearchHit>) -> impl 
     }
 }
 
+/// The part of a snippet before the labels the index appends to the description (one per
+/// line; the card shows them as tags), if a match is marked in it.
+fn description_part(snippet: Highlighted) -> Option<Highlighted> {
+    let end = snippet.text.find('\n').unwrap_or(snippet.text.len());
+    let ranges: Vec<(usize, usize)> = snippet.ranges.iter().copied().filter(|(_, to)| *to <= end).collect();
+    (!ranges.is_empty()).then(|| Highlighted {
+        text: snippet.text[..end].to_owned(),
+        ranges,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,6 +424,22 @@ mod tests {
         let removed = toggled(&added, "capability", "cryptology");
         assert!(removed.capabilities.is_empty());
         assert_eq!(removed.sectors, vec!["health".to_owned()]);
+    }
+
+    #[test]
+    fn a_snippet_keeps_the_description_and_drops_the_appended_labels() {
+        let snippet = Highlighted {
+            text: "Works on post-quantum cryptography.\nCryptology\nHealth".into(),
+            ranges: vec![(14, 21), (36, 46)],
+        };
+        let kept = description_part(snippet).unwrap();
+        assert_eq!(kept.text, "Works on post-quantum cryptography.");
+        assert_eq!(kept.ranges, vec![(14, 21)]);
+        let only_in_labels = Highlighted {
+            text: "Works on drones.\nCryptology".into(),
+            ranges: vec![(17, 27)],
+        };
+        assert_eq!(description_part(only_in_labels), None);
     }
 
     #[test]
