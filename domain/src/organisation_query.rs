@@ -4,8 +4,8 @@
 
 use crate::organisation::{OrganisationKind, SizeClass};
 use crate::query::{
-    is_country_code, is_nuts_code, is_yes, percent_encode, push_unique, FacetValue, DEFAULT_PER_PAGE, MAX_PER_PAGE,
-    MAX_TEXT_CHARS,
+    is_country_code, is_nuts_code, is_yes, page_offset, push_unique, query_string, FacetValue, DEFAULT_PER_PAGE,
+    MAX_PER_PAGE, MAX_TEXT_CHARS,
 };
 use crate::taxonomy;
 use serde::{Deserialize, Serialize};
@@ -207,16 +207,7 @@ impl OrganisationQuery {
 
     /// The `?…` part of a URL for this query (empty for the default list).
     pub fn to_query_string(&self) -> String {
-        let encoded: Vec<String> = self
-            .to_pairs()
-            .into_iter()
-            .map(|(key, value)| format!("{key}={}", percent_encode(&value)))
-            .collect();
-        if encoded.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", encoded.join("&"))
-        }
+        query_string(self.to_pairs())
     }
 
     /// The order used when the URL names none: relevance when searching, else by name.
@@ -259,7 +250,7 @@ impl OrganisationQuery {
 
     /// Rows to skip for this page.
     pub fn offset(&self) -> u64 {
-        u64::from(self.page - 1) * u64::from(self.per_page)
+        page_offset(self.page, self.per_page)
     }
 }
 

@@ -374,16 +374,7 @@ impl CallQuery {
 
     /// The `?…` part of a URL for this query (empty for the default list).
     pub fn to_query_string(&self) -> String {
-        let encoded: Vec<String> = self
-            .to_pairs()
-            .into_iter()
-            .map(|(key, value)| format!("{key}={}", percent_encode(&value)))
-            .collect();
-        if encoded.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", encoded.join("&"))
-        }
+        query_string(self.to_pairs())
     }
 
     /// The order used when the URL names none: relevance when searching, else deadline.
@@ -421,8 +412,26 @@ impl CallQuery {
 
     /// Rows to skip for this page.
     pub fn offset(&self) -> u64 {
-        u64::from(self.page - 1) * u64::from(self.per_page)
+        page_offset(self.page, self.per_page)
     }
+}
+
+/// The `?…` part of a URL for these pairs, percent-encoded (empty when there are none).
+pub(crate) fn query_string(pairs: Vec<(&'static str, String)>) -> String {
+    let encoded: Vec<String> = pairs
+        .into_iter()
+        .map(|(key, value)| format!("{key}={}", percent_encode(&value)))
+        .collect();
+    if encoded.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", encoded.join("&"))
+    }
+}
+
+/// Rows before page `page` (from 1) of `per_page` rows.
+pub(crate) fn page_offset(page: u32, per_page: u32) -> u64 {
+    u64::from(page.max(1) - 1) * u64::from(per_page)
 }
 
 /// Whether a URL flag is set (`true`, `1`, `on` — what checkboxes and people write).

@@ -64,10 +64,15 @@ fn facet_values<'a>(facets: &'a Facets, dimension: &str) -> &'a [FacetValue] {
 
 /// The list query in the page's URL (unknown keys and bad values ignored).
 pub fn use_call_query() -> Memo<CallQuery> {
+    use_url_query(|pairs| CallQuery::from_pairs(pairs))
+}
+
+/// A query read from the page's URL by `parse`, following every navigation.
+pub fn use_url_query<Q: Clone + PartialEq + Send + Sync + 'static>(
+    parse: for<'a> fn(&mut dyn Iterator<Item = (&'a str, &'a str)>) -> Q,
+) -> Memo<Q> {
     let query_map = use_query_map();
-    Memo::new(move |_| {
-        query_map.with(|map| CallQuery::from_pairs(map.into_iter().map(|(key, value)| (key.as_ref(), value))))
-    })
+    Memo::new(move |_| query_map.with(|map| parse(&mut map.into_iter().map(|(key, value)| (key.as_ref(), value)))))
 }
 
 /// The call list page.

@@ -6,6 +6,7 @@ use crate::api::{search_organisations, OrganisationListing};
 use crate::components::marked::Marked;
 use crate::components::pager::{ErrorNotice, Pager};
 use crate::format::area_label;
+use crate::pages::calls::use_url_query;
 use domain::cluster::ClusterRef;
 use domain::geo::country_label;
 use domain::organisation::{OrganisationDetail, OrganisationKind, SizeClass};
@@ -14,7 +15,7 @@ use domain::taxonomy::{self, CAPABILITIES, CERTIFICATIONS, SECTORS};
 use domain::{FacetValue, Highlighted, SearchHit};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 use std::collections::HashMap;
 
 /// The address of the directory for `query`.
@@ -87,10 +88,7 @@ fn facet_of<'a>(facets: &'a OrganisationFacets, key: &str) -> &'a [FacetValue] {
 
 /// The directory query in the page's URL.
 fn use_organisation_query() -> Memo<OrganisationQuery> {
-    let query_map = use_query_map();
-    Memo::new(move |_| {
-        query_map.with(|map| OrganisationQuery::from_pairs(map.into_iter().map(|(key, value)| (key.as_ref(), value))))
-    })
+    use_url_query(|pairs| OrganisationQuery::from_pairs(pairs))
 }
 
 /// The partner directory page.

@@ -373,6 +373,17 @@ impl OrganisationRow {
 }
 
 impl SqlStore {
+    /// External ids of `table` in order, after `after`: batches for work over every row.
+    async fn ids_after(&self, table: &'static str, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError> {
+        let mut builder = QueryBuilder::<Db>::new("SELECT external_id FROM ");
+        builder.push(table);
+        if let Some(after) = after {
+            builder.push(" WHERE external_id > ").push_bind(after.to_owned());
+        }
+        builder.push(" ORDER BY external_id LIMIT ").push_bind(i64::from(limit));
+        Ok(builder.build_query_scalar().fetch_all(&self.pool).await?)
+    }
+
     async fn deadlines_of(&self, call_ids: &[i64]) -> Result<HashMap<i64, Vec<Deadline>>, StoreError> {
         let mut by_call: HashMap<i64, Vec<Deadline>> = HashMap::new();
         if call_ids.is_empty() {
@@ -704,12 +715,7 @@ impl Store for SqlStore {
     }
 
     async fn call_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError> {
-        let mut builder = QueryBuilder::<Db>::new("SELECT external_id FROM calls");
-        if let Some(after) = after {
-            builder.push(" WHERE external_id > ").push_bind(after.to_owned());
-        }
-        builder.push(" ORDER BY external_id LIMIT ").push_bind(i64::from(limit));
-        Ok(builder.build_query_scalar().fetch_all(&self.pool).await?)
+        self.ids_after("calls", after, limit).await
     }
 
     async fn programme_counts(&self) -> Result<Vec<ProgrammeCount>, StoreError> {
@@ -822,12 +828,7 @@ impl Store for SqlStore {
     }
 
     async fn organisation_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError> {
-        let mut builder = QueryBuilder::<Db>::new("SELECT external_id FROM organisations");
-        if let Some(after) = after {
-            builder.push(" WHERE external_id > ").push_bind(after.to_owned());
-        }
-        builder.push(" ORDER BY external_id LIMIT ").push_bind(i64::from(limit));
-        Ok(builder.build_query_scalar().fetch_all(&self.pool).await?)
+        self.ids_after("organisations", after, limit).await
     }
 
     async fn cluster_refs(&self) -> Result<Vec<ClusterRef>, StoreError> {
