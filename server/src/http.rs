@@ -88,11 +88,13 @@ async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
         }
     };
     let documents = state.app.search.document_count().await;
+    let organisations = state.app.search.organisation_count().await;
     let now = state.app.clock.now();
     let search = json!({
         "engine": state.app.search.name(),
         "status": if documents.is_ok() { "ok" } else { "unavailable" },
         "documents": documents.as_ref().ok(),
+        "organisations": organisations.as_ref().ok(),
         "lag": lag.map(|lag| json!({
             "pending": lag.pending,
             "oldest_seconds": lag.oldest.map(|oldest| (now - oldest).num_seconds().max(0)),

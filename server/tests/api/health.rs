@@ -11,6 +11,8 @@ async fn healthz_reports_a_reachable_database() {
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["status"], "ok");
     assert_eq!(json["database"]["backend"], "sqlite");
+    assert_eq!(json["search"]["documents"], 0);
+    assert_eq!(json["search"]["organisations"], 0);
 }
 
 #[tokio::test]
