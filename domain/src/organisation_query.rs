@@ -158,11 +158,7 @@ impl OrganisationQuery {
                         push_unique(&mut query.sizes, size);
                     }
                 }
-                "cluster" => {
-                    if is_slug(value) {
-                        push_unique(&mut query.clusters, value.to_owned());
-                    }
-                }
+                "cluster" if is_slug(value) => push_unique(&mut query.clusters, value.to_owned()),
                 "dual_use" => query.dual_use = is_yes(value),
                 "sort" => sort = OrganisationSort::parse(value),
                 "page" => query.page = value.parse().unwrap_or(1),

@@ -2,6 +2,7 @@
 //! The same type is parsed from and written to the URL, so filters are shareable.
 
 use crate::call::{CallStatus, CallSummary, InstrumentKind};
+use crate::taxonomy;
 use serde::{Deserialize, Serialize};
 
 /// Results per page unless the URL asks otherwise.
@@ -314,15 +315,11 @@ impl CallQuery {
                         push_unique(&mut query.trl, level);
                     }
                 }
-                "domain" => {
-                    if crate::taxonomy::contains(crate::taxonomy::CAPABILITIES, value) {
-                        push_unique(&mut query.domains, value.to_owned());
-                    }
+                "domain" if taxonomy::contains(taxonomy::CAPABILITIES, value) => {
+                    push_unique(&mut query.domains, value.to_owned())
                 }
-                "sector" => {
-                    if crate::taxonomy::contains(crate::taxonomy::SECTORS, value) {
-                        push_unique(&mut query.sectors, value.to_owned());
-                    }
+                "sector" if taxonomy::contains(taxonomy::SECTORS, value) => {
+                    push_unique(&mut query.sectors, value.to_owned())
                 }
                 "sme_only" => query.sme_only = is_yes(value),
                 "dual_use" => query.dual_use = is_yes(value),
