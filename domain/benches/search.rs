@@ -167,6 +167,13 @@ async fn main() {
     let embedded = EmbeddedIndex::open(dir.path()).unwrap();
     run(&embedded, &documents, now).await;
     run_directory(&embedded, &directory).await;
+    for (what, meta) in [("calls", "meta.json"), ("organisations", "organisations/meta.json")] {
+        let meta = std::fs::read_to_string(dir.path().join(meta)).unwrap_or_default();
+        println!(
+            "embedded: {what} in {} segments",
+            meta.matches("\"segment_id\"").count()
+        );
+    }
     match std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty()) {
         Some(url) => {
             let key = std::env::var("MEILI_MASTER_KEY").ok();
@@ -189,6 +196,7 @@ async fn run(index: &dyn SearchIndex, documents: &[CallDocument], now: chrono::D
         let changes = batch.iter().map(|d| IndexChange::Upsert(Box::new(d.clone()))).collect();
         index.apply(changes).await.unwrap();
     }
+    index.compact().await.unwrap(); // as `reindex` does after a bulk load
     let indexing = started.elapsed();
     println!(
         "{name}: {} documents indexed in {:.2?} ({:.0} docs/s)",
@@ -244,6 +252,7 @@ async fn run_directory(index: &dyn SearchIndex, documents: &[OrganisationDocumen
         let changes = batch.iter().map(|d| IndexChange::Upsert(Box::new(d.clone()))).collect();
         index.apply_organisations(changes).await.unwrap();
     }
+    index.compact().await.unwrap();
     let indexing = started.elapsed();
     println!(
         "{name}: {} organisations indexed in {:.2?} ({:.0} docs/s)",

@@ -421,6 +421,12 @@ pub trait SearchIndex: Send + Sync + 'static {
 
     /// How many organisation documents the index holds.
     async fn organisation_count(&self) -> Result<u64, SearchError>;
+
+    /// Reorganises the index for searching after a bulk load (a reindex calls it); engines
+    /// that manage this themselves do nothing.
+    async fn compact(&self) -> Result<(), SearchError> {
+        Ok(())
+    }
 }
 
 /// Rebuilds the index from the database: clears it, then writes every call and every
@@ -452,6 +458,7 @@ pub async fn reindex(
             after = Some(last);
         }
     }
+    index.compact().await?;
     progress.finish();
     Ok(written)
 }

@@ -197,6 +197,36 @@ impl Handle {
         })
     }
 
+    /// Merges the segments into one per core (balanced by document count): after a bulk
+    /// load, searches then set up once per core instead of once per small segment.
+    fn compact(&self) -> Result<(), SearchError> {
+        let parts = std::thread::available_parallelism().map_or(1, usize::from);
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Index("index writer poisoned".into()))?;
+        let mut segments = writer.index().searchable_segment_metas().map_err(index_error)?;
+        if segments.len() <= parts {
+            return Ok(());
+        }
+        // Largest first, each into the part with the fewest documents so far.
+        segments.sort_by_key(|meta| std::cmp::Reverse(meta.num_docs()));
+        let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); parts];
+        for meta in segments {
+            let lightest = groups
+                .iter_mut()
+                .min_by_key(|(docs, _)| *docs)
+                .expect("at least one part");
+            lightest.0 += u64::from(meta.num_docs());
+            lightest.1.push(meta.id());
+        }
+        for (_, ids) in groups.into_iter().filter(|(_, ids)| ids.len() > 1) {
+            writer.merge(&ids).wait().map_err(index_error)?;
+        }
+        drop(writer);
+        self.reader.reload().map_err(index_error)
+    }
+
     /// Removes every document.
     fn clear(&self) -> Result<(), SearchError> {
         self.write(|writer| writer.delete_all_documents().map(|_| ()).map_err(index_error))
@@ -728,5 +758,10 @@ impl SearchIndex for EmbeddedIndex {
 
     async fn organisation_count(&self) -> Result<u64, SearchError> {
         blocking(&self.organisations, |organisations| Ok(organisations.document_count())).await
+    }
+
+    async fn compact(&self) -> Result<(), SearchError> {
+        blocking(&self.inner, |inner| inner.handle.compact()).await?;
+        blocking(&self.organisations, |organisations| organisations.compact()).await
     }
 }

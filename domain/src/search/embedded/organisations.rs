@@ -26,8 +26,11 @@ struct Fields {
     name_key: Field,
     /// [`OrganisationDocument::headcount_key`], for the size sort.
     headcount: Field,
-    /// Every dimension's values, the region filter's areas and the dual-use flag.
+    /// Every dimension's values: what is counted.
     facets: Field,
+    /// The region filter's areas and the dual-use flag: filters only, kept apart so that
+    /// counting reads fewer values.
+    filters: Field,
 }
 
 impl Fields {
@@ -39,6 +42,7 @@ impl Fields {
             name_key: builder.add_text_field("name_key", STRING | FAST),
             headcount: builder.add_i64_field("headcount", NumericOptions::default().set_fast()),
             facets: builder.add_facet_field("facets", FacetOptions::default()),
+            filters: builder.add_facet_field("filters", FacetOptions::default()),
         };
         (builder.build(), fields)
     }
@@ -86,10 +90,10 @@ impl OrganisationIndex {
             }
         }
         for area in org.region_areas() {
-            doc.add_facet(f.facets, facet(OrganisationDimension::Region.filter_name(), &area));
+            doc.add_facet(f.filters, facet(OrganisationDimension::Region.filter_name(), &area));
         }
         if org.dual_use {
-            doc.add_facet(f.facets, facet(DUAL_USE, "true"));
+            doc.add_facet(f.filters, facet(DUAL_USE, "true"));
         }
         doc
     }
@@ -107,17 +111,26 @@ impl OrganisationIndex {
         self.handle.clear()
     }
 
+    pub(super) fn compact(&self) -> Result<(), SearchError> {
+        self.handle.compact()
+    }
+
     pub(super) fn document_count(&self) -> u64 {
         self.handle.document_count()
     }
 
     /// Documents with any of `values` under the facet `name`.
     fn any_of(&self, name: &str, values: &[String]) -> Box<dyn Query> {
+        let field = if name == DUAL_USE || name == OrganisationDimension::Region.filter_name() {
+            self.fields.filters
+        } else {
+            self.fields.facets
+        };
         let terms: Vec<Box<dyn Query>> = values
             .iter()
             .map(|value| -> Box<dyn Query> {
                 Box::new(TermQuery::new(
-                    Term::from_facet(self.fields.facets, &facet(name, value)),
+                    Term::from_facet(field, &facet(name, value)),
                     IndexRecordOption::Basic,
                 ))
             })
