@@ -171,6 +171,9 @@ pub struct OrganisationListing {
     pub facets: OrganisationFacets,
     /// Every cluster's name, for the cluster filter's labels.
     pub clusters: Vec<ClusterRef>,
+    /// The search engine was unavailable: the page comes from the database, without counts,
+    /// and words match names and descriptions as plain text.
+    pub degraded: bool,
 }
 
 /// Searches the partner directory.
@@ -178,33 +181,46 @@ pub struct OrganisationListing {
 #[server(input = Json, prefix = "/api", endpoint = "search_organisations")]
 pub async fn search_organisations(query: OrganisationQuery) -> Result<OrganisationListing, AppError> {
     let state = expect_context::<domain::services::AppState>();
-    let results = state.search.search_organisations(&query).await.map_err(|error| {
-        tracing::warn!(%error, "partner search unavailable");
-        AppError::Unavailable("Partner search".to_owned())
-    })?;
-    let ids: Vec<String> = results.hits.iter().map(|hit| hit.external_id.clone()).collect();
-    let items = state.store.organisation_details(&ids).await?;
     let clusters = state.store.cluster_refs().await?;
+    let listing = match state.search.search_organisations(&query).await {
+        Ok(results) => {
+            let ids: Vec<String> = results.hits.iter().map(|hit| hit.external_id.clone()).collect();
+            OrganisationListing {
+                items: state.store.organisation_details(&ids).await?,
+                highlights: if query.text.is_empty() {
+                    Vec::new()
+                } else {
+                    results.hits
+                },
+                total: results.total,
+                facets: results.facets,
+                clusters,
+                degraded: false,
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, "search index unavailable: the directory comes from the database");
+            let (items, total) = state.store.list_organisations(&query).await?;
+            OrganisationListing {
+                items,
+                highlights: Vec::new(),
+                total,
+                facets: OrganisationFacets::default(),
+                clusters,
+                degraded: true,
+            }
+        }
+    };
     if !query.text.is_empty() {
         let entry = domain::store::SearchLogEntry {
             searched_at: state.clock.now(),
             text: query.text.clone(),
             filters: serde_json::json!({ "directory": "organisations", "query": query.to_query_string() }),
-            hits: results.total,
+            hits: listing.total,
         };
         if let Err(error) = state.store.log_search(&entry).await {
             tracing::warn!(%error, "could not log the search");
         }
     }
-    Ok(OrganisationListing {
-        items,
-        highlights: if query.text.is_empty() {
-            Vec::new()
-        } else {
-            results.hits
-        },
-        total: results.total,
-        facets: results.facets,
-        clusters,
-    })
+    Ok(listing)
 }

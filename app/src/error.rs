@@ -13,9 +13,6 @@ pub enum AppError {
     /// The request was malformed; the message says what to fix.
     #[error("{0}")]
     BadRequest(String),
-    /// A service is temporarily down (the search engine); trying later helps.
-    #[error("{0} is temporarily unavailable; please try again in a few minutes")]
-    Unavailable(String),
     /// Something failed on our side; the details are in the server log.
     #[error("something went wrong on our side; please try again in a moment")]
     Internal,

@@ -86,6 +86,25 @@ fn facet_of<'a>(facets: &'a OrganisationFacets, key: &str) -> &'a [FacetValue] {
     }
 }
 
+/// A dimension's values when nothing was counted: every term of its vocabulary (or every
+/// cluster), and for countries and regions the chosen ones, so they can be unticked.
+fn uncounted_values(key: &str, clusters: &[ClusterRef], chosen: &[(&'static str, String)]) -> Vec<FacetValue> {
+    let codes: Vec<String> = match key {
+        "kind" => OrganisationKind::ALL.iter().map(|k| k.as_str().to_owned()).collect(),
+        "size" => SizeClass::ALL.iter().map(|s| s.as_str().to_owned()).collect(),
+        "capability" => CAPABILITIES.iter().map(|t| t.code.to_owned()).collect(),
+        "sector" => SECTORS.iter().map(|t| t.code.to_owned()).collect(),
+        "certification" => CERTIFICATIONS.iter().map(|t| t.code.to_owned()).collect(),
+        "cluster" => clusters.iter().map(|c| c.external_id.clone()).collect(),
+        _ => chosen
+            .iter()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+            .collect(),
+    };
+    codes.into_iter().map(|value| FacetValue { value, count: 0 }).collect()
+}
+
 /// The directory query in the page's URL.
 fn use_organisation_query() -> Memo<OrganisationQuery> {
     use_url_query(|pairs| OrganisationQuery::from_pairs(pairs))
@@ -172,7 +191,12 @@ fn DirectoryFilters(query: Memo<OrganisationQuery>, listing: OrganisationListing
     ]
     .into_iter()
     .filter_map(|(key, legend)| {
-        let values = facet_of(&listing.facets, key);
+        // Without the engine there are no counts: the vocabularies' terms are listed instead.
+        let values: Vec<FacetValue> = if listing.degraded {
+            uncounted_values(key, &listing.clusters, &chosen)
+        } else {
+            facet_of(&listing.facets, key).to_vec()
+        };
         (!values.is_empty()).then(|| {
             let boxes = values
                 .iter()
@@ -185,7 +209,7 @@ fn DirectoryFilters(query: Memo<OrganisationQuery>, listing: OrganisationListing
                         <label class="check">
                             <input type="checkbox" name=key value=facet.value.clone() checked=checked on:change=on_change />
                             <span class="label">{value_label(key, &facet.value, &listing.clusters)}</span>
-                            <span class="count">{facet.count}</span>
+                            {(!listing.degraded).then(|| view! { <span class="count">{facet.count}</span> })}
                         </label>
                     }
                 })
@@ -251,8 +275,16 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
         highlights,
         total,
         clusters,
+        degraded,
         ..
     } = listing;
+    let notice = degraded.then(|| {
+        view! {
+            <p class="notice" role="status">
+                "Partner search is temporarily limited: filters work, and words are matched in names and descriptions only."
+            </p>
+        }
+    });
     let heading = match (total, query.text.is_empty()) {
         (1, true) => "1 organisation".to_owned(),
         (n, true) => format!("{n} organisations"),
@@ -336,6 +368,7 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
         .into_any()
     };
     view! {
+        {notice}
         <h2 id="results-heading" class="results-heading">{heading}</h2>
         {chip_list}
         {body}

@@ -8,6 +8,7 @@
 use crate::call::{CallDetail, CallSummary, Deadline, InstrumentKind};
 use crate::cluster::{Cluster, ClusterMember, ClusterRef};
 use crate::organisation::{Organisation, OrganisationDetail};
+use crate::organisation_query::OrganisationQuery;
 use crate::query::{CallPage, CallQuery, ProgrammeCount};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -438,6 +439,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Organisation external ids in order, after `after`, for batch work such as reindexing.
     async fn organisation_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError>;
+
+    /// One page of organisations matching `query` straight from the database, and how many
+    /// match in all: the directory while the search engine is down (words are matched as
+    /// substrings of names and descriptions; relevance falls back to name order).
+    async fn list_organisations(&self, query: &OrganisationQuery)
+        -> Result<(Vec<OrganisationDetail>, u64), StoreError>;
 
     /// Every cluster's id and name, by name.
     async fn cluster_refs(&self) -> Result<Vec<ClusterRef>, StoreError>;

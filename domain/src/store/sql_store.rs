@@ -10,6 +10,7 @@ use super::{
 use crate::call::{CallDates, CallDetail, CallSummary, Deadline, InstrumentKind};
 use crate::cluster::{Cluster, ClusterMember, ClusterRef};
 use crate::organisation::{Organisation, OrganisationDetail, OrganisationKind, SizeClass};
+use crate::organisation_query::{OrganisationQuery, OrganisationSort};
 use crate::query::{CallPage, CallQuery, CallSort, ProgrammeCount};
 use crate::time::whole_seconds;
 use async_trait::async_trait;
@@ -209,6 +210,59 @@ fn push_open_to(builder: &mut QueryBuilder<'_, Db>, column: &'static str, chosen
         push_has_line(builder, column, area);
     }
     builder.push(")");
+}
+
+/// The directory's filters as SQL: any value within a dimension, every dimension.
+fn push_organisation_filters(builder: &mut QueryBuilder<'_, Db>, query: &OrganisationQuery) {
+    builder.push(" WHERE 1 = 1");
+    for word in query
+        .text
+        .split_whitespace()
+        .map(|w| w.trim_matches('"').to_lowercase())
+        .filter(|w| !w.is_empty())
+    {
+        let pattern = format!("%{}%", word.replace(['\\', '%', '_'], ""));
+        builder.push(" AND (LOWER(o.name) LIKE ");
+        builder.push_bind(pattern.clone());
+        builder.push(" OR LOWER(o.description) LIKE ");
+        builder.push_bind(pattern);
+        builder.push(")");
+    }
+    let values = |chosen: Vec<String>| (!chosen.is_empty()).then_some(chosen);
+    if let Some(kinds) = values(query.kinds.iter().map(|k| k.as_str().to_owned()).collect()) {
+        builder.push(" AND o.kind");
+        push_any_of(builder, kinds);
+    }
+    if let Some(countries) = values(query.countries.clone()) {
+        builder.push(" AND o.country");
+        push_any_of(builder, countries);
+    }
+    if let Some(sizes) = values(query.sizes.iter().map(|s| s.as_str().to_owned()).collect()) {
+        builder.push(" AND o.size_class");
+        push_any_of(builder, sizes);
+    }
+    if !query.regions.is_empty() {
+        // A region takes the regions inside it: FRH matches FRH0.
+        builder.push(" AND (1 = 0");
+        for region in &query.regions {
+            builder.push(" OR o.nuts_code LIKE ").push_bind(format!("{region}%"));
+        }
+        builder.push(")");
+    }
+    push_any_line(builder, "o.capabilities", &query.capabilities);
+    push_any_line(builder, "o.sectors", &query.sectors);
+    push_any_line(builder, "o.certifications", &query.certifications);
+    if let Some(clusters) = values(query.clusters.clone()) {
+        builder.push(
+            " AND EXISTS (SELECT 1 FROM cluster_members m JOIN clusters c ON c.id = m.cluster_id \
+             WHERE m.organisation_id = o.id AND c.external_id",
+        );
+        push_any_of(builder, clusters);
+        builder.push(")");
+    }
+    if query.dual_use {
+        builder.push(" AND o.dual_use = ").push_bind(true);
+    }
 }
 
 /// Keeps rows whose one-per-line `column` holds any of `values` (none chosen: no filter).
@@ -750,8 +804,8 @@ impl Store for SqlStore {
                 .await?;
             let mut builder = QueryBuilder::<Db>::new(
                 "INSERT INTO organisations (external_id, name, kind, country, nuts_code, size_class, headcount, \
-                 website, description, dual_use, capabilities, sectors, certifications, created_at, updated_at) \
-                 VALUES (",
+                 website, description, dual_use, capabilities, sectors, certifications, name_key, created_at, \
+                 updated_at) VALUES (",
             );
             let mut values = builder.separated(", ");
             values.push_bind(org.external_id.clone());
@@ -767,6 +821,10 @@ impl Store for SqlStore {
             values.push_bind(join_lines(&org.capabilities));
             values.push_bind(join_lines(&org.sectors));
             values.push_bind(join_lines(&org.certifications));
+            values.push_bind(crate::search::organisations::name_key(
+                org.name.trim(),
+                &org.external_id,
+            ));
             values.push_bind(whole_seconds(now));
             values.push_bind(whole_seconds(now));
             values.push_unseparated(
@@ -774,7 +832,8 @@ impl Store for SqlStore {
                  country = excluded.country, nuts_code = excluded.nuts_code, size_class = excluded.size_class, \
                  headcount = excluded.headcount, website = excluded.website, description = excluded.description, \
                  dual_use = excluded.dual_use, capabilities = excluded.capabilities, sectors = excluded.sectors, \
-                 certifications = excluded.certifications, updated_at = excluded.updated_at",
+                 certifications = excluded.certifications, name_key = excluded.name_key, \
+                 updated_at = excluded.updated_at",
             );
             builder.build().execute(&mut *tx).await?;
             enqueue(&mut tx, IndexedEntity::Organisation, &org.external_id, now).await?;
@@ -829,6 +888,30 @@ impl Store for SqlStore {
 
     async fn organisation_ids(&self, after: Option<&str>, limit: u32) -> Result<Vec<String>, StoreError> {
         self.ids_after("organisations", after, limit).await
+    }
+
+    async fn list_organisations(
+        &self,
+        query: &OrganisationQuery,
+    ) -> Result<(Vec<OrganisationDetail>, u64), StoreError> {
+        let mut count = QueryBuilder::<Db>::new("SELECT COUNT(*) FROM organisations o");
+        push_organisation_filters(&mut count, query);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut select = QueryBuilder::<Db>::new("SELECT o.external_id FROM organisations o");
+        push_organisation_filters(&mut select, query);
+        select.push(match query.effective_sort() {
+            OrganisationSort::Size => " ORDER BY COALESCE(o.headcount, -1) DESC, o.name_key",
+            OrganisationSort::Name | OrganisationSort::Relevance => " ORDER BY o.name_key",
+        });
+        select.push(" LIMIT ").push_bind(i64::from(query.per_page));
+        select
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(query.offset()).unwrap_or(i64::MAX));
+        let ids: Vec<String> = select.build_query_scalar().fetch_all(&self.pool).await?;
+        Ok((
+            self.organisation_details(&ids).await?,
+            u64::try_from(total).unwrap_or(0),
+        ))
     }
 
     async fn cluster_refs(&self) -> Result<Vec<ClusterRef>, StoreError> {

@@ -153,6 +153,58 @@ async fn an_organisation_with_an_unknown_term_is_refused_and_nothing_is_written(
     assert!(store.pending_index_changes(10).await.unwrap().is_empty());
 }
 
+async fn the_database_directory_filters_and_orders_as_the_index_does(store: &dyn Store) {
+    use domain::organisation_query::OrganisationQuery;
+    use domain::search::{embedded::EmbeddedIndex, indexer, SearchIndex};
+    let data = demo::generate(
+        9,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        DemoSize {
+            calls: 0,
+            organisations: 150,
+            clusters: 4,
+        },
+    );
+    store.upsert_organisations(&data.organisations, now()).await.unwrap();
+    store
+        .upsert_clusters(&data.clusters, &data.members, now())
+        .await
+        .unwrap();
+    let index = EmbeddedIndex::in_memory().unwrap();
+    indexer::apply_all_pending(store, &index).await.unwrap();
+    let cluster = data.clusters[1].external_id.as_str();
+    let queries: Vec<Vec<(&str, &str)>> = vec![
+        vec![],
+        vec![("capability", "cryptology"), ("country", "FR"), ("country", "DE")],
+        vec![("size", "small"), ("size", "micro"), ("certification", "iso27001")],
+        vec![("cluster", cluster), ("sort", "size")],
+        vec![("region", "FRH"), ("dual_use", "true")],
+        vec![("sector", "health"), ("kind", "sme"), ("per_page", "5"), ("page", "2")],
+    ];
+    for pairs in queries {
+        let query = OrganisationQuery::from_pairs(pairs.iter().copied());
+        let (items, total) = store.list_organisations(&query).await.unwrap();
+        let found = index.search_organisations(&query).await.unwrap();
+        assert_eq!(total, found.total, "{pairs:?}");
+        let from_db: Vec<&str> = items.iter().map(|d| d.organisation.external_id.as_str()).collect();
+        let from_index: Vec<&str> = found.hits.iter().map(|h| h.external_id.as_str()).collect();
+        if query.sort == domain::organisation_query::OrganisationSort::Size {
+            // Equal headcounts may come in another order: compare the set.
+            let (mut a, mut b) = (from_db.clone(), from_index.clone());
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "{pairs:?}");
+        } else {
+            assert_eq!(from_db, from_index, "{pairs:?}");
+        }
+    }
+    let (_, by_word) = store
+        .list_organisations(&OrganisationQuery::from_pairs([("q", "sentinel")]))
+        .await
+        .unwrap();
+    assert!(by_word > 0, "words match names and descriptions");
+}
+
 async fn a_membership_of_an_unknown_organisation_is_refused_and_nothing_is_written(store: &dyn Store) {
     let error = store
         .upsert_clusters(&[cluster("bzh")], &[member("bzh", "ghost", "member")], now())
@@ -190,6 +242,7 @@ crate::on_both_backends!(
     a_profile_reads_back_with_its_clusters_in_the_order_asked,
     organisation_writes_and_memberships_owe_the_index_an_update,
     an_organisation_with_an_unknown_term_is_refused_and_nothing_is_written,
+    the_database_directory_filters_and_orders_as_the_index_does,
     a_membership_of_an_unknown_organisation_is_refused_and_nothing_is_written,
     the_demo_data_loads_completely,
 );

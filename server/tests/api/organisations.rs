@@ -72,3 +72,44 @@ async fn profile_text_is_escaped_and_only_web_addresses_become_links() {
     assert!(!html.contains("<img src=x"));
     assert!(!html.contains("href=\"javascript:"), "{html}");
 }
+
+#[tokio::test]
+async fn with_meilisearch_down_the_directory_comes_from_the_database_with_a_notice() {
+    use domain::search::meili::MeiliIndex;
+    use std::sync::Arc;
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = TestApp::spawn_with_search(|_| {
+        Arc::new(MeiliIndex::new(&format!("http://127.0.0.1:{port}"), Some("key"), "calls").unwrap())
+    })
+    .await;
+    let data = directory();
+    let store = app.state.store.as_ref();
+    store
+        .upsert_organisations(&data.organisations, crate::helpers::now())
+        .await
+        .unwrap();
+    let cryptology = data
+        .organisations
+        .iter()
+        .filter(|o| o.capabilities.iter().any(|c| c == "cryptology"))
+        .count();
+
+    let (status, html) = app.get("/organisations?capability=cryptology").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Partner search is temporarily limited"), "{html}");
+    let heading = if cryptology == 1 {
+        "1 organisation".to_owned()
+    } else {
+        format!("{cryptology} organisations")
+    };
+    assert!(html.contains(&heading), "{heading}: {html}");
+    assert!(
+        html.contains("Theoretical Foundations"),
+        "without counts, every capability is still offered as a filter"
+    );
+}
