@@ -4,8 +4,8 @@
 
 use crate::organisation::{OrganisationKind, SizeClass};
 use crate::query::{
-    is_country_code, is_nuts_code, is_yes, page_offset, push_unique, query_string, FacetValue, DEFAULT_PER_PAGE,
-    MAX_PER_PAGE, MAX_TEXT_CHARS,
+    is_country_code, is_nuts_code, is_yes, page_offset, push_paging_pairs, push_unique, query_string, FacetValue,
+    DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_TEXT_CHARS,
 };
 use crate::taxonomy;
 use serde::{Deserialize, Serialize};
@@ -189,15 +189,8 @@ impl OrganisationQuery {
         if self.dual_use {
             pairs.push(("dual_use", "true".to_owned()));
         }
-        if self.sort != self.default_sort() {
-            pairs.push(("sort", self.sort.as_str().to_owned()));
-        }
-        if self.per_page != DEFAULT_PER_PAGE {
-            pairs.push(("per_page", self.per_page.to_string()));
-        }
-        if self.page != 1 {
-            pairs.push(("page", self.page.to_string()));
-        }
+        let chosen_sort = (self.sort != self.default_sort()).then(|| self.sort.as_str());
+        push_paging_pairs(&mut pairs, chosen_sort, self.per_page, self.page);
         pairs
     }
 

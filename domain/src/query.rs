@@ -357,15 +357,8 @@ impl CallQuery {
         if self.dual_use {
             pairs.push(("dual_use", "true".to_owned()));
         }
-        if self.sort != self.default_sort() {
-            pairs.push(("sort", self.sort.as_str().to_owned()));
-        }
-        if self.per_page != DEFAULT_PER_PAGE {
-            pairs.push(("per_page", self.per_page.to_string()));
-        }
-        if self.page != 1 {
-            pairs.push(("page", self.page.to_string()));
-        }
+        let chosen_sort = (self.sort != self.default_sort()).then(|| self.sort.as_str());
+        push_paging_pairs(&mut pairs, chosen_sort, self.per_page, self.page);
         pairs
     }
 
@@ -410,6 +403,23 @@ impl CallQuery {
     /// Rows to skip for this page.
     pub fn offset(&self) -> u64 {
         page_offset(self.page, self.per_page)
+    }
+}
+
+/// Ends a list's URL pairs with its sort (when not the default), page size and page, each
+/// only when it differs from the default.
+pub(crate) fn push_paging_pairs(
+    pairs: &mut Vec<(&'static str, String)>,
+    chosen_sort: Option<&'static str>,
+    per_page: u32,
+    page: u32,
+) {
+    pairs.extend(chosen_sort.map(|sort| ("sort", sort.to_owned())));
+    if per_page != DEFAULT_PER_PAGE {
+        pairs.push(("per_page", per_page.to_string()));
+    }
+    if page != 1 {
+        pairs.push(("page", page.to_string()));
     }
 }
 

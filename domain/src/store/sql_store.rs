@@ -120,21 +120,7 @@ fn push_any_of<'a>(builder: &mut QueryBuilder<'a, Db>, values: impl IntoIterator
 
 fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: DateTime<Utc>) {
     builder.push(" WHERE 1 = 1");
-    // The database's own text matching is plain substring search on titles and ids: what
-    // remains when the search index is unavailable.
-    for word in query
-        .text
-        .split_whitespace()
-        .map(|w| w.trim_matches('"').to_lowercase())
-        .filter(|w| !w.is_empty())
-    {
-        let pattern = format!("%{}%", word.replace(['\\', '%', '_'], ""));
-        builder.push(" AND (LOWER(c.title) LIKE ");
-        builder.push_bind(pattern.clone());
-        builder.push(" OR LOWER(c.external_id) LIKE ");
-        builder.push_bind(pattern);
-        builder.push(")");
-    }
+    push_words_like(builder, &query.text, ["c.title", "c.external_id"]);
     if !query.programmes.is_empty() {
         builder.push(" AND c.programme");
         push_any_of(builder, query.programmes.iter().cloned());
@@ -212,22 +198,28 @@ fn push_open_to(builder: &mut QueryBuilder<'_, Db>, column: &'static str, chosen
     builder.push(")");
 }
 
-/// The directory's filters as SQL: any value within a dimension, every dimension.
-fn push_organisation_filters(builder: &mut QueryBuilder<'_, Db>, query: &OrganisationQuery) {
-    builder.push(" WHERE 1 = 1");
-    for word in query
-        .text
+/// Keeps rows where every word of `text` occurs in one of `columns`, ignoring case: the
+/// database's own text matching, plain substrings — what remains when the search index is
+/// unavailable.
+fn push_words_like(builder: &mut QueryBuilder<'_, Db>, text: &str, columns: [&'static str; 2]) {
+    for word in text
         .split_whitespace()
         .map(|w| w.trim_matches('"').to_lowercase())
         .filter(|w| !w.is_empty())
     {
         let pattern = format!("%{}%", word.replace(['\\', '%', '_'], ""));
-        builder.push(" AND (LOWER(o.name) LIKE ");
+        builder.push(" AND (LOWER(").push(columns[0]).push(") LIKE ");
         builder.push_bind(pattern.clone());
-        builder.push(" OR LOWER(o.description) LIKE ");
+        builder.push(" OR LOWER(").push(columns[1]).push(") LIKE ");
         builder.push_bind(pattern);
         builder.push(")");
     }
+}
+
+/// The directory's filters as SQL: any value within a dimension, every dimension.
+fn push_organisation_filters(builder: &mut QueryBuilder<'_, Db>, query: &OrganisationQuery) {
+    builder.push(" WHERE 1 = 1");
+    push_words_like(builder, &query.text, ["o.name", "o.description"]);
     let values = |chosen: Vec<String>| (!chosen.is_empty()).then_some(chosen);
     if let Some(kinds) = values(query.kinds.iter().map(|k| k.as_str().to_owned()).collect()) {
         builder.push(" AND o.kind");

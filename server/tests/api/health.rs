@@ -1,7 +1,5 @@
 use crate::helpers::{now, TestApp};
-use domain::search::meili::MeiliIndex;
 use domain::store::NewCall;
-use std::sync::Arc;
 
 #[tokio::test]
 async fn healthz_reports_a_reachable_database() {
@@ -25,16 +23,7 @@ async fn an_unknown_address_answers_404() {
 
 #[tokio::test]
 async fn with_meilisearch_down_lists_come_from_the_database_with_a_notice() {
-    // A port nothing listens on: bound, then released.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let app = TestApp::spawn_with_search(|_| {
-        Arc::new(MeiliIndex::new(&format!("http://127.0.0.1:{port}"), Some("key"), "calls").unwrap())
-    })
-    .await;
+    let app = TestApp::spawn_with_meilisearch_down().await;
     let call = NewCall::new(
         "DOWN-1",
         "test",

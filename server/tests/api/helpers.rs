@@ -55,6 +55,23 @@ impl TestApp {
         }
     }
 
+    /// Starts a server whose search engine is Meilisearch at an address nothing answers.
+    pub async fn spawn_with_meilisearch_down() -> TestApp {
+        // A port nothing listens on: bound, then released.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Self::spawn_with_search(|_| {
+            Arc::new(
+                domain::search::meili::MeiliIndex::new(&format!("http://127.0.0.1:{port}"), Some("key"), "calls")
+                    .unwrap(),
+            )
+        })
+        .await
+    }
+
     /// Stores `calls` directly and brings the search index up to date.
     pub async fn with_calls(self, calls: &[NewCall]) -> TestApp {
         self.state.store.upsert_calls(calls, now()).await.unwrap();

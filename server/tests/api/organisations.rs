@@ -75,18 +75,7 @@ async fn profile_text_is_escaped_and_only_web_addresses_become_links() {
 
 #[tokio::test]
 async fn with_meilisearch_down_the_directory_comes_from_the_database_with_a_notice() {
-    use domain::search::meili::MeiliIndex;
-    use std::sync::Arc;
-    // A port nothing listens on: bound, then released.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let app = TestApp::spawn_with_search(|_| {
-        Arc::new(MeiliIndex::new(&format!("http://127.0.0.1:{port}"), Some("key"), "calls").unwrap())
-    })
-    .await;
+    let app = TestApp::spawn_with_meilisearch_down().await;
     let data = directory();
     let store = app.state.store.as_ref();
     store
