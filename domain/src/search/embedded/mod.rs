@@ -221,7 +221,10 @@ impl Handle {
             lightest.1.push(meta.id());
         }
         for (_, ids) in groups.into_iter().filter(|(_, ids)| ids.len() > 1) {
-            writer.merge(&ids).wait().map_err(index_error)?;
+            // Only an optimisation: segments a background merge holds are left as they are.
+            if let Err(error) = writer.merge(&ids).wait() {
+                tracing::info!(%error, "search index segments not merged now");
+            }
         }
         drop(writer);
         self.reader.reload().map_err(index_error)
