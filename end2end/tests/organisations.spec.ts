@@ -32,6 +32,13 @@ test('the partner directory filters by capability and size, and a reload keeps t
   await expect(page.getByRole('link', { name: /Remove filter Cryptology/ })).toBeVisible();
 });
 
+test('the directory search box suggests names while typing', async ({ page }) => {
+  await page.goto('/organisations');
+  await expect(page.locator('aside.filters')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('Search organisations').pressSequentially('sentin', { delay: 30 });
+  await expect(page.locator('#organisation-suggestions option').first()).toHaveAttribute('value', /sentin/i);
+});
+
 test('screenshot of the partner directory', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/organisations?q=quantum&certification=iso27001');

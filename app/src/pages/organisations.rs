@@ -2,7 +2,7 @@
 //! by what they can do (JRC capabilities), the sectors they serve (NIS2), their size,
 //! certifications and clusters. Text, filters, sort and page live in the URL.
 
-use crate::api::{search_organisations, OrganisationListing};
+use crate::api::{search_organisations, suggest_organisations, OrganisationListing};
 use crate::components::marked::Marked;
 use crate::components::pager::{ErrorNotice, Pager};
 use crate::format::area_label;
@@ -143,6 +143,19 @@ pub fn OrganisationsPage() -> impl IntoView {
 /// The search box: a GET form that keeps the filters in hidden fields.
 #[component]
 fn DirectorySearchBox(query: Memo<OrganisationQuery>) -> impl IntoView {
+    let (typed, set_typed) = signal(query.get_untracked().text);
+    // Follow the URL (back button, chip links) unless the user is typing.
+    Effect::new(move |_| set_typed.set(query.with(|q| q.text.clone())));
+    let suggestions = LocalResource::new(move || {
+        let text = typed.get();
+        async move {
+            if text.trim().chars().count() < 2 {
+                Vec::new()
+            } else {
+                suggest_organisations(text).await.unwrap_or_default()
+            }
+        }
+    });
     let hidden_fields = move || {
         query.with(|q| {
             q.to_pairs()
@@ -160,9 +173,21 @@ fn DirectorySearchBox(query: Memo<OrganisationQuery>) -> impl IntoView {
                 type="search"
                 name="q"
                 autocomplete="off"
+                list="organisation-suggestions"
                 placeholder="Search partners: a name, a capability, a sector, a certification…"
-                prop:value=move || query.with(|q| q.text.clone())
+                prop:value=move || typed.get()
+                on:input=move |ev| set_typed.set(event_target_value(&ev))
             />
+            <datalist id="organisation-suggestions">
+                {move || {
+                    suggestions
+                        .get()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|name| view! { <option value=name></option> })
+                        .collect_view()
+                }}
+            </datalist>
             {hidden_fields}
             <button type="submit" class="button primary">"Search"</button>
         </form>

@@ -422,6 +422,9 @@ pub trait SearchIndex: Send + Sync + 'static {
     /// How many organisation documents the index holds.
     async fn organisation_count(&self) -> Result<u64, SearchError>;
 
+    /// Organisation names that complete what the user is typing, best first.
+    async fn suggest_organisations(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError>;
+
     /// Reorganises the index for searching after a bulk load (a reindex calls it); engines
     /// that manage this themselves do nothing.
     async fn compact(&self) -> Result<(), SearchError> {

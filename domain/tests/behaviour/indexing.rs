@@ -124,6 +124,10 @@ impl SearchIndex for Unreliable {
         self.check()?;
         self.inner.organisation_count().await
     }
+    async fn suggest_organisations(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        self.check()?;
+        self.inner.suggest_organisations(prefix, limit).await
+    }
 }
 
 /// Organisation and membership writes reach the directory through the same outbox, and a

@@ -180,6 +180,7 @@ conformance!(
         organisations_sort_by_name_across_pages_and_by_headcount,
         organisation_text_search_tolerates_typos_and_reads_capabilities,
         organisation_updates_and_deletions_are_searchable_once_applied,
+        organisation_names_are_suggested_while_typing,
     ],
 );
 

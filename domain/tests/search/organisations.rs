@@ -280,6 +280,16 @@ pub async fn organisation_text_search_tolerates_typos_and_reads_capabilities(ind
     assert!(!found.hits[0].snippet.ranges.is_empty(), "the matched word is marked");
 }
 
+pub async fn organisation_names_are_suggested_while_typing(index: &dyn SearchIndex) {
+    put(index, documents()).await;
+    let names = index.suggest_organisations("sentin", 5).await.unwrap();
+    assert!(!names.is_empty() && names.len() <= 5, "{names:?}");
+    for name in &names {
+        assert!(name.to_lowercase().contains("sentin"), "{name}");
+    }
+    assert!(index.suggest_organisations("  ", 5).await.unwrap().is_empty());
+}
+
 pub async fn organisation_updates_and_deletions_are_searchable_once_applied(index: &dyn SearchIndex) {
     let mut docs = documents();
     docs.truncate(3);

@@ -25,9 +25,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
 use tantivy::columnar::ColumnValues;
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{
-    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, Value, FAST, STORED, STRING,
-};
+use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, FAST, STORED, STRING};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
     TantivyDocument, Term,
@@ -470,25 +468,10 @@ impl Inner {
         BooleanQuery::new(clauses)
     }
 
-    /// The best-matching titles only: no counts, facets or snippets (it runs on every keystroke).
+    /// The best-matching titles only (it runs on every keystroke).
     fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
-        let Some(query) = self.fields.text.text_query(&ParsedQuery::parse(prefix, tokenize)) else {
-            return Ok(Vec::new());
-        };
         let searcher = self.handle.reader.searcher();
-        let top = searcher
-            .search(&query, &TopDocs::with_limit(limit).order_by_score())
-            .map_err(index_error)?;
-        let mut titles = Vec::with_capacity(top.len());
-        for (_, address) in top {
-            let doc: TantivyDocument = searcher.doc(address).map_err(index_error)?;
-            titles.extend(
-                doc.get_first(self.fields.text.title)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned),
-            );
-        }
-        Ok(titles)
+        self.fields.text.suggest(&searcher, prefix, limit).map_err(index_error)
     }
 
     fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
@@ -761,6 +744,14 @@ impl SearchIndex for EmbeddedIndex {
 
     async fn organisation_count(&self) -> Result<u64, SearchError> {
         blocking(&self.organisations, |organisations| Ok(organisations.document_count())).await
+    }
+
+    async fn suggest_organisations(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        let prefix = prefix.to_owned();
+        blocking(&self.organisations, move |organisations| {
+            organisations.suggest(&prefix, limit.clamp(1, 20))
+        })
+        .await
     }
 
     async fn compact(&self) -> Result<(), SearchError> {

@@ -111,6 +111,12 @@ impl OrganisationIndex {
         self.handle.clear()
     }
 
+    /// Names completing what the user is typing, best first.
+    pub(super) fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        let searcher = self.handle.reader.searcher();
+        self.fields.text.suggest(&searcher, prefix, limit).map_err(index_error)
+    }
+
     pub(super) fn compact(&self) -> Result<(), SearchError> {
         self.handle.compact()
     }

@@ -176,6 +176,22 @@ impl TextFields {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
+    /// The titles of the best matches for what the user is typing: no counts, facets or
+    /// snippets (it runs on every keystroke).
+    pub fn suggest(&self, searcher: &tantivy::Searcher, prefix: &str, limit: usize) -> tantivy::Result<Vec<String>> {
+        use tantivy::schema::Value;
+        let Some(query) = self.text_query(&ParsedQuery::parse(prefix, tokenize)) else {
+            return Ok(Vec::new());
+        };
+        let top = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(limit).order_by_score())?;
+        let mut titles = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let doc: tantivy::TantivyDocument = searcher.doc(address)?;
+            titles.extend(doc.get_first(self.title).and_then(|v| v.as_str()).map(str::to_owned));
+        }
+        Ok(titles)
+    }
+
     /// The text query, or every document when nothing was typed.
     pub fn text_or_all(&self, parsed: &ParsedQuery) -> Box<dyn Query> {
         self.text_query(parsed)

@@ -390,6 +390,31 @@ impl MeiliIndex {
         Ok(())
     }
 
+    /// The `title` attribute of the best matches in `index` for what the user is typing.
+    async fn suggest_in(
+        &self,
+        index: &Index,
+        title: &'static str,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, SearchError> {
+        if ParsedQuery::parse(prefix, tokenize).is_empty() {
+            return Ok(Vec::new());
+        }
+        let results = SearchQuery::new(index)
+            .with_query(prefix.trim_start())
+            .with_limit(limit.clamp(1, 20))
+            .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(&[title]))
+            .execute::<HashMap<String, serde_json::Value>>()
+            .await
+            .map_err(engine_error)?;
+        Ok(results
+            .hits
+            .into_iter()
+            .filter_map(|hit| hit.result.get(title).and_then(|v| v.as_str()).map(str::to_owned))
+            .collect())
+    }
+
     /// Runs the planned queries on `index` in one multi-search request, reading back `retrieved`.
     async fn run<T: serde::de::DeserializeOwned + Send + Sync + 'static>(
         &self,
@@ -664,17 +689,7 @@ impl SearchIndex for MeiliIndex {
 
     async fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
         self.ready().await?;
-        if ParsedQuery::parse(prefix, tokenize).is_empty() {
-            return Ok(Vec::new());
-        }
-        let results = SearchQuery::new(&self.index)
-            .with_query(prefix.trim_start())
-            .with_limit(limit.clamp(1, 20))
-            .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(&["external_id", "title"]))
-            .execute::<Found>()
-            .await
-            .map_err(engine_error)?;
-        Ok(results.hits.into_iter().map(|h| h.result.title).collect())
+        self.suggest_in(&self.index, "title", prefix, limit).await
     }
 
     async fn document_count(&self) -> Result<u64, SearchError> {
@@ -699,6 +714,11 @@ impl SearchIndex for MeiliIndex {
     async fn search_organisations(&self, query: &OrganisationQuery) -> Result<OrganisationResults, SearchError> {
         self.ready().await?;
         self.search_organisation_index(query).await
+    }
+
+    async fn suggest_organisations(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        self.ready().await?;
+        self.suggest_in(&self.organisations, "name", prefix, limit).await
     }
 
     async fn organisation_count(&self) -> Result<u64, SearchError> {
