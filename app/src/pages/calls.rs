@@ -4,6 +4,7 @@
 use crate::api::{list_calls, suggest_calls, CallListing};
 use crate::components::call_card::CallCard;
 use crate::components::pager::{ErrorNotice, Pager};
+use crate::components::search_field::{kept_fields, suggesting_input};
 use crate::error::AppError;
 use crate::format::area_label;
 use domain::geo::country_label;
@@ -107,19 +108,14 @@ pub fn CallsPage() -> impl IntoView {
 #[component]
 fn SearchBox(query: Memo<CallQuery>) -> impl IntoView {
     let navigate = use_navigate();
-    let (typed, set_typed) = signal(query.get_untracked().text);
-    // Follow the URL (back button, chip links) unless the user is typing.
-    Effect::new(move |_| set_typed.set(query.with(|q| q.text.clone())));
-    let suggestions = LocalResource::new(move || {
-        let text = typed.get();
-        async move {
-            if text.trim().chars().count() < 2 {
-                Vec::new()
-            } else {
-                suggest_calls(text).await.unwrap_or_default()
-            }
-        }
-    });
+    let (input, typed) = suggesting_input(
+        "search-input",
+        "call-suggestions",
+        "Search calls",
+        "Search calls: a technology, a topic id, a programme…",
+        Signal::derive(move || query.with(|q| q.text.clone())),
+        suggest_calls,
+    );
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         navigate(
@@ -127,42 +123,10 @@ fn SearchBox(query: Memo<CallQuery>) -> impl IntoView {
             Default::default(),
         );
     };
-    let hidden_fields = move || {
-        query.with(|q| {
-            let kept: Vec<(&'static str, String)> = q
-                .to_pairs()
-                .into_iter()
-                .filter(|(key, _)| *key != "q" && *key != "page")
-                .collect();
-            kept.into_iter()
-                .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
-                .collect_view()
-        })
-    };
     view! {
         <form class="search-box" role="search" method="get" action="/calls" on:submit=on_submit>
-            <label for="search-input" class="visually-hidden">"Search calls"</label>
-            <input
-                id="search-input"
-                type="search"
-                name="q"
-                list="call-suggestions"
-                autocomplete="off"
-                placeholder="Search calls: a technology, a topic id, a programme…"
-                prop:value=move || typed.get()
-                on:input=move |ev| set_typed.set(event_target_value(&ev))
-            />
-            <datalist id="call-suggestions">
-                {move || {
-                    suggestions
-                        .get()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|title| view! { <option value=title></option> })
-                        .collect_view()
-                }}
-            </datalist>
-            {hidden_fields}
+            {input}
+            {move || query.with(|q| kept_fields(q.to_pairs()))}
             <button type="submit" class="button primary">"Search"</button>
         </form>
     }

@@ -5,6 +5,7 @@
 use crate::api::{search_organisations, suggest_organisations, OrganisationListing};
 use crate::components::marked::Marked;
 use crate::components::pager::{ErrorNotice, Pager};
+use crate::components::search_field::{kept_fields, suggesting_input};
 use crate::format::area_label;
 use crate::pages::calls::use_url_query;
 use domain::cluster::ClusterRef;
@@ -143,52 +144,18 @@ pub fn OrganisationsPage() -> impl IntoView {
 /// The search box: a GET form that keeps the filters in hidden fields.
 #[component]
 fn DirectorySearchBox(query: Memo<OrganisationQuery>) -> impl IntoView {
-    let (typed, set_typed) = signal(query.get_untracked().text);
-    // Follow the URL (back button, chip links) unless the user is typing.
-    Effect::new(move |_| set_typed.set(query.with(|q| q.text.clone())));
-    let suggestions = LocalResource::new(move || {
-        let text = typed.get();
-        async move {
-            if text.trim().chars().count() < 2 {
-                Vec::new()
-            } else {
-                suggest_organisations(text).await.unwrap_or_default()
-            }
-        }
-    });
-    let hidden_fields = move || {
-        query.with(|q| {
-            q.to_pairs()
-                .into_iter()
-                .filter(|(key, _)| *key != "q" && *key != "page")
-                .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
-                .collect_view()
-        })
-    };
+    let (input, _) = suggesting_input(
+        "directory-search",
+        "organisation-suggestions",
+        "Search organisations",
+        "Search partners: a name, a capability, a sector, a certification…",
+        Signal::derive(move || query.with(|q| q.text.clone())),
+        suggest_organisations,
+    );
     view! {
         <form class="search-box" role="search" method="get" action="/organisations">
-            <label for="directory-search" class="visually-hidden">"Search organisations"</label>
-            <input
-                id="directory-search"
-                type="search"
-                name="q"
-                autocomplete="off"
-                list="organisation-suggestions"
-                placeholder="Search partners: a name, a capability, a sector, a certification…"
-                prop:value=move || typed.get()
-                on:input=move |ev| set_typed.set(event_target_value(&ev))
-            />
-            <datalist id="organisation-suggestions">
-                {move || {
-                    suggestions
-                        .get()
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|name| view! { <option value=name></option> })
-                        .collect_view()
-                }}
-            </datalist>
-            {hidden_fields}
+            {input}
+            {move || query.with(|q| kept_fields(q.to_pairs()))}
             <button type="submit" class="button primary">"Search"</button>
         </form>
     }
