@@ -10,10 +10,11 @@ use axum::{Json, Router};
 use domain::services::AppState;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::LazyLock;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -43,9 +44,16 @@ pub fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// The app's routes, generated once per process.
+///
+/// Generating them runs the app with resource loading switched off for the whole process
+/// (leptos-rs/leptos#4773): a page rendering at that moment would wait forever. Once
+/// generated, no later router (a test server, say) switches it off again.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 /// The whole router.
 pub fn router(state: ServerState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let app_state = state.app.clone();
     let options = state.leptos.clone();
     Router::new()

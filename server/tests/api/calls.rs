@@ -114,6 +114,29 @@ async fn a_call_page_leads_back_to_the_filtered_list_it_was_opened_from() {
     assert!(page.contains(r#"href="/calls">← All calls"#), "{page}");
 }
 
+/// Building a router used to run the app with resource loading switched off for the whole
+/// process (leptos-rs/leptos#4773), so a page rendering meanwhile never finished: this hung CI.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_finish_rendering_while_other_servers_start() {
+    let app = TestApp::spawn().await.with_calls(&[call("A-1", "Alpha", 5)]).await;
+    let state = app.state.clone();
+    let starting = tokio::task::spawn_blocking(move || {
+        for _ in 0..40 {
+            let leptos = server::http::leptos_options(std::path::Path::new("site"), ([127, 0, 0, 1], 0).into());
+            drop(server::http::router(server::http::ServerState {
+                app: state.clone(),
+                leptos,
+            }));
+        }
+    });
+    for _ in 0..20 {
+        let (status, page) = app.get("/calls/A-1").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("<h1>Alpha</h1>"), "{page}");
+    }
+    starting.await.unwrap();
+}
+
 #[tokio::test]
 async fn an_empty_list_offers_to_drop_each_narrow_filter() {
     let app = TestApp::spawn()

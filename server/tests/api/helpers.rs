@@ -50,7 +50,11 @@ impl TestApp {
         TestApp {
             address: format!("http://{addr}"),
             state,
-            client: reqwest::Client::new(),
+            // A response that never completes fails its test instead of stalling the suite.
+            client: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .unwrap(),
             _dir: dir,
         }
     }
@@ -97,7 +101,17 @@ impl TestApp {
 
     /// GETs `path`, returning the status and body.
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let response = self.client.get(format!("{}{path}", self.address)).send().await.unwrap();
-        (response.status().as_u16(), response.text().await.unwrap())
+        let url = format!("{}{path}", self.address);
+        let response = self
+            .client
+            .get(&url)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        let status = response.status().as_u16();
+        (
+            status,
+            response.text().await.unwrap_or_else(|e| panic!("GET {url}: body: {e}")),
+        )
     }
 }
