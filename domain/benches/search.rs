@@ -6,7 +6,8 @@
 //! `fundbridge-bench`, replaced on each run).
 //!
 //! Run: `cargo bench -p domain --features server --bench search` (`BENCH_CALLS=…` and
-//! `BENCH_ORGANISATIONS=…` to resize).
+//! `BENCH_ORGANISATIONS=…` to resize; `BENCH_ONLY=<text>` gives every call query that text,
+//! to profile one kind of query).
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use domain::cluster::ClusterRef;
@@ -72,7 +73,8 @@ const TEXTS: &[&str] = &[
 
 /// The `i`-th query of the mix: a text, 0–3 filters and a sort, all chosen by `i`.
 fn query(i: usize) -> CallQuery {
-    let mut query = CallQuery::from_pairs([("q", TEXTS[i % TEXTS.len()])]);
+    let only = std::env::var("BENCH_ONLY").ok().filter(|text| !text.is_empty());
+    let mut query = CallQuery::from_pairs([("q", only.as_deref().unwrap_or(TEXTS[i % TEXTS.len()]))]);
     let filters = i % 4;
     if filters >= 1 {
         query.statuses = vec![CallStatus::Open];

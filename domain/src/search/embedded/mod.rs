@@ -6,29 +6,33 @@
 //! forthcoming when not closed and `opens_ts > now`, open otherwise — the rule of
 //! `CallDates::status_at`, expressed as range queries.
 
+mod facet_pass;
 mod organisations;
 mod text;
 
 use super::highlight::ParsedQuery;
 use super::{
-    assemble_facets, effective_sort, open_to_filter_values, CallDocument, Dimension, FacetValue, IndexChange,
-    SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
+    assemble_facets, effective_sort, open_to_filter_values, CallDocument, Dimension, IndexChange, SearchError,
+    SearchIndex, SearchRequest, SearchResults, COUNTED,
 };
 use crate::call::CallStatus;
 use crate::organisation_query::OrganisationQuery;
-use crate::query::{CallSort, ClosesWithin};
+use crate::query::{CallQuery, CallSort, ClosesWithin};
 use crate::search::{OrganisationDocument, OrganisationResults};
 use async_trait::async_trait;
-use std::ops::Bound;
+use facet_pass::{any_of, Counted, Derived, DerivedSegment, FacetPass, FacetTables, PassCounts, SegmentFacets};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use tantivy::collector::{Collector, Count, FacetCollector, SegmentCollector, TopDocs};
+use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::collector::{Collector, Count, SegmentSortKeyComputer, SortKeyComputer, TopDocs};
 use tantivy::columnar::ColumnValues;
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::index::SegmentId;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, FAST, STORED, STRING};
 use tantivy::{
-    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
-    TantivyDocument, Term,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument,
+    Term,
 };
 pub(crate) use text::tokenize;
 use text::TextFields;
@@ -36,17 +40,17 @@ use text::TextFields;
 /// Memory the writer may use before flushing a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
-/// The facet root a stored dimension is indexed under (the derived ones have none).
-fn facet_root(dimension: Dimension) -> &'static str {
+/// The facet name a stored dimension is indexed under (the derived ones have none).
+fn facet_name(dimension: Dimension) -> &'static str {
     match dimension {
-        Dimension::Programme => "/programme",
-        Dimension::Kind => "/kind",
-        Dimension::Country => "/country",
-        Dimension::Region => "/region",
-        Dimension::Budget => "/budget",
-        Dimension::Trl => "/trl",
-        Dimension::Domain => "/domain",
-        Dimension::Sector => "/sector",
+        Dimension::Programme => "programme",
+        Dimension::Kind => "kind",
+        Dimension::Country => "country",
+        Dimension::Region => "region",
+        Dimension::Budget => "budget",
+        Dimension::Trl => "trl",
+        Dimension::Domain => "domain",
+        Dimension::Sector => "sector",
         Dimension::Status | Dimension::Closes => "",
     }
 }
@@ -243,6 +247,8 @@ impl Handle {
 struct Inner {
     handle: Handle,
     fields: Fields,
+    /// The counted facets of each segment.
+    tables: FacetTables,
 }
 
 /// The embedded index: calls in its folder, organisations in a folder inside it. Cloning shares it.
@@ -259,7 +265,14 @@ impl EmbeddedIndex {
         let (schema, fields) = Fields::schema();
         let handle = Handle::open(dir, schema)?;
         let organisations = organisations::OrganisationIndex::open(&dir.join("organisations"))?;
-        Ok(EmbeddedIndex::with(Inner { handle, fields }, organisations))
+        Ok(EmbeddedIndex::with(
+            Inner {
+                handle,
+                fields,
+                tables: FacetTables::new("counted"),
+            },
+            organisations,
+        ))
     }
 
     /// A new index in memory (tests, benchmarks).
@@ -267,7 +280,11 @@ impl EmbeddedIndex {
         let (schema, fields) = Fields::schema();
         let handle = Handle::in_memory(schema)?;
         Ok(EmbeddedIndex::with(
-            Inner { handle, fields },
+            Inner {
+                handle,
+                fields,
+                tables: FacetTables::new("counted"),
+            },
             organisations::OrganisationIndex::in_memory()?,
         ))
     }
@@ -372,47 +389,11 @@ impl Inner {
         })
     }
 
-    /// Documents whose status at `now` is one of `statuses`.
-    fn status_filter(&self, statuses: &[CallStatus], now: i64) -> Option<Box<dyn Query>> {
-        let f = self.fields;
-        let range = |field: Field, lower: Bound<i64>, upper: Bound<i64>| -> Box<dyn Query> {
-            let term = |v: i64| Term::from_field_i64(field, v);
-            Box::new(RangeQuery::new(lower.map(term), upper.map(term)))
-        };
-        let not_closed = || range(f.closes_ts, Bound::Included(now), Bound::Included(i64::MAX));
-        let one = |status: CallStatus| -> Box<dyn Query> {
-            match status {
-                CallStatus::Closed => range(f.closes_ts, Bound::Included(i64::MIN), Bound::Excluded(now)),
-                CallStatus::Forthcoming => Box::new(BooleanQuery::intersection(vec![
-                    not_closed(),
-                    range(f.opens_ts, Bound::Excluded(now), Bound::Included(i64::MAX)),
-                ])),
-                CallStatus::Open => Box::new(BooleanQuery::intersection(vec![
-                    not_closed(),
-                    range(f.opens_ts, Bound::Included(i64::MIN), Bound::Included(now)),
-                ])),
-            }
-        };
-        (!statuses.is_empty())
-            .then(|| Box::new(BooleanQuery::union(statuses.iter().map(|s| one(*s)).collect())) as Box<dyn Query>)
-    }
-
-    /// The text query and every filter except the one of `skip` (facet counts for a
-    /// dimension ignore that dimension's own filter, so the other values stay choosable).
-    fn query_without(&self, request: &SearchRequest, parsed: &ParsedQuery, skip: Option<Dimension>) -> BooleanQuery {
+    /// The text query and the filters that are never counted (SME-only, dual-use): the
+    /// counted dimensions' filters are applied by the [`FacetPass`] that counts them.
+    fn base_query(&self, request: &SearchRequest, parsed: &ParsedQuery) -> BooleanQuery {
         let query = &request.query;
-        let kinds: Vec<String> = query.kinds.iter().map(|k| k.as_str().to_owned()).collect();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        clauses.push((Occur::Must, self.fields.text.text_or_all(parsed)));
-        if skip != Some(Dimension::Programme) {
-            clauses.extend(
-                self.facet_filter("programme", &query.programmes)
-                    .map(|q| (Occur::Must, q)),
-            );
-        }
-        if skip != Some(Dimension::Kind) {
-            clauses.extend(self.facet_filter("kind", &kinds).map(|q| (Occur::Must, q)));
-        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.fields.text.text_or_all(parsed))];
         for (flag, dimension) in [(query.sme_only, "sme_only"), (query.dual_use, "dual_use")] {
             if flag {
                 clauses.extend(
@@ -420,50 +401,6 @@ impl Inner {
                         .map(|q| (Occur::Must, q)),
                 );
             }
-        }
-        if skip != Some(Dimension::Country) && !query.countries.is_empty() {
-            clauses.extend(
-                self.facet_filter("country", &open_to_filter_values(&query.countries))
-                    .map(|q| (Occur::Must, q)),
-            );
-        }
-        if skip != Some(Dimension::Region) && !query.regions.is_empty() {
-            clauses.extend(
-                self.facet_filter("region", &open_to_filter_values(&query.regions))
-                    .map(|q| (Occur::Must, q)),
-            );
-        }
-        if skip != Some(Dimension::Budget) {
-            let budgets: Vec<String> = query.budgets.iter().map(|b| b.as_str().to_owned()).collect();
-            clauses.extend(self.facet_filter("budget", &budgets).map(|q| (Occur::Must, q)));
-        }
-        if skip != Some(Dimension::Trl) {
-            let levels: Vec<String> = query.trl.iter().map(u8::to_string).collect();
-            clauses.extend(self.facet_filter("trl", &levels).map(|q| (Occur::Must, q)));
-        }
-        if skip != Some(Dimension::Domain) {
-            clauses.extend(self.facet_filter("domain", &query.domains).map(|q| (Occur::Must, q)));
-        }
-        if skip != Some(Dimension::Sector) {
-            clauses.extend(self.facet_filter("sector", &query.sectors).map(|q| (Occur::Must, q)));
-        }
-        if skip != Some(Dimension::Status) {
-            clauses.extend(
-                self.status_filter(&query.statuses, request.now.timestamp())
-                    .map(|q| (Occur::Must, q)),
-            );
-        }
-        if let (Some(window), true) = (query.closes_within, skip != Some(Dimension::Closes)) {
-            // Some deadline in [now, now + window] is the same as the next one being in it.
-            let now = request.now.timestamp();
-            let term = |v: i64| Term::from_field_i64(self.fields.deadline_ts, v);
-            clauses.push((
-                Occur::Must,
-                Box::new(RangeQuery::new(
-                    Bound::Included(term(now)),
-                    Bound::Included(term(now + window.seconds())),
-                )),
-            ));
         }
         BooleanQuery::new(clauses)
     }
@@ -478,90 +415,38 @@ impl Inner {
         let searcher = self.handle.reader.searcher();
         let parsed = ParsedQuery::parse(&request.query.text, tokenize);
         let now = request.now.timestamp();
-        let query = self.query_without(request, &parsed, None);
-
+        let query = self.base_query(request, &parsed);
+        let tables = self.tables.of(&searcher).map_err(index_error)?;
         let per_page = request.query.per_page as usize;
         let top = TopDocs::with_limit(per_page).and_offset(request.query.offset() as usize);
-        let facet_collector = || {
-            let mut collector = FacetCollector::for_field("counted");
-            for dimension in COUNTED {
-                collector.add_facet(Facet::from(facet_root(dimension)));
-            }
-            collector
-        };
-        let statuses = TimeCounts { now };
-        let (addresses, total, main_counts, main_statuses): (Vec<DocAddress>, usize, _, _) =
+        let ((addresses, total), counts): ((Vec<DocAddress>, usize), PassCounts<TimeFruit>) =
             match effective_sort(&request.query) {
                 CallSort::Relevance => {
-                    let collectors = (top.order_by_score(), Count, facet_collector(), statuses);
-                    let (top, count, facets, statuses) = searcher.search(&query, &collectors).map_err(index_error)?;
-                    (top.into_iter().map(|(_, a)| a).collect(), count, facets, statuses)
+                    let ((top, total), counts) = searcher
+                        .search(
+                            &query,
+                            &counting_pass(&request.query, now, tables, (top.order_by_score(), Count)),
+                        )
+                        .map_err(index_error)?;
+                    ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
                 }
                 CallSort::Title => {
                     let top = top.order_by_string_fast_field("title_sort", Order::Asc);
-                    let collectors = (top, Count, facet_collector(), statuses);
-                    let (top, count, facets, statuses) = searcher.search(&query, &collectors).map_err(index_error)?;
-                    (top.into_iter().map(|(_, a)| a).collect(), count, facets, statuses)
+                    let ((top, total), counts) = searcher
+                        .search(&query, &counting_pass(&request.query, now, tables, (top, Count)))
+                        .map_err(index_error)?;
+                    ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
                 }
                 sort => {
-                    let top = top.tweak_score(move |segment: &SegmentReader| sort_key(segment, sort, now));
-                    let collectors = (top, Count, facet_collector(), statuses);
-                    let (top, count, facets, statuses) = searcher.search(&query, &collectors).map_err(index_error)?;
-                    (top.into_iter().map(|(_, a)| a).collect(), count, facets, statuses)
+                    let top = top.order_by(CallOrder { sort, now });
+                    let ((top, total), counts) = searcher
+                        .search(&query, &counting_pass(&request.query, now, tables, (top, Count)))
+                        .map_err(index_error)?;
+                    ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
                 }
             };
-
-        // A dimension without a filter of its own can take its counts from the main pass.
-        let counts_for = |dimension: Dimension, filtered: bool| -> Result<Vec<FacetValue>, SearchError> {
-            let name = facet_root(dimension);
-            let owned;
-            let counts = if filtered {
-                owned = searcher
-                    .search(
-                        &self.query_without(request, &parsed, Some(dimension)),
-                        &facet_collector(),
-                    )
-                    .map_err(index_error)?;
-                &owned
-            } else {
-                &main_counts
-            };
-            let mut values: Vec<FacetValue> = counts
-                .get(name)
-                .map(|(facet, count)| FacetValue {
-                    value: facet.to_path().last().map(|s| (*s).to_owned()).unwrap_or_default(),
-                    count,
-                })
-                .collect();
-            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            Ok(values)
-        };
-        let query = &request.query;
-        let counted = COUNTED
-            .iter()
-            .map(|dimension| counts_for(*dimension, dimension.is_filtered(query)))
-            .collect::<Result<Vec<_>, _>>()?;
-
-        // Status and deadline-window counts come from the main pass unless their own filter narrowed it.
-        let time_counts_without = |dimension: Dimension| {
-            searcher
-                .search(
-                    &self.query_without(request, &parsed, Some(dimension)),
-                    &TimeCounts { now },
-                )
-                .map_err(index_error)
-        };
-        let status_counts = if query.statuses.is_empty() {
-            main_statuses.0
-        } else {
-            time_counts_without(Dimension::Status)?.0
-        };
-        let window_counts = if query.closes_within.is_none() {
-            main_statuses.1
-        } else {
-            time_counts_without(Dimension::Closes)?.1
-        };
-        let facets = assemble_facets(query, counted, status_counts, window_counts);
+        let (statuses, windows) = counts.derived;
+        let facets = assemble_facets(&request.query, counts.counted, statuses, windows);
 
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
@@ -576,87 +461,170 @@ impl Inner {
     }
 }
 
-/// Counts matching documents by status at `now` (open, forthcoming, closed) and by how
-/// soon their next deadline is ([`ClosesWithin::ALL`]), in the same pass as the search,
-/// from the fast fields the rules need.
-struct TimeCounts {
+/// The pass that feeds `page` the calls passing every filter and counts every facet.
+fn counting_pass<C: Collector>(
+    query: &CallQuery,
     now: i64,
+    tables: HashMap<SegmentId, Arc<SegmentFacets>>,
+    page: C,
+) -> FacetPass<C, Timing> {
+    FacetPass {
+        tables,
+        counted: counted_dimensions(query),
+        derived: Timing::new(query, now),
+        page,
+    }
 }
 
-/// Status counts and deadline-window counts.
+/// The counted dimensions in [`COUNTED`] order, each with the query's filter on it. A
+/// country or region filter also keeps calls for the areas containing it and for everyone.
+fn counted_dimensions(query: &CallQuery) -> Vec<Counted> {
+    COUNTED
+        .iter()
+        .map(|dimension| {
+            let chosen: Vec<String> = match dimension {
+                Dimension::Programme => query.programmes.clone(),
+                Dimension::Kind => query.kinds.iter().map(|k| k.as_str().to_owned()).collect(),
+                Dimension::Country if !query.countries.is_empty() => open_to_filter_values(&query.countries),
+                Dimension::Region if !query.regions.is_empty() => open_to_filter_values(&query.regions),
+                Dimension::Budget => query.budgets.iter().map(|b| b.as_str().to_owned()).collect(),
+                Dimension::Trl => query.trl.iter().map(u8::to_string).collect(),
+                Dimension::Domain => query.domains.clone(),
+                Dimension::Sector => query.sectors.clone(),
+                _ => Vec::new(),
+            };
+            Counted {
+                name: facet_name(*dimension),
+                filter: any_of(chosen),
+            }
+        })
+        .collect()
+}
+
+/// Status at `now` and how soon the next deadline is: counted per call from the fast fields
+/// the rules need, and filtered on when the query asks.
+struct Timing {
+    now: i64,
+    /// Which statuses (open, forthcoming, closed) the query keeps, if it filters on status.
+    statuses: Option<[bool; 3]>,
+    /// The longest time to the next deadline the query keeps, in seconds, if any.
+    window: Option<i64>,
+}
+
+/// Status counts (open, forthcoming, closed) and deadline-window counts ([`ClosesWithin::ALL`]).
 type TimeFruit = ([u64; 3], [u64; 3]);
 
-/// [`TimeCounts`] for one segment.
-struct SegmentTimeCounts {
+/// The derived dimension of status, and of the deadline window.
+const STATUS: u32 = 1;
+const WINDOW: u32 = 1 << 1;
+
+impl Timing {
+    fn new(query: &CallQuery, now: i64) -> Timing {
+        let slot = |status: &CallStatus| match status {
+            CallStatus::Open => 0,
+            CallStatus::Forthcoming => 1,
+            CallStatus::Closed => 2,
+        };
+        Timing {
+            now,
+            statuses: (!query.statuses.is_empty()).then(|| {
+                let mut keeps = [false; 3];
+                query.statuses.iter().for_each(|status| keeps[slot(status)] = true);
+                keeps
+            }),
+            window: query.closes_within.map(ClosesWithin::seconds),
+        }
+    }
+}
+
+/// [`Timing`] for one segment, with what it read of the current document.
+struct SegmentTiming {
     now: i64,
+    statuses: Option<[bool; 3]>,
+    window: Option<i64>,
     opens: Arc<dyn ColumnValues<i64>>,
     closes: Arc<dyn ColumnValues<i64>>,
     first_deadlines: Arc<dyn ColumnValues<i64>>,
     deadlines: Option<tantivy::columnar::Column<i64>>,
+    /// The current document's status (0 open, 1 forthcoming, 2 closed) and next deadline.
+    status: usize,
+    next: Option<i64>,
     counts: TimeFruit,
 }
 
-impl Collector for TimeCounts {
-    type Fruit = TimeFruit;
-    type Child = SegmentTimeCounts;
+impl Derived for Timing {
+    type Segment = SegmentTiming;
 
-    fn for_segment(&self, _ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentTimeCounts> {
+    fn for_segment(&self, segment: &SegmentReader) -> tantivy::Result<SegmentTiming> {
         let column = |name: &str, default: i64| -> tantivy::Result<Arc<dyn ColumnValues<i64>>> {
             Ok(segment.fast_fields().i64(name)?.first_or_default_col(default))
         };
-        Ok(SegmentTimeCounts {
+        Ok(SegmentTiming {
             now: self.now,
+            statuses: self.statuses,
+            window: self.window,
             opens: column("opens_ts", super::ALWAYS_TS)?,
             closes: column("closes_ts", super::NEVER_TS)?,
             first_deadlines: column("first_deadline_ts", super::NEVER_TS)?,
             deadlines: segment.fast_fields().i64("deadline_ts").ok(),
+            status: 0,
+            next: None,
             counts: ([0; 3], [0; 3]),
         })
     }
 
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<TimeFruit>) -> tantivy::Result<TimeFruit> {
-        Ok(fruits.into_iter().fold(([0; 3], [0; 3]), |(mut a, mut b), (c, d)| {
-            for i in 0..3 {
-                a[i] += c[i];
-                b[i] += d[i];
-            }
-            (a, b)
-        }))
+    fn merge(total: &mut TimeFruit, part: TimeFruit) {
+        for i in 0..3 {
+            total.0[i] += part.0[i];
+            total.1[i] += part.1[i];
+        }
     }
 }
 
-impl SegmentCollector for SegmentTimeCounts {
-    type Fruit = TimeFruit;
+impl DerivedSegment for SegmentTiming {
+    type Counts = TimeFruit;
 
-    fn collect(&mut self, doc: DocId, _score: Score) {
+    fn read(&mut self, doc: DocId) -> u32 {
         // The rule of the module documentation: closed, else forthcoming, else open.
         let closes = self.closes.get_val(doc);
-        let slot = if closes < self.now {
+        self.status = if closes < self.now {
             2
         } else if self.opens.get_val(doc) > self.now {
             1
         } else {
             0
         };
-        self.counts.0[slot] += 1;
-        if closes < self.now || closes == super::NEVER_TS {
-            return; // closed or rolling: no deadline ahead
-        }
-        // Not closed, so the next deadline is the first one unless that has passed (a call
-        // between two stages): only then are all its deadlines read.
-        let first = self.first_deadlines.get_val(doc);
-        let next = if first >= self.now {
-            Some(first)
+        self.next = if closes < self.now || closes == super::NEVER_TS {
+            None // closed or rolling: no deadline ahead
         } else {
-            self.deadlines
-                .as_ref()
-                .and_then(|all| all.values_for_doc(doc).filter(|at| *at >= self.now).min())
+            // Not closed, so the next deadline is the first one unless that has passed (a call
+            // between two stages): only then are all its deadlines read.
+            let first = self.first_deadlines.get_val(doc);
+            if first >= self.now {
+                Some(first)
+            } else {
+                self.deadlines
+                    .as_ref()
+                    .and_then(|all| all.values_for_doc(doc).filter(|at| *at >= self.now).min())
+            }
         };
-        if let Some(next) = next {
+        let mut failing = 0;
+        if self.statuses.is_some_and(|keeps| !keeps[self.status]) {
+            failing |= STATUS;
+        }
+        if let Some(window) = self.window {
+            if self.next.is_none_or(|next| next > self.now + window) {
+                failing |= WINDOW;
+            }
+        }
+        failing
+    }
+
+    fn count(&mut self, counted: u32) {
+        if counted & STATUS != 0 {
+            self.counts.0[self.status] += 1;
+        }
+        if let (Some(next), true) = (self.next, counted & WINDOW != 0) {
             for (i, window) in ClosesWithin::ALL.into_iter().enumerate() {
                 if next <= self.now + window.seconds() {
                     self.counts.1[i] += 1;
@@ -670,13 +638,46 @@ impl SegmentCollector for SegmentTimeCounts {
     }
 }
 
-/// The order key for non-relevance sorts (larger comes first).
-fn sort_key(segment: &SegmentReader, sort: CallSort, now: i64) -> impl Fn(DocId, Score) -> f64 + use<> {
+/// The date and budget sorts: a key per call from its fast fields, without scoring the text.
+struct CallOrder {
+    sort: CallSort,
+    now: i64,
+}
+
+impl SortKeyComputer for CallOrder {
+    type SortKey = f64;
+    type Child = SegmentCallOrder;
+    type Comparator = NaturalComparator;
+
+    fn segment_sort_key_computer(&self, segment: &SegmentReader) -> tantivy::Result<SegmentCallOrder> {
+        Ok(SegmentCallOrder(Box::new(sort_key(segment, self.sort, self.now))))
+    }
+}
+
+/// [`CallOrder`] for one segment.
+struct SegmentCallOrder(Box<dyn Fn(DocId) -> f64>);
+
+impl SegmentSortKeyComputer for SegmentCallOrder {
+    type SortKey = f64;
+    type SegmentSortKey = f64;
+    type SegmentComparator = NaturalComparator;
+
+    fn segment_sort_key(&mut self, doc: DocId, _score: Score) -> f64 {
+        (self.0)(doc)
+    }
+
+    fn convert_segment_sort_key(&self, key: f64) -> f64 {
+        key
+    }
+}
+
+/// The order key for the date and budget sorts (larger comes first).
+fn sort_key(segment: &SegmentReader, sort: CallSort, now: i64) -> impl Fn(DocId) -> f64 + use<> {
     let column = |name: &str| segment.fast_fields().i64(name).ok();
     let deadlines = column("deadline_ts");
     let published = column("published_ts");
     let budget = column("budget");
-    move |doc: DocId, _score: Score| -> f64 {
+    move |doc: DocId| -> f64 {
         match sort {
             CallSort::Deadline => {
                 let Some(deadlines) = &deadlines else {
