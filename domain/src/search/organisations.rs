@@ -90,12 +90,7 @@ impl OrganisationDocument {
     pub fn region_areas(&self) -> Vec<String> {
         self.region
             .as_deref()
-            .map(|code| {
-                nuts_lineage(code)
-                    .filter(|area| area.len() > 2)
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|code| areas_of(code).map(str::to_owned).collect())
             .unwrap_or_default()
     }
 
@@ -112,6 +107,12 @@ impl OrganisationDocument {
             OrganisationDimension::Cluster => self.clusters.clone(),
         }
     }
+}
+
+/// The areas a region lies in, itself included: its NUTS levels 1 to 3 (the country is a
+/// filter of its own). A region filter finds the organisations whose region has a chosen area.
+pub(crate) fn areas_of(region: &str) -> impl Iterator<Item = &str> {
+    nuts_lineage(region).filter(|area| area.len() > 2)
 }
 
 /// The order of organisations by name, as every engine and the database sort them: the

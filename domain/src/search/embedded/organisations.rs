@@ -1,15 +1,19 @@
 //! The embedded index of organisations (the partner directory): the same text matching as
-//! calls, every facet dimension as a tantivy facet `/<dimension>/<value>`, and the region
-//! filter on `/region_areas/…` so that a region finds the organisations in regions inside it.
+//! calls, and every facet dimension as a tantivy facet `/<dimension>/<value>`, counted and
+//! filtered in one [`FacetPass`] (a region filter also keeps the regions inside it).
 
+use super::facet_pass::{any_of, Counted, FacetPass, FacetTables, Keeps, PassCounts, SegmentFacets};
 use super::text::TextFields;
 use super::{index_error, Handle};
 use crate::organisation_query::{OrganisationQuery, OrganisationSort};
 use crate::search::highlight::ParsedQuery;
-use crate::search::organisations::{assemble_organisation_facets, OrganisationDimension};
-use crate::search::{FacetValue, IndexChange, OrganisationDocument, OrganisationResults, SearchError};
+use crate::search::organisations::{areas_of, assemble_organisation_facets, OrganisationDimension};
+use crate::search::{IndexChange, OrganisationDocument, OrganisationResults, SearchError};
+use std::collections::HashMap;
 use std::path::Path;
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use std::sync::Arc;
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, FAST, STORED, STRING};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
@@ -28,8 +32,7 @@ struct Fields {
     headcount: Field,
     /// Every dimension's values: what is counted.
     facets: Field,
-    /// The region filter's areas and the dual-use flag: filters only, kept apart so that
-    /// counting reads fewer values.
+    /// The dual-use flag: a filter only, kept apart so that counting reads fewer values.
     filters: Field,
 }
 
@@ -56,6 +59,8 @@ fn facet(dimension: &str, value: &str) -> Facet {
 pub(super) struct OrganisationIndex {
     handle: Handle,
     fields: Fields,
+    /// The counted facets of each segment.
+    tables: FacetTables,
 }
 
 impl OrganisationIndex {
@@ -65,6 +70,7 @@ impl OrganisationIndex {
         Ok(OrganisationIndex {
             handle: Handle::open(dir, schema)?,
             fields,
+            tables: FacetTables::new("facets"),
         })
     }
 
@@ -74,6 +80,7 @@ impl OrganisationIndex {
         Ok(OrganisationIndex {
             handle: Handle::in_memory(schema)?,
             fields,
+            tables: FacetTables::new("facets"),
         })
     }
 
@@ -88,9 +95,6 @@ impl OrganisationIndex {
             for value in org.values(dimension) {
                 doc.add_facet(f.facets, facet(dimension.name(), &value));
             }
-        }
-        for area in org.region_areas() {
-            doc.add_facet(f.filters, facet(OrganisationDimension::Region.filter_name(), &area));
         }
         if org.dual_use {
             doc.add_facet(f.filters, facet(DUAL_USE, "true"));
@@ -125,41 +129,16 @@ impl OrganisationIndex {
         self.handle.document_count()
     }
 
-    /// Documents with any of `values` under the facet `name`.
-    fn any_of(&self, name: &str, values: &[String]) -> Box<dyn Query> {
-        let field = if name == DUAL_USE || name == OrganisationDimension::Region.filter_name() {
-            self.fields.filters
-        } else {
-            self.fields.facets
-        };
-        let terms: Vec<Box<dyn Query>> = values
-            .iter()
-            .map(|value| -> Box<dyn Query> {
-                Box::new(TermQuery::new(
-                    Term::from_facet(field, &facet(name, value)),
-                    IndexRecordOption::Basic,
-                ))
-            })
-            .collect();
-        Box::new(BooleanQuery::union(terms))
-    }
-
-    /// The text query and every filter except `skip`'s.
-    fn query_without(
-        &self,
-        query: &OrganisationQuery,
-        parsed: &ParsedQuery,
-        skip: Option<OrganisationDimension>,
-    ) -> BooleanQuery {
+    /// The text query and the dual-use filter: the dimensions' filters are applied by the
+    /// [`FacetPass`] that counts them.
+    fn base_query(&self, query: &OrganisationQuery, parsed: &ParsedQuery) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.fields.text.text_or_all(parsed))];
-        for dimension in OrganisationDimension::ALL {
-            let chosen = dimension.chosen(query);
-            if Some(dimension) != skip && !chosen.is_empty() {
-                clauses.push((Occur::Must, self.any_of(dimension.filter_name(), &chosen)));
-            }
-        }
         if query.dual_use {
-            clauses.push((Occur::Must, self.any_of(DUAL_USE, &["true".to_owned()])));
+            let dual_use = Term::from_facet(self.fields.filters, &facet(DUAL_USE, "true"));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(dual_use, IndexRecordOption::Basic)),
+            ));
         }
         BooleanQuery::new(clauses)
     }
@@ -167,70 +146,31 @@ impl OrganisationIndex {
     pub(super) fn search(&self, query: &OrganisationQuery) -> Result<OrganisationResults, SearchError> {
         let searcher = self.handle.reader.searcher();
         let parsed = ParsedQuery::parse(&query.text, super::tokenize);
-        let main = self.query_without(query, &parsed, None);
-        let facet_collector = |dimensions: &[OrganisationDimension]| {
-            let mut collector = FacetCollector::for_field("facets");
-            for dimension in dimensions {
-                collector.add_facet(Facet::from(format!("/{}", dimension.name()).as_str()));
-            }
-            collector
-        };
+        let main = self.base_query(query, &parsed);
+        let tables = self.tables.of(&searcher).map_err(index_error)?;
         let top = TopDocs::with_limit(query.per_page as usize).and_offset(query.offset() as usize);
-        let (addresses, total, main_counts): (Vec<DocAddress>, usize, FacetCounts) = match query.effective_sort() {
+        let ((addresses, total), counts): ((Vec<DocAddress>, usize), PassCounts<()>) = match query.effective_sort() {
             OrganisationSort::Relevance => {
-                let (top, total, counts) = searcher
-                    .search(
-                        &main,
-                        &(
-                            top.order_by_score(),
-                            Count,
-                            facet_collector(&OrganisationDimension::ALL),
-                        ),
-                    )
+                let ((top, total), counts) = searcher
+                    .search(&main, &counting_pass(query, tables, (top.order_by_score(), Count)))
                     .map_err(index_error)?;
-                (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+                ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
             }
             OrganisationSort::Name => {
                 let top = top.order_by_string_fast_field("name_key", Order::Asc);
-                let (top, total, counts) = searcher
-                    .search(&main, &(top, Count, facet_collector(&OrganisationDimension::ALL)))
+                let ((top, total), counts) = searcher
+                    .search(&main, &counting_pass(query, tables, (top, Count)))
                     .map_err(index_error)?;
-                (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+                ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
             }
             OrganisationSort::Size => {
                 let top = top.order_by_fast_field::<i64>("headcount", Order::Desc);
-                let (top, total, counts) = searcher
-                    .search(&main, &(top, Count, facet_collector(&OrganisationDimension::ALL)))
+                let ((top, total), counts) = searcher
+                    .search(&main, &counting_pass(query, tables, (top, Count)))
                     .map_err(index_error)?;
-                (top.into_iter().map(|(_, a)| a).collect(), total, counts)
+                ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
             }
         };
-        // A filtered dimension is counted without its own filter, so its other values stay choosable.
-        let mut raw = Vec::with_capacity(OrganisationDimension::ALL.len());
-        for dimension in OrganisationDimension::ALL {
-            let owned;
-            let counts = if dimension.chosen(query).is_empty() {
-                &main_counts
-            } else {
-                owned = searcher
-                    .search(
-                        &self.query_without(query, &parsed, Some(dimension)),
-                        &facet_collector(&[dimension]),
-                    )
-                    .map_err(index_error)?;
-                &owned
-            };
-            let root = format!("/{}", dimension.name());
-            raw.push(
-                counts
-                    .get(&root)
-                    .map(|(facet, count)| FacetValue {
-                        value: facet.to_path().last().map(|s| (*s).to_owned()).unwrap_or_default(),
-                        count,
-                    })
-                    .collect::<Vec<_>>(),
-            );
-        }
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address).map_err(index_error)?;
@@ -239,7 +179,41 @@ impl OrganisationIndex {
         Ok(OrganisationResults {
             hits,
             total: total as u64,
-            facets: assemble_organisation_facets(query, raw),
+            facets: assemble_organisation_facets(query, counts.counted),
         })
+    }
+}
+
+/// The pass that feeds `page` the organisations passing every filter and counts every
+/// dimension, in [`OrganisationDimension::ALL`] order.
+fn counting_pass<C: Collector>(
+    query: &OrganisationQuery,
+    tables: HashMap<SegmentId, Arc<SegmentFacets>>,
+    page: C,
+) -> FacetPass<C, ()> {
+    let counted = OrganisationDimension::ALL
+        .into_iter()
+        .map(|dimension| {
+            let chosen = dimension.chosen(query);
+            let filter = match dimension {
+                OrganisationDimension::Region if !chosen.is_empty() => {
+                    Some(
+                        Arc::new(move |region: &str| areas_of(region).any(|area| chosen.iter().any(|c| c == area)))
+                            as Keeps,
+                    )
+                }
+                _ => any_of(chosen),
+            };
+            Counted {
+                name: dimension.name(),
+                filter,
+            }
+        })
+        .collect();
+    FacetPass {
+        tables,
+        counted,
+        derived: (),
+        page,
     }
 }
