@@ -6,15 +6,14 @@
 //! them goes to the page and is counted everywhere; a document failing exactly one
 //! dimension's filter is counted in that dimension only; any other document is skipped.
 
+use super::segment_tables::{table_of, Tables};
 use crate::search::FacetValue;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::index::SegmentId;
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// A segment's facet values read into memory once: what a search reads for every match.
-/// Segments never change, so a table serves every search until its segment is merged away.
 pub(super) struct SegmentFacets {
     /// Document `d`'s facet ordinals are `ordinals[starts[d]..starts[d + 1]]`.
     starts: Vec<u32>,
@@ -24,7 +23,8 @@ pub(super) struct SegmentFacets {
 }
 
 impl SegmentFacets {
-    fn read(segment: &SegmentReader, field: &str) -> tantivy::Result<SegmentFacets> {
+    /// Reads the facet field `field` of `segment`.
+    pub(super) fn read(segment: &SegmentReader, field: &str) -> tantivy::Result<SegmentFacets> {
         let reader = segment.facet_reader(field)?;
         let mut facets = Vec::with_capacity(reader.num_facets());
         // Facets are stored as their path's components joined by a zero byte.
@@ -50,39 +50,6 @@ impl SegmentFacets {
 
     fn of(&self, doc: DocId) -> &[u32] {
         &self.ordinals[self.starts[doc as usize] as usize..self.starts[doc as usize + 1] as usize]
-    }
-}
-
-/// The [`SegmentFacets`] of an index's segments, each read on its segment's first search.
-pub(super) struct FacetTables {
-    /// The facet field read.
-    field: &'static str,
-    read: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
-}
-
-impl FacetTables {
-    /// Tables of the facet field `field`.
-    pub(super) fn new(field: &'static str) -> FacetTables {
-        FacetTables {
-            field,
-            read: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// The tables of `searcher`'s segments; those of segments gone since are dropped.
-    pub(super) fn of(&self, searcher: &Searcher) -> tantivy::Result<HashMap<SegmentId, Arc<SegmentFacets>>> {
-        let mut read = self.read.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut current = HashMap::new();
-        for segment in searcher.segment_readers() {
-            let id = segment.segment_id();
-            let table = match read.get(&id) {
-                Some(table) => Arc::clone(table),
-                None => Arc::new(SegmentFacets::read(segment, self.field)?),
-            };
-            current.insert(id, table);
-        }
-        read.clone_from(&current);
-        Ok(current)
     }
 }
 
@@ -153,8 +120,8 @@ pub(super) struct PassCounts<T> {
 
 /// The pass: `page` receives the documents that pass every filter.
 pub(super) struct FacetPass<C, D> {
-    /// The segments' facet tables ([`FacetTables::of`] the searcher).
-    pub tables: HashMap<SegmentId, Arc<SegmentFacets>>,
+    /// The segments' facet tables.
+    pub tables: Tables<SegmentFacets>,
     /// The counted dimensions, at most 24.
     pub counted: Vec<Counted>,
     /// The derived dimensions.
@@ -188,14 +155,7 @@ impl<C: Collector, D: Derived> Collector for FacetPass<C, D> {
     type Child = SegmentPass<C::Child, D::Segment>;
 
     fn for_segment(&self, ordinal: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<Self::Child> {
-        let table = match self.tables.get(&segment.segment_id()) {
-            Some(table) => Arc::clone(table),
-            None => {
-                return Err(tantivy::TantivyError::InternalError(
-                    "no facet table for a segment".into(),
-                ))
-            }
-        };
+        let table = table_of(&self.tables, segment)?;
         let (mut dimension, mut keeps) = (
             Vec::with_capacity(table.facets.len()),
             Vec::with_capacity(table.facets.len()),

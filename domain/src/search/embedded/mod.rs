@@ -4,10 +4,13 @@
 //! deadline, or never) and `opens_ts` (the opening date; "never" for a call announced
 //! without one; "always" when unknown). A call is closed when `closes_ts < now`,
 //! forthcoming when not closed and `opens_ts > now`, open otherwise — the rule of
-//! `CallDates::status_at`, expressed as range queries.
+//! `CallDates::status_at`, applied per match by the facet pass ([`dates`]), which also
+//! applies and counts every counted facet's filter ([`facet_pass`]).
 
+mod dates;
 mod facet_pass;
 mod organisations;
+mod segment_tables;
 mod text;
 
 use super::highlight::ParsedQuery;
@@ -15,25 +18,19 @@ use super::{
     assemble_facets, effective_sort, open_to_filter_values, CallDocument, Dimension, IndexChange, SearchError,
     SearchIndex, SearchRequest, SearchResults, COUNTED,
 };
-use crate::call::CallStatus;
 use crate::organisation_query::OrganisationQuery;
-use crate::query::{CallQuery, CallSort, ClosesWithin};
+use crate::query::{CallQuery, CallSort};
 use crate::search::{OrganisationDocument, OrganisationResults};
 use async_trait::async_trait;
-use facet_pass::{any_of, Counted, Derived, DerivedSegment, FacetPass, FacetTables, PassCounts, SegmentFacets};
-use std::collections::HashMap;
+use dates::{CallOrder, SegmentDates, TimeFruit, Timing};
+use facet_pass::{any_of, Counted, FacetPass, PassCounts, SegmentFacets};
+use segment_tables::{SegmentTables, Tables};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use tantivy::collector::sort_key::NaturalComparator;
-use tantivy::collector::{Collector, Count, SegmentSortKeyComputer, SortKeyComputer, TopDocs};
-use tantivy::columnar::ColumnValues;
-use tantivy::index::SegmentId;
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, FAST, STORED, STRING};
-use tantivy::{
-    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader, TantivyDocument,
-    Term,
-};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 pub(crate) use text::tokenize;
 use text::TextFields;
 
@@ -69,8 +66,6 @@ struct Fields {
     facets: Field,
     opens_ts: Field,
     closes_ts: Field,
-    /// The first deadline (the next one for most calls, read before the multi-valued `deadline_ts`).
-    first_deadline_ts: Field,
     deadline_ts: Field,
     published_ts: Field,
     budget: Field,
@@ -79,7 +74,7 @@ struct Fields {
 impl Fields {
     fn schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();
-        let number = || NumericOptions::default().set_indexed().set_fast();
+        let number = || NumericOptions::default().set_fast();
         let fields = Fields {
             id: builder.add_text_field("id", STRING | STORED),
             text: TextFields::add_to(&mut builder),
@@ -88,7 +83,6 @@ impl Fields {
             facets: builder.add_facet_field("facets", FacetOptions::default()),
             opens_ts: builder.add_i64_field("opens_ts", number()),
             closes_ts: builder.add_i64_field("closes_ts", number()),
-            first_deadline_ts: builder.add_i64_field("first_deadline_ts", NumericOptions::default().set_fast()),
             deadline_ts: builder.add_i64_field("deadline_ts", number()),
             published_ts: builder.add_i64_field("published_ts", NumericOptions::default().set_fast()),
             budget: builder.add_i64_field("budget", NumericOptions::default().set_fast()),
@@ -248,7 +242,9 @@ struct Inner {
     handle: Handle,
     fields: Fields,
     /// The counted facets of each segment.
-    tables: FacetTables,
+    facets: SegmentTables<SegmentFacets>,
+    /// The dates and budget of each segment's calls.
+    dates: SegmentTables<SegmentDates>,
 }
 
 /// The embedded index: calls in its folder, organisations in a folder inside it. Cloning shares it.
@@ -269,7 +265,8 @@ impl EmbeddedIndex {
             Inner {
                 handle,
                 fields,
-                tables: FacetTables::new("counted"),
+                facets: SegmentTables::new(),
+                dates: SegmentTables::new(),
             },
             organisations,
         ))
@@ -283,7 +280,8 @@ impl EmbeddedIndex {
             Inner {
                 handle,
                 fields,
-                tables: FacetTables::new("counted"),
+                facets: SegmentTables::new(),
+                dates: SegmentTables::new(),
             },
             organisations::OrganisationIndex::in_memory()?,
         ))
@@ -349,14 +347,6 @@ impl Inner {
         );
         doc.add_i64(f.opens_ts, call.opens_ts());
         doc.add_i64(f.closes_ts, call.closes_ts());
-        doc.add_i64(
-            f.first_deadline_ts,
-            call.deadlines
-                .iter()
-                .map(|d| d.timestamp())
-                .min()
-                .unwrap_or(super::NEVER_TS),
-        );
         for deadline in &call.deadlines {
             doc.add_i64(f.deadline_ts, deadline.timestamp());
         }
@@ -416,7 +406,14 @@ impl Inner {
         let parsed = ParsedQuery::parse(&request.query.text, tokenize);
         let now = request.now.timestamp();
         let query = self.base_query(request, &parsed);
-        let tables = self.tables.of(&searcher).map_err(index_error)?;
+        let read = |searcher| -> tantivy::Result<_> {
+            Ok((
+                self.facets
+                    .of(searcher, |segment| SegmentFacets::read(segment, "counted"))?,
+                self.dates.of(searcher, SegmentDates::read)?,
+            ))
+        };
+        let (facets, dates) = read(&searcher).map_err(index_error)?;
         let per_page = request.query.per_page as usize;
         let top = TopDocs::with_limit(per_page).and_offset(request.query.offset() as usize);
         let ((addresses, total), counts): ((Vec<DocAddress>, usize), PassCounts<TimeFruit>) =
@@ -425,7 +422,12 @@ impl Inner {
                     let ((top, total), counts) = searcher
                         .search(
                             &query,
-                            &counting_pass(&request.query, now, tables, (top.order_by_score(), Count)),
+                            &counting_pass(
+                                &request.query,
+                                now,
+                                (facets, dates.clone()),
+                                (top.order_by_score(), Count),
+                            ),
                         )
                         .map_err(index_error)?;
                     ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
@@ -433,14 +435,24 @@ impl Inner {
                 CallSort::Title => {
                     let top = top.order_by_string_fast_field("title_sort", Order::Asc);
                     let ((top, total), counts) = searcher
-                        .search(&query, &counting_pass(&request.query, now, tables, (top, Count)))
+                        .search(
+                            &query,
+                            &counting_pass(&request.query, now, (facets, dates.clone()), (top, Count)),
+                        )
                         .map_err(index_error)?;
                     ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
                 }
                 sort => {
-                    let top = top.order_by(CallOrder { sort, now });
+                    let top = top.order_by(CallOrder {
+                        sort,
+                        now,
+                        dates: dates.clone(),
+                    });
                     let ((top, total), counts) = searcher
-                        .search(&query, &counting_pass(&request.query, now, tables, (top, Count)))
+                        .search(
+                            &query,
+                            &counting_pass(&request.query, now, (facets, dates.clone()), (top, Count)),
+                        )
                         .map_err(index_error)?;
                     ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
                 }
@@ -465,13 +477,13 @@ impl Inner {
 fn counting_pass<C: Collector>(
     query: &CallQuery,
     now: i64,
-    tables: HashMap<SegmentId, Arc<SegmentFacets>>,
+    (facets, dates): (Tables<SegmentFacets>, Tables<SegmentDates>),
     page: C,
 ) -> FacetPass<C, Timing> {
     FacetPass {
-        tables,
+        tables: facets,
         counted: counted_dimensions(query),
-        derived: Timing::new(query, now),
+        derived: Timing::new(query, now, dates),
         page,
     }
 }
@@ -499,210 +511,6 @@ fn counted_dimensions(query: &CallQuery) -> Vec<Counted> {
             }
         })
         .collect()
-}
-
-/// Status at `now` and how soon the next deadline is: counted per call from the fast fields
-/// the rules need, and filtered on when the query asks.
-struct Timing {
-    now: i64,
-    /// Which statuses (open, forthcoming, closed) the query keeps, if it filters on status.
-    statuses: Option<[bool; 3]>,
-    /// The longest time to the next deadline the query keeps, in seconds, if any.
-    window: Option<i64>,
-}
-
-/// Status counts (open, forthcoming, closed) and deadline-window counts ([`ClosesWithin::ALL`]).
-type TimeFruit = ([u64; 3], [u64; 3]);
-
-/// The derived dimension of status, and of the deadline window.
-const STATUS: u32 = 1;
-const WINDOW: u32 = 1 << 1;
-
-impl Timing {
-    fn new(query: &CallQuery, now: i64) -> Timing {
-        let slot = |status: &CallStatus| match status {
-            CallStatus::Open => 0,
-            CallStatus::Forthcoming => 1,
-            CallStatus::Closed => 2,
-        };
-        Timing {
-            now,
-            statuses: (!query.statuses.is_empty()).then(|| {
-                let mut keeps = [false; 3];
-                query.statuses.iter().for_each(|status| keeps[slot(status)] = true);
-                keeps
-            }),
-            window: query.closes_within.map(ClosesWithin::seconds),
-        }
-    }
-}
-
-/// [`Timing`] for one segment, with what it read of the current document.
-struct SegmentTiming {
-    now: i64,
-    statuses: Option<[bool; 3]>,
-    window: Option<i64>,
-    opens: Arc<dyn ColumnValues<i64>>,
-    closes: Arc<dyn ColumnValues<i64>>,
-    first_deadlines: Arc<dyn ColumnValues<i64>>,
-    deadlines: Option<tantivy::columnar::Column<i64>>,
-    /// The current document's status (0 open, 1 forthcoming, 2 closed) and next deadline.
-    status: usize,
-    next: Option<i64>,
-    counts: TimeFruit,
-}
-
-impl Derived for Timing {
-    type Segment = SegmentTiming;
-
-    fn for_segment(&self, segment: &SegmentReader) -> tantivy::Result<SegmentTiming> {
-        let column = |name: &str, default: i64| -> tantivy::Result<Arc<dyn ColumnValues<i64>>> {
-            Ok(segment.fast_fields().i64(name)?.first_or_default_col(default))
-        };
-        Ok(SegmentTiming {
-            now: self.now,
-            statuses: self.statuses,
-            window: self.window,
-            opens: column("opens_ts", super::ALWAYS_TS)?,
-            closes: column("closes_ts", super::NEVER_TS)?,
-            first_deadlines: column("first_deadline_ts", super::NEVER_TS)?,
-            deadlines: segment.fast_fields().i64("deadline_ts").ok(),
-            status: 0,
-            next: None,
-            counts: ([0; 3], [0; 3]),
-        })
-    }
-
-    fn merge(total: &mut TimeFruit, part: TimeFruit) {
-        for i in 0..3 {
-            total.0[i] += part.0[i];
-            total.1[i] += part.1[i];
-        }
-    }
-}
-
-impl DerivedSegment for SegmentTiming {
-    type Counts = TimeFruit;
-
-    fn read(&mut self, doc: DocId) -> u32 {
-        // The rule of the module documentation: closed, else forthcoming, else open.
-        let closes = self.closes.get_val(doc);
-        self.status = if closes < self.now {
-            2
-        } else if self.opens.get_val(doc) > self.now {
-            1
-        } else {
-            0
-        };
-        self.next = if closes < self.now || closes == super::NEVER_TS {
-            None // closed or rolling: no deadline ahead
-        } else {
-            // Not closed, so the next deadline is the first one unless that has passed (a call
-            // between two stages): only then are all its deadlines read.
-            let first = self.first_deadlines.get_val(doc);
-            if first >= self.now {
-                Some(first)
-            } else {
-                self.deadlines
-                    .as_ref()
-                    .and_then(|all| all.values_for_doc(doc).filter(|at| *at >= self.now).min())
-            }
-        };
-        let mut failing = 0;
-        if self.statuses.is_some_and(|keeps| !keeps[self.status]) {
-            failing |= STATUS;
-        }
-        if let Some(window) = self.window {
-            if self.next.is_none_or(|next| next > self.now + window) {
-                failing |= WINDOW;
-            }
-        }
-        failing
-    }
-
-    fn count(&mut self, counted: u32) {
-        if counted & STATUS != 0 {
-            self.counts.0[self.status] += 1;
-        }
-        if let (Some(next), true) = (self.next, counted & WINDOW != 0) {
-            for (i, window) in ClosesWithin::ALL.into_iter().enumerate() {
-                if next <= self.now + window.seconds() {
-                    self.counts.1[i] += 1;
-                }
-            }
-        }
-    }
-
-    fn harvest(self) -> TimeFruit {
-        self.counts
-    }
-}
-
-/// The date and budget sorts: a key per call from its fast fields, without scoring the text.
-struct CallOrder {
-    sort: CallSort,
-    now: i64,
-}
-
-impl SortKeyComputer for CallOrder {
-    type SortKey = f64;
-    type Child = SegmentCallOrder;
-    type Comparator = NaturalComparator;
-
-    fn segment_sort_key_computer(&self, segment: &SegmentReader) -> tantivy::Result<SegmentCallOrder> {
-        Ok(SegmentCallOrder(Box::new(sort_key(segment, self.sort, self.now))))
-    }
-}
-
-/// [`CallOrder`] for one segment.
-struct SegmentCallOrder(Box<dyn Fn(DocId) -> f64>);
-
-impl SegmentSortKeyComputer for SegmentCallOrder {
-    type SortKey = f64;
-    type SegmentSortKey = f64;
-    type SegmentComparator = NaturalComparator;
-
-    fn segment_sort_key(&mut self, doc: DocId, _score: Score) -> f64 {
-        (self.0)(doc)
-    }
-
-    fn convert_segment_sort_key(&self, key: f64) -> f64 {
-        key
-    }
-}
-
-/// The order key for the date and budget sorts (larger comes first).
-fn sort_key(segment: &SegmentReader, sort: CallSort, now: i64) -> impl Fn(DocId) -> f64 + use<> {
-    let column = |name: &str| segment.fast_fields().i64(name).ok();
-    let deadlines = column("deadline_ts");
-    let published = column("published_ts");
-    let budget = column("budget");
-    move |doc: DocId| -> f64 {
-        match sort {
-            CallSort::Deadline => {
-                let Some(deadlines) = &deadlines else {
-                    return 0.0;
-                };
-                let mut any = false;
-                let mut next: Option<i64> = None;
-                for at in deadlines.values_for_doc(doc) {
-                    any = true;
-                    if at >= now {
-                        next = Some(next.map_or(at, |n: i64| n.min(at)));
-                    }
-                }
-                match (next, any) {
-                    // Sooner upcoming deadlines first, then rolling calls, then closed ones.
-                    (Some(at), _) => 1.0e12 - at as f64,
-                    (None, false) => 1.0,
-                    (None, true) => 0.0,
-                }
-            }
-            CallSort::Newest => published.as_ref().and_then(|c| c.first(doc)).unwrap_or(i64::MIN) as f64,
-            CallSort::Budget => budget.as_ref().and_then(|c| c.first(doc)).unwrap_or(-1) as f64,
-            CallSort::Relevance | CallSort::Title => 0.0,
-        }
-    }
 }
 
 #[async_trait]

@@ -2,18 +2,17 @@
 //! calls, and every facet dimension as a tantivy facet `/<dimension>/<value>`, counted and
 //! filtered in one [`FacetPass`] (a region filter also keeps the regions inside it).
 
-use super::facet_pass::{any_of, Counted, FacetPass, FacetTables, Keeps, PassCounts, SegmentFacets};
+use super::facet_pass::{any_of, Counted, FacetPass, Keeps, PassCounts, SegmentFacets};
+use super::segment_tables::{SegmentTables, Tables};
 use super::text::TextFields;
 use super::{index_error, Handle};
 use crate::organisation_query::{OrganisationQuery, OrganisationSort};
 use crate::search::highlight::ParsedQuery;
 use crate::search::organisations::{areas_of, assemble_organisation_facets, OrganisationDimension};
 use crate::search::{IndexChange, OrganisationDocument, OrganisationResults, SearchError};
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use tantivy::collector::{Collector, Count, TopDocs};
-use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, FAST, STORED, STRING};
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
@@ -60,7 +59,7 @@ pub(super) struct OrganisationIndex {
     handle: Handle,
     fields: Fields,
     /// The counted facets of each segment.
-    tables: FacetTables,
+    tables: SegmentTables<SegmentFacets>,
 }
 
 impl OrganisationIndex {
@@ -70,7 +69,7 @@ impl OrganisationIndex {
         Ok(OrganisationIndex {
             handle: Handle::open(dir, schema)?,
             fields,
-            tables: FacetTables::new("facets"),
+            tables: SegmentTables::new(),
         })
     }
 
@@ -80,7 +79,7 @@ impl OrganisationIndex {
         Ok(OrganisationIndex {
             handle: Handle::in_memory(schema)?,
             fields,
-            tables: FacetTables::new("facets"),
+            tables: SegmentTables::new(),
         })
     }
 
@@ -147,7 +146,10 @@ impl OrganisationIndex {
         let searcher = self.handle.reader.searcher();
         let parsed = ParsedQuery::parse(&query.text, super::tokenize);
         let main = self.base_query(query, &parsed);
-        let tables = self.tables.of(&searcher).map_err(index_error)?;
+        let tables = self
+            .tables
+            .of(&searcher, |segment| SegmentFacets::read(segment, "facets"))
+            .map_err(index_error)?;
         let top = TopDocs::with_limit(query.per_page as usize).and_offset(query.offset() as usize);
         let ((addresses, total), counts): ((Vec<DocAddress>, usize), PassCounts<()>) = match query.effective_sort() {
             OrganisationSort::Relevance => {
@@ -186,11 +188,7 @@ impl OrganisationIndex {
 
 /// The pass that feeds `page` the organisations passing every filter and counts every
 /// dimension, in [`OrganisationDimension::ALL`] order.
-fn counting_pass<C: Collector>(
-    query: &OrganisationQuery,
-    tables: HashMap<SegmentId, Arc<SegmentFacets>>,
-    page: C,
-) -> FacetPass<C, ()> {
+fn counting_pass<C: Collector>(query: &OrganisationQuery, tables: Tables<SegmentFacets>, page: C) -> FacetPass<C, ()> {
     let counted = OrganisationDimension::ALL
         .into_iter()
         .map(|dimension| {
