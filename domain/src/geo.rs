@@ -1,5 +1,10 @@
-//! Country names for the codes the EU writes (ISO 3166 alpha-2, with `EL` for Greece and
-//! `UK` for the United Kingdom), for filter labels.
+//! Places: country names for the codes the EU writes (ISO 3166 alpha-2, with `EL` for Greece
+//! and `UK` for the United Kingdom), region names (imported, see [`Region`]), and the labels
+//! people read for either.
+
+use crate::query::is_nuts_code;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Names of the EU, EEA and Horizon Europe associated countries most calls list.
 const COUNTRY_NAMES: &[(&str, &str)] = &[
@@ -52,9 +57,73 @@ pub fn country_label(code: &str) -> String {
         .map_or_else(|| code.to_owned(), |(_, name)| (*name).to_owned())
 }
 
+/// A region's name: a NUTS region (levels 1 to 3) or a statistical region of an EFTA or
+/// candidate country, as Eurostat lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Region {
+    /// The code (`FRH0`): a country code and one to three capitals or digits.
+    pub code: String,
+    /// The name, in the region's own language (`Bretagne`).
+    pub name: String,
+}
+
+impl Region {
+    /// Checks the code's form and that there is a name.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.code.len() < 3 || !is_nuts_code(&self.code) {
+            return Err(format!(
+                "{:?} is not a region code (a country code and one to three capitals or digits, e.g. FRH0)",
+                self.code
+            ));
+        }
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Err(format!("{}: the name is empty", self.code));
+        }
+        if name.chars().count() > 200 {
+            return Err(format!("{}: the name is longer than 200 characters", self.code));
+        }
+        Ok(())
+    }
+}
+
+/// Region names by code, for labels.
+pub type RegionNames = BTreeMap<String, String>;
+
+/// What people read for a place code: a country's name; a region's name and code when its
+/// name is known (`Bretagne (FRH0)`), else its code and country (`FRH0 · France`).
+pub fn area_label(code: &str, names: &RegionNames) -> String {
+    match (code.get(..2), names.get(code)) {
+        (_, Some(name)) => format!("{name} ({code})"),
+        (Some(country), None) if code.len() > 2 => format!("{code} · {}", country_label(country)),
+        _ => country_label(code),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_are_labelled_by_name_when_known() {
+        let names = RegionNames::from([("FRH0".to_owned(), "Bretagne".to_owned())]);
+        assert_eq!(area_label("FRH0", &names), "Bretagne (FRH0)");
+        assert_eq!(area_label("PT11", &names), "PT11 · Portugal");
+        assert_eq!(area_label("PT", &names), "Portugal");
+    }
+
+    #[test]
+    fn a_region_needs_a_code_of_its_form_and_a_name() {
+        let region = |code: &str, name: &str| Region {
+            code: code.into(),
+            name: name.into(),
+        };
+        assert!(region("FRH0", "Bretagne").validate().is_ok());
+        assert!(region("IS001", "Höfuðborgarsvæði").validate().is_ok());
+        for (code, name) in [("FR", "France"), ("frh0", "x"), ("FRH012", "x"), ("FRH0", "  ")] {
+            assert!(region(code, name).validate().is_err(), "{code} {name:?}");
+        }
+    }
 
     #[test]
     fn codes_are_named_and_unknown_ones_shown_as_they_are() {

@@ -1,18 +1,14 @@
 //! The EU Funding & Tenders Portal topics format: JSON Lines (one topic per line, as the
 //! portal's search API returns them) or the flat CSV export with the same field names.
 
-use super::{ImportSummary, Progress, RejectedRow};
+use super::{write_rows, ImportSummary, Progress};
 use crate::call::{Deadline, InstrumentKind};
-use crate::store::{NewCall, Store, UpsertOutcome};
+use crate::store::{NewCall, Store};
 use crate::time::brussels_deadline;
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::Path;
-
-/// Rows written per transaction.
-const BATCH_SIZE: usize = 500;
 
 /// The `source` recorded on imported calls.
 pub const SOURCE: &str = "eu-ftp";
@@ -215,7 +211,7 @@ pub fn parse_csv(text: &str) -> anyhow::Result<Vec<(u64, Result<NewCall, String>
 }
 
 /// Imports a topics file into the store: good rows are written (idempotently by topic id,
-/// in transactions of [`BATCH_SIZE`]); bad rows are reported with their line numbers and
+/// in transactions); bad rows are reported with their line numbers and
 /// do not stop the rest. A repeated topic id in one file is refused after its first row.
 pub async fn import_file(
     store: &dyn Store,
@@ -234,46 +230,15 @@ pub async fn import_rows(
     now: DateTime<Utc>,
     progress: &dyn Progress,
 ) -> anyhow::Result<ImportSummary> {
-    let mut summary = ImportSummary {
-        read: rows.len() as u64,
-        ..ImportSummary::default()
-    };
-    let mut first_line_of: HashMap<String, u64> = HashMap::new();
-    let mut calls = Vec::with_capacity(rows.len());
-    for (line, row) in rows {
-        match row {
-            Ok(call) => match first_line_of.get(&call.external_id) {
-                Some(first) => summary.rejected.push(RejectedRow {
-                    line,
-                    reason: format!("{}: the same topic already appears on line {first}", call.external_id),
-                }),
-                None => {
-                    first_line_of.insert(call.external_id.clone(), line);
-                    calls.push(call);
-                }
-            },
-            Err(reason) => summary.rejected.push(RejectedRow { line, reason }),
-        }
-    }
-    progress.start(summary.read);
-    progress.advance(summary.rejected.len() as u64);
-    for batch in calls.chunks(BATCH_SIZE) {
-        let outcomes = store
-            .upsert_calls(batch, now)
-            .await
-            .context("writing topics to the database")?;
-        for outcome in outcomes {
-            match outcome {
-                UpsertOutcome::Inserted => summary.imported += 1,
-                UpsertOutcome::Updated => summary.updated += 1,
-                UpsertOutcome::Unchanged => summary.unchanged += 1,
-            }
-        }
-        progress.advance(batch.len() as u64);
-    }
-    progress.finish();
-    summary.rejected.sort_by_key(|row| row.line);
-    Ok(summary)
+    write_rows(
+        store,
+        rows,
+        "topic",
+        |call| &call.external_id,
+        progress,
+        move |store, batch| store.upsert_calls(batch, now),
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -2,6 +2,13 @@
 //! with its line number, and writes the good rows idempotently by external id.
 
 pub mod eu_ftp;
+pub mod regions;
+
+use crate::store::{Store, StoreError, UpsertOutcome};
+use anyhow::Context;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 
 /// A row that could not be imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,4 +98,62 @@ impl Progress for ProgressBar {
     fn finish(&self) {
         self.0.finish();
     }
+}
+
+/// Rows written per transaction.
+const BATCH_SIZE: usize = 500;
+
+/// What a store's batch write returns: one outcome per record, in order.
+pub type BatchWrite<'b> = Pin<Box<dyn Future<Output = Result<Vec<UpsertOutcome>, StoreError>> + Send + 'b>>;
+
+/// Writes parsed rows to `store` with `write` in transactions of [`BATCH_SIZE`] and sums up: bad rows
+/// are reported with their line numbers and do not stop the rest; a key repeated in one
+/// file is refused after its first row. `what` names a record in messages ("topic").
+pub async fn write_rows<T>(
+    store: &dyn Store,
+    rows: Vec<(u64, Result<T, String>)>,
+    what: &str,
+    key: impl Fn(&T) -> &str,
+    progress: &dyn Progress,
+    write: impl for<'b> Fn(&'b dyn Store, &'b [T]) -> BatchWrite<'b>,
+) -> anyhow::Result<ImportSummary> {
+    let mut summary = ImportSummary {
+        read: rows.len() as u64,
+        ..ImportSummary::default()
+    };
+    let mut first_line_of: HashMap<String, u64> = HashMap::new();
+    let mut records = Vec::with_capacity(rows.len());
+    for (line, row) in rows {
+        match row {
+            Ok(record) => match first_line_of.get(key(&record)) {
+                Some(first) => summary.rejected.push(RejectedRow {
+                    line,
+                    reason: format!("{}: the same {what} already appears on line {first}", key(&record)),
+                }),
+                None => {
+                    first_line_of.insert(key(&record).to_owned(), line);
+                    records.push(record);
+                }
+            },
+            Err(reason) => summary.rejected.push(RejectedRow { line, reason }),
+        }
+    }
+    progress.start(summary.read);
+    progress.advance(summary.rejected.len() as u64);
+    for batch in records.chunks(BATCH_SIZE) {
+        let outcomes = write(store, batch)
+            .await
+            .with_context(|| format!("writing {what}s to the database"))?;
+        for outcome in outcomes {
+            match outcome {
+                UpsertOutcome::Inserted => summary.imported += 1,
+                UpsertOutcome::Updated => summary.updated += 1,
+                UpsertOutcome::Unchanged => summary.unchanged += 1,
+            }
+        }
+        progress.advance(batch.len() as u64);
+    }
+    progress.finish();
+    summary.rejected.sort_by_key(|row| row.line);
+    Ok(summary)
 }

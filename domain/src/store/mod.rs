@@ -7,12 +7,14 @@
 
 use crate::call::{CallDetail, CallSummary, Deadline, InstrumentKind};
 use crate::cluster::{Cluster, ClusterMember, ClusterRef};
+use crate::geo::Region;
 use crate::organisation::{Organisation, OrganisationDetail};
 use crate::organisation_query::OrganisationQuery;
 use crate::query::{CallPage, CallQuery, ProgrammeCount};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub mod postgres;
@@ -459,6 +461,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// The members of a cluster, by organisation name.
     async fn cluster_members(&self, cluster_id: &str) -> Result<Vec<ClusterMember>, StoreError>;
+
+    /// Writes region names by code; a batch with an invalid region writes nothing.
+    async fn upsert_regions(&self, regions: &[Region], now: DateTime<Utc>) -> Result<Vec<UpsertOutcome>, StoreError>;
+
+    /// The names of those of `codes` that have one.
+    async fn region_names(&self, codes: &[String]) -> Result<BTreeMap<String, String>, StoreError>;
 
     /// How many of each thing is stored.
     async fn counts(&self) -> Result<Counts, StoreError>;

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::call::{CallDates, CallDetail, CallSummary, Deadline, InstrumentKind};
 use crate::cluster::{Cluster, ClusterMember, ClusterRef};
+use crate::geo::Region;
 use crate::organisation::{Organisation, OrganisationDetail, OrganisationKind, SizeClass};
 use crate::organisation_query::{OrganisationQuery, OrganisationSort};
 use crate::query::{CallPage, CallQuery, CallSort, ProgrammeCount};
@@ -16,7 +17,7 @@ use crate::time::whole_seconds;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{Pool, QueryBuilder};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A store on this backend.
 pub struct SqlStore {
@@ -1008,6 +1009,43 @@ impl Store for SqlStore {
             .collect())
     }
 
+    async fn upsert_regions(&self, regions: &[Region], now: DateTime<Utc>) -> Result<Vec<UpsertOutcome>, StoreError> {
+        for region in regions {
+            region.validate().map_err(StoreError::Invalid)?;
+        }
+        let mut tx = self.pool.begin().await?;
+        let codes: Vec<String> = regions.iter().map(|r| r.code.clone()).collect();
+        let stored = region_names_in(&mut tx, &codes).await?;
+        let mut outcomes = Vec::with_capacity(regions.len());
+        for region in regions {
+            let name = region.name.trim();
+            let outcome = match stored.get(&region.code) {
+                None => UpsertOutcome::Inserted,
+                Some(old) if old == name => UpsertOutcome::Unchanged,
+                Some(_) => UpsertOutcome::Updated,
+            };
+            if outcome != UpsertOutcome::Unchanged {
+                let mut builder = QueryBuilder::<Db>::new("INSERT INTO regions (code, name, updated_at) VALUES (");
+                let mut values = builder.separated(", ");
+                values.push_bind(region.code.clone());
+                values.push_bind(name.to_owned());
+                values.push_bind(whole_seconds(now));
+                values.push_unseparated(
+                    ") ON CONFLICT (code) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at",
+                );
+                builder.build().execute(&mut *tx).await?;
+            }
+            outcomes.push(outcome);
+        }
+        tx.commit().await?;
+        Ok(outcomes)
+    }
+
+    async fn region_names(&self, codes: &[String]) -> Result<BTreeMap<String, String>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        region_names_in(&mut connection, codes).await
+    }
+
     async fn counts(&self) -> Result<Counts, StoreError> {
         let (calls, organisations, clusters, cluster_members): (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM calls), (SELECT COUNT(*) FROM organisations), \
@@ -1023,4 +1061,23 @@ impl Store for SqlStore {
             cluster_members: to_u64(cluster_members),
         })
     }
+}
+
+/// The stored names of those of `codes` that have one.
+async fn region_names_in(
+    connection: &mut <Db as sqlx::Database>::Connection,
+    codes: &[String],
+) -> Result<BTreeMap<String, String>, StoreError> {
+    let mut names = BTreeMap::new();
+    for chunk in codes.chunks(500) {
+        let mut builder = QueryBuilder::<Db>::new("SELECT code, name FROM regions WHERE code IN (");
+        let mut values = builder.separated(", ");
+        for code in chunk {
+            values.push_bind(code.clone());
+        }
+        values.push_unseparated(")");
+        let rows: Vec<(String, String)> = builder.build_query_as().fetch_all(&mut *connection).await?;
+        names.extend(rows);
+    }
+    Ok(names)
 }

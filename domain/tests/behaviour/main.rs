@@ -7,3 +7,4 @@ mod calls;
 mod import;
 mod indexing;
 mod organisations;
+mod regions;
