@@ -45,6 +45,8 @@ pub struct DemoData {
     pub clusters: Vec<Cluster>,
     /// Cluster memberships.
     pub members: Vec<ClusterMember>,
+    /// The names of the regions the demo places things in.
+    pub regions: Vec<crate::geo::Region>,
 }
 
 /// SplitMix64: tiny, fast and stable, so the demo never changes with a dependency.
@@ -316,11 +318,19 @@ pub fn generate(seed: u64, anchor: NaiveDate, size: DemoSize) -> DemoData {
         .map(|i| generate_organisation(&mut rng, i))
         .collect();
     let (clusters, members) = generate_clusters(&mut rng, size.clusters, &organisations);
+    let regions = REGIONS
+        .iter()
+        .map(|region| crate::geo::Region {
+            code: region.nuts.to_owned(),
+            name: region.name.to_owned(),
+        })
+        .collect();
     DemoData {
         calls,
         organisations,
         clusters,
         members,
+        regions,
     }
 }
 

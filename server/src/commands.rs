@@ -5,7 +5,7 @@ use crate::http::{self, ServerState};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use domain::demo::{self, DemoSize};
-use domain::import::{eu_ftp, ProgressBar};
+use domain::import::{eu_ftp, regions, ProgressBar};
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::meili::MeiliIndex;
 use domain::search::{self, indexer, SearchIndex};
@@ -126,12 +126,26 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
     served
 }
 
-/// Imports a Funding & Tenders Portal topics file, showing progress and a summary. The
-/// search index catches up through the outbox (a running server applies it within a second).
-pub async fn import(config: &Config, path: &Path) -> anyhow::Result<()> {
+/// What an imported file holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Feed {
+    /// Funding & Tenders Portal topics (.jsonl or .csv).
+    Topics,
+    /// A Eurostat region list (NUTS or statistical regions, .csv).
+    Regions,
+}
+
+/// Imports a file, showing progress and a summary. The search index catches up with new
+/// topics through the outbox (a running server applies it within a second).
+pub async fn import(config: &Config, feed: Feed, path: &Path) -> anyhow::Result<()> {
     let store = open_store(config).await?;
-    let progress = ProgressBar::new("importing topics");
-    let summary = eu_ftp::import_file(store.as_ref(), path, config.clock().now(), &progress).await?;
+    let now = config.clock().now();
+    let summary = match feed {
+        Feed::Topics => eu_ftp::import_file(store.as_ref(), path, now, &ProgressBar::new("importing topics")).await?,
+        Feed::Regions => {
+            regions::import_file(store.as_ref(), path, now, &ProgressBar::new("importing regions")).await?
+        }
+    };
     println!("{summary}");
     Ok(())
 }
@@ -155,6 +169,10 @@ pub async fn load_demo(store: &dyn Store, now: DateTime<Utc>, only_if_empty: boo
         .upsert_clusters(&data.clusters, &data.members, now)
         .await
         .context("writing demo clusters")?;
+    store
+        .upsert_regions(&data.regions, now)
+        .await
+        .context("writing demo region names")?;
     let counts = store.counts().await?;
     println!(
         "demo data loaded: {} calls, {} organisations, {} clusters, {} memberships",

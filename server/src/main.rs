@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use clap::{Parser, Subcommand};
-use server::commands;
+use server::commands::{self, Feed};
 use server::config::Config;
 use std::path::PathBuf;
 
@@ -27,6 +27,11 @@ enum Command {
     },
     /// Import an EU Funding & Tenders Portal topics file (.jsonl or .csv).
     Import {
+        /// The file to import.
+        file: PathBuf,
+    },
+    /// Import region names from a Eurostat list (NUTS 2024 or statistical regions, .csv).
+    ImportRegions {
         /// The file to import.
         file: PathBuf,
     },
@@ -58,7 +63,8 @@ async fn main() -> std::process::ExitCode {
         .init();
     let result = match cli.command.unwrap_or(Command::Serve { seed_demo: false }) {
         Command::Serve { seed_demo } => commands::serve(&config, seed_demo).await,
-        Command::Import { file } => commands::import(&config, &file).await,
+        Command::Import { file } => commands::import(&config, Feed::Topics, &file).await,
+        Command::ImportRegions { file } => commands::import(&config, Feed::Regions, &file).await,
         Command::SeedDemo { if_empty } => match commands::open_store(&config).await {
             Ok(store) => commands::load_demo(store.as_ref(), config.clock().now(), if_empty).await,
             Err(error) => Err(error),

@@ -39,6 +39,29 @@ fn import_prints_a_summary_and_a_second_run_changes_nothing() {
 }
 
 #[test]
+fn region_names_are_imported_from_a_eurostat_list_and_a_wrong_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("regions.db");
+    let nuts = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/nuts/nuts2024.csv");
+    let output = fundbridge(&database).arg("import-regions").arg(nuts).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("1582 rows read: 1582 imported, 0 updated, 0 unchanged, 0 rejected"),
+        "{stdout}"
+    );
+
+    let wrong = fundbridge(&database)
+        .arg("import-regions")
+        .arg(topics_file())
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success());
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(stderr.contains("nuts_code"), "{stderr}");
+}
+
+#[test]
 fn a_bad_configuration_is_refused_before_anything_starts() {
     let output = Command::new(env!("CARGO_BIN_EXE_fundbridge"))
         .env("DATABASE_URL", "mysql://nope")

@@ -85,7 +85,7 @@ impl TestApp {
         self
     }
 
-    /// Stores generated organisations and clusters and brings the search index up to date.
+    /// Stores generated organisations, clusters and region names and brings the search index up to date.
     pub async fn with_demo_directory(self, data: &domain::demo::DemoData) -> TestApp {
         let store = self.state.store.as_ref();
         store.upsert_organisations(&data.organisations, now()).await.unwrap();
@@ -93,6 +93,7 @@ impl TestApp {
             .upsert_clusters(&data.clusters, &data.members, now())
             .await
             .unwrap();
+        store.upsert_regions(&data.regions, now()).await.unwrap();
         indexer::apply_all_pending(store, self.state.search.as_ref())
             .await
             .unwrap();

@@ -64,6 +64,7 @@ async fn profile_text_is_escaped_and_only_web_addresses_become_links() {
         clusters: vec![],
         members: vec![],
         calls: vec![],
+        regions: vec![],
     };
     let app = TestApp::spawn().await.with_demo_directory(&data).await;
     let (_, html) = app.get("/organisations").await;
