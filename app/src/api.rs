@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use domain::cluster::ClusterRef;
+use domain::geo::RegionNames;
 use domain::organisation::OrganisationDetail;
 use domain::organisation_query::{OrganisationFacets, OrganisationQuery};
 use domain::{CallDetail, CallPage, CallQuery, Facets, SearchHit};
@@ -24,6 +25,8 @@ pub struct CallListing {
     pub degraded: bool,
     /// The instant statuses were derived at (so server and browser render alike).
     pub now: DateTime<Utc>,
+    /// The names of the regions offered or chosen as filters.
+    pub region_names: RegionNames,
 }
 
 /// One call for its page, with the instant its status was derived at.
@@ -33,6 +36,8 @@ pub struct CallView {
     pub call: CallDetail,
     /// The instant its status was derived at.
     pub now: DateTime<Utc>,
+    /// The names of its eligible regions.
+    pub region_names: RegionNames,
 }
 
 /// Lists calls matching `query`.
@@ -42,7 +47,7 @@ pub async fn list_calls(query: CallQuery) -> Result<CallListing, AppError> {
     use domain::search::SearchRequest;
     let state = expect_context::<domain::services::AppState>();
     let now = state.clock.now();
-    let listing = match state
+    let mut listing = match state
         .search
         .search(&SearchRequest {
             query: query.clone(),
@@ -70,6 +75,7 @@ pub async fn list_calls(query: CallQuery) -> Result<CallListing, AppError> {
                 facets: results.facets,
                 degraded: false,
                 now,
+                region_names: RegionNames::new(),
             }
         }
         Err(error) => {
@@ -95,9 +101,12 @@ pub async fn list_calls(query: CallQuery) -> Result<CallListing, AppError> {
                 facets,
                 degraded: true,
                 now,
+                region_names: RegionNames::new(),
             }
         }
     };
+    let offered = listing.facets.region.iter().map(|f| f.value.clone());
+    listing.region_names = region_names(&state, offered.chain(query.regions.iter().cloned())).await;
     if !query.text.is_empty() {
         let entry = domain::store::SearchLogEntry {
             searched_at: now,
@@ -159,6 +168,22 @@ fn suggestion_prefix(text: &str) -> Option<String> {
     (text.trim().chars().count() >= 2).then_some(text)
 }
 
+/// The names of those of `codes` that are regions with a name; labels show codes instead
+/// when the database cannot say.
+#[cfg(feature = "ssr")]
+async fn region_names(state: &domain::services::AppState, codes: impl Iterator<Item = String>) -> RegionNames {
+    let mut codes: Vec<String> = codes.filter(|code| code.len() > 2).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    if codes.is_empty() {
+        return RegionNames::new();
+    }
+    state.store.region_names(&codes).await.unwrap_or_else(|error| {
+        tracing::warn!(%error, "region names unavailable");
+        RegionNames::new()
+    })
+}
+
 /// Suggestions are a convenience: an engine error is logged and the box stays quiet.
 #[cfg(feature = "ssr")]
 fn suggestions_unavailable(error: domain::search::SearchError) -> AppError {
@@ -173,7 +198,14 @@ pub async fn get_call(external_id: String) -> Result<CallView, AppError> {
     let state = expect_context::<domain::services::AppState>();
     let now = state.clock.now();
     match state.store.get_call(&external_id, now).await? {
-        Some(call) => Ok(CallView { call, now }),
+        Some(call) => {
+            let region_names = region_names(&state, call.eligible_regions.iter().cloned()).await;
+            Ok(CallView {
+                call,
+                now,
+                region_names,
+            })
+        }
         None => {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
                 response.set_status(http::StatusCode::NOT_FOUND);
@@ -196,6 +228,8 @@ pub struct OrganisationListing {
     pub facets: OrganisationFacets,
     /// Every cluster's name, for the cluster filter's labels.
     pub clusters: Vec<ClusterRef>,
+    /// The names of the regions offered or chosen as filters and of the organisations' regions.
+    pub region_names: RegionNames,
     /// The search engine was unavailable: the page comes from the database, without counts,
     /// and words match names and descriptions as plain text.
     pub degraded: bool,
@@ -207,7 +241,7 @@ pub struct OrganisationListing {
 pub async fn search_organisations(query: OrganisationQuery) -> Result<OrganisationListing, AppError> {
     let state = expect_context::<domain::services::AppState>();
     let clusters = state.store.cluster_refs().await?;
-    let listing = match state.search.search_organisations(&query).await {
+    let mut listing = match state.search.search_organisations(&query).await {
         Ok(results) => {
             let ids: Vec<String> = results.hits.iter().map(|hit| hit.external_id.clone()).collect();
             OrganisationListing {
@@ -221,6 +255,7 @@ pub async fn search_organisations(query: OrganisationQuery) -> Result<Organisati
                 facets: results.facets,
                 clusters,
                 degraded: false,
+                region_names: RegionNames::new(),
             }
         }
         Err(error) => {
@@ -233,9 +268,14 @@ pub async fn search_organisations(query: OrganisationQuery) -> Result<Organisati
                 facets: OrganisationFacets::default(),
                 clusters,
                 degraded: true,
+                region_names: RegionNames::new(),
             }
         }
     };
+    let offered = listing.facets.region.iter().map(|f| f.value.clone());
+    let placed = listing.items.iter().filter_map(|d| d.organisation.nuts_code.clone());
+    let chosen = query.regions.iter().cloned();
+    listing.region_names = region_names(&state, offered.chain(placed).chain(chosen)).await;
     if !query.text.is_empty() {
         let entry = domain::store::SearchLogEntry {
             searched_at: state.clock.now(),

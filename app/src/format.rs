@@ -93,15 +93,6 @@ pub fn percent_decode(value: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A country's name, or a NUTS region's code with its country's name (`FRH0 · France`).
-pub fn area_label(code: &str) -> String {
-    use domain::geo::country_label;
-    match code.get(..2) {
-        Some(country) if code.len() > 2 => format!("{code} · {}", country_label(country)),
-        _ => country_label(code),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@ use crate::components::pager::ErrorNotice;
 use crate::components::status_badge::CallBadges;
 use crate::format::{brussels_date_time, budget_range, date, euros, percent_decode, relative_days};
 use crate::pages::calls::{list_url, use_call_query};
+use domain::geo::area_label;
 use domain::CallQuery;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -47,7 +48,11 @@ fn fact(label: &'static str, value: Option<String>) -> Option<impl IntoView> {
 
 #[component]
 fn CallDetailView(view: CallView) -> impl IntoView {
-    let CallView { call, now } = view;
+    let CallView {
+        call,
+        now,
+        region_names,
+    } = view;
     let summary = call.summary.clone();
     let trl = match (call.trl_min, call.trl_max) {
         (Some(min), Some(max)) if min == max => Some(format!("TRL {min}")),
@@ -119,7 +124,10 @@ fn CallDetailView(view: CallView) -> impl IntoView {
                     {fact("Maturity", trl)}
                     {fact("Consortium", consortium)}
                     {fact("Eligible countries", (!call.eligible_countries.is_empty()).then(|| call.eligible_countries.join(", ")))}
-                    {fact("Eligible regions", (!call.eligible_regions.is_empty()).then(|| call.eligible_regions.join(", ")))}
+                    {fact("Eligible regions", (!call.eligible_regions.is_empty()).then(|| {
+                        let labels: Vec<String> = call.eligible_regions.iter().map(|code| area_label(code, &region_names)).collect();
+                        labels.join(", ")
+                    }))}
                     {fact("Keywords", (!call.keywords.is_empty()).then(|| call.keywords.join(", ")))}
                     {fact("Last updated", Some(date(call.updated_at)))}
                 </dl>

@@ -6,8 +6,7 @@ use crate::components::call_card::CallCard;
 use crate::components::pager::{ErrorNotice, Pager};
 use crate::components::search_field::{kept_fields, suggesting_input};
 use crate::error::AppError;
-use crate::format::area_label;
-use domain::geo::country_label;
+use domain::geo::{area_label, country_label, RegionNames};
 use domain::taxonomy;
 use domain::{
     BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, FacetValue, Facets, InstrumentKind, SearchHit,
@@ -352,19 +351,19 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
     let listed_boxes = move |legend: &'static str,
                              filter: MultiFilter<String>,
                              pick: fn(Facets) -> Vec<FacetValue>,
-                             label: fn(&str) -> String| {
+                             label: fn(&str, &RegionNames) -> String| {
         let go = listed_go.clone();
         move || {
             let go = go.clone();
             Suspend::new(async move {
-                let codes: Vec<String> = listing
+                let (codes, names): (Vec<String>, RegionNames) = listing
                     .await
-                    .map(|l| pick(l.facets).into_iter().map(|f| f.value).collect())
+                    .map(|l| (pick(l.facets).into_iter().map(|f| f.value).collect(), l.region_names))
                     .unwrap_or_default();
                 let empty = codes.is_empty();
                 let items: Vec<(String, String, String)> = codes
                     .into_iter()
-                    .map(|code| (code.clone(), code.clone(), label(&code)))
+                    .map(|code| (code.clone(), code.clone(), label(&code, &names)))
                     .collect();
                 let boxes = checkbox_list(query, listing, go, filter, items);
                 (!empty).then(|| {
@@ -384,13 +383,13 @@ fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, App
         "Topic area",
         DOMAINS,
         |f| f.domain,
-        |code| taxonomy::label(taxonomy::CAPABILITIES, code).to_owned(),
+        |code, _| taxonomy::label(taxonomy::CAPABILITIES, code).to_owned(),
     );
     let sector_boxes = listed_boxes(
         "Sector",
         SECTORS,
         |f| f.sector,
-        |code| taxonomy::label(taxonomy::SECTORS, code).to_owned(),
+        |code, _| taxonomy::label(taxonomy::SECTORS, code).to_owned(),
     );
 
     let flag_box = |name: &'static str,
@@ -527,6 +526,7 @@ fn Results(listing: CallListing, query: CallQuery) -> impl IntoView {
         facets,
         degraded,
         now,
+        region_names,
     } = listing;
     let page_count = page.page_count();
     let heading = match (page.total, query.text.is_empty()) {
@@ -542,7 +542,7 @@ fn Results(listing: CallListing, query: CallQuery) -> impl IntoView {
             </p>
         }
     });
-    let chips = active_filter_chips(&query);
+    let chips = active_filter_chips(&query, &region_names);
     let list_query = query.to_query_string();
     let body = if page.items.is_empty() {
         view! { <EmptyState query=query.clone() facets /> }.into_any()
@@ -677,7 +677,7 @@ fn value_chips<T: PartialEq + Clone>(
 }
 
 /// Links that remove one active filter (or the search words) each.
-fn active_filter_chips(query: &CallQuery) -> impl IntoView {
+fn active_filter_chips(query: &CallQuery, region_names: &RegionNames) -> impl IntoView {
     let mut chips: Vec<(String, CallQuery)> = Vec::new();
     if !query.text.is_empty() {
         chips.push((format!("“{}”", query.text), with_text(query, "")));
@@ -688,7 +688,9 @@ fn active_filter_chips(query: &CallQuery) -> impl IntoView {
     chips.extend(value_chips(query, COUNTRIES, |c| {
         format!("Open to {}", country_label(c))
     }));
-    chips.extend(value_chips(query, REGIONS, |r| format!("Region {}", area_label(r))));
+    chips.extend(value_chips(query, REGIONS, |r| {
+        format!("Region {}", area_label(r, region_names))
+    }));
     chips.extend(value_chips(query, BUDGETS, |b| b.label().to_owned()));
     chips.extend(value_chips(query, TRL_LEVELS, |level| format!("TRL {level}")));
     chips.extend(value_chips(query, DOMAINS, |d| {

@@ -6,10 +6,9 @@ use crate::api::{search_organisations, suggest_organisations, OrganisationListin
 use crate::components::marked::Marked;
 use crate::components::pager::{ErrorNotice, Pager};
 use crate::components::search_field::{kept_fields, suggesting_input};
-use crate::format::area_label;
 use crate::pages::calls::use_url_query;
 use domain::cluster::ClusterRef;
-use domain::geo::country_label;
+use domain::geo::{area_label, country_label, RegionNames};
 use domain::organisation::{OrganisationDetail, OrganisationKind, SizeClass};
 use domain::organisation_query::{OrganisationFacets, OrganisationQuery, OrganisationSort};
 use domain::taxonomy::{self, CAPABILITIES, CERTIFICATIONS, SECTORS};
@@ -55,11 +54,11 @@ fn static_key(key: &str) -> &'static str {
 }
 
 /// What people read for a filter value.
-fn value_label(key: &str, value: &str, clusters: &[ClusterRef]) -> String {
+fn value_label(key: &str, value: &str, clusters: &[ClusterRef], regions: &RegionNames) -> String {
     match key {
         "kind" => OrganisationKind::parse(value).map_or_else(|| value.to_owned(), |k| k.label().to_owned()),
         "country" => country_label(value),
-        "region" => area_label(value),
+        "region" => area_label(value, regions),
         "capability" => taxonomy::label(CAPABILITIES, value).to_owned(),
         "sector" => taxonomy::label(SECTORS, value).to_owned(),
         "size" => SizeClass::parse(value).map_or_else(|| value.to_owned(), |s| s.label().to_owned()),
@@ -200,7 +199,7 @@ fn DirectoryFilters(query: Memo<OrganisationQuery>, listing: OrganisationListing
                     view! {
                         <label class="check">
                             <input type="checkbox" name=key value=facet.value.clone() checked=checked on:change=on_change />
-                            <span class="label">{value_label(key, &facet.value, &listing.clusters)}</span>
+                            <span class="label">{value_label(key, &facet.value, &listing.clusters, &listing.region_names)}</span>
                             {(!listing.degraded).then(|| view! { <span class="count">{facet.count}</span> })}
                         </label>
                     }
@@ -268,6 +267,7 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
         total,
         clusters,
         degraded,
+        region_names,
         ..
     } = listing;
     let notice = degraded.then(|| {
@@ -288,7 +288,12 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
         .to_pairs()
         .into_iter()
         .filter(|(key, _)| FILTER_KEYS.contains(key))
-        .map(|(key, value)| (value_label(key, &value, &clusters), toggled(&query, key, &value)))
+        .map(|(key, value)| {
+            (
+                value_label(key, &value, &clusters, &region_names),
+                toggled(&query, key, &value),
+            )
+        })
         .collect();
     if !query.text.is_empty() {
         let without_text = OrganisationQuery {
@@ -347,7 +352,11 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
             .into_iter()
             .map(|detail| {
                 let hit = hits.remove(&detail.organisation.external_id);
-                view! { <OrganisationCard detail hit /> }
+                let place = detail.organisation.nuts_code.as_deref().map_or_else(
+                    || country_label(&detail.organisation.country),
+                    |code| area_label(code, &region_names),
+                );
+                view! { <OrganisationCard detail hit place /> }
             })
             .collect_view();
         view! {
@@ -370,15 +379,11 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
 /// One organisation: name, kind, place and size, what it does, its capabilities, sectors,
 /// certifications and clusters.
 #[component]
-fn OrganisationCard(detail: OrganisationDetail, hit: Option<SearchHit>) -> impl IntoView {
+fn OrganisationCard(detail: OrganisationDetail, hit: Option<SearchHit>, place: String) -> impl IntoView {
     let OrganisationDetail {
         organisation: org,
         clusters,
     } = detail;
-    let place = org
-        .nuts_code
-        .as_deref()
-        .map_or_else(|| country_label(&org.country), area_label);
     let mut facts = vec![org.kind.label().to_owned(), place];
     facts.extend(org.size_class.map(|s| s.label().to_owned()));
     facts.extend(org.headcount.map(|n| format!("{n} staff")));
@@ -471,12 +476,13 @@ mod tests {
             external_id: "cluster-frh0-00".into(),
             name: "Bretagne Cyber Cluster".into(),
         }];
-        assert_eq!(value_label("sector", "health", &clusters), "Health");
-        assert_eq!(value_label("size", "micro", &clusters), "Micro (< 10 staff)");
-        assert_eq!(
-            value_label("cluster", "cluster-frh0-00", &clusters),
-            "Bretagne Cyber Cluster"
-        );
-        assert_eq!(value_label("cluster", "gone", &clusters), "gone");
+        let regions = RegionNames::from([("FRH0".to_owned(), "Bretagne".to_owned())]);
+        let label = |key: &str, value: &str| value_label(key, value, &clusters, &regions);
+        assert_eq!(label("sector", "health"), "Health");
+        assert_eq!(label("size", "micro"), "Micro (< 10 staff)");
+        assert_eq!(label("cluster", "cluster-frh0-00"), "Bretagne Cyber Cluster");
+        assert_eq!(label("cluster", "gone"), "gone");
+        assert_eq!(label("region", "FRH0"), "Bretagne (FRH0)");
+        assert_eq!(label("region", "FRH1"), "FRH1 · France");
     }
 }

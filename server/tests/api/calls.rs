@@ -138,6 +138,27 @@ async fn pages_finish_rendering_while_other_servers_start() {
 }
 
 #[tokio::test]
+async fn regions_are_shown_by_name_once_their_names_are_known() {
+    let mut regional = call("R-1", "Regional voucher", 5);
+    regional.eligible_countries = vec!["FR".into()];
+    regional.eligible_regions = vec!["FRH0".into()];
+    let app = TestApp::spawn().await.with_calls(&[regional]).await;
+    let (_, before) = app.get("/calls?region=FRH0").await;
+    assert!(before.contains("FRH0 · France"), "{before}");
+
+    let bretagne = domain::geo::Region {
+        code: "FRH0".into(),
+        name: "Bretagne".into(),
+    };
+    app.state.store.upsert_regions(&[bretagne], now()).await.unwrap();
+    let (_, list) = app.get("/calls?region=FRH0").await;
+    assert!(list.contains("Remove filter Region Bretagne (FRH0)"), "the chip: {list}");
+    assert!(list.contains(r#"<span class="label">Bretagne (FRH0)</span>"#), "the facet: {list}");
+    let (_, page) = app.get("/calls/R-1").await;
+    assert!(page.contains("<dd>Bretagne (FRH0)</dd>"), "{page}");
+}
+
+#[tokio::test]
 async fn an_empty_list_offers_to_drop_each_narrow_filter() {
     let app = TestApp::spawn()
         .await

@@ -48,6 +48,20 @@ async fn the_directory_is_server_rendered_with_facets_and_filters() {
 
     let (_, nothing) = app.get("/organisations?q=zzzzqqqq").await;
     assert!(nothing.contains("No organisations match"), "{nothing}");
+
+    // Regions read by name (the demo writes the names of its regions), in facets, chips and cards.
+    let region = data.organisations[0].nuts_code.clone().unwrap();
+    let name = &data.regions.iter().find(|r| r.code == region).unwrap().name;
+    let (_, in_region) = app.get(&format!("/organisations?region={region}")).await;
+    let label = format!("{name} ({region})");
+    assert!(
+        in_region.contains(&format!("Remove filter {label}")),
+        "{label}: {in_region}"
+    );
+    assert!(
+        in_region.matches(&label).count() >= 3,
+        "facet, chip and cards: {in_region}"
+    );
 }
 
 #[tokio::test]
@@ -64,7 +78,10 @@ async fn profile_text_is_escaped_and_only_web_addresses_become_links() {
         clusters: vec![],
         members: vec![],
         calls: vec![],
-        regions: vec![],
+        regions: vec![domain::geo::Region {
+            code: directory().organisations[0].nuts_code.clone().unwrap(),
+            name: "<b>Breizh</b>".into(),
+        }],
     };
     let app = TestApp::spawn().await.with_demo_directory(&data).await;
     let (_, html) = app.get("/organisations").await;
@@ -72,6 +89,10 @@ async fn profile_text_is_escaped_and_only_web_addresses_become_links() {
     assert!(html.contains("&lt;script&gt;"));
     assert!(!html.contains("<img src=x"));
     assert!(!html.contains("href=\"javascript:"), "{html}");
+    assert!(
+        !html.contains("<b>Breizh</b>") && html.contains("&lt;b&gt;Breizh"),
+        "region names are text: {html}"
+    );
 }
 
 #[tokio::test]
