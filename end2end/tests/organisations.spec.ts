@@ -32,6 +32,17 @@ test('the partner directory filters by capability and size, and a reload keeps t
   await expect(page.getByRole('link', { name: /Remove filter Cryptology/ })).toBeVisible();
 });
 
+test('regions are offered by name and filter after hydration', async ({ page }) => {
+  await page.goto('/organisations');
+  await expect(page.locator('aside.filters')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByRole('checkbox', { name: /^Bretagne \(FRH0\)/ }).check();
+  await expect(page).toHaveURL(/\/organisations\?region=FRH0$/);
+  await expect(page.getByRole('link', { name: 'Remove filter Bretagne (FRH0)' })).toBeVisible();
+  for (const card of await page.locator('.organisation-card').all()) {
+    await expect(card.locator('.call-meta')).toContainText('Bretagne (FRH0)');
+  }
+});
+
 test('the directory search box suggests names while typing', async ({ page }) => {
   await page.goto('/organisations');
   await expect(page.locator('aside.filters')).toHaveAttribute('data-hydrated', 'true');

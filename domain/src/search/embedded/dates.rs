@@ -76,8 +76,9 @@ impl SegmentDates {
 /// Status counts (open, forthcoming, closed) and deadline-window counts ([`ClosesWithin::ALL`]).
 pub(super) type TimeFruit = ([u64; 3], [u64; 3]);
 
-/// The derived dimension of status, and of the deadline window.
+/// The bit of the derived dimension "status".
 const STATUS: u32 = 1;
+/// The bit of the derived dimension "next deadline within".
 const WINDOW: u32 = 1 << 1;
 
 /// Status at `now` and how soon the next deadline is, as derived dimensions of the facet
