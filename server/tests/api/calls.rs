@@ -152,8 +152,14 @@ async fn regions_are_shown_by_name_once_their_names_are_known() {
     };
     app.state.store.upsert_regions(&[bretagne], now()).await.unwrap();
     let (_, list) = app.get("/calls?region=FRH0").await;
-    assert!(list.contains("Remove filter Region Bretagne (FRH0)"), "the chip: {list}");
-    assert!(list.contains(r#"<span class="label">Bretagne (FRH0)</span>"#), "the facet: {list}");
+    assert!(
+        list.contains("Remove filter Region Bretagne (FRH0)"),
+        "the chip: {list}"
+    );
+    assert!(
+        list.contains(r#"<span class="label">Bretagne (FRH0)</span>"#),
+        "the facet: {list}"
+    );
     let (_, page) = app.get("/calls/R-1").await;
     assert!(page.contains("<dd>Bretagne (FRH0)</dd>"), "{page}");
 }
