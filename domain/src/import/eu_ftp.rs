@@ -1,7 +1,7 @@
 //! The EU Funding & Tenders Portal topics format: JSON Lines (one topic per line, as the
 //! portal's search API returns them) or the flat CSV export with the same field names.
 
-use super::{write_rows, ImportSummary, Progress};
+use super::{csv_reader, csv_rows, write_rows, ImportSummary, Progress};
 use crate::call::{Deadline, InstrumentKind};
 use crate::store::{NewCall, Store};
 use crate::time::brussels_deadline;
@@ -183,31 +183,17 @@ pub fn parse_json_lines(text: &str) -> Vec<(u64, Result<NewCall, String>)> {
 
 /// Parses the flat CSV export (header row with the portal's field names).
 pub fn parse_csv(text: &str) -> anyhow::Result<Vec<(u64, Result<NewCall, String>)>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut reader = csv_reader(text);
     let headers = reader.headers().context("the CSV file has no header row")?.clone();
     if !headers.iter().any(|h| h == "topicId") {
         anyhow::bail!("the CSV header has no topicId column: is this a Funding & Tenders topics export?");
     }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
-                let parsed = record
-                    .deserialize::<FtpTopic>(Some(&headers))
-                    .map_err(|e| format!("not a valid topic: {e}"))
-                    .and_then(FtpTopic::into_call);
-                rows.push((line, parsed));
-            }
-            Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
-                rows.push((line, Err(format!("unreadable CSV row: {error}"))));
-            }
-        }
-    }
-    Ok(rows)
+    Ok(csv_rows(&mut reader, |record| {
+        record
+            .deserialize::<FtpTopic>(Some(&headers))
+            .map_err(|e| format!("not a valid topic: {e}"))
+            .and_then(FtpTopic::into_call)
+    }))
 }
 
 /// Imports a topics file into the store: good rows are written (idempotently by topic id,

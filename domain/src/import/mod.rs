@@ -100,6 +100,32 @@ impl Progress for ProgressBar {
     }
 }
 
+/// A reader of CSV text with a header row; a leading byte-order mark is ignored and rows may
+/// have fewer or more fields than the header.
+pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+}
+
+/// Reads every row after a CSV file's header with `parse`, each with its line number; a row
+/// the CSV reader cannot read is refused with the reason.
+pub fn csv_rows<T>(
+    reader: &mut csv::Reader<&[u8]>,
+    parse: impl Fn(&csv::StringRecord) -> Result<T, String>,
+) -> Vec<(u64, Result<T, String>)> {
+    reader
+        .records()
+        .map(|record| match record {
+            Ok(record) => (record.position().map_or(0, |p| p.line()), parse(&record)),
+            Err(error) => (
+                error.position().map_or(0, |p| p.line()),
+                Err(format!("unreadable CSV row: {error}")),
+            ),
+        })
+        .collect()
+}
+
 /// Rows written per transaction.
 const BATCH_SIZE: usize = 500;
 

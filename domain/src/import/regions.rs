@@ -3,7 +3,7 @@
 //! candidate countries (`country_code,sr_code,sr_label,sr_level`). A region's level and
 //! country, when given, must agree with its code.
 
-use super::{write_rows, ImportSummary, Progress};
+use super::{csv_reader, csv_rows, write_rows, ImportSummary, Progress};
 use crate::geo::Region;
 use crate::store::Store;
 use anyhow::Context;
@@ -61,24 +61,9 @@ impl Columns {
 
 /// Parses a region list; each row is a region or the reason it was refused, with its line.
 pub fn parse_csv(text: &str) -> anyhow::Result<Vec<(u64, Result<Region, String>)>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut reader = csv_reader(text);
     let columns = Columns::find(reader.headers().context("the CSV file has no header row")?)?;
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
-                rows.push((line, columns.region(&record)));
-            }
-            Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
-                rows.push((line, Err(format!("unreadable CSV row: {error}"))));
-            }
-        }
-    }
-    Ok(rows)
+    Ok(csv_rows(&mut reader, |record| columns.region(record)))
 }
 
 /// Imports a region list: good rows are written (by code, idempotently); bad rows are
