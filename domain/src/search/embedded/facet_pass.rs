@@ -10,8 +10,9 @@ use super::segment_tables::{table_of, Tables};
 use crate::search::FacetValue;
 use std::collections::HashMap;
 use std::sync::Arc;
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::collector::{Collector, Count, SegmentCollector};
+use tantivy::query::Query;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 /// A segment's facet values read into memory once: what a search reads for every match.
 pub(super) struct SegmentFacets {
@@ -128,6 +129,23 @@ pub(super) struct FacetPass<C, D> {
     pub derived: D,
     /// What collects the page (top documents, total).
     pub page: C,
+}
+
+/// What a pass found: the page's documents in order, how many passed every filter, and the counts.
+pub(super) type PassResult<T> = (Vec<DocAddress>, usize, PassCounts<T>);
+
+/// Runs `query` through `pass`.
+pub(super) fn run_pass<K, C, D>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    pass: FacetPass<(C, Count), D>,
+) -> tantivy::Result<PassResult<<D::Segment as DerivedSegment>::Counts>>
+where
+    C: Collector<Fruit = Vec<(K, DocAddress)>>,
+    D: Derived,
+{
+    let ((top, total), counts) = searcher.search(query, &pass)?;
+    Ok((top.into_iter().map(|(_, address)| address).collect(), total, counts))
 }
 
 /// A bit per derived dimension comes after the counted ones.

@@ -22,15 +22,15 @@ use crate::organisation_query::OrganisationQuery;
 use crate::query::{CallQuery, CallSort};
 use crate::search::{OrganisationDocument, OrganisationResults};
 use async_trait::async_trait;
-use dates::{CallOrder, SegmentDates, TimeFruit, Timing};
-use facet_pass::{any_of, Counted, FacetPass, PassCounts, SegmentFacets};
+use dates::{CallOrder, SegmentDates, Timing};
+use facet_pass::{any_of, run_pass, Counted, FacetPass, SegmentFacets};
 use segment_tables::{SegmentTables, Tables};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, FAST, STORED, STRING};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 pub(crate) use text::tokenize;
 use text::TextFields;
 
@@ -416,47 +416,23 @@ impl Inner {
         let (facets, dates) = read(&searcher).map_err(index_error)?;
         let per_page = request.query.per_page as usize;
         let top = TopDocs::with_limit(per_page).and_offset(request.query.offset() as usize);
-        let ((addresses, total), counts): ((Vec<DocAddress>, usize), PassCounts<TimeFruit>) =
-            match effective_sort(&request.query) {
-                CallSort::Relevance => {
-                    let ((top, total), counts) = searcher
-                        .search(
-                            &query,
-                            &counting_pass(
-                                &request.query,
-                                now,
-                                (facets, dates.clone()),
-                                (top.order_by_score(), Count),
-                            ),
-                        )
-                        .map_err(index_error)?;
-                    ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
-                }
-                CallSort::Title => {
-                    let top = top.order_by_string_fast_field("title_sort", Order::Asc);
-                    let ((top, total), counts) = searcher
-                        .search(
-                            &query,
-                            &counting_pass(&request.query, now, (facets, dates.clone()), (top, Count)),
-                        )
-                        .map_err(index_error)?;
-                    ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
-                }
-                sort => {
-                    let top = top.order_by(CallOrder {
-                        sort,
-                        now,
-                        dates: dates.clone(),
-                    });
-                    let ((top, total), counts) = searcher
-                        .search(
-                            &query,
-                            &counting_pass(&request.query, now, (facets, dates.clone()), (top, Count)),
-                        )
-                        .map_err(index_error)?;
-                    ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
-                }
-            };
+        let tables = (facets, dates.clone());
+        let (addresses, total, counts) = match effective_sort(&request.query) {
+            CallSort::Relevance => run_pass(&searcher, &query, counting_pass(request, tables, top.order_by_score())),
+            CallSort::Title => {
+                let top = top.order_by_string_fast_field("title_sort", Order::Asc);
+                run_pass(&searcher, &query, counting_pass(request, tables, top))
+            }
+            sort => {
+                let top = top.order_by(CallOrder {
+                    sort,
+                    now,
+                    dates: dates.clone(),
+                });
+                run_pass(&searcher, &query, counting_pass(request, tables, top))
+            }
+        }
+        .map_err(index_error)?;
         let (statuses, windows) = counts.derived;
         let facets = assemble_facets(&request.query, counts.counted, statuses, windows);
 
@@ -473,18 +449,17 @@ impl Inner {
     }
 }
 
-/// The pass that feeds `page` the calls passing every filter and counts every facet.
+/// The pass that feeds `top` the calls passing every filter, counts them, and counts every facet.
 fn counting_pass<C: Collector>(
-    query: &CallQuery,
-    now: i64,
+    request: &SearchRequest,
     (facets, dates): (Tables<SegmentFacets>, Tables<SegmentDates>),
-    page: C,
-) -> FacetPass<C, Timing> {
+    top: C,
+) -> FacetPass<(C, Count), Timing> {
     FacetPass {
         tables: facets,
-        counted: counted_dimensions(query),
-        derived: Timing::new(query, now, dates),
-        page,
+        counted: counted_dimensions(&request.query),
+        derived: Timing::new(&request.query, request.now.timestamp(), dates),
+        page: (top, Count),
     }
 }
 

@@ -2,7 +2,7 @@
 //! calls, and every facet dimension as a tantivy facet `/<dimension>/<value>`, counted and
 //! filtered in one [`FacetPass`] (a region filter also keeps the regions inside it).
 
-use super::facet_pass::{any_of, Counted, FacetPass, Keeps, PassCounts, SegmentFacets};
+use super::facet_pass::{any_of, run_pass, Counted, FacetPass, Keeps, SegmentFacets};
 use super::segment_tables::{SegmentTables, Tables};
 use super::text::TextFields;
 use super::{index_error, Handle};
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, FAST, STORED, STRING};
-use tantivy::{DocAddress, Order, TantivyDocument, Term};
+use tantivy::{Order, TantivyDocument, Term};
 
 /// The facet path of the dual-use flag.
 const DUAL_USE: &str = "dual_use";
@@ -151,28 +151,20 @@ impl OrganisationIndex {
             .of(&searcher, |segment| SegmentFacets::read(segment, "facets"))
             .map_err(index_error)?;
         let top = TopDocs::with_limit(query.per_page as usize).and_offset(query.offset() as usize);
-        let ((addresses, total), counts): ((Vec<DocAddress>, usize), PassCounts<()>) = match query.effective_sort() {
+        let (addresses, total, counts) = match query.effective_sort() {
             OrganisationSort::Relevance => {
-                let ((top, total), counts) = searcher
-                    .search(&main, &counting_pass(query, tables, (top.order_by_score(), Count)))
-                    .map_err(index_error)?;
-                ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
+                run_pass(&searcher, &main, counting_pass(query, tables, top.order_by_score()))
             }
             OrganisationSort::Name => {
                 let top = top.order_by_string_fast_field("name_key", Order::Asc);
-                let ((top, total), counts) = searcher
-                    .search(&main, &counting_pass(query, tables, (top, Count)))
-                    .map_err(index_error)?;
-                ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
+                run_pass(&searcher, &main, counting_pass(query, tables, top))
             }
             OrganisationSort::Size => {
                 let top = top.order_by_fast_field::<i64>("headcount", Order::Desc);
-                let ((top, total), counts) = searcher
-                    .search(&main, &counting_pass(query, tables, (top, Count)))
-                    .map_err(index_error)?;
-                ((top.into_iter().map(|(_, a)| a).collect(), total), counts)
+                run_pass(&searcher, &main, counting_pass(query, tables, top))
             }
-        };
+        }
+        .map_err(index_error)?;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address).map_err(index_error)?;
@@ -186,9 +178,13 @@ impl OrganisationIndex {
     }
 }
 
-/// The pass that feeds `page` the organisations passing every filter and counts every
-/// dimension, in [`OrganisationDimension::ALL`] order.
-fn counting_pass<C: Collector>(query: &OrganisationQuery, tables: Tables<SegmentFacets>, page: C) -> FacetPass<C, ()> {
+/// The pass that feeds `top` the organisations passing every filter, counts them, and
+/// counts every dimension, in [`OrganisationDimension::ALL`] order.
+fn counting_pass<C: Collector>(
+    query: &OrganisationQuery,
+    tables: Tables<SegmentFacets>,
+    top: C,
+) -> FacetPass<(C, Count), ()> {
     let counted = OrganisationDimension::ALL
         .into_iter()
         .map(|dimension| {
@@ -212,6 +208,6 @@ fn counting_pass<C: Collector>(query: &OrganisationQuery, tables: Tables<Segment
         tables,
         counted,
         derived: (),
-        page,
+        page: (top, Count),
     }
 }
