@@ -1,7 +1,7 @@
 //! The EU Funding & Tenders Portal topics format: JSON Lines (one topic per line, as the
 //! portal's search API returns them) or the flat CSV export with the same field names.
 
-use super::{csv_reader, csv_rows, write_rows, ImportSummary, Progress};
+use super::{csv_reader, csv_rows, read_text, write_rows, ImportSummary, Progress};
 use crate::call::{Deadline, InstrumentKind};
 use crate::store::{NewCall, Store};
 use crate::time::brussels_deadline;
@@ -157,7 +157,7 @@ fn split_keywords(keywords: &str) -> Vec<String> {
 /// Reads every row of a topics file: JSON Lines unless the name ends in `.csv`.
 /// Each row is a call or the reason it was refused, with its line number.
 pub fn read_topics(path: &Path) -> anyhow::Result<Vec<(u64, Result<NewCall, String>)>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_text(path)?;
     let is_csv = path.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
     if is_csv {
         parse_csv(&text)

@@ -100,6 +100,11 @@ impl Progress for ProgressBar {
     }
 }
 
+/// The text of an import file, or an error naming it.
+pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
 /// A reader of CSV text with a header row; a leading byte-order mark is ignored and rows may
 /// have fewer or more fields than the header.
 pub fn csv_reader(text: &str) -> csv::Reader<&[u8]> {

@@ -3,7 +3,7 @@
 //! candidate countries (`country_code,sr_code,sr_label,sr_level`). A region's level and
 //! country, when given, must agree with its code.
 
-use super::{csv_reader, csv_rows, write_rows, ImportSummary, Progress};
+use super::{csv_reader, csv_rows, read_text, write_rows, ImportSummary, Progress};
 use crate::geo::Region;
 use crate::store::Store;
 use anyhow::Context;
@@ -74,7 +74,7 @@ pub async fn import_file(
     now: DateTime<Utc>,
     progress: &dyn Progress,
 ) -> anyhow::Result<ImportSummary> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = read_text(path)?;
     let rows = parse_csv(&text)?;
     write_rows(
         store,

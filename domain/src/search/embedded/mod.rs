@@ -261,15 +261,7 @@ impl EmbeddedIndex {
         let (schema, fields) = Fields::schema();
         let handle = Handle::open(dir, schema)?;
         let organisations = organisations::OrganisationIndex::open(&dir.join("organisations"))?;
-        Ok(EmbeddedIndex::with(
-            Inner {
-                handle,
-                fields,
-                facets: SegmentTables::new(),
-                dates: SegmentTables::new(),
-            },
-            organisations,
-        ))
+        Ok(EmbeddedIndex::with(handle, fields, organisations))
     }
 
     /// A new index in memory (tests, benchmarks).
@@ -277,17 +269,19 @@ impl EmbeddedIndex {
         let (schema, fields) = Fields::schema();
         let handle = Handle::in_memory(schema)?;
         Ok(EmbeddedIndex::with(
-            Inner {
-                handle,
-                fields,
-                facets: SegmentTables::new(),
-                dates: SegmentTables::new(),
-            },
+            handle,
+            fields,
             organisations::OrganisationIndex::in_memory()?,
         ))
     }
 
-    fn with(calls: Inner, organisations: organisations::OrganisationIndex) -> EmbeddedIndex {
+    fn with(handle: Handle, fields: Fields, organisations: organisations::OrganisationIndex) -> EmbeddedIndex {
+        let calls = Inner {
+            handle,
+            fields,
+            facets: SegmentTables::new(),
+            dates: SegmentTables::new(),
+        };
         EmbeddedIndex {
             inner: Arc::new(calls),
             organisations: Arc::new(organisations),
