@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, FAST, STORED, STRING};
-use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, SegmentReader, TantivyDocument, Term};
 pub(crate) use text::tokenize;
 use text::TextFields;
 
@@ -355,7 +355,30 @@ impl Inner {
             changes,
             |call| self.document(call),
             |call| &call.external_id,
-        )
+        )?;
+        self.warm();
+        Ok(())
+    }
+
+    fn compact(&self) -> Result<(), SearchError> {
+        self.handle.compact()?;
+        self.warm();
+        Ok(())
+    }
+
+    /// The facet and date tables of `searcher`'s segments, reading those not read yet.
+    fn tables(&self, searcher: &Searcher) -> tantivy::Result<(Tables<SegmentFacets>, Tables<SegmentDates>)> {
+        Ok((
+            self.facets.of(searcher, read_counted)?,
+            self.dates.of(searcher, SegmentDates::read)?,
+        ))
+    }
+
+    /// Reads the tables of new segments right after a write, so that no search waits for them.
+    fn warm(&self) {
+        let searcher = self.handle.reader.searcher();
+        self.facets.read_ahead(&searcher, read_counted);
+        self.dates.read_ahead(&searcher, SegmentDates::read);
     }
 
     fn facet_filter(&self, dimension: &str, values: &[String]) -> Option<Box<dyn Query>> {
@@ -400,14 +423,7 @@ impl Inner {
         let parsed = ParsedQuery::parse(&request.query.text, tokenize);
         let now = request.now.timestamp();
         let query = self.base_query(request, &parsed);
-        let read = |searcher| -> tantivy::Result<_> {
-            Ok((
-                self.facets
-                    .of(searcher, |segment| SegmentFacets::read(segment, "counted"))?,
-                self.dates.of(searcher, SegmentDates::read)?,
-            ))
-        };
-        let (facets, dates) = read(&searcher).map_err(index_error)?;
+        let (facets, dates) = self.tables(&searcher).map_err(index_error)?;
         let per_page = request.query.per_page as usize;
         let top = TopDocs::with_limit(per_page).and_offset(request.query.offset() as usize);
         let tables = (facets, dates.clone());
@@ -441,6 +457,11 @@ impl Inner {
             facets,
         })
     }
+}
+
+/// Reads a segment's counted facets.
+fn read_counted(segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+    SegmentFacets::read(segment, "counted")
 }
 
 /// The pass that feeds `top` the calls passing every filter, counts them, and counts every facet.
@@ -533,7 +554,7 @@ impl SearchIndex for EmbeddedIndex {
     }
 
     async fn compact(&self) -> Result<(), SearchError> {
-        blocking(&self.inner, |inner| inner.handle.compact()).await?;
+        blocking(&self.inner, |inner| inner.compact()).await?;
         blocking(&self.organisations, |organisations| organisations.compact()).await
     }
 }

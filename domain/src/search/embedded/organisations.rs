@@ -107,7 +107,14 @@ impl OrganisationIndex {
             changes,
             |org| self.document(org),
             |org| &org.external_id,
-        )
+        )?;
+        self.warm();
+        Ok(())
+    }
+
+    /// Reads the facet tables of new segments right after a write, so that no search waits for them.
+    fn warm(&self) {
+        self.tables.read_ahead(&self.handle.reader.searcher(), read_facets);
     }
 
     pub(super) fn clear(&self) -> Result<(), SearchError> {
@@ -121,7 +128,9 @@ impl OrganisationIndex {
     }
 
     pub(super) fn compact(&self) -> Result<(), SearchError> {
-        self.handle.compact()
+        self.handle.compact()?;
+        self.warm();
+        Ok(())
     }
 
     pub(super) fn document_count(&self) -> u64 {
@@ -146,10 +155,7 @@ impl OrganisationIndex {
         let searcher = self.handle.reader.searcher();
         let parsed = ParsedQuery::parse(&query.text, super::tokenize);
         let main = self.base_query(query, &parsed);
-        let tables = self
-            .tables
-            .of(&searcher, |segment| SegmentFacets::read(segment, "facets"))
-            .map_err(index_error)?;
+        let tables = self.tables.of(&searcher, read_facets).map_err(index_error)?;
         let top = TopDocs::with_limit(query.per_page as usize).and_offset(query.offset() as usize);
         let (addresses, total, counts) = match query.effective_sort() {
             OrganisationSort::Relevance => {
@@ -176,6 +182,11 @@ impl OrganisationIndex {
             facets: assemble_organisation_facets(query, counts.counted),
         })
     }
+}
+
+/// Reads a segment's counted facets.
+fn read_facets(segment: &tantivy::SegmentReader) -> tantivy::Result<SegmentFacets> {
+    SegmentFacets::read(segment, "facets")
 }
 
 /// The pass that feeds `top` the organisations passing every filter, counts them, and

@@ -42,6 +42,14 @@ impl<T> SegmentTables<T> {
         known.clone_from(&current);
         Ok(current)
     }
+
+    /// Reads the tables of `searcher`'s new segments now (right after a write), so that no
+    /// search waits for them; a failure is only logged (the next search reports it).
+    pub(super) fn read_ahead(&self, searcher: &Searcher, read: impl Fn(&SegmentReader) -> tantivy::Result<T>) {
+        if let Err(error) = self.of(searcher, read) {
+            tracing::warn!(%error, "search index: segment tables not read ahead");
+        }
+    }
 }
 
 /// The table of `segment` among `tables`.
