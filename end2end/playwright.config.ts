@@ -6,6 +6,8 @@ import * as path from 'path';
 // with "now" fixed so that statuses and deadlines are the same on every run.
 const port = Number(process.env.FUNDBRIDGE_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+/** The portal with hostile imported data (the second web server below). */
+export const hostileURL = `http://127.0.0.1:${port + 1}`;
 const run = `fundbridge-e2e-${process.pid}-${Date.now()}`;
 const database = path.join(os.tmpdir(), `${run}.db`);
 const indexDir = path.join(os.tmpdir(), `${run}-index`);
@@ -38,7 +40,7 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [{
     command: `${binary} serve --seed-demo`,
     cwd: '..',
     url: `${baseURL}/healthz`,
@@ -54,5 +56,23 @@ export default defineConfig({
       FUNDBRIDGE_NOW: '2026-11-27T09:00:00Z',
       RUST_LOG: 'warn',
     },
-  },
+  }, {
+    // A second portal whose only call was imported with markup in its title, keywords and
+    // text (hostile.spec.ts): stored script must show as text and never run.
+    command: `${binary} import end2end/fixtures/hostile-topics.jsonl && exec ${binary} serve`,
+    cwd: '..',
+    url: `${hostileURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: `sqlite://${database}-hostile.db`,
+      FUNDBRIDGE_INDEX_DIR: `${indexDir}-hostile`,
+      FUNDBRIDGE_LISTEN: `127.0.0.1:${port + 1}`,
+      FUNDBRIDGE_SITE_ROOT: 'target/site',
+      FUNDBRIDGE_NOW: '2026-11-27T09:00:00Z',
+      RUST_LOG: 'warn',
+    },
+  }],
 });

@@ -21,11 +21,46 @@ pub enum AppError {
     Transport(String),
 }
 
+impl AppError {
+    /// The HTTP status that goes with this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound(_) => 404,
+            AppError::BadRequest(_) => 400,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// This error, with its status set on the response being built (a server function's
+    /// JSON, or the page that called it while rendering).
+    pub fn with_status(self) -> Self {
+        #[cfg(feature = "ssr")]
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(self.status()) {
+                response.set_status(status);
+            }
+        }
+        self
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // On the server: a body that is not this function's arguments. The parser's
+            // detail stays in the log; the caller is told what to send.
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                #[cfg(feature = "ssr")]
+                tracing::debug!(%detail, "unreadable server function arguments");
+                #[cfg(not(feature = "ssr"))]
+                let _ = detail;
+                AppError::BadRequest("the request is not a JSON object with this function's arguments".into())
+                    .with_status()
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 
@@ -45,5 +80,6 @@ impl From<domain::store::StoreError> for AppError {
             domain::store::StoreError::Invalid(message) => AppError::BadRequest(message),
             _ => AppError::Internal,
         }
+        .with_status()
     }
 }

@@ -73,6 +73,23 @@ pub fn call_path(external_id: &str) -> String {
     format!("/calls/{}", encoded.join("/"))
 }
 
+/// `text` with HTML's special characters escaped, for markup written by hand (the
+/// server-rendered `<title>`, which leptos_meta does not escape).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Decodes `%XX` escapes (invalid escapes are kept as written).
 pub fn percent_decode(value: &str) -> String {
     let bytes = value.as_bytes();
@@ -132,6 +149,14 @@ mod tests {
         assert_eq!(relative_days(now - Duration::hours(2), now), "earlier today");
         assert_eq!(relative_days(now - Duration::hours(20), now), "yesterday");
         assert_eq!(relative_days(now - Duration::days(5), now), "5 days ago");
+    }
+
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(
+            escape_html("</title><script>alert('x & y')</script>"),
+            "&lt;/title&gt;&lt;script&gt;alert(&#39;x &amp; y&#39;)&lt;/script&gt;"
+        );
     }
 
     #[test]

@@ -43,9 +43,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="fundbridge" href=format!("/pkg/{BUNDLE_NAME}.css") />
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Fundbridge".to_owned() } else { format!("{page} · Fundbridge") }
-        } />
+        <Title formatter=site_title />
         <Meta name="description" content="Find EU, regional and investment funding for European SMEs, and the partners to apply with." />
         <Router>
             <Layout>
@@ -59,6 +57,22 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Layout>
         </Router>
+    }
+}
+
+/// The document title for a page's own title. On the server it is escaped here, for every
+/// page at once: leptos_meta writes the server-rendered `<title>` as it is given (in the
+/// browser it sets `document.title`, which is text).
+fn site_title(page: String) -> String {
+    let title = if page.is_empty() {
+        "Fundbridge".to_owned()
+    } else {
+        format!("{page} · Fundbridge")
+    };
+    if cfg!(feature = "ssr") {
+        format::escape_html(&title)
+    } else {
+        title
     }
 }
 

@@ -83,7 +83,7 @@ impl Region {
         if name.chars().count() > 200 {
             return Err(format!("{}: the name is longer than 200 characters", self.code));
         }
-        Ok(())
+        crate::sanitize::check_text("name", name, false).map_err(|error| format!("{}: {error}", self.code))
     }
 }
 

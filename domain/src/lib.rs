@@ -9,6 +9,7 @@ pub mod geo;
 pub mod organisation;
 pub mod organisation_query;
 pub mod query;
+pub mod sanitize;
 pub mod taxonomy;
 pub mod time;
 

@@ -1,6 +1,7 @@
 //! Organisations: SMEs, large enterprises, research organisations, authorities, investors.
 
 use crate::cluster::ClusterRef;
+use crate::sanitize::{check_link, check_text};
 use crate::taxonomy;
 use serde::{Deserialize, Serialize};
 
@@ -203,7 +204,16 @@ impl Organisation {
                 return Err(format!("{}: unknown {field} {unknown:?}", self.external_id));
             }
         }
-        Ok(())
+        let id = &self.external_id;
+        let in_record = |error: String| format!("{id}: {error}");
+        for (field, value) in [("identifier", id.as_str()), ("name", &self.name)] {
+            check_text(field, value, false).map_err(in_record)?;
+        }
+        check_text("description", &self.description, true).map_err(in_record)?;
+        self.website
+            .as_deref()
+            .map_or(Ok(()), |url| check_link("website", url))
+            .map_err(in_record)
     }
 }
 

@@ -4,11 +4,11 @@
 
 use crate::organisation::{OrganisationKind, SizeClass};
 use crate::query::{
-    is_country_code, is_nuts_code, is_yes, page_offset, push_paging_pairs, push_unique, query_string, FacetValue,
-    DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_TEXT_CHARS,
+    country_code, is_yes, nuts_code, page_offset, push_paging_pairs, query_string, FacetValue, DEFAULT_PER_PAGE,
 };
+use crate::sanitize::{bounded_page, bounded_values, clean_line, MAX_TEXT_CHARS};
 use crate::taxonomy;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// How the directory is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,9 +56,11 @@ impl OrganisationSort {
 }
 
 /// Filters, sort and page for the organisation directory. Within a filter any value matches;
-/// across filters all must.
+/// across filters all must. Built from the URL or from JSON, it comes out
+/// [`OrganisationQuery::sanitized`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+// `remote = "Self"`: see `CallQuery` — deserialising goes through the sanitiser.
+#[serde(default, remote = "Self")]
 pub struct OrganisationQuery {
     /// Free text to search for (empty: no text search).
     pub text: String,
@@ -116,49 +118,56 @@ fn is_slug(value: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
+impl<'de> Deserialize<'de> for OrganisationQuery {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        OrganisationQuery::deserialize(deserializer).map(OrganisationQuery::sanitized)
+    }
+}
+
+impl Serialize for OrganisationQuery {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        OrganisationQuery::serialize(self, serializer)
+    }
+}
+
 impl OrganisationQuery {
-    /// Reads a query from URL pairs; unknown keys and values are ignored, pages clamped.
+    /// Every key the directory's URL understands.
+    pub const URL_KEYS: [&'static str; 13] = [
+        "q",
+        "kind",
+        "country",
+        "region",
+        "capability",
+        "sector",
+        "size",
+        "certification",
+        "cluster",
+        "dual_use",
+        "sort",
+        "page",
+        "per_page",
+    ];
+
+    /// Reads a query from URL pairs; unknown keys and values are ignored, and the result is
+    /// [`OrganisationQuery::sanitized`].
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut query = OrganisationQuery::default();
         let mut sort = None;
-        let term = |values: &mut Vec<String>, vocabulary: &[taxonomy::Term], value: &str| {
-            if taxonomy::contains(vocabulary, value) {
-                push_unique(values, value.to_owned());
-            }
-        };
         for (key, value) in pairs {
             let value = value.trim();
             if value.is_empty() {
                 continue;
             }
             match key {
-                "q" => query.text = value.chars().take(MAX_TEXT_CHARS).collect::<String>().trim().to_owned(),
-                "kind" => {
-                    if let Some(kind) = OrganisationKind::parse(value) {
-                        push_unique(&mut query.kinds, kind);
-                    }
-                }
-                "country" => {
-                    let code = value.to_ascii_uppercase();
-                    if is_country_code(&code) {
-                        push_unique(&mut query.countries, code);
-                    }
-                }
-                "region" => {
-                    let code = value.to_ascii_uppercase();
-                    if is_nuts_code(&code) {
-                        push_unique(&mut query.regions, code);
-                    }
-                }
-                "capability" => term(&mut query.capabilities, taxonomy::CAPABILITIES, value),
-                "sector" => term(&mut query.sectors, taxonomy::SECTORS, value),
-                "certification" => term(&mut query.certifications, taxonomy::CERTIFICATIONS, value),
-                "size" => {
-                    if let Some(size) = SizeClass::parse(value) {
-                        push_unique(&mut query.sizes, size);
-                    }
-                }
-                "cluster" if is_slug(value) => push_unique(&mut query.clusters, value.to_owned()),
+                "q" => query.text = value.to_owned(),
+                "kind" => query.kinds.extend(OrganisationKind::parse(value)),
+                "country" => query.countries.push(value.to_owned()),
+                "region" => query.regions.push(value.to_owned()),
+                "capability" => query.capabilities.push(value.to_owned()),
+                "sector" => query.sectors.push(value.to_owned()),
+                "certification" => query.certifications.push(value.to_owned()),
+                "size" => query.sizes.extend(SizeClass::parse(value)),
+                "cluster" => query.clusters.push(value.to_owned()),
                 "dual_use" => query.dual_use = is_yes(value),
                 "sort" => sort = OrganisationSort::parse(value),
                 "page" => query.page = value.parse().unwrap_or(1),
@@ -166,10 +175,32 @@ impl OrganisationQuery {
                 _ => {}
             }
         }
+        let mut query = query.sanitized();
         query.sort = sort.unwrap_or_else(|| query.default_sort());
-        query.page = query.page.max(1);
-        query.per_page = query.per_page.clamp(1, MAX_PER_PAGE);
         query
+    }
+
+    /// The query within every bound ([`crate::sanitize`]), as for calls: clean text, bounded
+    /// lists of well-formed codes and vocabulary terms, a page inside the result window.
+    pub fn sanitized(self) -> Self {
+        let term = |vocabulary: &'static [taxonomy::Term]| {
+            move |value: String| taxonomy::contains(vocabulary, &value).then_some(value)
+        };
+        let (page, per_page) = bounded_page(self.page, self.per_page);
+        OrganisationQuery {
+            text: clean_line(&self.text, MAX_TEXT_CHARS),
+            kinds: bounded_values(self.kinds, Some),
+            countries: bounded_values(self.countries, country_code),
+            regions: bounded_values(self.regions, nuts_code),
+            capabilities: bounded_values(self.capabilities, term(taxonomy::CAPABILITIES)),
+            sectors: bounded_values(self.sectors, term(taxonomy::SECTORS)),
+            sizes: bounded_values(self.sizes, Some),
+            certifications: bounded_values(self.certifications, term(taxonomy::CERTIFICATIONS)),
+            clusters: bounded_values(self.clusters, |c| is_slug(&c).then_some(c)),
+            page,
+            per_page,
+            ..self
+        }
     }
 
     /// The URL pairs for this query; defaults are left out to keep links short.
@@ -267,6 +298,7 @@ pub struct OrganisationFacets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sanitize::MAX_PER_PAGE;
     use proptest::prelude::*;
 
     #[test]
@@ -323,7 +355,7 @@ mod tests {
             proptest::sample::subsequence(SizeClass::ALL.to_vec(), 0..3),
             proptest::sample::subsequence(vec!["cluster-a".to_owned(), "cluster-b-01".to_owned()], 0..2),
             proptest::sample::select(OrganisationSort::ALL.to_vec()),
-            (1u32..500, 1u32..=MAX_PER_PAGE, proptest::bool::ANY),
+            (1u32..=100, 1u32..=MAX_PER_PAGE, proptest::bool::ANY),
         )
             .prop_map(
                 |(
@@ -354,12 +386,64 @@ mod tests {
             )
     }
 
+    /// Any text at all: control characters, markup, long runs.
+    fn hostile_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(any::<char>(), 0..400).prop_map(String::from_iter)
+    }
+
+    /// A query as an attacker could write it in JSON: any text, any numbers, long lists.
+    fn hostile_query() -> impl Strategy<Value = OrganisationQuery> {
+        let list = || proptest::collection::vec(hostile_text(), 0..40);
+        (
+            hostile_text(),
+            (list(), list(), list(), list(), list(), list()),
+            proptest::sample::select(OrganisationSort::ALL.to_vec()),
+            (any::<u32>(), any::<u32>(), any::<bool>()),
+        )
+            .prop_map(
+                |(
+                    text,
+                    (countries, regions, capabilities, sectors, certifications, clusters),
+                    sort,
+                    (page, per_page, dual_use),
+                )| {
+                    OrganisationQuery {
+                        text,
+                        kinds: OrganisationKind::ALL.to_vec(),
+                        countries,
+                        regions,
+                        capabilities,
+                        sectors,
+                        sizes: SizeClass::ALL.to_vec(),
+                        certifications,
+                        clusters,
+                        dual_use,
+                        sort,
+                        page,
+                        per_page,
+                    }
+                },
+            )
+    }
+
     proptest! {
         #[test]
         fn a_query_survives_the_round_trip_through_url_pairs(query in any_query()) {
             let pairs = query.to_pairs();
             let parsed = OrganisationQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
             prop_assert_eq!(parsed, query);
+        }
+
+        #[test]
+        fn a_sanitised_hostile_query_is_bounded_and_survives_the_url(query in hostile_query()) {
+            let clean = query.sanitized();
+            prop_assert!(clean.text.chars().count() <= MAX_TEXT_CHARS && !clean.text.contains(char::is_control));
+            prop_assert!(u64::from(clean.page) * u64::from(clean.per_page) <= u64::from(crate::sanitize::MAX_RESULT_WINDOW));
+            prop_assert!(clean.clusters.len() <= crate::sanitize::MAX_FILTER_VALUES);
+            prop_assert_eq!(clean.clone().sanitized(), clean.clone());
+            let pairs = clean.to_pairs();
+            let parsed = OrganisationQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+            prop_assert_eq!(parsed, clean);
         }
     }
 }

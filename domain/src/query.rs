@@ -2,15 +2,10 @@
 //! The same type is parsed from and written to the URL, so filters are shareable.
 
 use crate::call::{CallStatus, CallSummary, InstrumentKind};
+use crate::sanitize::{bounded_page, bounded_values, clean_line, MAX_VALUE_CHARS};
+pub use crate::sanitize::{DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_TEXT_CHARS};
 use crate::taxonomy;
-use serde::{Deserialize, Serialize};
-
-/// Results per page unless the URL asks otherwise.
-pub const DEFAULT_PER_PAGE: u32 = 20;
-/// The largest page a client may ask for.
-pub const MAX_PER_PAGE: u32 = 100;
-/// Search text longer than this is cut.
-pub const MAX_TEXT_CHARS: usize = 200;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// How the call list is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -195,6 +190,18 @@ pub fn is_country_code(value: &str) -> bool {
     value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase())
 }
 
+/// `value` as a country code in capitals, if it is one (`pt` → `PT`).
+pub(crate) fn country_code(value: String) -> Option<String> {
+    let code = value.trim().to_ascii_uppercase();
+    is_country_code(&code).then_some(code)
+}
+
+/// `value` as a NUTS code in capitals, if it is one (`frh0` → `FRH0`).
+pub(crate) fn nuts_code(value: String) -> Option<String> {
+    let code = value.trim().to_ascii_uppercase();
+    is_nuts_code(&code).then_some(code)
+}
+
 /// Whether `value` looks like a NUTS code: a country code and up to three more capitals or digits (`FRH0`, `PT11`).
 pub fn is_nuts_code(value: &str) -> bool {
     (2..=5).contains(&value.len())
@@ -205,9 +212,12 @@ pub fn is_nuts_code(value: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-/// Filters, sort and page for the call list.
+/// Filters, sort and page for the call list. However it is built — from the URL
+/// ([`CallQuery::from_pairs`]) or from JSON — it comes out [`CallQuery::sanitized`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
+// `remote = "Self"`: the derived code becomes `CallQuery::deserialize`, which the `Deserialize`
+// impl below wraps with the sanitiser (and `Serialize` forwards to unchanged).
+#[serde(default, remote = "Self")]
 pub struct CallQuery {
     /// Free text to search for (empty: no text search).
     pub text: String,
@@ -268,9 +278,41 @@ impl Default for CallQuery {
     }
 }
 
+impl<'de> Deserialize<'de> for CallQuery {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        CallQuery::deserialize(deserializer).map(CallQuery::sanitized)
+    }
+}
+
+impl Serialize for CallQuery {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CallQuery::serialize(self, serializer)
+    }
+}
+
 impl CallQuery {
+    /// Every key the call list's URL understands.
+    pub const URL_KEYS: [&'static str; 16] = [
+        "q",
+        "programme",
+        "kind",
+        "status",
+        "country",
+        "region",
+        "budget",
+        "closes",
+        "trl",
+        "domain",
+        "sector",
+        "sme_only",
+        "dual_use",
+        "sort",
+        "page",
+        "per_page",
+    ];
+
     /// Reads a query from URL pairs. Unknown keys and values are ignored, so an old or
-    /// hand-edited link still shows a sensible list; out-of-range pages are clamped.
+    /// hand-edited link still shows a sensible list; the result is [`CallQuery::sanitized`].
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut query = CallQuery::default();
         let mut sort = None;
@@ -280,47 +322,17 @@ impl CallQuery {
                 continue;
             }
             match key {
-                "q" => query.text = value.chars().take(MAX_TEXT_CHARS).collect::<String>().trim().to_owned(),
-                "programme" => push_unique(&mut query.programmes, value.to_owned()),
-                "kind" => {
-                    if let Ok(kind) = value.parse() {
-                        push_unique(&mut query.kinds, kind);
-                    }
-                }
-                "status" => {
-                    if let Ok(status) = value.parse() {
-                        push_unique(&mut query.statuses, status);
-                    }
-                }
-                "country" => {
-                    let code = value.to_ascii_uppercase();
-                    if is_country_code(&code) {
-                        push_unique(&mut query.countries, code);
-                    }
-                }
-                "region" => {
-                    let code = value.to_ascii_uppercase();
-                    if is_nuts_code(&code) {
-                        push_unique(&mut query.regions, code);
-                    }
-                }
-                "budget" => {
-                    if let Some(range) = BudgetRange::parse(value) {
-                        push_unique(&mut query.budgets, range);
-                    }
-                }
+                "q" => query.text = value.to_owned(),
+                "programme" => query.programmes.push(value.to_owned()),
+                "kind" => query.kinds.extend(value.parse::<InstrumentKind>().ok()),
+                "status" => query.statuses.extend(value.parse::<CallStatus>().ok()),
+                "country" => query.countries.push(value.to_owned()),
+                "region" => query.regions.push(value.to_owned()),
+                "budget" => query.budgets.extend(BudgetRange::parse(value)),
                 "closes" => query.closes_within = ClosesWithin::parse(value),
-                "trl" => {
-                    if let Ok(level @ 1..=9) = value.parse::<u8>() {
-                        push_unique(&mut query.trl, level);
-                    }
-                }
-                "domain" if taxonomy::contains(taxonomy::CAPABILITIES, value) => {
-                    push_unique(&mut query.domains, value.to_owned())
-                }
-                "sector" if taxonomy::contains(taxonomy::SECTORS, value) => {
-                    push_unique(&mut query.sectors, value.to_owned())
-                }
+                "trl" => query.trl.extend(value.parse::<u8>().ok()),
+                "domain" => query.domains.push(value.to_owned()),
+                "sector" => query.sectors.push(value.to_owned()),
                 "sme_only" => query.sme_only = is_yes(value),
                 "dual_use" => query.dual_use = is_yes(value),
                 "sort" => sort = CallSort::parse(value),
@@ -329,10 +341,35 @@ impl CallQuery {
                 _ => {}
             }
         }
+        let mut query = query.sanitized();
         query.sort = sort.unwrap_or_else(|| query.default_sort());
-        query.page = query.page.max(1);
-        query.per_page = query.per_page.clamp(1, MAX_PER_PAGE);
         query
+    }
+
+    /// The query within every bound ([`crate::sanitize`]): text on one line and cut, at most
+    /// [`crate::sanitize::MAX_FILTER_VALUES`] distinct well-formed values per filter, terms from
+    /// their vocabularies only, and a page inside the result window.
+    pub fn sanitized(self) -> Self {
+        let (page, per_page) = bounded_page(self.page, self.per_page);
+        CallQuery {
+            text: clean_line(&self.text, MAX_TEXT_CHARS),
+            programmes: bounded_values(self.programmes, |p| {
+                Some(clean_line(&p, MAX_VALUE_CHARS)).filter(|p| !p.is_empty())
+            }),
+            kinds: bounded_values(self.kinds, Some),
+            statuses: bounded_values(self.statuses, Some),
+            countries: bounded_values(self.countries, country_code),
+            regions: bounded_values(self.regions, nuts_code),
+            budgets: bounded_values(self.budgets, Some),
+            trl: bounded_values(self.trl, |level| (1..=9).contains(&level).then_some(level)),
+            domains: bounded_values(self.domains, |d| {
+                taxonomy::contains(taxonomy::CAPABILITIES, &d).then_some(d)
+            }),
+            sectors: bounded_values(self.sectors, |s| taxonomy::contains(taxonomy::SECTORS, &s).then_some(s)),
+            page,
+            per_page,
+            ..self
+        }
     }
 
     /// The URL pairs for this query; defaults are left out to keep links short.
@@ -444,13 +481,6 @@ pub(crate) fn page_offset(page: u32, per_page: u32) -> u64 {
 /// Whether a URL flag is set (`true`, `1`, `on` — what checkboxes and people write).
 pub(crate) fn is_yes(value: &str) -> bool {
     matches!(value, "true" | "1" | "on" | "yes")
-}
-
-/// Adds `value` unless it is already there (URL lists keep their first order).
-pub(crate) fn push_unique<T: PartialEq>(values: &mut Vec<T>, value: T) {
-    if !values.contains(&value) {
-        values.push(value);
-    }
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
@@ -615,7 +645,12 @@ mod tests {
             proptest::sample::subsequence(InstrumentKind::ALL.to_vec(), 0..3),
             proptest::sample::subsequence(CallStatus::ALL.to_vec(), 0..3),
             proptest::sample::select(CallSort::ALL.to_vec()),
-            (1u32..500, 1u32..=MAX_PER_PAGE, proptest::bool::ANY, proptest::bool::ANY),
+            (
+                1u32..=100,
+                1u32..=MAX_PER_PAGE,
+                proptest::bool::ANY,
+                proptest::bool::ANY,
+            ),
             (
                 proptest::sample::subsequence(vec!["PT".to_owned(), "EL".to_owned(), "FR".to_owned()], 0..3),
                 proptest::sample::subsequence(BudgetRange::ALL.to_vec(), 0..3),
@@ -639,14 +674,7 @@ mod tests {
                     (countries, budgets, closes_within, trl, regions),
                     (domains, sectors),
                 )| {
-                    let mut unique = Vec::new();
-                    for p in programmes
-                        .into_iter()
-                        .map(|p| p.trim().to_owned())
-                        .filter(|p| !p.is_empty())
-                    {
-                        push_unique(&mut unique, p);
-                    }
+                    let unique = bounded_values(programmes, |p| Some(p.trim().to_owned()).filter(|p| !p.is_empty()));
                     CallQuery {
                         text: text.trim().to_owned(),
                         programmes: unique,
@@ -699,12 +727,91 @@ mod tests {
         assert_eq!(query.closes_within, Some(ClosesWithin::Month));
     }
 
+    #[test]
+    fn huge_pages_stay_inside_the_result_window_and_long_lists_are_cut() {
+        let many: Vec<String> = (0..2000).map(|i| format!("programme={i}")).collect();
+        let pairs: Vec<(&str, &str)> = many
+            .iter()
+            .map(|pair| pair.split_once('=').unwrap())
+            .chain([("page", "999999999"), ("per_page", "0"), ("q", "\0quantum\u{7}")])
+            .collect();
+        let query = CallQuery::from_pairs(pairs);
+        assert_eq!(query.programmes.len(), crate::sanitize::MAX_FILTER_VALUES);
+        assert_eq!((query.page, query.per_page), (crate::sanitize::MAX_RESULT_WINDOW, 1));
+        assert_eq!(query.text, "quantum");
+        let json = r#"{"text":"a\u0000b","page":4294967295,"per_page":1000,"programmes":["%","%"],"trl":[0,10,3]}"#;
+        let query: CallQuery = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            (query.text.as_str(), query.page, query.per_page),
+            ("ab", 100, MAX_PER_PAGE)
+        );
+        assert_eq!((query.programmes, query.trl), (vec!["%".to_owned()], vec![3]));
+    }
+
+    /// Any text at all: control characters, markup, long runs.
+    fn hostile_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(any::<char>(), 0..400).prop_map(String::from_iter)
+    }
+
+    /// A query as an attacker could write it in JSON: any text, any numbers, long lists.
+    pub(crate) fn hostile_query() -> impl Strategy<Value = CallQuery> {
+        let list = || proptest::collection::vec(hostile_text(), 0..40);
+        (
+            hostile_text(),
+            (list(), list(), list(), list(), list()),
+            proptest::collection::vec(any::<u8>(), 0..40),
+            proptest::sample::select(CallSort::ALL.to_vec()),
+            (any::<u32>(), any::<u32>(), any::<bool>(), any::<bool>()),
+        )
+            .prop_map(
+                |(
+                    text,
+                    (programmes, countries, regions, domains, sectors),
+                    trl,
+                    sort,
+                    (page, per_page, sme_only, dual_use),
+                )| {
+                    CallQuery {
+                        text,
+                        programmes,
+                        kinds: InstrumentKind::ALL.to_vec(),
+                        statuses: CallStatus::ALL.to_vec(),
+                        sme_only,
+                        dual_use,
+                        countries,
+                        regions,
+                        budgets: BudgetRange::ALL.to_vec(),
+                        closes_within: Some(ClosesWithin::Week),
+                        trl,
+                        domains,
+                        sectors,
+                        sort,
+                        page,
+                        per_page,
+                    }
+                },
+            )
+    }
+
     proptest! {
         #[test]
         fn a_query_survives_the_round_trip_through_url_pairs(query in any_query()) {
             let pairs = query.to_pairs();
             let parsed = CallQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
             prop_assert_eq!(parsed, query);
+        }
+
+        #[test]
+        fn a_sanitised_hostile_query_is_bounded_and_survives_the_url(query in hostile_query()) {
+            let clean = query.sanitized();
+            prop_assert!(clean.text.chars().count() <= MAX_TEXT_CHARS && !clean.text.contains(char::is_control));
+            prop_assert!(clean.programmes.iter().all(|p| !p.is_empty() && !p.contains(char::is_control)));
+            prop_assert!(u64::from(clean.page) * u64::from(clean.per_page) <= u64::from(crate::sanitize::MAX_RESULT_WINDOW));
+            prop_assert!(clean.programmes.len() <= crate::sanitize::MAX_FILTER_VALUES);
+            prop_assert_eq!(clean.clone().sanitized(), clean.clone());
+            let pairs = clean.to_pairs();
+            let parsed = CallQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+            prop_assert_eq!(parsed, clean);
         }
     }
 }

@@ -39,9 +39,18 @@ pub async fn app_state(config: &Config) -> anyhow::Result<AppState> {
 /// else the embedded index in `index_dir`.
 pub fn open_search(config: &Config) -> anyhow::Result<Arc<dyn SearchIndex>> {
     if let Some(url) = &config.meili_url {
-        let index = MeiliIndex::new(url, config.meili_master_key.as_deref(), &config.meili_index)
-            .with_context(|| format!("cannot use Meilisearch at {url}"))?;
-        tracing::info!(%url, index = %config.meili_index, "search engine: Meilisearch");
+        let shown = domain::store::redact_url(url);
+        let index = MeiliIndex::with_search_key(
+            url,
+            config.meili_master_key.as_deref(),
+            config.meili_search_key.as_deref(),
+            &config.meili_index,
+        )
+        .with_context(|| format!("cannot use Meilisearch at {shown}"))?;
+        tracing::info!(url = %shown, index = %config.meili_index, "search engine: Meilisearch");
+        if config.meili_search_key.is_none() {
+            tracing::warn!("MEILI_SEARCH_KEY is not set: searches use the admin key");
+        }
         return Ok(Arc::new(index));
     }
     let index = EmbeddedIndex::open(&config.index_dir).with_context(|| {

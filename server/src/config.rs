@@ -31,6 +31,9 @@ pub struct Config {
     pub meili_url: Option<String>,
     /// Meilisearch's API key (the master key or an admin key). Env: `MEILI_MASTER_KEY`.
     pub meili_master_key: Option<String>,
+    /// A Meilisearch key allowed only to search, used for every query (the admin key only
+    /// sets indexes up and writes). Env: `MEILI_SEARCH_KEY`.
+    pub meili_search_key: Option<String>,
     /// The Meilisearch index holding calls. Env: `MEILI_INDEX`.
     pub meili_index: String,
 }
@@ -46,6 +49,7 @@ impl Default for Config {
             now: None,
             meili_url: None,
             meili_master_key: None,
+            meili_search_key: None,
             meili_index: "fundbridge-calls".to_owned(),
         }
     }
@@ -60,10 +64,14 @@ impl std::fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("log", &self.log)
             .field("now", &self.now)
-            .field("meili_url", &self.meili_url)
+            .field("meili_url", &self.meili_url.as_deref().map(domain::store::redact_url))
             .field(
                 "meili_master_key",
                 &self.meili_master_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "meili_search_key",
+                &self.meili_search_key.as_ref().map(|_| "<redacted>"),
             )
             .field("meili_index", &self.meili_index)
             .finish()
@@ -104,6 +112,7 @@ impl Config {
         for (var, slot) in [
             ("MEILI_URL", &mut config.meili_url),
             ("MEILI_MASTER_KEY", &mut config.meili_master_key),
+            ("MEILI_SEARCH_KEY", &mut config.meili_search_key),
         ] {
             if let Some(value) = env(var) {
                 *slot = Some(value).filter(|v| !v.is_empty());

@@ -1,22 +1,29 @@
 //! The HTTP side: one router serving the Leptos pages, server functions, static files
-//! and `/healthz`, with request tracing, compression and security headers.
+//! and `/healthz`, with request tracing, compression, and the guards and security headers
+//! of [`crate::guards`].
 
+use crate::guards;
 use app::{shell, App, BUNDLE_NAME};
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{FromRef, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::services::AppState;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, IntoView};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::LazyLock;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// What every handler can reach: the app's services and Leptos's options.
@@ -51,35 +58,48 @@ pub fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
 /// generated, no later router (a test server, say) switches it off again.
 static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
 
-/// The whole router.
+/// The whole router, behind the request guards ([`crate::guards`]).
 pub fn router(state: ServerState) -> Router {
     let routes = ROUTES.clone();
     let app_state = state.app.clone();
     let options = state.leptos.clone();
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
         .leptos_routes_with_context(
             &state,
             routes,
             move || provide_context(app_state.clone()),
-            move || shell(options.clone()),
+            move || page_shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(page_shell))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
+        .layer(axum::middleware::from_fn(guards::check_request))
+        .layer(RequestBodyLimitLayer::new(guards::MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            guards::REQUEST_TIMEOUT,
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(guards::overloaded))
+                .load_shed()
+                .layer(GlobalConcurrencyLimitLayer::new(guards::MAX_IN_FLIGHT)),
+        );
+    // Outside the guards, so that their refusals carry the headers too.
+    for (name, value) in guards::SECURITY_HEADERS {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+/// The HTML document of every page (and of the not-found page), with the page's
+/// Content-Security-Policy set for this render's nonce.
+fn page_shell(options: LeptosOptions) -> impl IntoView {
+    guards::set_page_csp();
+    shell(options)
 }
 
 /// `200` with the database and search index state (`"degraded"` when only the index is

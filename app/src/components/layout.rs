@@ -3,9 +3,19 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// Header, main area and footer around `children`.
+/// A flag that turns true once the wasm bundle runs (never on the server): what a page
+/// shows differently with JavaScript, and what browser tests wait for.
+pub fn use_hydrated() -> RwSignal<bool> {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    hydrated
+}
+
+/// Header, main area and footer around `children`. The main area says
+/// `data-hydrated="true"` once the wasm bundle runs (browser tests wait for it).
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let hydrated = use_hydrated();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -20,7 +30,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </nav>
             </div>
         </header>
-        <main id="main" class="container">{children()}</main>
+        <main id="main" class="container" data-hydrated=move || hydrated.get().to_string()>{children()}</main>
         <footer class="site-footer">
             <div class="container">
                 <p>

@@ -3,6 +3,7 @@
 pub mod call_card;
 pub mod layout;
 pub mod marked;
+pub mod page_title;
 pub mod pager;
 pub mod search_field;
 pub mod status_badge;

@@ -1,4 +1,4 @@
-//! Paging links and the error notice every list page shows.
+//! Paging links, the past-the-last-page notice and the error notice every list page shows.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -27,6 +27,27 @@ pub fn Pager(
                 None => view! { <span class="disabled">"Next →"</span> }.into_any(),
             }}
         </nav>
+    }
+}
+
+/// What a page past the last one shows instead of "nothing matches": where the results end.
+#[component]
+pub fn PastTheEnd(
+    /// The page asked for.
+    page: u32,
+    /// The last page there is.
+    page_count: u32,
+    /// The address of the last page.
+    last_page: String,
+) -> impl IntoView {
+    view! {
+        <div class="empty-state" role="status">
+            <h3>{format!("There is no page {page}")}</h3>
+            <p>
+                {format!("These results end on page {page_count}. ")}
+                <a href=last_page>{format!("Go to page {page_count}")}</a>
+            </p>
+        </div>
     }
 }
 

@@ -1,6 +1,7 @@
 //! `/calls/<id>`: everything known about one call.
 
 use crate::api::{get_call, CallView};
+use crate::components::page_title::PageTitle;
 use crate::components::pager::ErrorNotice;
 use crate::components::status_badge::CallBadges;
 use crate::format::{brussels_date_time, budget_range, date, euros, percent_decode, relative_days};
@@ -8,7 +9,6 @@ use crate::pages::calls::{list_url, use_call_query};
 use domain::geo::area_label;
 use domain::CallQuery;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// The page of one call.
@@ -34,7 +34,7 @@ pub fn CallDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match call.await {
                     Ok(view) => view! { <CallDetailView view /> }.into_any(),
-                    Err(error) => view! { <Title text="Call not found" /> <ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <PageTitle text="Call not found" /> <ErrorNotice error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -93,7 +93,7 @@ fn CallDetailView(view: CallView) -> impl IntoView {
         .into_any()
     };
     view! {
-        <Title text=summary.title.clone() />
+        <PageTitle text=summary.title.clone() />
         <article class="call-detail">
             <header>
                 <CallBadges call=summary.clone() />
@@ -136,7 +136,7 @@ fn CallDetailView(view: CallView) -> impl IntoView {
                 <h2 id="description-heading">"Description"</h2>
                 <div class="description">{call.description.clone()}</div>
             </section>
-            {call.url.clone().map(|url| view! {
+            {call.url.clone().filter(|url| domain::sanitize::is_http_url(url)).map(|url| view! {
                 <p><a class="button" href=url rel="noopener noreferrer" target="_blank">"Open on the publisher's site ↗"</a></p>
             })}
         </article>

@@ -3,7 +3,9 @@
 
 use crate::api::{list_calls, suggest_calls, CallListing};
 use crate::components::call_card::CallCard;
-use crate::components::pager::{ErrorNotice, Pager};
+use crate::components::layout::use_hydrated;
+use crate::components::page_title::PageTitle;
+use crate::components::pager::{ErrorNotice, Pager, PastTheEnd};
 use crate::components::search_field::{kept_fields, suggesting_input};
 use crate::error::AppError;
 use domain::geo::{area_label, country_label, RegionNames};
@@ -12,7 +14,6 @@ use domain::{
     BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, FacetValue, Facets, InstrumentKind, SearchHit,
 };
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::HashMap;
 
@@ -82,7 +83,7 @@ pub fn CallsPage() -> impl IntoView {
     let listing = Resource::new(move || query.get(), list_calls);
 
     view! {
-        <Title text=move || query.with(|q| if q.text.is_empty() { "Funding calls".to_owned() } else { format!("“{}” — calls", q.text) }) />
+        <PageTitle text=move || query.with(|q| if q.text.is_empty() { "Funding calls".to_owned() } else { format!("“{}” — calls", q.text) }) />
         <div class="calls-page">
             <FilterPanel query listing />
             <section class="results" aria-labelledby="results-heading">
@@ -255,8 +256,7 @@ fn checkbox_list<T: PartialEq + Clone + Send + Sync + 'static>(
 /// change navigates at once (client-side) and the Apply button is hidden.
 #[component]
 fn FilterPanel(query: Memo<CallQuery>, listing: Resource<Result<CallListing, AppError>>) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = use_hydrated();
     let navigate = use_navigate();
     let go = move |next: CallQuery| navigate(&list_url(&CallQuery { page: 1, ..next }), Default::default());
     let (panel_open, set_panel_open) = signal(false);
@@ -544,7 +544,10 @@ fn Results(listing: CallListing, query: CallQuery) -> impl IntoView {
     });
     let chips = active_filter_chips(&query, &region_names);
     let list_query = query.to_query_string();
-    let body = if page.items.is_empty() {
+    let body = if page.items.is_empty() && page.total > 0 {
+        let last_page = list_url(&query.with_page(page_count));
+        view! { <PastTheEnd page=page.page page_count last_page /> }.into_any()
+    } else if page.items.is_empty() {
         view! { <EmptyState query=query.clone() facets /> }.into_any()
     } else {
         let mut hits: HashMap<String, SearchHit> = highlights

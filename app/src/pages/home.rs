@@ -1,13 +1,13 @@
 //! The landing page.
 
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// What Fundbridge is, and the way in.
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
-        <Title text="" />
+        <PageTitle text="" />
         <section class="hero">
             <h1>"Funding and partners for Europe's SMEs"</h1>
             <p class="lead">

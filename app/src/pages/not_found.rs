@@ -1,7 +1,7 @@
 //! The page for an unknown address.
 
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// "Page not found", with a 404 status when rendered on the server.
 #[component]
@@ -11,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found" />
+        <PageTitle text="Page not found" />
         <section class="empty-state">
             <h1>"Page not found"</h1>
             <p>"This address does not lead anywhere on Fundbridge."</p>

@@ -3,8 +3,10 @@
 //! certifications and clusters. Text, filters, sort and page live in the URL.
 
 use crate::api::{search_organisations, suggest_organisations, OrganisationListing};
+use crate::components::layout::use_hydrated;
 use crate::components::marked::Marked;
-use crate::components::pager::{ErrorNotice, Pager};
+use crate::components::page_title::PageTitle;
+use crate::components::pager::{ErrorNotice, Pager, PastTheEnd};
 use crate::components::search_field::{kept_fields, suggesting_input};
 use crate::pages::calls::use_url_query;
 use domain::cluster::ClusterRef;
@@ -14,7 +16,6 @@ use domain::organisation_query::{OrganisationFacets, OrganisationQuery, Organisa
 use domain::taxonomy::{self, CAPABILITIES, CERTIFICATIONS, SECTORS};
 use domain::{FacetValue, Highlighted, SearchHit};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use std::collections::HashMap;
 
@@ -116,7 +117,7 @@ pub fn OrganisationsPage() -> impl IntoView {
     let query = use_organisation_query();
     let listing = Resource::new(move || query.get(), search_organisations);
     view! {
-        <Title text=move || query.with(|q| if q.text.is_empty() { "Partners".to_owned() } else { format!("“{}” — partners", q.text) }) />
+        <PageTitle text=move || query.with(|q| if q.text.is_empty() { "Partners".to_owned() } else { format!("“{}” — partners", q.text) }) />
         <div class="calls-page organisations-page">
             <Transition fallback=|| view! { <aside class="filters"></aside> }>
                 {move || Suspend::new(async move {
@@ -164,8 +165,7 @@ fn DirectorySearchBox(query: Memo<OrganisationQuery>) -> impl IntoView {
 /// button without JavaScript; once hydrated, each change navigates at once.
 #[component]
 fn DirectoryFilters(query: Memo<OrganisationQuery>, listing: OrganisationListing) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = use_hydrated();
     let navigate = use_navigate();
     let go = move |next: OrganisationQuery| navigate(&directory_url(&next), Default::default());
     let current = query.get_untracked();
@@ -325,7 +325,13 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
             </ul>
         }
     });
-    let body = if items.is_empty() {
+    let page_count = u32::try_from(total.div_ceil(u64::from(query.per_page.max(1))))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let body = if items.is_empty() && total > 0 {
+        let last_page = directory_url(&query.with_page(page_count));
+        view! { <PastTheEnd page=query.page page_count last_page /> }.into_any()
+    } else if items.is_empty() {
         view! {
             <div class="empty-state">
                 <h3>"No organisations match"</h3>
@@ -345,9 +351,6 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
             .into_iter()
             .map(|hit| (hit.external_id.clone(), hit))
             .collect();
-        let page_count = u32::try_from(total.div_ceil(u64::from(query.per_page.max(1))))
-            .unwrap_or(u32::MAX)
-            .max(1);
         let cards = items
             .into_iter()
             .map(|detail| {
@@ -397,10 +400,7 @@ fn OrganisationCard(detail: OrganisationDetail, hit: Option<SearchHit>, place: S
             .collect_view()
     };
     // Only web addresses become links: anything else a profile holds stays text.
-    let website = org
-        .website
-        .clone()
-        .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    let website = org.website.clone().filter(|url| domain::sanitize::is_http_url(url));
     view! {
         <li class="call-card organisation-card" data-organisation-id=org.external_id.clone()>
             <h3 class="call-title">

@@ -124,19 +124,24 @@ impl FtpTopic {
     }
 }
 
+/// The value on one line without control characters, if anything is left.
 fn non_empty(value: String) -> Option<String> {
-    let trimmed = value.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    let line = collapse_whitespace(&value);
+    (!line.is_empty()).then_some(line)
 }
 
+/// Words separated by single spaces; control characters (a stray NUL or escape in the
+/// export) are dropped.
 fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Normalises line breaks and runs of spaces, keeping paragraphs.
 fn clean_text(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .lines()
+    text.lines()
         .map(collapse_whitespace)
         .collect::<Vec<_>>()
         .join("\n")

@@ -233,7 +233,45 @@ impl NewCall {
         if stages.len() != self.deadlines.len() {
             return Err("two deadlines share a stage number".into());
         }
-        Ok(())
+        self.check_texts()
+    }
+
+    /// Refuses control characters in any text and a link that is not http(s).
+    fn check_texts(&self) -> Result<(), String> {
+        use crate::sanitize::{check_link, check_text};
+        let optional = [
+            ("programme part", &self.programme_part),
+            ("call identifier", &self.call_identifier),
+            ("call title", &self.call_title),
+            ("action type", &self.action_type),
+            ("deadline model", &self.deadline_model),
+        ];
+        let lines = [
+            ("identifier", self.external_id.as_str()),
+            ("source", &self.source),
+            ("title", &self.title),
+            ("programme", &self.programme),
+            ("publisher", &self.publisher),
+        ]
+        .into_iter()
+        .chain(
+            optional
+                .into_iter()
+                .filter_map(|(field, value)| Some((field, value.as_deref()?))),
+        )
+        .chain(
+            self.deadlines
+                .iter()
+                .filter_map(|d| Some(("deadline label", d.label.as_deref()?))),
+        )
+        .chain(self.eligible_countries.iter().map(|c| ("eligible country", c.as_str())))
+        .chain(self.eligible_regions.iter().map(|r| ("eligible region", r.as_str())))
+        .chain(self.keywords.iter().map(|k| ("keyword", k.as_str())));
+        for (field, value) in lines {
+            check_text(field, value, false)?;
+        }
+        check_text("description", &self.description, true)?;
+        self.url.as_deref().map_or(Ok(()), |url| check_link("link", url))
     }
 }
 

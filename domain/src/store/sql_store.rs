@@ -208,11 +208,11 @@ fn push_words_like(builder: &mut QueryBuilder<'_, Db>, text: &str, columns: [&'s
         .map(|w| w.trim_matches('"').to_lowercase())
         .filter(|w| !w.is_empty())
     {
-        let pattern = format!("%{}%", word.replace(['\\', '%', '_'], ""));
+        let pattern = format!("%{}%", like_escaped(&word));
         builder.push(" AND (LOWER(").push(columns[0]).push(") LIKE ");
-        builder.push_bind(pattern.clone());
+        builder.push_bind(pattern.clone()).push(LIKE_ESCAPE);
         builder.push(" OR LOWER(").push(columns[1]).push(") LIKE ");
-        builder.push_bind(pattern);
+        builder.push_bind(pattern).push(LIKE_ESCAPE);
         builder.push(")");
     }
 }
@@ -277,7 +277,23 @@ fn push_has_line(builder: &mut QueryBuilder<'_, Db>, column: &'static str, value
     builder
         .push_bind("\n")
         .push(") LIKE ")
-        .push_bind(format!("%\n{value}\n%"));
+        .push_bind(format!("%\n{}\n%", like_escaped(value)))
+        .push(LIKE_ESCAPE);
+}
+
+/// The escape clause that goes after every `LIKE` pattern built with [`like_escaped`].
+const LIKE_ESCAPE: &str = " ESCAPE '\\'";
+
+/// `value` with `LIKE`'s wildcards escaped, so a user's `%` or `_` matches itself.
+fn like_escaped(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 fn push_order(builder: &mut QueryBuilder<'_, Db>, sort: CallSort, now: DateTime<Utc>) {

@@ -4,6 +4,7 @@
 mod support;
 
 mod calls;
+mod hostile;
 mod import;
 mod indexing;
 mod organisations;

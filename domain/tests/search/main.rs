@@ -7,6 +7,8 @@
 //! prints that it was skipped otherwise. It fills a fresh index named
 //! `fundbridge-conformance-<pid>`, first deleting those earlier runs left behind.
 
+#[path = "../common/hostile.rs"]
+mod hostile;
 mod organisations;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -168,6 +170,7 @@ conformance!(
         suggestions_complete_the_word_being_typed,
         budget_and_deadline_window_filters_give_the_same_calls_as_the_database,
         capability_and_sector_filters_give_the_same_calls_as_the_database,
+        hostile_queries_are_answered_within_their_page,
     ],
     on_fresh_index: [
         sorting_by_deadline_merges_stages_then_rolling_then_closed_across_pages,
@@ -574,6 +577,29 @@ async fn all_from_db(query: &CallQuery) -> HashSet<String> {
         );
     }
     found
+}
+
+/// Whatever a URL carries, the engine answers the sanitised query: no error, no more hits
+/// than a page, and the page inside the result window.
+async fn hostile_queries_are_answered_within_their_page(index: &dyn SearchIndex) {
+    for query in hostile::call_queries() {
+        let request = SearchRequest {
+            query: query.clone(),
+            now: snapshot_day(),
+        };
+        let results = index
+            .search(&request)
+            .await
+            .unwrap_or_else(|e| panic!("{query:?}: {e}"));
+        assert!(results.hits.len() <= query.per_page as usize, "{query:?}");
+    }
+    for query in hostile::directory_queries() {
+        let results = index
+            .search_organisations(&query)
+            .await
+            .unwrap_or_else(|e| panic!("{query:?}: {e}"));
+        assert!(results.hits.len() <= query.per_page as usize, "{query:?}");
+    }
 }
 
 async fn budget_and_deadline_window_filters_give_the_same_calls_as_the_database(index: &dyn SearchIndex) {

@@ -5,4 +5,5 @@ mod helpers;
 mod calls;
 mod cli;
 mod health;
+mod hostile;
 mod organisations;

@@ -262,7 +262,11 @@ impl Planned {
 /// beside it (`<name>-organisations`). Cloning shares the HTTP client.
 #[derive(Clone)]
 pub struct MeiliIndex {
+    /// With the admin key: settings, writes and statistics.
     client: Client,
+    /// With the search-only key when one is configured (else the admin key): every query,
+    /// so the key the request path holds cannot write or read settings.
+    searcher: Client,
     index: Index,
     organisations: Index,
     /// Set once the index exists with Fundbridge's settings; until then every operation tries
@@ -273,11 +277,24 @@ pub struct MeiliIndex {
 impl MeiliIndex {
     /// A handle on the index `uid` of the server at `url`; nothing is sent yet.
     pub fn new(url: &str, api_key: Option<&str>, uid: &str) -> Result<MeiliIndex, SearchError> {
+        MeiliIndex::with_search_key(url, api_key, None, uid)
+    }
+
+    /// As [`MeiliIndex::new`], searching with `search_key` (a key whose only action is
+    /// `search`) and keeping the admin `api_key` for setup and writes.
+    pub fn with_search_key(
+        url: &str,
+        api_key: Option<&str>,
+        search_key: Option<&str>,
+        uid: &str,
+    ) -> Result<MeiliIndex, SearchError> {
         let client = Client::new(url, api_key).map_err(engine_error)?;
+        let searcher = Client::new(url, search_key.or(api_key)).map_err(engine_error)?;
         let index = client.index(uid);
         let organisations = client.index(format!("{uid}-organisations"));
         Ok(MeiliIndex {
             client,
+            searcher,
             index,
             organisations,
             ready: Arc::new(OnceCell::new()),
@@ -401,7 +418,7 @@ impl MeiliIndex {
         if ParsedQuery::parse(prefix, tokenize).is_empty() {
             return Ok(Vec::new());
         }
-        let results = SearchQuery::new(index)
+        let results = SearchQuery::new(&self.searcher.index(&index.uid))
             .with_query(prefix.trim_start())
             .with_limit(limit.clamp(1, 20))
             .with_attributes_to_retrieve(meilisearch_sdk::search::Selectors::Some(&[title]))
@@ -423,7 +440,7 @@ impl MeiliIndex {
         planned: &[Planned],
         retrieved: &[&str],
     ) -> Result<Vec<MeiliResults<T>>, SearchError> {
-        let mut multi = self.client.multi_search();
+        let mut multi = self.searcher.multi_search();
         for plan in planned {
             let mut query = SearchQuery::new(index);
             query

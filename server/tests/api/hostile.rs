@@ -1,0 +1,527 @@
+//! The hostile-input suite: every URL key and every server-function field of both lists fed
+//! markup, oversized values, absurd pages, repeated keys, control characters and invalid
+//! UTF-8 through the real router. Nothing may answer 5xx, grow without bound, take long, or
+//! come back as markup; refusals are 4xx with a plain message.
+
+use crate::helpers::{now, TestApp};
+use chrono::Duration;
+use domain::organisation_query::OrganisationQuery;
+use domain::query::percent_encode;
+use domain::store::NewCall;
+use domain::{CallQuery, Deadline};
+use std::time::Instant;
+
+/// What a script payload sets in the browser; never seen unescaped in any answer.
+const SCRIPT_MARK: &str = "<script>window.__xss=1</script>";
+
+/// Values an attacker would try in any field.
+fn payloads() -> Vec<String> {
+    vec![
+        format!("</title>{SCRIPT_MARK}"),
+        "\"><img src=x onerror=window.__xss=1>".to_owned(),
+        "javascript:window.__xss=1".to_owned(),
+        "a".repeat(10_000),
+        "quantum \u{0}\u{7}\u{1b}[31m\u{202e} key".to_owned(),
+        "100% _ ' \" \\ ; -- /*".to_owned(),
+        "𝕏".repeat(500),
+        "999999999999".to_owned(),
+        "4294967296".to_owned(),
+        "-1".to_owned(),
+        "0".to_owned(),
+        "1e9".to_owned(),
+    ]
+}
+
+/// Percent-escapes a payload for a URL, plus raw escapes a browser would never produce.
+fn encoded_payloads() -> Vec<String> {
+    let mut encoded: Vec<String> = payloads().iter().map(|p| percent_encode(p)).collect();
+    encoded.extend([
+        "%ff%fe%00".to_owned(),
+        "%".to_owned(),
+        "%zz%".to_owned(),
+        "%C0%AF".to_owned(),
+    ]);
+    encoded
+}
+
+/// The most any answer here may weigh.
+const MAX_BODY: usize = 2_000_000;
+/// The longest any answer here may take (a hang detector for a debug build, not a benchmark).
+const MAX_SECONDS: f64 = 10.0;
+
+fn call(id: &str, title: &str) -> NewCall {
+    let mut call = NewCall::new(id, "test", title, "Horizon Europe", "European Commission");
+    call.opening_at = Some(now() - Duration::days(30));
+    call.deadlines = vec![Deadline {
+        stage: 1,
+        at: now() + Duration::days(20),
+        label: None,
+    }];
+    call.description = format!("Quantum key distribution for SMEs. {SCRIPT_MARK}");
+    call
+}
+
+/// A server with a demo directory and calls whose stored titles are themselves payloads.
+async fn hostile_app() -> TestApp {
+    let size = domain::demo::DemoSize {
+        calls: 0,
+        organisations: 60,
+        clusters: 4,
+    };
+    let demo = domain::demo::generate(7, now().date_naive(), size);
+    let calls = [
+        call("XSS-TITLE", &format!("</title>{SCRIPT_MARK} Quantum")),
+        call("XSS-IMG", "\"><img src=x onerror=window.__xss=1> Quantum"),
+        call("PLAIN-1", "Quantum networks"),
+    ];
+    TestApp::spawn()
+        .await
+        .with_calls(&calls)
+        .await
+        .with_demo_directory(&demo)
+        .await
+}
+
+/// GETs `path` and checks the answer is bounded, quick, not a server error and free of markup
+/// from the payloads.
+async fn get_checked(app: &TestApp, path: &str) -> (u16, String) {
+    let started = Instant::now();
+    let (status, body) = app.get(path).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let shown: String = path.chars().take(120).collect();
+    assert!(status < 500, "{shown}: {status}");
+    assert!(body.len() < MAX_BODY, "{shown}: {} bytes", body.len());
+    assert!(seconds < MAX_SECONDS, "{shown}: {seconds:.1} s");
+    assert!(!body.contains(SCRIPT_MARK), "{shown}: unescaped script");
+    assert!(!body.contains("<img src=x"), "{shown}: unescaped markup");
+    (status, body)
+}
+
+#[tokio::test]
+async fn every_url_key_of_both_lists_survives_every_payload() {
+    let app = hostile_app().await;
+    let lists = [
+        ("/calls", &CallQuery::URL_KEYS[..]),
+        ("/organisations", &OrganisationQuery::URL_KEYS[..]),
+    ];
+    for (path, keys) in lists {
+        for key in keys {
+            for value in encoded_payloads() {
+                get_checked(&app, &format!("{path}?{key}={value}")).await;
+            }
+        }
+    }
+    for value in encoded_payloads() {
+        let (status, _) = get_checked(&app, &format!("/calls/{value}")).await;
+        assert!(status == 404 || status == 400, "/calls/{value}: {status}");
+    }
+    assert_eq!(app.get("/healthz").await.0, 200);
+}
+
+#[tokio::test]
+async fn repeated_keys_and_absurd_pages_do_bounded_work() {
+    let app = hostile_app().await;
+    let many: String = (0..2000).map(|i| format!("programme=P{i}&")).collect();
+    let (status, body) = get_checked(&app, &format!("/calls?{many}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.len() < 300_000,
+        "2,000 programme values made a {} byte page",
+        body.len()
+    );
+
+    let clusters: String = (0..2000).map(|i| format!("cluster=c-{i}&")).collect();
+    let (status, body) = get_checked(&app, &format!("/organisations?{clusters}")).await;
+    assert_eq!(status, 200);
+    assert!(body.len() < 300_000, "{} bytes", body.len());
+
+    // A page past the end says so instead of "no calls match" under a count of calls.
+    for path in [
+        "/calls?page=999999999",
+        "/calls?page=1000&per_page=4294967295",
+        "/calls?page=2",
+    ] {
+        let (status, body) = get_checked(&app, path).await;
+        assert_eq!(status, 200);
+        assert!(body.contains("There is no page"), "{path}: {body}");
+        assert!(!body.contains("No calls match"), "{path}");
+    }
+    let (_, body) = get_checked(&app, "/organisations?page=4294967295&per_page=0").await;
+    assert!(body.contains("There is no page"), "{body}");
+}
+
+#[tokio::test]
+async fn stored_and_reflected_markup_is_escaped_even_in_the_title() {
+    let app = hostile_app().await;
+    let (_, page) = get_checked(&app, "/calls/XSS-TITLE").await;
+    let title = &page[page.find("<title>").unwrap()..page.find("</title>").unwrap()];
+    assert!(title.contains("&lt;/title&gt;&lt;script&gt;"), "{title}");
+
+    let q = percent_encode(&format!("</title>{SCRIPT_MARK}"));
+    for path in ["/calls", "/organisations"] {
+        let (_, page) = get_checked(&app, &format!("{path}?q={q}")).await;
+        let title = &page[page.find("<title>").unwrap()..page.find("</title>").unwrap()];
+        assert!(title.contains("&lt;/title&gt;"), "{path}: {title}");
+    }
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_that_their_own_scripts_satisfy() {
+    let app = hostile_app().await;
+    for path in ["/calls", "/organisations", "/calls/PLAIN-1", "/no/such/page"] {
+        let response = app.client.get(format!("{}{path}", app.address)).send().await.unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_else(|| panic!("{path}: no {name}"))
+        };
+        let csp = header("content-security-policy");
+        assert_eq!(header("cross-origin-opener-policy"), "same-origin");
+        assert!(header("permissions-policy").contains("camera=()"));
+        assert!(
+            csp.contains("object-src 'none'") && csp.contains("base-uri 'none'"),
+            "{path}: {csp}"
+        );
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {csp}"))
+            .to_owned();
+        let body = response.text().await.unwrap();
+        let script_tags: Vec<&str> = body
+            .split("<script")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('>').unwrap_or(rest.len())])
+            .collect();
+        assert!(!script_tags.is_empty(), "{path}: the hydration script is missing");
+        for tag in script_tags {
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: <script{tag}> lacks the nonce"
+            );
+        }
+    }
+    let (_, json) = app.get("/healthz").await;
+    assert!(json.contains("\"status\""));
+    let response = app.client.get(format!("{}/healthz", app.address)).send().await.unwrap();
+    assert!(response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
+}
+
+/// POSTs `body` as `content_type` to a server function.
+async fn post(app: &TestApp, function: &str, content_type: &str, body: String) -> (u16, String) {
+    let response = app
+        .client
+        .post(format!("{}/api/{function}", app.address))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn server_functions_take_only_bounded_json_and_refuse_the_rest_plainly() {
+    let app = hostile_app().await;
+    let json = "application/json";
+    // Every field of both queries, every payload, as a string and where it fits as a number.
+    let fields = [
+        ("list_calls", &CALL_FIELDS[..]),
+        ("search_organisations", &DIRECTORY_FIELDS[..]),
+    ];
+    for (function, fields) in fields {
+        for field in fields {
+            for payload in payloads() {
+                let values = [
+                    serde_json::json!(payload),
+                    serde_json::json!([payload.clone(), payload.clone()]),
+                    serde_json::json!(vec![payload.clone(); 500]),
+                    serde_json::json!(u64::MAX),
+                    serde_json::json!(-1),
+                    serde_json::json!(null),
+                ];
+                for value in values {
+                    let body = serde_json::json!({ "query": { *field: value } }).to_string();
+                    let started = Instant::now();
+                    let (status, text) = post(&app, function, json, body.clone()).await;
+                    let shown: String = body.chars().take(100).collect();
+                    assert!(
+                        status == 200 || status == 400 || status == 413,
+                        "{function} {shown}: {status} {text}"
+                    );
+                    assert!(started.elapsed().as_secs_f64() < MAX_SECONDS, "{function} {shown}");
+                    assert!(!text.contains(SCRIPT_MARK), "{function} {shown}");
+                    if status == 400 {
+                        assert!(!text.contains("invalid type"), "serde detail leaked: {text}");
+                    }
+                }
+            }
+        }
+    }
+    // The limits of the JSON path are the URL's: text cut, page inside the window, at least one per page.
+    let body = serde_json::json!({ "query": { "text": "a".repeat(10_000), "page": 0, "per_page": 0 } }).to_string();
+    let (status, text) = post(&app, "list_calls", json, body).await;
+    assert_eq!(status, 200, "{text}");
+    let listing: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(listing["page"]["page"], 1);
+    assert_eq!(listing["page"]["per_page"], 1);
+    assert!(
+        !listing["degraded"].as_bool().unwrap(),
+        "per_page 0 used to break the index"
+    );
+    let logged = app.state.store.recent_searches(10).await.unwrap();
+    assert!(logged
+        .iter()
+        .all(|entry| entry.text.chars().count() <= domain::query::MAX_TEXT_CHARS));
+
+    // Refusals: wrong media type, malformed or wrong-shaped JSON, oversized bodies, wrong methods.
+    let (status, text) = post(&app, "list_calls", "text/plain", "{\"query\":{}}".into()).await;
+    assert_eq!(status, 415, "{text}");
+    for malformed in ["{", "[]", "{\"query\": 5}", "\u{0}", "{\"query\":{\"page\":-1}}"] {
+        let (status, text) = post(&app, "list_calls", json, malformed.into()).await;
+        assert_eq!(status, 400, "{malformed:?}: {text}");
+        assert!(text.contains("JSON object"), "{malformed:?}: {text}");
+        assert!(!text.contains("line 1") && !text.contains("expected"), "{text}");
+    }
+    let (status, _) = post(
+        &app,
+        "list_calls",
+        json,
+        format!("{{\"query\":{{\"text\":\"{}\"}}}}", "a".repeat(200_000)),
+    )
+    .await;
+    assert_eq!(status, 413);
+    let (status, _) = app.get("/api/list_calls").await;
+    assert_eq!(status, 405);
+    for method in [reqwest::Method::PUT, reqwest::Method::DELETE, reqwest::Method::POST] {
+        let response = app
+            .client
+            .request(method.clone(), format!("{}/pkg/fundbridge.css", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method} on a file");
+    }
+}
+
+/// Fields of `CallQuery` as its JSON names them.
+const CALL_FIELDS: [&str; 16] = [
+    "text",
+    "programmes",
+    "kinds",
+    "statuses",
+    "sme_only",
+    "dual_use",
+    "countries",
+    "regions",
+    "budgets",
+    "closes_within",
+    "trl",
+    "domains",
+    "sectors",
+    "sort",
+    "page",
+    "per_page",
+];
+/// Fields of `OrganisationQuery` as its JSON names them.
+const DIRECTORY_FIELDS: [&str; 13] = [
+    "text",
+    "kinds",
+    "countries",
+    "regions",
+    "capabilities",
+    "sectors",
+    "sizes",
+    "certifications",
+    "clusters",
+    "dual_use",
+    "sort",
+    "page",
+    "per_page",
+];
+
+#[tokio::test]
+async fn state_changing_requests_from_other_sites_are_refused() {
+    let app = hostile_app().await;
+    let body = "{\"query\":{}}";
+    let send = |headers: Vec<(&'static str, &'static str)>| {
+        let mut request = app
+            .client
+            .post(format!("{}/api/list_calls", app.address))
+            .header("content-type", "application/json")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    let response = send(vec![("sec-fetch-site", "cross-site")]).await.unwrap();
+    assert_eq!(response.status(), 403);
+    let response = send(vec![("origin", "https://evil.example")]).await.unwrap();
+    assert_eq!(response.status(), 403);
+    let response = send(vec![("sec-fetch-site", "same-origin")]).await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn hundreds_of_parallel_renders_of_both_lists_all_complete() {
+    let app = std::sync::Arc::new(hostile_app().await);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..300 {
+        let app = app.clone();
+        tasks.spawn(async move {
+            let path = if i % 2 == 0 {
+                format!("/calls?q=quantum+{i}")
+            } else {
+                format!("/organisations?q=cyber+{i}")
+            };
+            let response = app
+                .client
+                .get(format!("{}{path}", app.address))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap_or_else(|e| panic!("{path}: body: {e}"));
+            (path, status, body)
+        });
+    }
+    while let Some(result) = tasks.join_next().await {
+        let (path, status, body) = result.unwrap();
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            body.contains("id=\"results-heading\""),
+            "{path}: an incomplete page ({} bytes)",
+            body.len()
+        );
+        assert!(body.ends_with("</html>"), "{path}: cut short");
+    }
+}
+
+/// The real binary, serving the demo on its own port and database; killed when dropped.
+struct RunningServer {
+    child: std::process::Child,
+    address: String,
+    _dir: tempfile::TempDir,
+}
+
+impl RunningServer {
+    async fn start_with_demo() -> RunningServer {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_fundbridge"))
+            .args(["serve", "--seed-demo"])
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", dir.path().join("demo.db").display()),
+            )
+            .env("FUNDBRIDGE_INDEX_DIR", dir.path().join("index"))
+            .env("FUNDBRIDGE_LISTEN", format!("127.0.0.1:{port}"))
+            .env("FUNDBRIDGE_SITE_ROOT", dir.path().join("site"))
+            .env("FUNDBRIDGE_NOW", "2026-11-27T09:00:00Z")
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = RunningServer {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+            _dir: dir,
+        };
+        for _ in 0..600 {
+            if server.health().await.is_some() {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the server did not answer /healthz within 60 s");
+    }
+
+    /// `/healthz`'s status word, if it answers.
+    async fn health(&self) -> Option<String> {
+        let response = reqwest::get(format!("{}/healthz", self.address)).await.ok()?;
+        let json: serde_json::Value = response.json().await.ok()?;
+        json["status"].as_str().map(str::to_owned)
+    }
+
+    /// The process's resident memory, in MiB.
+    fn rss_mib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        kib / 1024
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_server_survives_the_hostile_suite_healthy_and_under_200_mib() {
+    let server = RunningServer::start_with_demo().await;
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let lists = [
+        ("/calls", &CallQuery::URL_KEYS[..]),
+        ("/organisations", &OrganisationQuery::URL_KEYS[..]),
+    ];
+    let mut requests = 0;
+    for (path, keys) in lists {
+        for key in keys {
+            for value in encoded_payloads() {
+                let url = format!("{}{path}?{key}={value}", server.address);
+                let response = client.get(&url).send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
+                assert!(response.status().as_u16() < 500, "{url}: {}", response.status());
+                let body = response.text().await.unwrap();
+                assert!(body.len() < MAX_BODY && !body.contains(SCRIPT_MARK), "{url}");
+                requests += 1;
+            }
+            assert_eq!(server.health().await.as_deref(), Some("ok"), "after {path}?{key}=…");
+        }
+        let many: String = (0..2000).map(|i| format!("{}=v{i}&", keys[1])).collect();
+        let response = client
+            .get(format!("{}{path}?{many}", server.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let huge =
+            serde_json::json!({ "query": { "text": "a".repeat(60_000), "page": u32::MAX, "per_page": u32::MAX } });
+        let function = if path == "/calls" {
+            "list_calls"
+        } else {
+            "search_organisations"
+        };
+        let response = client
+            .post(format!("{}/api/{function}", server.address))
+            .json(&huge)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{function}");
+    }
+    assert_eq!(server.health().await.as_deref(), Some("ok"));
+    let rss = server.rss_mib();
+    println!("{requests} hostile requests; server RSS afterwards: {rss} MiB");
+    assert!(rss < 200, "the server holds {rss} MiB after the hostile suite");
+}
