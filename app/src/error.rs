@@ -49,13 +49,14 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            // On the server: a body that is not this function's arguments. The parser's
-            // detail stays in the log; the caller is told what to send.
-            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
-                #[cfg(feature = "ssr")]
+            // On the server, reading the request's body is the only deserialising there is: a
+            // body that is not this function's arguments. The parser's detail stays in the
+            // log; the caller is told what to send.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(detail)
+            | ServerFnErrorErr::MissingArg(detail)
+            | ServerFnErrorErr::Deserialization(detail) => {
                 tracing::debug!(%detail, "unreadable server function arguments");
-                #[cfg(not(feature = "ssr"))]
-                let _ = detail;
                 AppError::BadRequest("the request is not a JSON object with this function's arguments".into())
                     .with_status()
             }
