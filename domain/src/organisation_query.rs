@@ -4,7 +4,8 @@
 
 use crate::organisation::{OrganisationKind, SizeClass};
 use crate::query::{
-    country_code, is_yes, nuts_code, page_offset, push_paging_pairs, query_string, FacetValue, DEFAULT_PER_PAGE,
+    country_code, is_yes, nuts_code, page_offset, push_paging_pairs, query_string, url_keys_with, FacetValue,
+    DEFAULT_PER_PAGE,
 };
 use crate::sanitize::{bounded_page, bounded_values, clean_line, MAX_TEXT_CHARS};
 use crate::taxonomy;
@@ -131,9 +132,8 @@ impl Serialize for OrganisationQuery {
 }
 
 impl OrganisationQuery {
-    /// Every key the directory's URL understands.
-    pub const URL_KEYS: [&'static str; 13] = [
-        "q",
+    /// The URL keys that filter the directory (any value within a key, every key).
+    pub const FILTER_KEYS: [&'static str; 9] = [
         "kind",
         "country",
         "region",
@@ -143,10 +143,12 @@ impl OrganisationQuery {
         "certification",
         "cluster",
         "dual_use",
-        "sort",
-        "page",
-        "per_page",
     ];
+
+    /// Every key the directory's URL understands: the text, the filters, sort and paging.
+    pub fn url_keys() -> impl Iterator<Item = &'static str> {
+        url_keys_with(&Self::FILTER_KEYS)
+    }
 
     /// Reads a query from URL pairs; unknown keys and values are ignored, and the result is
     /// [`OrganisationQuery::sanitized`].

@@ -291,9 +291,8 @@ impl Serialize for CallQuery {
 }
 
 impl CallQuery {
-    /// Every key the call list's URL understands.
-    pub const URL_KEYS: [&'static str; 16] = [
-        "q",
+    /// The URL keys that filter the call list (any value within a key, every key).
+    pub const FILTER_KEYS: [&'static str; 12] = [
         "programme",
         "kind",
         "status",
@@ -306,10 +305,12 @@ impl CallQuery {
         "sector",
         "sme_only",
         "dual_use",
-        "sort",
-        "page",
-        "per_page",
     ];
+
+    /// Every key the call list's URL understands: the text, the filters, sort and paging.
+    pub fn url_keys() -> impl Iterator<Item = &'static str> {
+        url_keys_with(&Self::FILTER_KEYS)
+    }
 
     /// Reads a query from URL pairs. Unknown keys and values are ignored, so an old or
     /// hand-edited link still shows a sensible list; the result is [`CallQuery::sanitized`].
@@ -441,6 +442,14 @@ impl CallQuery {
     pub fn offset(&self) -> u64 {
         page_offset(self.page, self.per_page)
     }
+}
+
+/// A list's URL keys: the text, then its `filters`, then sort and paging.
+pub(crate) fn url_keys_with(filters: &'static [&'static str]) -> impl Iterator<Item = &'static str> {
+    ["q"]
+        .into_iter()
+        .chain(filters.iter().copied())
+        .chain(["sort", "page", "per_page"])
 }
 
 /// Ends a list's URL pairs with its sort (when not the default), page size and page, each

@@ -37,21 +37,11 @@ fn toggled(query: &OrganisationQuery, key: &str, value: &str) -> OrganisationQue
     OrganisationQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
 }
 
-/// The filter keys of the URL, as `'static` names.
-const FILTER_KEYS: [&str; 9] = [
-    "kind",
-    "country",
-    "region",
-    "capability",
-    "sector",
-    "size",
-    "certification",
-    "cluster",
-    "dual_use",
-];
-
 fn static_key(key: &str) -> &'static str {
-    FILTER_KEYS.into_iter().find(|k| *k == key).unwrap_or("q")
+    OrganisationQuery::FILTER_KEYS
+        .into_iter()
+        .find(|k| *k == key)
+        .unwrap_or("q")
 }
 
 /// What people read for a filter value.
@@ -287,7 +277,7 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
     let mut chips: Vec<(String, OrganisationQuery)> = query
         .to_pairs()
         .into_iter()
-        .filter(|(key, _)| FILTER_KEYS.contains(key))
+        .filter(|(key, _)| OrganisationQuery::FILTER_KEYS.contains(key))
         .map(|(key, value)| {
             (
                 value_label(key, &value, &clusters, &region_names),

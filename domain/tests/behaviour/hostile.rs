@@ -20,16 +20,18 @@ fn call(id: &str, title: &str) -> NewCall {
     NewCall::new(id, "test", title, "Horizon Europe", "European Commission")
 }
 
+/// Generated calls and organisations, without clusters.
+fn demo(calls: usize, organisations: usize) -> demo::DemoData {
+    let size = DemoSize {
+        calls,
+        organisations,
+        clusters: 0,
+    };
+    demo::generate(3, now().date_naive(), size)
+}
+
 async fn hostile_queries_are_answered_by_the_database(store: &dyn Store) {
-    let data = demo::generate(
-        3,
-        now().date_naive(),
-        DemoSize {
-            calls: 40,
-            organisations: 40,
-            clusters: 3,
-        },
-    );
+    let data = demo(40, 40);
     let mut calls = data.calls.clone();
     calls.push(call("PCT-1", "Funding rate 100% for SMEs"));
     calls.push(call("SNAKE-1", "quantum_key pilots"));
@@ -88,17 +90,7 @@ async fn records_with_control_characters_or_script_links_are_refused(store: &dyn
     store.upsert_calls(&[description], now()).await.unwrap();
     assert_eq!(store.counts().await.unwrap().calls, 1, "refused batches wrote nothing");
 
-    let organisation = demo::generate(
-        1,
-        now().date_naive(),
-        DemoSize {
-            calls: 0,
-            organisations: 1,
-            clusters: 0,
-        },
-    )
-    .organisations
-    .remove(0);
+    let organisation = demo(0, 1).organisations.remove(0);
     let hostile = Organisation {
         website: Some("data:text/html,<script>alert(1)</script>".to_owned()),
         ..organisation.clone()

@@ -23,11 +23,12 @@ pub const PAYLOADS: [&str; 12] = [
 
 /// One query per URL key and payload, one with every key set to each payload, and one per
 /// key with a 10,000-character value — each as the URL parser (and so the sanitiser) makes it.
-fn queries<Q>(keys: &[&'static str], parse: impl Fn(&[(&str, &str)]) -> Q) -> Vec<Q> {
+fn queries<Q>(keys: impl Iterator<Item = &'static str>, parse: impl Fn(&[(&str, &str)]) -> Q) -> Vec<Q> {
+    let keys: Vec<&str> = keys.collect();
     let long = "quantum ".repeat(1250);
     let mut queries = Vec::new();
     for payload in PAYLOADS.iter().copied().chain([long.as_str()]) {
-        for key in keys {
+        for key in &keys {
             queries.push(parse(&[(key, payload)]));
         }
         let every_key: Vec<(&str, &str)> = keys.iter().map(|key| (*key, payload)).collect();
@@ -38,14 +39,14 @@ fn queries<Q>(keys: &[&'static str], parse: impl Fn(&[(&str, &str)]) -> Q) -> Ve
 
 /// Hostile call-list queries.
 pub fn call_queries() -> Vec<CallQuery> {
-    queries(&CallQuery::URL_KEYS, |pairs| {
+    queries(CallQuery::url_keys(), |pairs| {
         CallQuery::from_pairs(pairs.iter().copied())
     })
 }
 
 /// Hostile directory queries.
 pub fn directory_queries() -> Vec<OrganisationQuery> {
-    queries(&OrganisationQuery::URL_KEYS, |pairs| {
+    queries(OrganisationQuery::url_keys(), |pairs| {
         OrganisationQuery::from_pairs(pairs.iter().copied())
     })
 }

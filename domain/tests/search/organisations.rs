@@ -83,16 +83,10 @@ fn values_of(doc: &OrganisationDocument, name: &str) -> Vec<String> {
     }
 }
 
-const DIMENSIONS: [&str; 8] = [
-    "kind",
-    "country",
-    "region",
-    "capability",
-    "sector",
-    "size",
-    "certification",
-    "cluster",
-];
+/// The directory's counted filters: every filter key but the dual-use flag.
+fn dimensions() -> impl Iterator<Item = &'static str> {
+    OrganisationQuery::FILTER_KEYS.into_iter().filter(|key| *key != "dual_use")
+}
 
 /// Whether `doc` passes every filter of `query` but `skip`'s (the oracle).
 fn passes(doc: &OrganisationDocument, query: &OrganisationQuery, skip: Option<&str>) -> bool {
@@ -108,14 +102,14 @@ fn passes(doc: &OrganisationDocument, query: &OrganisationQuery, skip: Option<&s
             _ => query.clusters.clone(),
         }
     };
-    DIMENSIONS.iter().filter(|name| Some(**name) != skip).all(|name| {
+    dimensions().filter(|name| Some(*name) != skip).all(|name| {
         let wanted = chosen(name);
         wanted.is_empty()
             || values_of(doc, name).iter().any(|value| {
                 // A region filter also takes the regions inside it.
                 wanted
                     .iter()
-                    .any(|w| value == w || (*name == "region" && value.starts_with(w.as_str())))
+                    .any(|w| value == w || (name == "region" && value.starts_with(w.as_str())))
             })
     }) && (!query.dual_use || doc.dual_use)
 }
@@ -159,7 +153,7 @@ pub async fn organisation_facet_counts_equal_counts_over_the_documents(index: &d
         let expected_total = docs.iter().filter(|d| passes(d, &query, None)).count() as u64;
         assert_eq!(found.total, expected_total, "{query:?}");
         assert!(expected_total > 0, "a query that finds nothing tests little: {query:?}");
-        for name in DIMENSIONS {
+        for name in dimensions() {
             let shown: HashMap<String, u64> = facet(&found.facets, name)
                 .iter()
                 .filter(|f| f.count > 0)

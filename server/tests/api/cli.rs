@@ -76,11 +76,7 @@ fn a_bad_configuration_is_refused_before_anything_starts() {
 #[test]
 fn the_server_seeds_the_demo_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::helpers::free_port();
     let mut child = fundbridge(&dir.path().join("serve.db"))
         .args(["serve", "--seed-demo"])
         .env("FUNDBRIDGE_LISTEN", format!("127.0.0.1:{port}"))

@@ -20,6 +20,15 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// A port nothing listens on: bound, then released.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The instant the test server calls "now".
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap()
@@ -61,12 +70,7 @@ impl TestApp {
 
     /// Starts a server whose search engine is Meilisearch at an address nothing answers.
     pub async fn spawn_with_meilisearch_down() -> TestApp {
-        // A port nothing listens on: bound, then released.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         Self::spawn_with_search(|_| {
             Arc::new(
                 domain::search::meili::MeiliIndex::new(&format!("http://127.0.0.1:{port}"), Some("key"), "calls")

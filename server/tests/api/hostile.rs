@@ -3,7 +3,7 @@
 //! UTF-8 through the real router. Nothing may answer 5xx, grow without bound, take long, or
 //! come back as markup; refusals are 4xx with a plain message.
 
-use crate::helpers::{now, TestApp};
+use crate::helpers::{free_port, now, TestApp};
 use chrono::Duration;
 use domain::organisation_query::OrganisationQuery;
 use domain::query::percent_encode;
@@ -101,11 +101,11 @@ async fn get_checked(app: &TestApp, path: &str) -> (u16, String) {
 async fn every_url_key_of_both_lists_survives_every_payload() {
     let app = hostile_app().await;
     let lists = [
-        ("/calls", &CallQuery::URL_KEYS[..]),
-        ("/organisations", &OrganisationQuery::URL_KEYS[..]),
+        ("/calls", CallQuery::url_keys().collect::<Vec<_>>()),
+        ("/organisations", OrganisationQuery::url_keys().collect::<Vec<_>>()),
     ];
     for (path, keys) in lists {
-        for key in keys {
+        for key in &keys {
             for value in encoded_payloads() {
                 get_checked(&app, &format!("{path}?{key}={value}")).await;
             }
@@ -438,11 +438,7 @@ struct RunningServer {
 impl RunningServer {
     async fn start_with_demo() -> RunningServer {
         let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_fundbridge"))
             .args(["serve", "--seed-demo"])
             .env(
@@ -506,12 +502,12 @@ async fn the_server_survives_the_hostile_suite_healthy_and_under_200_mib() {
         .build()
         .unwrap();
     let lists = [
-        ("/calls", &CallQuery::URL_KEYS[..]),
-        ("/organisations", &OrganisationQuery::URL_KEYS[..]),
+        ("/calls", CallQuery::url_keys().collect::<Vec<_>>()),
+        ("/organisations", OrganisationQuery::url_keys().collect::<Vec<_>>()),
     ];
     let mut requests = 0;
     for (path, keys) in lists {
-        for key in keys {
+        for key in &keys {
             for value in encoded_payloads() {
                 let url = format!("{}{path}?{key}={value}", server.address);
                 let response = client.get(&url).send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
