@@ -66,20 +66,25 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl From<domain::store::StoreError> for AppError {
-    fn from(error: domain::store::StoreError) -> Self {
-        // Log the whole cause chain for operators; show users a message they can act on.
-        let mut chain = error.to_string();
-        let mut source = std::error::Error::source(&error);
-        while let Some(cause) = source {
-            chain.push_str(": ");
-            chain.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        tracing::error!(error = %chain, "store error");
+impl From<domain::services::ServiceError> for AppError {
+    fn from(error: domain::services::ServiceError) -> Self {
+        use domain::services::ServiceError;
         match error {
-            domain::store::StoreError::Invalid(message) => AppError::BadRequest(message),
-            _ => AppError::Internal,
+            ServiceError::NotFound(what) => AppError::NotFound(what),
+            ServiceError::Invalid(message) => AppError::BadRequest(message),
+            ServiceError::Unavailable(_) => AppError::Internal,
+            ServiceError::Store(error) => {
+                // Log the whole cause chain for operators; show users a message they can act on.
+                let mut chain = error.to_string();
+                let mut source = std::error::Error::source(&error);
+                while let Some(cause) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                tracing::error!(error = %chain, "store error");
+                AppError::Internal
+            }
         }
         .with_status()
     }

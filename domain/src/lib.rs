@@ -6,6 +6,7 @@
 pub mod call;
 pub mod cluster;
 pub mod geo;
+pub mod listing;
 pub mod organisation;
 pub mod organisation_query;
 pub mod query;

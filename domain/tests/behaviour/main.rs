@@ -9,3 +9,4 @@ mod import;
 mod indexing;
 mod organisations;
 mod regions;
+mod services;

@@ -67,6 +67,11 @@ impl TestDb {
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
     }
+
+    /// The store under test, shared (as the services hold it).
+    pub fn shared(&self) -> Arc<dyn Store> {
+        self.store.clone()
+    }
 }
 
 impl Drop for TestDb {
@@ -93,9 +98,30 @@ impl Drop for TestDb {
     }
 }
 
-/// Declares each listed `async fn(&dyn Store)` as a test on both backends.
+/// Declares each listed `async fn(&dyn Store)` as a test on both backends (with `shared:`,
+/// each `async fn(Arc<dyn Store>)`).
 #[macro_export]
 macro_rules! on_both_backends {
+    (shared: $($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let db = $crate::support::TestDb::sqlite().await;
+                    super::$test(db.shared()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let db = $crate::support::TestDb::postgres().await;
+                    super::$test(db.shared()).await;
+                }
+            )*
+        }
+    };
     ($($test:ident),* $(,)?) => {
         mod sqlite {
             $(

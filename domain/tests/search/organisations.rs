@@ -85,7 +85,9 @@ fn values_of(doc: &OrganisationDocument, name: &str) -> Vec<String> {
 
 /// The directory's counted filters: every filter key but the dual-use flag.
 fn dimensions() -> impl Iterator<Item = &'static str> {
-    OrganisationQuery::FILTER_KEYS.into_iter().filter(|key| *key != "dual_use")
+    OrganisationQuery::FILTER_KEYS
+        .into_iter()
+        .filter(|key| *key != "dual_use")
 }
 
 /// Whether `doc` passes every filter of `query` but `skip`'s (the oracle).

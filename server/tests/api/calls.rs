@@ -197,10 +197,19 @@ async fn a_search_is_logged_anonymously_with_every_filter() {
     assert_eq!(logged.len(), 1, "one search, logged once");
     let filters = &logged[0].filters;
     assert_eq!(logged[0].text, "quantum");
-    assert_eq!(filters["countries"], serde_json::json!(["PT"]));
-    assert_eq!(filters["regions"], serde_json::json!(["PT11"]));
-    assert_eq!(filters["budgets"], serde_json::json!(["under100k"]));
-    assert_eq!(filters["closes_within"], "month");
-    assert_eq!(filters["trl"], serde_json::json!([4]));
-    assert_eq!(filters["sme_only"], true);
+    assert_eq!(filters["list"], "calls");
+    // The query as its URL writes it: every filter, readable back into the same query.
+    let url_query = filters["query"].as_str().unwrap();
+    assert_eq!(
+        url_query,
+        "?q=quantum&country=PT&region=PT11&budget=lt100k&closes=30d&trl=4&sme_only=true"
+    );
+    let pairs: Vec<(&str, &str)> = url_query[1..]
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .collect();
+    let read_back = domain::CallQuery::from_pairs(pairs);
+    assert_eq!(read_back.countries, vec!["PT".to_owned()]);
+    assert_eq!(read_back.budgets, vec![domain::BudgetRange::Under100k]);
+    assert!(read_back.sme_only);
 }

@@ -1,0 +1,121 @@
+//! The use cases a request reaches, one module each, over one [`AppState`] that the server
+//! builds once and hands to every handler and server function. A request flows one way:
+//! server function → service → store and search. The call catalogue and the partner
+//! directory are here; accounts, publishing, matching and mail will be modules beside them.
+
+pub mod catalogue;
+pub mod directory;
+
+use crate::geo::RegionNames;
+use crate::search::SearchIndex;
+use crate::store::{SearchLogEntry, Store, StoreError};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// Why a service could not do what was asked, in terms the caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The thing asked for does not exist (the message names it).
+    #[error("{0} was not found")]
+    NotFound(String),
+    /// The request cannot be done as asked; the message says what to fix.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed; the details are for the log, not the user.
+    #[error(transparent)]
+    Store(StoreError),
+    /// A part the service needs is unavailable (an optional convenience such as suggestions).
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Invalid(message) => ServiceError::Invalid(message),
+            other => ServiceError::Store(other),
+        }
+    }
+}
+
+/// Where "now" comes from: the system clock, or a fixed instant for tests and demos.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// Always this instant.
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    /// The current instant by this clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(instant) => *instant,
+        }
+    }
+}
+
+/// Everything a request may use, shared by all requests.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database: the source of truth.
+    pub store: Arc<dyn Store>,
+    /// The search index, derived from the database.
+    pub search: Arc<dyn SearchIndex>,
+    /// The clock statuses are derived with.
+    pub clock: Clock,
+}
+
+/// The names of those of `codes` that are regions with a name; labels show codes instead
+/// when the database cannot say.
+async fn region_names(state: &AppState, codes: impl Iterator<Item = String>) -> RegionNames {
+    let mut codes: Vec<String> = codes.filter(|code| code.len() > 2).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    if codes.is_empty() {
+        return RegionNames::new();
+    }
+    state.store.region_names(&codes).await.unwrap_or_else(|error| {
+        tracing::warn!(%error, "region names unavailable");
+        RegionNames::new()
+    })
+}
+
+/// Records a search with text in the anonymous log, the same way for every list: which list
+/// (`list`), and the query as its URL writes it. A failure is logged, never the user's problem.
+async fn log_search(state: &AppState, list: &str, text: &str, url_query: String, hits: u64) {
+    if text.is_empty() {
+        return;
+    }
+    let entry = SearchLogEntry {
+        searched_at: state.clock.now(),
+        text: text.to_owned(),
+        filters: serde_json::json!({ "list": list, "query": url_query }),
+        hits,
+    };
+    if let Err(error) = state.store.log_search(&entry).await {
+        tracing::warn!(%error, "could not log the search");
+    }
+}
+
+/// What was typed, without control characters and cut to the longest search text, when it
+/// is long enough to complete. A trailing space stays: it says the last word is finished.
+fn suggestion_prefix(text: &str) -> Option<String> {
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(crate::sanitize::MAX_TEXT_CHARS)
+        .collect();
+    (text.trim().chars().count() >= 2).then_some(text)
+}
+
+/// How many suggestions a search box shows.
+const SUGGESTIONS: usize = 8;
+
+/// Suggestions are a convenience: an engine error is logged and reported as unavailable.
+fn suggestions_unavailable(error: crate::search::SearchError) -> ServiceError {
+    tracing::warn!(%error, "suggestions unavailable");
+    ServiceError::Unavailable("suggestions are unavailable".into())
+}
