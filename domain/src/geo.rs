@@ -6,6 +6,30 @@ use crate::query::is_nuts_code;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The country or region value of a call without that restriction (open to applicants from anywhere).
+pub const ANYWHERE: &str = "*";
+
+/// A NUTS code and the codes of the areas containing it, smallest first ("FRH0" → FRH0, FRH,
+/// FR); a country code is its own lineage.
+pub fn nuts_lineage(code: &str) -> impl Iterator<Item = &str> {
+    (2..=code.len()).rev().filter_map(move |len| code.get(..len))
+}
+
+/// The values a country or region filter matches: the chosen areas, the areas containing them,
+/// and [`ANYWHERE`] (a call without that restriction is open to applicants from everywhere).
+pub fn open_to_filter_values(chosen: &[String]) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for code in chosen {
+        for area in nuts_lineage(code) {
+            if !values.iter().any(|v| v == area) {
+                values.push(area.to_owned());
+            }
+        }
+    }
+    values.push(ANYWHERE.to_owned());
+    values
+}
+
 /// Names of the EU, EEA and Horizon Europe associated countries most calls list.
 const COUNTRY_NAMES: &[(&str, &str)] = &[
     ("AT", "Austria"),

@@ -19,6 +19,8 @@ pub mod demo;
 #[cfg(feature = "server")]
 pub mod import;
 #[cfg(feature = "server")]
+pub mod progress;
+#[cfg(feature = "server")]
 pub mod search;
 #[cfg(feature = "server")]
 pub mod services;

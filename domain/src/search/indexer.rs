@@ -113,7 +113,7 @@ pub async fn catch_up(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Res
             engine = index.name(),
             "search index is empty: rebuilding it from the database"
         );
-        written = super::reindex(store, index, &crate::import::Silent).await?;
+        written = super::reindex(store, index, &crate::progress::Silent).await?;
     }
     Ok(written + apply_all_pending(store, index).await? as u64)
 }

@@ -25,8 +25,7 @@ pub const NEVER_TS: i64 = 253_402_300_799;
 pub const ALWAYS_TS: i64 = -62_135_596_800;
 /// Characters of description shown under a hit.
 const SNIPPET_CHARS: usize = 240;
-/// The country or region facet value of a call without that restriction (open to applicants from anywhere).
-pub const ANYWHERE: &str = "*";
+pub use crate::geo::{nuts_lineage, open_to_filter_values, ANYWHERE};
 
 /// Why a search operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -183,27 +182,6 @@ fn areas_or_anywhere(areas: &[String]) -> Vec<String> {
     } else {
         areas.to_vec()
     }
-}
-
-/// A NUTS code and the codes of the areas containing it, smallest first ("FRH0" → FRH0, FRH,
-/// FR); a country code is its own lineage.
-pub fn nuts_lineage(code: &str) -> impl Iterator<Item = &str> {
-    (2..=code.len()).rev().filter_map(move |len| code.get(..len))
-}
-
-/// The values a country or region filter matches: the chosen areas, the areas containing them,
-/// and [`ANYWHERE`] (a call without that restriction is open to applicants from everywhere).
-pub(crate) fn open_to_filter_values(chosen: &[String]) -> Vec<String> {
-    let mut values: Vec<String> = Vec::new();
-    for code in chosen {
-        for area in nuts_lineage(code) {
-            if !values.iter().any(|v| v == area) {
-                values.push(area.to_owned());
-            }
-        }
-    }
-    values.push(ANYWHERE.to_owned());
-    values
 }
 
 /// Country or region counts as people read them: for each listed area, the calls open to its
@@ -437,7 +415,7 @@ pub trait SearchIndex: Send + Sync + 'static {
 pub async fn reindex(
     store: &dyn crate::store::Store,
     index: &dyn SearchIndex,
-    progress: &dyn crate::import::Progress,
+    progress: &dyn crate::progress::Progress,
 ) -> anyhow::Result<u64> {
     use crate::store::IndexedEntity;
     const BATCH: u32 = 500;

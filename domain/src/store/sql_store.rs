@@ -185,14 +185,14 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
 
 /// Open to applicants from one of the `chosen` areas (countries or NUTS regions): no
 /// restriction in `column`, or an area listed that is a chosen one or contains it (the column
-/// holds one code per line), with the areas `search::open_to_filter_values` gives the engines.
+/// holds one code per line), with the areas `geo::open_to_filter_values` gives the engines.
 fn push_open_to(builder: &mut QueryBuilder<'_, Db>, column: &'static str, chosen: &[String]) {
     if chosen.is_empty() {
         return;
     }
     builder.push(" AND (").push(column).push(" = ''");
-    let areas = crate::search::open_to_filter_values(chosen);
-    for area in areas.iter().filter(|area| *area != crate::search::ANYWHERE) {
+    let areas = crate::geo::open_to_filter_values(chosen);
+    for area in areas.iter().filter(|area| *area != crate::geo::ANYWHERE) {
         builder.push(" OR ");
         push_has_line(builder, column, area);
     }
