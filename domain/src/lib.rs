@@ -26,6 +26,8 @@ pub mod search;
 pub mod services;
 #[cfg(feature = "server")]
 pub mod store;
+#[cfg(feature = "server")]
+pub mod text;
 
 pub use call::{CallDetail, CallStatus, CallSummary, Deadline, InstrumentKind};
 pub use query::{

@@ -2,16 +2,8 @@
 //! being typed as a prefix, and small typos — used to mark matches in titles and snippets.
 
 use super::Highlighted;
-use std::ops::Range;
 
-/// A token of a text: where it is, and its normalised form (lower case, accents folded).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
-    /// Byte range in the original text.
-    pub range: Range<usize>,
-    /// Normalised form.
-    pub text: String,
-}
+pub use crate::text::Token;
 
 /// What the user typed, split into what the engines match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -166,25 +158,7 @@ pub fn snippet(text: &str, tokens: &[Token], query: &ParsedQuery, max_chars: usi
 mod tests {
     use super::*;
 
-    /// A stand-in tokenizer for these tests: alphanumeric runs, lower-cased.
-    fn tokenize(text: &str) -> Vec<Token> {
-        let mut tokens = Vec::new();
-        let mut start = None;
-        for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-            match (start, c.is_alphanumeric()) {
-                (None, true) => start = Some(i),
-                (Some(s), false) => {
-                    tokens.push(Token {
-                        range: s..i,
-                        text: text[s..i].to_lowercase(),
-                    });
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        tokens
-    }
+    use crate::text::tokenize;
 
     #[test]
     fn quoted_phrases_and_loose_words_are_told_apart() {

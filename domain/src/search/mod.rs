@@ -243,7 +243,7 @@ pub(crate) fn time_facets(statuses: [u64; 3], windows: [u64; 3]) -> (Vec<FacetVa
 /// A result row as every engine shows it: the stored title and body, marked with the
 /// query's words by the same matcher (so highlighting never depends on the engine).
 pub(crate) fn hit(external_id: String, title: &str, body: &str, parsed: &highlight::ParsedQuery) -> SearchHit {
-    use embedded::tokenize;
+    use crate::text::tokenize;
     SearchHit {
         external_id,
         title: highlight::highlight(title, &tokenize(title), parsed),

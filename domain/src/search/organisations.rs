@@ -77,7 +77,7 @@ impl OrganisationDocument {
     /// off: "S.à r.l." → `s a r l`), then the id the same way — plain ASCII, so every engine
     /// orders it alike (Meilisearch folds accents in sort values too), and equal names tie-break.
     pub fn name_key(&self) -> String {
-        name_key(&self.name, &self.external_id)
+        crate::text::name_key(&self.name, &self.external_id)
     }
 
     /// The headcount sort key (unknown sorts last).
@@ -113,19 +113,6 @@ impl OrganisationDocument {
 /// filter of its own). A region filter finds the organisations whose region has a chosen area.
 pub(crate) fn areas_of(region: &str) -> impl Iterator<Item = &str> {
     nuts_lineage(region).filter(|area| area.len() > 2)
-}
-
-/// The order of organisations by name, as every engine and the database sort them: the
-/// name's words as the index folds them (lower case, accents off), then the id the same way.
-pub fn name_key(name: &str, external_id: &str) -> String {
-    let fold = |text: &str| -> String {
-        super::embedded::tokenize(text)
-            .into_iter()
-            .map(|token| token.text)
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    format!("{} {}", fold(name), fold(external_id))
 }
 
 /// A facet dimension of the directory.

@@ -830,7 +830,7 @@ impl Store for SqlStore {
             values.push_bind(join_lines(&org.capabilities));
             values.push_bind(join_lines(&org.sectors));
             values.push_bind(join_lines(&org.certifications));
-            values.push_bind(crate::search::organisations::name_key(
+            values.push_bind(crate::text::name_key(
                 org.name.trim(),
                 &org.external_id,
             ));

@@ -31,7 +31,6 @@ use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, FAST, STORED, STRING};
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, SegmentReader, TantivyDocument, Term};
-pub(crate) use text::tokenize;
 use text::TextFields;
 
 /// Memory the writer may use before flushing a segment.
@@ -420,7 +419,7 @@ impl Inner {
 
     fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.handle.reader.searcher();
-        let parsed = ParsedQuery::parse(&request.query.text, tokenize);
+        let parsed = ParsedQuery::parse(&request.query.text, crate::text::tokenize);
         let now = request.now.timestamp();
         let query = self.base_query(request, &parsed);
         let (facets, dates) = self.tables(&searcher).map_err(index_error)?;

@@ -153,7 +153,7 @@ impl OrganisationIndex {
 
     pub(super) fn search(&self, query: &OrganisationQuery) -> Result<OrganisationResults, SearchError> {
         let searcher = self.handle.reader.searcher();
-        let parsed = ParsedQuery::parse(&query.text, super::tokenize);
+        let parsed = ParsedQuery::parse(&query.text, crate::text::tokenize);
         let main = self.base_query(query, &parsed);
         let tables = self.tables.of(&searcher, read_facets).map_err(index_error)?;
         let top = TopDocs::with_limit(query.per_page as usize).and_offset(query.offset() as usize);

@@ -2,10 +2,10 @@
 //! and the query for what a user typed — exact words score most, typos and prefixes less,
 //! documents with every word rank in a tier of their own, quoted phrases must match.
 
-use crate::search::highlight::{allowed_typos, ParsedQuery, Token};
+use crate::search::highlight::{allowed_typos, ParsedQuery};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, SchemaBuilder, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer, TextAnalyzer};
+use tantivy::tokenizer::{TextAnalyzer, Token as TantivyToken, TokenStream, Tokenizer};
 use tantivy::{Index, Score, Term};
 
 /// The name the text analyzer is registered under.
@@ -13,31 +13,54 @@ const ANALYZER: &str = "fundbridge";
 /// The score added to documents that match every word.
 const ALL_WORDS_TIER: Score = 10_000.0;
 
-fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+/// Fundbridge's one text analyser ([`crate::text::tokenize`]) as a tantivy tokenizer, so the
+/// index holds exactly the words every other part of Fundbridge cuts.
+#[derive(Clone, Default)]
+pub(crate) struct AnalyserTokenizer;
+
+/// The words of one text, handed to tantivy one by one.
+pub(crate) struct AnalyserStream {
+    words: std::vec::IntoIter<crate::text::Token>,
+    token: TantivyToken,
+}
+
+impl Tokenizer for AnalyserTokenizer {
+    type TokenStream<'a> = AnalyserStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> AnalyserStream {
+        AnalyserStream {
+            words: crate::text::tokenize(text).into_iter(),
+            token: TantivyToken::default(),
+        }
+    }
+}
+
+impl TokenStream for AnalyserStream {
+    fn advance(&mut self) -> bool {
+        let Some(word) = self.words.next() else {
+            return false;
+        };
+        self.token.offset_from = word.range.start;
+        self.token.offset_to = word.range.end;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.text = word.text;
+        true
+    }
+
+    fn token(&self) -> &TantivyToken {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut TantivyToken {
+        &mut self.token
+    }
 }
 
 /// Registers the analyzer the text fields are indexed with.
 pub(super) fn register_analyzer(index: &Index) {
-    index.tokenizers().register(ANALYZER, analyzer());
-}
-
-/// Splits text into normalised tokens exactly as the index does.
-pub(crate) fn tokenize(text: &str) -> Vec<Token> {
-    let mut analyzer = analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut tokens = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        tokens.push(Token {
-            range: token.offset_from..token.offset_to,
-            text: token.text.clone(),
-        });
-    }
-    tokens
+    index
+        .tokenizers()
+        .register(ANALYZER, TextAnalyzer::builder(AnalyserTokenizer).build());
 }
 
 /// The searchable fields of a document kind.
@@ -180,7 +203,7 @@ impl TextFields {
     /// snippets (it runs on every keystroke).
     pub fn suggest(&self, searcher: &tantivy::Searcher, prefix: &str, limit: usize) -> tantivy::Result<Vec<String>> {
         use tantivy::schema::Value;
-        let Some(query) = self.text_query(&ParsedQuery::parse(prefix, tokenize)) else {
+        let Some(query) = self.text_query(&ParsedQuery::parse(prefix, crate::text::tokenize)) else {
             return Ok(Vec::new());
         };
         let top = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(limit).order_by_score())?;
@@ -230,5 +253,80 @@ fn boosted(query: Box<dyn Query>, boost: Score) -> Box<dyn Query> {
         query
     } else {
         Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, SimpleTokenizer};
+
+    /// (start, end, word) for every word `tokenizer` cuts from `text`.
+    fn cut(mut analyzer: TextAnalyzer, text: &str) -> Vec<(usize, usize, String)> {
+        let mut stream = analyzer.token_stream(text);
+        let mut words = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            words.push((token.offset_from, token.offset_to, token.text.clone()));
+        }
+        words
+    }
+
+    /// The analyser the index was built with before the neutral one: tantivy's simple words,
+    /// lower-cased, ASCII-folded.
+    fn tantivys_own() -> TextAnalyzer {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build()
+    }
+
+    /// The real topics' titles and descriptions (~9 MB of EU text in many languages' names).
+    fn real_texts() -> Vec<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/data/eu-ftp-calls/calls_open_forthcoming.jsonl");
+        let text = std::fs::read_to_string(path).expect("the shared topics file");
+        text.lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .flat_map(|topic| {
+                ["title", "description", "keywords", "callTitle"]
+                    .map(|field| topic[field].as_str().unwrap_or_default().to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_index_cuts_text_exactly_as_the_analyser_does() {
+        let analyser = TextAnalyzer::builder(AnalyserTokenizer).build();
+        for text in real_texts()
+            .iter()
+            .take(200)
+            .map(String::as_str)
+            .chain(["Ærø — Straße", ""])
+        {
+            let expected: Vec<(usize, usize, String)> = crate::text::tokenize(text)
+                .into_iter()
+                .map(|t| (t.range.start, t.range.end, t.text))
+                .collect();
+            assert_eq!(cut(analyser.clone(), text), expected);
+        }
+    }
+
+    #[test]
+    fn the_analyser_cuts_the_real_topics_as_tantivys_own_did() {
+        let mut words = 0;
+        for text in real_texts() {
+            let ours = cut(TextAnalyzer::builder(AnalyserTokenizer).build(), &text);
+            let theirs = cut(tantivys_own(), &text);
+            assert_eq!(ours, theirs, "in {:?}", text.chars().take(80).collect::<String>());
+            words += ours.len();
+        }
+        assert!(words > 400_000, "{words} words compared");
+        // And on the letters of every EU language's names, where folding matters most.
+        let names = "Łódź Ærøskøbing Straße Œuvre Ðakovo Þingvellir Ħamrun Sveti Đorđe Citroën Čakovec ŽILINA São Paulo İzmir ﬁnance";
+        assert_eq!(
+            cut(TextAnalyzer::builder(AnalyserTokenizer).build(), names),
+            cut(tantivys_own(), names)
+        );
     }
 }

@@ -12,9 +12,9 @@ mod organisations;
 
 use super::highlight::ParsedQuery;
 use super::{
-    assemble_facets, effective_sort, embedded::tokenize, hit, open_to_filter_values, CallDocument, Dimension,
-    FacetValue, IndexChange, OrganisationDocument, OrganisationResults, SearchError, SearchIndex, SearchRequest,
-    SearchResults, COUNTED, NEVER_TS,
+    assemble_facets, effective_sort, hit, open_to_filter_values, CallDocument, Dimension, FacetValue, IndexChange,
+    OrganisationDocument, OrganisationResults, SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
+    NEVER_TS,
 };
 use crate::call::CallStatus;
 use crate::organisation_query::OrganisationQuery;
@@ -415,7 +415,7 @@ impl MeiliIndex {
         prefix: &str,
         limit: usize,
     ) -> Result<Vec<String>, SearchError> {
-        if ParsedQuery::parse(prefix, tokenize).is_empty() {
+        if ParsedQuery::parse(prefix, crate::text::tokenize).is_empty() {
             return Ok(Vec::new());
         }
         let results = SearchQuery::new(&self.searcher.index(&index.uid))
@@ -471,7 +471,7 @@ impl MeiliIndex {
     async fn search_calls(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let query = &request.query;
         let now = request.now.timestamp();
-        let parsed = ParsedQuery::parse(&query.text, tokenize);
+        let parsed = ParsedQuery::parse(&query.text, crate::text::tokenize);
         let text = if parsed.is_empty() { "" } else { query.text.trim() };
         let filters = Filters::new(request);
         let sort = effective_sort(query);

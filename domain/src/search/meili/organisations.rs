@@ -4,10 +4,10 @@
 
 use super::{any_of, document_key, facet_values, MeiliIndex, Planned, MAX_TOTAL_HITS, RANKING_RULES};
 use crate::organisation_query::{OrganisationQuery, OrganisationSort};
-use crate::search::embedded::tokenize;
 use crate::search::highlight::ParsedQuery;
 use crate::search::organisations::{assemble_organisation_facets, OrganisationDimension};
 use crate::search::{hit, OrganisationDocument, OrganisationResults, SearchError};
+use crate::text::tokenize;
 use meilisearch_sdk::settings::{PaginationSetting, Settings};
 use serde::{Deserialize, Serialize};
 
