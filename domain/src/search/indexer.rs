@@ -98,10 +98,20 @@ pub async fn apply_all_pending(store: &dyn Store, index: &dyn SearchIndex) -> an
     }
 }
 
-/// Brings the index up to date: a full rebuild when it is empty but the database is not
-/// (first start, a lost folder, a search server that came back without its data), then
+/// Brings the index up to date: emptied first when it was built from another database (or
+/// schema), a full rebuild when it is empty but the database is not (first start, a lost
+/// folder, a search server that came back without its data, a switched database), then
 /// whatever the outbox still owes. Returns how many documents were written or updated.
 pub async fn catch_up(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Result<u64> {
+    let source = store.source_id().await?;
+    if let Some(built_from) = index.source().await?.filter(|built_from| *built_from != source) {
+        tracing::warn!(
+            %built_from,
+            database = %source,
+            "the search index was built from another database or schema: rebuilding it"
+        );
+        index.clear().await?;
+    }
     let counts = store.counts().await?;
     let mut written = 0;
     let calls_missing = counts.calls > 0 && index.document_count().await? == 0;
@@ -115,6 +125,7 @@ pub async fn catch_up(store: &dyn Store, index: &dyn SearchIndex) -> anyhow::Res
         );
         written = super::reindex(store, index, &crate::progress::Silent).await?;
     }
+    index.set_source(&source).await?;
     Ok(written + apply_all_pending(store, index).await? as u64)
 }
 

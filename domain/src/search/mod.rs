@@ -403,6 +403,18 @@ pub trait SearchIndex: Send + Sync + 'static {
     /// Organisation names that complete what the user is typing, best first.
     async fn suggest_organisations(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError>;
 
+    /// Which database (and schema) the documents were built from, as [`SearchIndex::set_source`]
+    /// recorded it; `None` when nothing is recorded (a new index, or an engine that does not
+    /// record it).
+    async fn source(&self) -> Result<Option<String>, SearchError> {
+        Ok(None)
+    }
+
+    /// Records which database (and schema) the documents now come from.
+    async fn set_source(&self, _source: &str) -> Result<(), SearchError> {
+        Ok(())
+    }
+
     /// Reorganises the index for searching after a bulk load (a reindex calls it); engines
     /// that manage this themselves do nothing.
     async fn compact(&self) -> Result<(), SearchError> {

@@ -508,6 +508,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// How many of each thing is stored.
     async fn counts(&self) -> Result<Counts, StoreError>;
+
+    /// Which database this is and which schema it has (`<identity>/schema-<version>`): what
+    /// derived data records it was built from.
+    async fn source_id(&self) -> Result<String, StoreError>;
 }
 
 /// Opens the store for `url`, creating an SQLite file if needed, and runs migrations.

@@ -1062,6 +1062,15 @@ impl Store for SqlStore {
         region_names_in(&mut connection, codes).await
     }
 
+    async fn source_id(&self) -> Result<String, StoreError> {
+        let (identity, schema): (String, i64) = sqlx::query_as(
+            "SELECT (SELECT id FROM database_identity), (SELECT MAX(version) FROM _sqlx_migrations)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(format!("{identity}/schema-{schema}"))
+    }
+
     async fn counts(&self) -> Result<Counts, StoreError> {
         let (calls, organisations, clusters, cluster_members): (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM calls), (SELECT COUNT(*) FROM organisations), \

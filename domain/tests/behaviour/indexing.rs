@@ -238,7 +238,42 @@ async fn logged_searches_read_back_newest_first(store: &dyn Store) {
     assert_eq!(store.recent_searches(1).await.unwrap(), vec![second]);
 }
 
+async fn an_index_built_from_another_database_is_rebuilt_from_this_one(store: &dyn Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let other = crate::support::TestDb::sqlite().await;
+    let theirs = [call("OTHER-1", "Quantum sensing"), call("OTHER-2", "Quantum radar")];
+    other.store().upsert_calls(&theirs, now()).await.unwrap();
+    let index = EmbeddedIndex::open(dir.path()).unwrap();
+    indexer::catch_up(other.store(), &index).await.unwrap();
+    assert_eq!(index.document_count().await.unwrap(), 2);
+    drop(index);
+
+    // The same folder, now serving this database: its totals, not the other one's.
+    store
+        .upsert_calls(&[call("THIS-1", "Quantum networks")], now())
+        .await
+        .unwrap();
+    let index = EmbeddedIndex::open(dir.path()).unwrap();
+    assert_ne!(index.source().await.unwrap(), Some(store.source_id().await.unwrap()));
+    indexer::catch_up(store, &index).await.unwrap();
+    assert_eq!(index.document_count().await.unwrap(), 1);
+    assert_eq!(titles_found(&index, "quantum").await, vec!["Quantum networks"]);
+    assert_eq!(index.source().await.unwrap(), Some(store.source_id().await.unwrap()));
+    drop(index);
+
+    // Back on the same database, nothing is rebuilt: a write not yet applied stays pending.
+    store
+        .upsert_calls(&[call("THIS-2", "Quantum clocks")], now())
+        .await
+        .unwrap();
+    let index = EmbeddedIndex::open(dir.path()).unwrap();
+    assert_eq!(index.document_count().await.unwrap(), 1);
+    indexer::catch_up(store, &index).await.unwrap();
+    assert_eq!(index.document_count().await.unwrap(), 2);
+}
+
 crate::on_both_backends!(
+    an_index_built_from_another_database_is_rebuilt_from_this_one,
     writes_leave_index_updates_that_the_indexer_applies,
     the_index_reconverges_after_an_outage,
     organisations_and_memberships_reach_the_directory,

@@ -251,6 +251,46 @@ struct Inner {
 pub struct EmbeddedIndex {
     inner: Arc<Inner>,
     organisations: Arc<organisations::OrganisationIndex>,
+    source: Arc<SourceRecord>,
+}
+
+/// Which database the documents were built from: a file in the index folder (kept in memory
+/// for an index in memory).
+struct SourceRecord {
+    file: Option<std::path::PathBuf>,
+    in_memory: std::sync::Mutex<Option<String>>,
+}
+
+impl SourceRecord {
+    /// The name of the file in the index folder.
+    const FILE_NAME: &'static str = "built-from";
+
+    fn read(&self) -> Result<Option<String>, SearchError> {
+        match &self.file {
+            None => Ok(self.in_memory.lock().unwrap_or_else(|e| e.into_inner()).clone()),
+            Some(file) => match std::fs::read_to_string(file) {
+                Ok(text) => Ok(Some(text.trim().to_owned())),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(SearchError::Index(format!("{}: {error}", file.display()))),
+            },
+        }
+    }
+
+    fn write(&self, source: &str) -> Result<(), SearchError> {
+        match &self.file {
+            None => {
+                *self.in_memory.lock().unwrap_or_else(|e| e.into_inner()) = Some(source.to_owned());
+                Ok(())
+            }
+            Some(file) => {
+                // Written beside, then renamed: a crash leaves the old record or the new one.
+                let partial = file.with_extension("partial");
+                std::fs::write(&partial, source)
+                    .and_then(|()| std::fs::rename(&partial, file))
+                    .map_err(|error| SearchError::Index(format!("{}: {error}", file.display())))
+            }
+        }
+    }
 }
 
 impl EmbeddedIndex {
@@ -260,7 +300,12 @@ impl EmbeddedIndex {
         let (schema, fields) = Fields::schema();
         let handle = Handle::open(dir, schema)?;
         let organisations = organisations::OrganisationIndex::open(&dir.join("organisations"))?;
-        Ok(EmbeddedIndex::with(handle, fields, organisations))
+        Ok(EmbeddedIndex::with(
+            handle,
+            fields,
+            organisations,
+            Some(dir.join(SourceRecord::FILE_NAME)),
+        ))
     }
 
     /// A new index in memory (tests, benchmarks).
@@ -271,10 +316,16 @@ impl EmbeddedIndex {
             handle,
             fields,
             organisations::OrganisationIndex::in_memory()?,
+            None,
         ))
     }
 
-    fn with(handle: Handle, fields: Fields, organisations: organisations::OrganisationIndex) -> EmbeddedIndex {
+    fn with(
+        handle: Handle,
+        fields: Fields,
+        organisations: organisations::OrganisationIndex,
+        source_file: Option<std::path::PathBuf>,
+    ) -> EmbeddedIndex {
         let calls = Inner {
             handle,
             fields,
@@ -284,6 +335,10 @@ impl EmbeddedIndex {
         EmbeddedIndex {
             inner: Arc::new(calls),
             organisations: Arc::new(organisations),
+            source: Arc::new(SourceRecord {
+                file: source_file,
+                in_memory: std::sync::Mutex::new(None),
+            }),
         }
     }
 }
@@ -515,6 +570,15 @@ impl SearchIndex for EmbeddedIndex {
     async fn clear(&self) -> Result<(), SearchError> {
         blocking(&self.inner, |inner| inner.handle.clear()).await?;
         blocking(&self.organisations, |organisations| organisations.clear()).await
+    }
+
+    async fn source(&self) -> Result<Option<String>, SearchError> {
+        blocking(&self.source, SourceRecord::read).await
+    }
+
+    async fn set_source(&self, source: &str) -> Result<(), SearchError> {
+        let source = source.to_owned();
+        blocking(&self.source, move |record| record.write(&source)).await
     }
 
     async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
