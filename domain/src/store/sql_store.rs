@@ -830,10 +830,7 @@ impl Store for SqlStore {
             values.push_bind(join_lines(&org.capabilities));
             values.push_bind(join_lines(&org.sectors));
             values.push_bind(join_lines(&org.certifications));
-            values.push_bind(crate::text::name_key(
-                org.name.trim(),
-                &org.external_id,
-            ));
+            values.push_bind(crate::text::name_key(org.name.trim(), &org.external_id));
             values.push_bind(whole_seconds(now));
             values.push_bind(whole_seconds(now));
             values.push_unseparated(
@@ -1063,11 +1060,10 @@ impl Store for SqlStore {
     }
 
     async fn source_id(&self) -> Result<String, StoreError> {
-        let (identity, schema): (String, i64) = sqlx::query_as(
-            "SELECT (SELECT id FROM database_identity), (SELECT MAX(version) FROM _sqlx_migrations)",
-        )
-        .fetch_one(&self.pool)
-        .await?;
+        let (identity, schema): (String, i64) =
+            sqlx::query_as("SELECT (SELECT id FROM database_identity), (SELECT MAX(version) FROM _sqlx_migrations)")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(format!("{identity}/schema-{schema}"))
     }
 
