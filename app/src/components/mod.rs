@@ -1,6 +1,7 @@
 //! Pieces shared by several pages.
 
 pub mod call_card;
+pub mod error_notice;
 pub mod layout;
 pub mod marked;
 pub mod page_title;

@@ -1,6 +1,5 @@
-//! Paging links, the past-the-last-page notice and the error notice every list page shows.
+//! Paging links and the past-the-last-page notice every list page shows.
 
-use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Previous / next links and the page position.
@@ -47,20 +46,6 @@ pub fn PastTheEnd(
                 {format!("These results end on page {page_count}. ")}
                 <a href=last_page>{format!("Go to page {page_count}")}</a>
             </p>
-        </div>
-    }
-}
-
-/// What went wrong, in words a user can act on.
-#[component]
-pub fn ErrorNotice(
-    /// The error to explain.
-    error: AppError,
-) -> impl IntoView {
-    view! {
-        <div class="error-notice" role="alert">
-            <h3>"We could not load this"</h3>
-            <p>{error.to_string()}</p>
         </div>
     }
 }

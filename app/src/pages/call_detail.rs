@@ -1,11 +1,12 @@
 //! `/calls/<id>`: everything known about one call.
 
 use crate::api::{get_call, CallView};
+use crate::components::error_notice::ErrorNotice;
 use crate::components::page_title::PageTitle;
-use crate::components::pager::ErrorNotice;
 use crate::components::status_badge::CallBadges;
 use crate::format::{brussels_date_time, budget_range, date, euros, percent_decode, relative_days};
-use crate::pages::calls::{list_url, use_call_query};
+use crate::hooks::use_call_query;
+use crate::pages::calls::list_url;
 use domain::geo::area_label;
 use domain::CallQuery;
 use leptos::prelude::*;

@@ -3,18 +3,20 @@
 
 use crate::api::{list_calls, suggest_calls, CallListing};
 use crate::components::call_card::CallCard;
+use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::use_hydrated;
 use crate::components::page_title::PageTitle;
-use crate::components::pager::{ErrorNotice, Pager, PastTheEnd};
+use crate::components::pager::{Pager, PastTheEnd};
 use crate::components::search_field::{kept_fields, suggesting_input};
 use crate::error::AppError;
+use crate::hooks::use_call_query;
 use domain::geo::{area_label, country_label, RegionNames};
 use domain::taxonomy;
 use domain::{
     BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, FacetValue, Facets, InstrumentKind, SearchHit,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 use std::collections::HashMap;
 
 /// Removes one filter from a query.
@@ -61,19 +63,6 @@ fn facet_values<'a>(facets: &'a Facets, dimension: &str) -> &'a [FacetValue] {
         "sector" => &facets.sector,
         _ => &facets.programme,
     }
-}
-
-/// The list query in the page's URL (unknown keys and bad values ignored).
-pub fn use_call_query() -> Memo<CallQuery> {
-    use_url_query(|pairs| CallQuery::from_pairs(pairs))
-}
-
-/// A query read from the page's URL by `parse`, following every navigation.
-pub fn use_url_query<Q: Clone + PartialEq + Send + Sync + 'static>(
-    parse: for<'a> fn(&mut dyn Iterator<Item = (&'a str, &'a str)>) -> Q,
-) -> Memo<Q> {
-    let query_map = use_query_map();
-    Memo::new(move |_| query_map.with(|map| parse(&mut map.into_iter().map(|(key, value)| (key.as_ref(), value)))))
 }
 
 /// The call list page.

@@ -3,12 +3,13 @@
 //! certifications and clusters. Text, filters, sort and page live in the URL.
 
 use crate::api::{search_organisations, suggest_organisations, OrganisationListing};
+use crate::components::error_notice::ErrorNotice;
 use crate::components::layout::use_hydrated;
 use crate::components::marked::Marked;
 use crate::components::page_title::PageTitle;
-use crate::components::pager::{ErrorNotice, Pager, PastTheEnd};
+use crate::components::pager::{Pager, PastTheEnd};
 use crate::components::search_field::{kept_fields, suggesting_input};
-use crate::pages::calls::use_url_query;
+use crate::hooks::use_organisation_query;
 use domain::cluster::ClusterRef;
 use domain::geo::{area_label, country_label, RegionNames};
 use domain::organisation::{OrganisationDetail, OrganisationKind, SizeClass};
@@ -94,11 +95,6 @@ fn uncounted_values(key: &str, clusters: &[ClusterRef], chosen: &[(&'static str,
             .collect(),
     };
     codes.into_iter().map(|value| FacetValue { value, count: 0 }).collect()
-}
-
-/// The directory query in the page's URL.
-fn use_organisation_query() -> Memo<OrganisationQuery> {
-    use_url_query(|pairs| OrganisationQuery::from_pairs(pairs))
 }
 
 /// The partner directory page.

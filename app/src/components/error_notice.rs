@@ -1,0 +1,18 @@
+//! The notice a page shows when its data could not be loaded.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// What went wrong, in words a user can act on.
+#[component]
+pub fn ErrorNotice(
+    /// The error to explain.
+    error: AppError,
+) -> impl IntoView {
+    view! {
+        <div class="error-notice" role="alert">
+            <h3>"We could not load this"</h3>
+            <p>{error.to_string()}</p>
+        </div>
+    }
+}
