@@ -200,26 +200,36 @@ impl Handle {
             .writer
             .lock()
             .map_err(|_| SearchError::Index("index writer poisoned".into()))?;
-        let mut segments = writer.index().searchable_segment_metas().map_err(index_error)?;
-        if segments.len() <= parts {
-            return Ok(());
-        }
-        // Largest first, each into the part with the fewest documents so far.
-        segments.sort_by_key(|meta| std::cmp::Reverse(meta.num_docs()));
-        let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); parts];
-        for meta in segments {
-            let lightest = groups
-                .iter_mut()
-                .min_by_key(|(docs, _)| *docs)
-                .expect("at least one part");
-            lightest.0 += u64::from(meta.num_docs());
-            lightest.1.push(meta.id());
-        }
-        for (_, ids) in groups.into_iter().filter(|(_, ids)| ids.len() > 1) {
-            // Only an optimisation: segments a background merge holds are left as they are.
-            if let Err(error) = writer.merge(&ids).wait() {
-                tracing::info!(%error, "search index segments not merged now");
+        // A background merge may hold some segments (merging them cannot be asked for then):
+        // let it finish and group again, for up to two seconds.
+        for _ in 0..20 {
+            let mut segments = writer.index().searchable_segment_metas().map_err(index_error)?;
+            if segments.len() <= parts {
+                break;
             }
+            // Largest first, each into the part with the fewest documents so far.
+            segments.sort_by_key(|meta| std::cmp::Reverse(meta.num_docs()));
+            let mut groups: Vec<(u64, Vec<tantivy::index::SegmentId>)> = vec![(0, Vec::new()); parts];
+            for meta in segments {
+                let lightest = groups
+                    .iter_mut()
+                    .min_by_key(|(docs, _)| *docs)
+                    .expect("at least one part");
+                lightest.0 += u64::from(meta.num_docs());
+                lightest.1.push(meta.id());
+            }
+            let mut all_merged = true;
+            for (_, ids) in groups.into_iter().filter(|(_, ids)| ids.len() > 1) {
+                // Only an optimisation: a failure leaves the segments as they are.
+                if let Err(error) = writer.merge(&ids).wait() {
+                    tracing::debug!(%error, "search index segments not merged now");
+                    all_merged = false;
+                }
+            }
+            if all_merged {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
         }
         drop(writer);
         self.reader.reload().map_err(index_error)
