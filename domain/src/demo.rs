@@ -49,6 +49,22 @@ pub struct DemoData {
     pub regions: Vec<crate::geo::Region>,
 }
 
+impl DemoData {
+    /// Writes everything into `store` — calls, organisations, clusters with their members,
+    /// region names — each kind in one transaction.
+    pub async fn write_to(
+        &self,
+        store: &dyn crate::store::Store,
+        now: DateTime<Utc>,
+    ) -> Result<(), crate::store::StoreError> {
+        store.upsert_calls(&self.calls, now).await?;
+        store.upsert_organisations(&self.organisations, now).await?;
+        store.upsert_clusters(&self.clusters, &self.members, now).await?;
+        store.upsert_regions(&self.regions, now).await?;
+        Ok(())
+    }
+}
+
 /// SplitMix64: tiny, fast and stable, so the demo never changes with a dependency.
 struct Rng(u64);
 

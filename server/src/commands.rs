@@ -166,22 +166,7 @@ pub async fn load_demo(store: &dyn Store, now: DateTime<Utc>, only_if_empty: boo
         return Ok(());
     }
     let data = demo::generate(DEMO_SEED, now.date_naive(), DemoSize::DEMO);
-    store
-        .upsert_calls(&data.calls, now)
-        .await
-        .context("writing demo calls")?;
-    store
-        .upsert_organisations(&data.organisations, now)
-        .await
-        .context("writing demo organisations")?;
-    store
-        .upsert_clusters(&data.clusters, &data.members, now)
-        .await
-        .context("writing demo clusters")?;
-    store
-        .upsert_regions(&data.regions, now)
-        .await
-        .context("writing demo region names")?;
+    data.write_to(store, now).await.context("writing the demo data")?;
     let counts = store.counts().await?;
     println!(
         "demo data loaded: {} calls, {} organisations, {} clusters, {} memberships",

@@ -60,8 +60,10 @@ pub(crate) async fn refresh(
     }
     match entity {
         IndexedEntity::Call => {
+            // A document holds a call's dates, never its status (derived per search), so the
+            // instant the store derives statuses at does not matter here: no clock is read.
             let found: Vec<(String, CallDocument)> = store
-                .call_details(ids, chrono::Utc::now())
+                .call_details(ids, chrono::DateTime::UNIX_EPOCH)
                 .await?
                 .iter()
                 .map(|call| (call.summary.external_id.clone(), CallDocument::from_detail(call)))

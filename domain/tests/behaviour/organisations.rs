@@ -225,15 +225,12 @@ async fn the_demo_data_loads_completely(store: &dyn Store) {
         chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
         DemoSize::DEMO,
     );
-    store.upsert_calls(&data.calls, now()).await.unwrap();
-    store.upsert_organisations(&data.organisations, now()).await.unwrap();
-    store
-        .upsert_clusters(&data.clusters, &data.members, now())
-        .await
-        .unwrap();
+    data.write_to(store, now()).await.unwrap();
     let counts = store.counts().await.unwrap();
     assert_eq!((counts.calls, counts.organisations, counts.clusters), (300, 500, 20));
     assert_eq!(counts.cluster_members, data.members.len() as u64);
+    let codes: Vec<String> = data.regions.iter().map(|r| r.code.clone()).collect();
+    assert_eq!(store.region_names(&codes).await.unwrap().len(), data.regions.len());
 }
 
 crate::on_both_backends!(

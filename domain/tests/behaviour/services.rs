@@ -70,15 +70,9 @@ async fn fill(store: &dyn Store) {
         label: None,
     }];
     quantum.eligible_regions = vec!["FRH0".to_owned()];
-    let mut calls = data.calls;
-    calls.push(quantum);
-    store.upsert_calls(&calls, now()).await.unwrap();
-    store.upsert_organisations(&data.organisations, now()).await.unwrap();
-    store
-        .upsert_clusters(&data.clusters, &data.members, now())
-        .await
-        .unwrap();
-    store.upsert_regions(&data.regions, now()).await.unwrap();
+    let mut data = data;
+    data.calls.push(quantum);
+    data.write_to(store, now()).await.unwrap();
 }
 
 fn ids(listing: &domain::listing::CallListing) -> Vec<String> {

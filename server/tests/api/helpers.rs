@@ -89,15 +89,10 @@ impl TestApp {
         self
     }
 
-    /// Stores generated organisations, clusters and region names and brings the search index up to date.
-    pub async fn with_demo_directory(self, data: &domain::demo::DemoData) -> TestApp {
+    /// Stores generated data (calls, organisations, clusters, region names) and brings the search index up to date.
+    pub async fn with_demo_data(self, data: &domain::demo::DemoData) -> TestApp {
         let store = self.state.store.as_ref();
-        store.upsert_organisations(&data.organisations, now()).await.unwrap();
-        store
-            .upsert_clusters(&data.clusters, &data.members, now())
-            .await
-            .unwrap();
-        store.upsert_regions(&data.regions, now()).await.unwrap();
+        data.write_to(store, now()).await.unwrap();
         indexer::apply_all_pending(store, self.state.search.as_ref())
             .await
             .unwrap();

@@ -78,7 +78,7 @@ async fn hostile_app() -> TestApp {
         .await
         .with_calls(&calls)
         .await
-        .with_demo_directory(&demo)
+        .with_demo_data(&demo)
         .await
 }
 

@@ -17,7 +17,7 @@ fn directory() -> demo::DemoData {
 #[tokio::test]
 async fn the_directory_is_server_rendered_with_facets_and_filters() {
     let data = directory();
-    let app = TestApp::spawn().await.with_demo_directory(&data).await;
+    let app = TestApp::spawn().await.with_demo_data(&data).await;
     let (status, html) = app.get("/organisations").await;
     assert_eq!(status, 200);
     assert!(html.contains("60 organisations"), "{html}");
@@ -84,7 +84,7 @@ async fn profile_text_is_escaped_and_only_web_addresses_become_links() {
             name: "<b>Breizh</b>".into(),
         }],
     };
-    let app = TestApp::spawn().await.with_demo_directory(&data).await;
+    let app = TestApp::spawn().await.with_demo_data(&data).await;
     let (_, html) = app.get("/organisations").await;
     assert!(!html.contains("<script>alert('x')</script>"), "{html}");
     assert!(html.contains("&lt;script&gt;"));
