@@ -32,14 +32,6 @@ pub fn clean_line(value: &str, max_chars: usize) -> String {
     kept.trim_end().to_owned()
 }
 
-/// `value` with the control characters a text may not hold removed (tabs and line breaks stay).
-pub fn clean_text(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect()
-}
-
 /// The first control character of `value` that a text may not hold (tabs and line breaks
 /// are allowed where `multiline`).
 pub fn forbidden_control(value: &str, multiline: bool) -> Option<char> {
@@ -100,7 +92,7 @@ pub fn bounded_page(page: u32, per_page: u32) -> (u32, u32) {
 }
 
 /// The deepest page of `per_page` results that still ends inside [`MAX_RESULT_WINDOW`].
-pub fn last_page_in_window(per_page: u32) -> u32 {
+fn last_page_in_window(per_page: u32) -> u32 {
     (MAX_RESULT_WINDOW / per_page.max(1)).max(1)
 }
 
@@ -125,7 +117,6 @@ mod tests {
         assert_eq!(clean_line("  quantum\0 key\u{7}\n ", 50), "quantum key");
         assert_eq!(clean_line("abcdef", 3), "abc");
         assert_eq!(clean_line("\u{1b}[31m red", 50), "[31m red");
-        assert_eq!(clean_text("a\0b\nc\td\u{7f}"), "ab\nc\td");
         assert_eq!(forbidden_control("ok\nfine", true), None);
         assert_eq!(forbidden_control("ok\nfine", false), Some('\n'));
         assert_eq!(forbidden_control("nul\0", true), Some('\0'));

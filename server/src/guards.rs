@@ -133,7 +133,8 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-/// The answer when the server is at [`MAX_IN_FLIGHT`] or a request ran past [`REQUEST_TIMEOUT`].
+/// The answer when a request is shed because the server is at [`MAX_IN_FLIGHT`] (a request
+/// that runs past [`REQUEST_TIMEOUT`] is answered `503` by the timeout layer itself).
 pub async fn overloaded(error: tower::BoxError) -> Response {
     if error.is::<tower::load_shed::error::Overloaded>() {
         error_response(

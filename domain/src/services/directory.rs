@@ -35,11 +35,7 @@ pub async fn search_organisations(
     let offered = facets.region.iter().map(|f| f.value.clone());
     let placed = items.iter().filter_map(|d| d.organisation.nuts_code.clone());
     let chosen = query.regions.iter().cloned();
-    let region_names = region_names(
-        state,
-        offered.chain(placed).chain(chosen).collect::<Vec<_>>().into_iter(),
-    )
-    .await;
+    let region_names = region_names(state, offered.chain(placed).chain(chosen)).await;
     log_search(state, "organisations", &query.text, query.to_query_string(), total).await;
     Ok(OrganisationListing {
         items,
