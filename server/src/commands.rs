@@ -25,14 +25,9 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
         .with_context(|| format!("cannot open the database {}", store::redact_url(&config.database_url)))
 }
 
-/// Opens the store and the search index and builds the one `AppState`.
-pub async fn app_state(config: &Config) -> anyhow::Result<AppState> {
-    let store = open_store(config).await?;
-    Ok(AppState {
-        store,
-        search: open_search(config)?,
-        clock: config.clock(),
-    })
+/// Opens the store and the search index.
+pub async fn open_store_and_search(config: &Config) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn SearchIndex>)> {
+    Ok((open_store(config).await?, open_search(config)?))
 }
 
 /// The search engine the configuration asks for: Meilisearch when `MEILI_URL` is set,
@@ -64,21 +59,14 @@ pub fn open_search(config: &Config) -> anyhow::Result<Arc<dyn SearchIndex>> {
 
 /// Rebuilds the search index from the database, with a progress bar.
 pub async fn reindex(config: &Config) -> anyhow::Result<()> {
-    let state = app_state(config).await?;
-    let pending = state.store.index_lag().await?.pending;
-    let written = search::reindex(
-        state.store.as_ref(),
-        state.search.as_ref(),
-        &ProgressBar::new("indexing calls"),
-    )
-    .await?;
+    let (store, search) = open_store_and_search(config).await?;
+    let pending = store.index_lag().await?.pending;
+    let written = search::reindex(store.as_ref(), search.as_ref(), &ProgressBar::new("indexing calls")).await?;
     // Everything pending before the rebuild is now in the index.
-    let entries = state
-        .store
+    let entries = store
         .pending_index_changes(u32::try_from(pending).unwrap_or(u32::MAX))
         .await?;
-    state
-        .store
+    store
         .complete_index_changes(&entries.iter().map(|e| e.id).collect::<Vec<_>>())
         .await?;
     println!("search index rebuilt: {written} calls indexed");
@@ -87,22 +75,22 @@ pub async fn reindex(config: &Config) -> anyhow::Result<()> {
 
 /// Serves the portal until Ctrl-C or SIGTERM.
 pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
-    let state = app_state(config).await?;
+    let (store, search) = open_store_and_search(config).await?;
     if seed_demo {
-        load_demo(state.store.as_ref(), config.clock().now(), true).await?;
+        load_demo(store.as_ref(), config.clock().now(), true).await?;
     }
     // A search engine that is down must not keep the portal down: lists come from the
     // database meanwhile, and the indexer catches up when the engine answers.
-    if let Err(error) = indexer::catch_up(state.store.as_ref(), state.search.as_ref()).await {
+    if let Err(error) = indexer::catch_up(store.as_ref(), search.as_ref()).await {
         tracing::warn!(
             error = format!("{error:#}"),
             "search index is behind: the indexer will catch up"
         );
     }
     let (stop_indexer, shutdown) = tokio::sync::watch::channel(false);
-    let indexer_state = state.clone();
-    let indexer = tokio::spawn(async move {
-        indexer::run(indexer_state.store.as_ref(), indexer_state.search.as_ref(), shutdown).await;
+    let indexer = tokio::spawn({
+        let (store, search) = (store.clone(), search.clone());
+        async move { indexer::run(store.as_ref(), search.as_ref(), shutdown).await }
     });
     if !config
         .site_root
@@ -120,7 +108,8 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let router = http::router(ServerState {
-        app: state,
+        app: AppState::new(store.clone(), search, config.clock()),
+        database: store,
         leptos: http::leptos_options(&config.site_root, addr),
     });
     tracing::info!(

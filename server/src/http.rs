@@ -11,13 +11,14 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::services::AppState;
+use domain::store::Store;
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, IntoView};
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -31,6 +32,8 @@ use tower_http::trace::TraceLayer;
 pub struct ServerState {
     /// The services.
     pub app: AppState,
+    /// The whole database, for the health check.
+    pub database: Arc<dyn Store>,
     /// Where the built site is and how it is named.
     pub leptos: LeptosOptions,
 }
@@ -105,7 +108,7 @@ fn page_shell(options: LeptosOptions) -> impl IntoView {
 /// `200` with the database and search index state (`"degraded"` when only the index is
 /// failing), `503` when the database does not answer.
 async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
-    let store = &state.app.store;
+    let store = &state.database;
     let backend = store.backend().name();
     let (database_ok, lag) = match (store.ping().await, store.index_lag().await) {
         (Ok(()), Ok(lag)) => (true, Some(lag)),

@@ -21,7 +21,7 @@ pub async fn list_calls(state: &AppState, query: &CallQuery) -> Result<CallListi
     let mut listing = match state.search.search(&request).await {
         Ok(results) => {
             let ids: Vec<String> = results.hits.iter().map(|hit| hit.external_id.clone()).collect();
-            let items = state.store.call_summaries(&ids, now).await?;
+            let items = state.calls.call_summaries(&ids, now).await?;
             CallListing {
                 page: CallPage {
                     items,
@@ -43,7 +43,7 @@ pub async fn list_calls(state: &AppState, query: &CallQuery) -> Result<CallListi
         Err(error) => {
             tracing::warn!(%error, "search index unavailable: listing from the database");
             let programme = state
-                .store
+                .calls
                 .programme_counts()
                 .await?
                 .into_iter()
@@ -53,7 +53,7 @@ pub async fn list_calls(state: &AppState, query: &CallQuery) -> Result<CallListi
                 })
                 .collect();
             CallListing {
-                page: state.store.list_calls(query, now).await?,
+                page: state.calls.list_calls(query, now).await?,
                 highlights: Vec::new(),
                 facets: Facets {
                     programme,
@@ -80,7 +80,7 @@ pub async fn get_call(state: &AppState, external_id: &str) -> Result<CallView, S
         return Err(not_found());
     }
     let now = state.clock.now();
-    let call = state.store.get_call(external_id, now).await?.ok_or_else(not_found)?;
+    let call = state.calls.get_call(external_id, now).await?.ok_or_else(not_found)?;
     let region_names = region_names(state, call.eligible_regions.iter().cloned()).await;
     Ok(CallView {
         call,

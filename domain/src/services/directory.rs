@@ -14,7 +14,7 @@ pub async fn search_organisations(
     state: &AppState,
     query: &OrganisationQuery,
 ) -> Result<OrganisationListing, ServiceError> {
-    let clusters = state.store.cluster_refs().await?;
+    let clusters = state.directory.cluster_refs().await?;
     let (items, highlights, total, facets, degraded) = match state.search.search_organisations(query).await {
         Ok(results) => {
             let ids: Vec<String> = results.hits.iter().map(|hit| hit.external_id.clone()).collect();
@@ -23,12 +23,12 @@ pub async fn search_organisations(
             } else {
                 results.hits
             };
-            let items = state.store.organisation_details(&ids).await?;
+            let items = state.directory.organisation_details(&ids).await?;
             (items, highlights, results.total, results.facets, false)
         }
         Err(error) => {
             tracing::warn!(%error, "search index unavailable: the directory comes from the database");
-            let (items, total) = state.store.list_organisations(query).await?;
+            let (items, total) = state.directory.list_organisations(query).await?;
             (items, Vec::new(), total, OrganisationFacets::default(), true)
         }
     };

@@ -8,7 +8,7 @@ pub mod directory;
 
 use crate::geo::RegionNames;
 use crate::search::SearchIndex;
-use crate::store::{SearchLogEntry, Store, StoreError};
+use crate::store::{CallStore, Directory, SearchLog, SearchLogEntry, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -57,15 +57,33 @@ impl Clock {
     }
 }
 
-/// Everything a request may use, shared by all requests.
+/// Everything a request may use, shared by all requests: the parts of the database the
+/// services read and write, the search index and the clock.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database: the source of truth.
-    pub store: Arc<dyn Store>,
+    /// Calls: the source of truth the catalogue reads.
+    pub calls: Arc<dyn CallStore>,
+    /// Organisations, clusters and region names.
+    pub directory: Arc<dyn Directory>,
+    /// The anonymous search log.
+    pub search_log: Arc<dyn SearchLog>,
     /// The search index, derived from the database.
     pub search: Arc<dyn SearchIndex>,
     /// The clock statuses are derived with.
     pub clock: Clock,
+}
+
+impl AppState {
+    /// The state for one database, one search index and one clock.
+    pub fn new(store: Arc<dyn Store>, search: Arc<dyn SearchIndex>, clock: Clock) -> AppState {
+        AppState {
+            calls: store.clone(),
+            directory: store.clone(),
+            search_log: store,
+            search,
+            clock,
+        }
+    }
 }
 
 /// The names of those of `codes` that are regions with a name; labels show codes instead
@@ -77,7 +95,7 @@ async fn region_names(state: &AppState, codes: impl Iterator<Item = String>) -> 
     if codes.is_empty() {
         return RegionNames::new();
     }
-    state.store.region_names(&codes).await.unwrap_or_else(|error| {
+    state.directory.region_names(&codes).await.unwrap_or_else(|error| {
         tracing::warn!(%error, "region names unavailable");
         RegionNames::new()
     })
@@ -95,7 +113,7 @@ async fn log_search(state: &AppState, list: &str, text: &str, url_query: String,
         filters: serde_json::json!({ "list": list, "query": url_query }),
         hits,
     };
-    if let Err(error) = state.store.log_search(&entry).await {
+    if let Err(error) = state.search_log.log_search(&entry).await {
         tracing::warn!(%error, "could not log the search");
     }
 }

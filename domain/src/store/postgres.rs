@@ -27,4 +27,4 @@ impl SqlStore {
     }
 }
 
-include!("sql_store.rs");
+include!("sql/shared.rs");

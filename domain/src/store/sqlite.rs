@@ -38,4 +38,4 @@ impl SqlStore {
     }
 }
 
-include!("sql_store.rs");
+include!("sql/shared.rs");

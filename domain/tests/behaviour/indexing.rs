@@ -217,27 +217,6 @@ async fn the_index_reconverges_after_an_outage(store: &dyn Store) {
     assert_eq!(titles_found(&index, "satellite").await, vec!["Secure satellite links"]);
 }
 
-async fn logged_searches_read_back_newest_first(store: &dyn Store) {
-    use domain::store::SearchLogEntry;
-    let at = |minute: u32| Utc.with_ymd_and_hms(2026, 11, 27, 9, minute, 0).unwrap();
-    let first = SearchLogEntry {
-        searched_at: at(1),
-        text: "quantum".into(),
-        filters: serde_json::json!({ "countries": ["PT"], "trl": [4] }),
-        hits: 12,
-    };
-    let second = SearchLogEntry {
-        searched_at: at(2),
-        text: "cyber ranges".into(),
-        filters: serde_json::json!({ "closes_within": "month" }),
-        hits: 0,
-    };
-    store.log_search(&first).await.unwrap();
-    store.log_search(&second).await.unwrap();
-    assert_eq!(store.recent_searches(10).await.unwrap(), vec![second.clone(), first]);
-    assert_eq!(store.recent_searches(1).await.unwrap(), vec![second]);
-}
-
 async fn an_index_built_from_another_database_is_rebuilt_from_this_one(store: &dyn Store) {
     let dir = tempfile::tempdir().unwrap();
     let other = crate::support::TestDb::sqlite().await;
@@ -277,5 +256,4 @@ crate::on_both_backends!(
     writes_leave_index_updates_that_the_indexer_applies,
     the_index_reconverges_after_an_outage,
     organisations_and_memberships_reach_the_directory,
-    logged_searches_read_back_newest_first,
 );

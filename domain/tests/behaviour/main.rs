@@ -4,9 +4,11 @@
 mod support;
 
 mod calls;
+mod corrupt_rows;
 mod hostile;
 mod import;
 mod indexing;
 mod organisations;
 mod regions;
+mod search_log;
 mod services;

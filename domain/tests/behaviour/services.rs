@@ -23,11 +23,7 @@ async fn with_index(store: Arc<dyn Store>) -> AppState {
     indexer::apply_all_pending(store.as_ref(), search.as_ref())
         .await
         .unwrap();
-    AppState {
-        store,
-        search,
-        clock: Clock::Fixed(now()),
-    }
+    AppState::new(store, search, Clock::Fixed(now()))
 }
 
 /// The services over `store` with a search engine that does not answer.
@@ -38,11 +34,7 @@ fn with_index_down(store: Arc<dyn Store>) -> AppState {
         .unwrap()
         .port();
     let search = MeiliIndex::new(&format!("http://127.0.0.1:{port}"), Some("key"), "down").unwrap();
-    AppState {
-        store,
-        search: Arc::new(search),
-        clock: Clock::Fixed(now()),
-    }
+    AppState::new(store, Arc::new(search), Clock::Fixed(now()))
 }
 
 /// Demo calls and organisations, plus a quantum call restricted to Bretagne.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 /// A database that exists for one test.
 pub struct TestDb {
     store: Arc<dyn Store>,
+    url: String,
     cleanup: Cleanup,
 }
 
@@ -31,6 +32,7 @@ impl TestDb {
         let store = store::connect(&url).await.expect("open SQLite");
         TestDb {
             store,
+            url,
             cleanup: Cleanup::Sqlite(dir),
         }
     }
@@ -54,11 +56,11 @@ impl TestDb {
             .expect("create test database");
         admin.close().await;
         let (base, _) = admin_url.rsplit_once('/').expect("a database URL ends in /name");
-        let store = store::connect(&format!("{base}/{name}"))
-            .await
-            .expect("open PostgreSQL");
+        let url = format!("{base}/{name}");
+        let store = store::connect(&url).await.expect("open PostgreSQL");
         TestDb {
             store,
+            url,
             cleanup: Cleanup::Postgres { admin_url, name },
         }
     }
@@ -71,6 +73,17 @@ impl TestDb {
     /// The store under test, shared (as the services hold it).
     pub fn shared(&self) -> Arc<dyn Store> {
         self.store.clone()
+    }
+
+    /// Runs `sql` on the database behind the store's back (to damage a row, say).
+    pub async fn execute(&self, sql: &str) {
+        if self.url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.url).await.expect("open SQLite");
+            sqlx::query(sql).execute(&pool).await.expect(sql);
+        } else {
+            let pool = sqlx::PgPool::connect(&self.url).await.expect("open PostgreSQL");
+            sqlx::query(sql).execute(&pool).await.expect(sql);
+        }
     }
 }
 
@@ -99,9 +112,27 @@ impl Drop for TestDb {
 }
 
 /// Declares each listed `async fn(&dyn Store)` as a test on both backends (with `shared:`,
-/// each `async fn(Arc<dyn Store>)`).
+/// each `async fn(Arc<dyn Store>)`; with `db:`, each `async fn(&TestDb)`).
 #[macro_export]
 macro_rules! on_both_backends {
+    (db: $($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test(&$crate::support::TestDb::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test(&$crate::support::TestDb::postgres().await).await;
+                }
+            )*
+        }
+    };
     (shared: $($test:ident),* $(,)?) => {
         mod sqlite {
             $(

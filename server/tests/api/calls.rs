@@ -119,12 +119,13 @@ async fn a_call_page_leads_back_to_the_filtered_list_it_was_opened_from() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_finish_rendering_while_other_servers_start() {
     let app = TestApp::spawn().await.with_calls(&[call("A-1", "Alpha", 5)]).await;
-    let state = app.state.clone();
+    let (state, database) = (app.state.clone(), app.store.clone());
     let starting = tokio::task::spawn_blocking(move || {
         for _ in 0..40 {
             let leptos = server::http::leptos_options(std::path::Path::new("site"), ([127, 0, 0, 1], 0).into());
             drop(server::http::router(server::http::ServerState {
                 app: state.clone(),
+                database: database.clone(),
                 leptos,
             }));
         }
@@ -150,7 +151,7 @@ async fn regions_are_shown_by_name_once_their_names_are_known() {
         code: "FRH0".into(),
         name: "Bretagne".into(),
     };
-    app.state.store.upsert_regions(&[bretagne], now()).await.unwrap();
+    app.store.upsert_regions(&[bretagne], now()).await.unwrap();
     let (_, list) = app.get("/calls?region=FRH0").await;
     assert!(
         list.contains("Remove filter Region Bretagne (FRH0)"),
@@ -193,7 +194,7 @@ async fn a_search_is_logged_anonymously_with_every_filter() {
         .get("/calls?q=quantum&country=PT&region=PT11&budget=lt100k&closes=30d&trl=4&sme_only=true")
         .await;
     assert_eq!(status, 200);
-    let logged = app.state.store.recent_searches(5).await.unwrap();
+    let logged = app.store.recent_searches(5).await.unwrap();
     assert_eq!(logged.len(), 1, "one search, logged once");
     let filters = &logged[0].filters;
     assert_eq!(logged[0].text, "quantum");

@@ -31,7 +31,7 @@ async fn with_meilisearch_down_lists_come_from_the_database_with_a_notice() {
         "Horizon Europe",
         "European Commission",
     );
-    app.state.store.upsert_calls(&[call], now()).await.unwrap();
+    app.store.upsert_calls(&[call], now()).await.unwrap();
 
     let (status, body) = app.get("/healthz").await;
     assert_eq!(status, 200);

@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::{indexer, SearchIndex};
 use domain::services::{AppState, Clock};
-use domain::store::{self, NewCall};
+use domain::store::{self, NewCall, Store};
 use server::http::{self, ServerState};
 use std::path::Path;
 use std::sync::Arc;
@@ -15,6 +15,8 @@ pub struct TestApp {
     pub address: String,
     /// The services the server uses (to arrange data directly).
     pub state: AppState,
+    /// The whole database behind it.
+    pub store: Arc<dyn Store>,
     /// An HTTP client.
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
@@ -44,21 +46,20 @@ impl TestApp {
     pub async fn spawn_with_search(search: impl FnOnce(&Path) -> Arc<dyn SearchIndex>) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("app.db").display());
-        let state = AppState {
-            store: store::connect(&url).await.unwrap(),
-            search: search(dir.path()),
-            clock: Clock::Fixed(now()),
-        };
+        let store = store::connect(&url).await.unwrap();
+        let state = AppState::new(store.clone(), search(dir.path()), Clock::Fixed(now()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let router = http::router(ServerState {
             app: state.clone(),
+            database: store.clone(),
             leptos: http::leptos_options(&dir.path().join("site"), addr),
         });
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         TestApp {
             address: format!("http://{addr}"),
             state,
+            store,
             // A response that never completes fails its test instead of stalling the suite.
             client: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(30))
@@ -82,8 +83,8 @@ impl TestApp {
 
     /// Stores `calls` directly and brings the search index up to date.
     pub async fn with_calls(self, calls: &[NewCall]) -> TestApp {
-        self.state.store.upsert_calls(calls, now()).await.unwrap();
-        indexer::apply_all_pending(self.state.store.as_ref(), self.state.search.as_ref())
+        self.store.upsert_calls(calls, now()).await.unwrap();
+        indexer::apply_all_pending(self.store.as_ref(), self.state.search.as_ref())
             .await
             .unwrap();
         self
@@ -91,7 +92,7 @@ impl TestApp {
 
     /// Stores generated data (calls, organisations, clusters, region names) and brings the search index up to date.
     pub async fn with_demo_data(self, data: &domain::demo::DemoData) -> TestApp {
-        let store = self.state.store.as_ref();
+        let store = self.store.as_ref();
         data.write_to(store, now()).await.unwrap();
         indexer::apply_all_pending(store, self.state.search.as_ref())
             .await

@@ -274,7 +274,7 @@ async fn server_functions_take_only_bounded_json_and_refuse_the_rest_plainly() {
         !listing["degraded"].as_bool().unwrap(),
         "per_page 0 used to break the index"
     );
-    let logged = app.state.store.recent_searches(10).await.unwrap();
+    let logged = app.store.recent_searches(10).await.unwrap();
     assert!(logged
         .iter()
         .all(|entry| entry.text.chars().count() <= domain::query::MAX_TEXT_CHARS));

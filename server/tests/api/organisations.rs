@@ -104,7 +104,7 @@ async fn profile_text_is_escaped_and_only_web_addresses_become_links() {
 async fn with_meilisearch_down_the_directory_comes_from_the_database_with_a_notice() {
     let app = TestApp::spawn_with_meilisearch_down().await;
     let data = directory();
-    let store = app.state.store.as_ref();
+    let store = app.store.as_ref();
     store
         .upsert_organisations(&data.organisations, crate::helpers::now())
         .await
