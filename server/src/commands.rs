@@ -108,8 +108,9 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let router = http::router(ServerState {
-        app: AppState::new(store.clone(), search, config.clock()),
+        app: AppState::new(store.clone(), search.clone(), config.clock()),
         database: store,
+        search,
         leptos: http::leptos_options(&config.site_root, addr),
     });
     tracing::info!(

@@ -10,6 +10,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use domain::search::SearchIndex;
 use domain::services::AppState;
 use domain::store::Store;
 use leptos::config::LeptosOptions;
@@ -34,6 +35,8 @@ pub struct ServerState {
     pub app: AppState,
     /// The whole database, for the health check.
     pub database: Arc<dyn Store>,
+    /// The whole search engine, for the health check.
+    pub search: Arc<dyn SearchIndex>,
     /// Where the built site is and how it is named.
     pub leptos: LeptosOptions,
 }
@@ -118,11 +121,11 @@ async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
             (false, None)
         }
     };
-    let documents = state.app.search.document_count().await;
-    let organisations = state.app.search.organisation_count().await;
+    let documents = state.search.document_count().await;
+    let organisations = state.search.organisation_count().await;
     let now = state.app.clock.now();
     let search = json!({
-        "engine": state.app.search.name(),
+        "engine": state.search.name(),
         "status": if documents.is_ok() { "ok" } else { "unavailable" },
         "documents": documents.as_ref().ok(),
         "organisations": organisations.as_ref().ok(),

@@ -370,17 +370,11 @@ pub struct SearchResults {
     pub facets: Facets,
 }
 
-/// A search engine holding call documents.
+/// Call documents in a search engine: what the catalogue searches.
 #[async_trait]
-pub trait SearchIndex: Send + Sync + 'static {
-    /// The engine's name, for logs and health checks.
-    fn name(&self) -> &'static str;
-
+pub trait CallIndex: Send + Sync {
     /// Applies changes; they are visible to searches once this returns.
     async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError>;
-
-    /// Removes every document (calls and organisations).
-    async fn clear(&self) -> Result<(), SearchError>;
 
     /// Runs a search.
     async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError>;
@@ -390,7 +384,11 @@ pub trait SearchIndex: Send + Sync + 'static {
 
     /// How many call documents the index holds.
     async fn document_count(&self) -> Result<u64, SearchError>;
+}
 
+/// Organisation documents in a search engine: what the partner directory searches.
+#[async_trait]
+pub trait OrganisationIndex: Send + Sync {
     /// Applies changes to organisation documents; visible to searches once this returns.
     async fn apply_organisations(&self, changes: Vec<IndexChange<OrganisationDocument>>) -> Result<(), SearchError>;
 
@@ -402,6 +400,16 @@ pub trait SearchIndex: Send + Sync + 'static {
 
     /// Organisation names that complete what the user is typing, best first.
     async fn suggest_organisations(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError>;
+}
+
+/// A search engine: both indexes, and what is about the engine as a whole.
+#[async_trait]
+pub trait SearchIndex: CallIndex + OrganisationIndex + 'static {
+    /// The engine's name, for logs and health checks.
+    fn name(&self) -> &'static str;
+
+    /// Removes every document (calls and organisations).
+    async fn clear(&self) -> Result<(), SearchError>;
 
     /// Which database (and schema) the documents were built from, as [`SearchIndex::set_source`]
     /// recorded it; `None` when nothing is recorded (a new index, or an engine that does not

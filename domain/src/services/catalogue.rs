@@ -18,7 +18,7 @@ pub async fn list_calls(state: &AppState, query: &CallQuery) -> Result<CallListi
         query: query.clone(),
         now,
     };
-    let mut listing = match state.search.search(&request).await {
+    let mut listing = match state.call_index.search(&request).await {
         Ok(results) => {
             let ids: Vec<String> = results.hits.iter().map(|hit| hit.external_id.clone()).collect();
             let items = state.calls.call_summaries(&ids, now).await?;
@@ -100,7 +100,7 @@ pub async fn suggest_calls(state: &AppState, text: &str) -> Result<Vec<String>, 
         return Ok(Vec::new());
     };
     state
-        .search
+        .call_index
         .suggest(&prefix, SUGGESTIONS)
         .await
         .map_err(suggestions_unavailable)

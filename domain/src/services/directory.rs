@@ -15,7 +15,8 @@ pub async fn search_organisations(
     query: &OrganisationQuery,
 ) -> Result<OrganisationListing, ServiceError> {
     let clusters = state.directory.cluster_refs().await?;
-    let (items, highlights, total, facets, degraded) = match state.search.search_organisations(query).await {
+    let (items, highlights, total, facets, degraded) = match state.organisation_index.search_organisations(query).await
+    {
         Ok(results) => {
             let ids: Vec<String> = results.hits.iter().map(|hit| hit.external_id.clone()).collect();
             let highlights = if query.text.is_empty() {
@@ -54,7 +55,7 @@ pub async fn suggest_organisations(state: &AppState, text: &str) -> Result<Vec<S
         return Ok(Vec::new());
     };
     state
-        .search
+        .organisation_index
         .suggest_organisations(&prefix, SUGGESTIONS)
         .await
         .map_err(suggestions_unavailable)

@@ -7,7 +7,7 @@ pub mod catalogue;
 pub mod directory;
 
 use crate::geo::RegionNames;
-use crate::search::SearchIndex;
+use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{CallStore, Directory, SearchLog, SearchLogEntry, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -57,30 +57,33 @@ impl Clock {
     }
 }
 
-/// Everything a request may use, shared by all requests: the parts of the database the
-/// services read and write, the search index and the clock.
+/// Everything a request may use, shared by all requests: the parts of the database and of
+/// the search engine the services read and write, and the clock.
 #[derive(Clone)]
 pub struct AppState {
     /// Calls: the source of truth the catalogue reads.
     pub calls: Arc<dyn CallStore>,
+    /// The calls' search index, derived from the database.
+    pub call_index: Arc<dyn CallIndex>,
     /// Organisations, clusters and region names.
     pub directory: Arc<dyn Directory>,
+    /// The organisations' search index, derived from the database.
+    pub organisation_index: Arc<dyn OrganisationIndex>,
     /// The anonymous search log.
     pub search_log: Arc<dyn SearchLog>,
-    /// The search index, derived from the database.
-    pub search: Arc<dyn SearchIndex>,
     /// The clock statuses are derived with.
     pub clock: Clock,
 }
 
 impl AppState {
-    /// The state for one database, one search index and one clock.
+    /// The state for one database, one search engine and one clock.
     pub fn new(store: Arc<dyn Store>, search: Arc<dyn SearchIndex>, clock: Clock) -> AppState {
         AppState {
             calls: store.clone(),
+            call_index: search.clone(),
             directory: store.clone(),
+            organisation_index: search,
             search_log: store,
-            search,
             clock,
         }
     }

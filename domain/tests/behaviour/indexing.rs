@@ -6,8 +6,8 @@ use domain::demo;
 use domain::organisation_query::OrganisationQuery;
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::{
-    indexer, IndexChange, OrganisationDocument, OrganisationResults, SearchError, SearchIndex, SearchRequest,
-    SearchResults,
+    indexer, CallIndex, IndexChange, OrganisationDocument, OrganisationIndex, OrganisationResults, SearchError,
+    SearchIndex, SearchRequest, SearchResults,
 };
 use domain::store::{NewCall, Store};
 use domain::CallQuery;
@@ -92,13 +92,17 @@ impl SearchIndex for Unreliable {
     fn name(&self) -> &'static str {
         "unreliable"
     }
-    async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
-        self.check()?;
-        self.inner.apply(changes).await
-    }
     async fn clear(&self) -> Result<(), SearchError> {
         self.check()?;
         self.inner.clear().await
+    }
+}
+
+#[async_trait]
+impl CallIndex for Unreliable {
+    async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
+        self.check()?;
+        self.inner.apply(changes).await
     }
     async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         self.check()?;
@@ -112,6 +116,10 @@ impl SearchIndex for Unreliable {
         self.check()?;
         self.inner.document_count().await
     }
+}
+
+#[async_trait]
+impl OrganisationIndex for Unreliable {
     async fn apply_organisations(&self, changes: Vec<IndexChange<OrganisationDocument>>) -> Result<(), SearchError> {
         self.check()?;
         self.inner.apply_organisations(changes).await

@@ -155,7 +155,7 @@ async fn an_organisation_with_an_unknown_term_is_refused_and_nothing_is_written(
 
 async fn the_database_directory_filters_and_orders_as_the_index_does(store: &dyn Store) {
     use domain::organisation_query::OrganisationQuery;
-    use domain::search::{embedded::EmbeddedIndex, indexer, SearchIndex};
+    use domain::search::{embedded::EmbeddedIndex, indexer, OrganisationIndex};
     let data = demo::generate(
         9,
         chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),

@@ -16,7 +16,7 @@ use domain::import::{eu_ftp, Silent};
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::highlight::word_matches;
 use domain::search::meili::MeiliIndex;
-use domain::search::{self, CallDocument, IndexChange, SearchIndex, SearchRequest, SearchResults};
+use domain::search::{self, CallDocument, CallIndex, IndexChange, SearchIndex, SearchRequest, SearchResults};
 use domain::store::{self, NewCall, Store};
 use domain::{BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, Deadline};
 use organisations::*;

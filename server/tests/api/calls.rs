@@ -119,13 +119,14 @@ async fn a_call_page_leads_back_to_the_filtered_list_it_was_opened_from() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_finish_rendering_while_other_servers_start() {
     let app = TestApp::spawn().await.with_calls(&[call("A-1", "Alpha", 5)]).await;
-    let (state, database) = (app.state.clone(), app.store.clone());
+    let (state, database, search) = (app.state.clone(), app.store.clone(), app.search.clone());
     let starting = tokio::task::spawn_blocking(move || {
         for _ in 0..40 {
             let leptos = server::http::leptos_options(std::path::Path::new("site"), ([127, 0, 0, 1], 0).into());
             drop(server::http::router(server::http::ServerState {
                 app: state.clone(),
                 database: database.clone(),
+                search: search.clone(),
                 leptos,
             }));
         }

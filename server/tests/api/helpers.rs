@@ -17,6 +17,8 @@ pub struct TestApp {
     pub state: AppState,
     /// The whole database behind it.
     pub store: Arc<dyn Store>,
+    /// The whole search engine behind it.
+    pub search: Arc<dyn SearchIndex>,
     /// An HTTP client.
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
@@ -47,12 +49,14 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("app.db").display());
         let store = store::connect(&url).await.unwrap();
-        let state = AppState::new(store.clone(), search(dir.path()), Clock::Fixed(now()));
+        let search = search(dir.path());
+        let state = AppState::new(store.clone(), search.clone(), Clock::Fixed(now()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let router = http::router(ServerState {
             app: state.clone(),
             database: store.clone(),
+            search: search.clone(),
             leptos: http::leptos_options(&dir.path().join("site"), addr),
         });
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -60,6 +64,7 @@ impl TestApp {
             address: format!("http://{addr}"),
             state,
             store,
+            search,
             // A response that never completes fails its test instead of stalling the suite.
             client: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(30))
@@ -84,7 +89,7 @@ impl TestApp {
     /// Stores `calls` directly and brings the search index up to date.
     pub async fn with_calls(self, calls: &[NewCall]) -> TestApp {
         self.store.upsert_calls(calls, now()).await.unwrap();
-        indexer::apply_all_pending(self.store.as_ref(), self.state.search.as_ref())
+        indexer::apply_all_pending(self.store.as_ref(), self.search.as_ref())
             .await
             .unwrap();
         self
@@ -94,9 +99,7 @@ impl TestApp {
     pub async fn with_demo_data(self, data: &domain::demo::DemoData) -> TestApp {
         let store = self.store.as_ref();
         data.write_to(store, now()).await.unwrap();
-        indexer::apply_all_pending(store, self.state.search.as_ref())
-            .await
-            .unwrap();
+        indexer::apply_all_pending(store, self.search.as_ref()).await.unwrap();
         self
     }
 

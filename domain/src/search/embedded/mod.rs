@@ -15,8 +15,8 @@ mod text;
 
 use super::highlight::ParsedQuery;
 use super::{
-    assemble_facets, effective_sort, open_to_filter_values, CallDocument, Dimension, IndexChange, SearchError,
-    SearchIndex, SearchRequest, SearchResults, COUNTED,
+    assemble_facets, effective_sort, open_to_filter_values, CallDocument, CallIndex, Dimension, IndexChange,
+    OrganisationIndex, SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
 };
 use crate::organisation_query::OrganisationQuery;
 use crate::query::{CallQuery, CallSort};
@@ -573,10 +573,6 @@ impl SearchIndex for EmbeddedIndex {
         "embedded"
     }
 
-    async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
-        blocking(&self.inner, move |inner| inner.apply(changes)).await
-    }
-
     async fn clear(&self) -> Result<(), SearchError> {
         blocking(&self.inner, |inner| inner.handle.clear()).await?;
         blocking(&self.organisations, |organisations| organisations.clear()).await
@@ -589,6 +585,18 @@ impl SearchIndex for EmbeddedIndex {
     async fn set_source(&self, source: &str) -> Result<(), SearchError> {
         let source = source.to_owned();
         blocking(&self.source, move |record| record.write(&source)).await
+    }
+
+    async fn compact(&self) -> Result<(), SearchError> {
+        blocking(&self.inner, |inner| inner.compact()).await?;
+        blocking(&self.organisations, |organisations| organisations.compact()).await
+    }
+}
+
+#[async_trait]
+impl CallIndex for EmbeddedIndex {
+    async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
+        blocking(&self.inner, move |inner| inner.apply(changes)).await
     }
 
     async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
@@ -604,7 +612,10 @@ impl SearchIndex for EmbeddedIndex {
     async fn document_count(&self) -> Result<u64, SearchError> {
         blocking(&self.inner, |inner| Ok(inner.handle.document_count())).await
     }
+}
 
+#[async_trait]
+impl OrganisationIndex for EmbeddedIndex {
     async fn apply_organisations(&self, changes: Vec<IndexChange<OrganisationDocument>>) -> Result<(), SearchError> {
         blocking(&self.organisations, move |organisations| organisations.apply(changes)).await
     }
@@ -624,10 +635,5 @@ impl SearchIndex for EmbeddedIndex {
             organisations.suggest(&prefix, limit.clamp(1, 20))
         })
         .await
-    }
-
-    async fn compact(&self) -> Result<(), SearchError> {
-        blocking(&self.inner, |inner| inner.compact()).await?;
-        blocking(&self.organisations, |organisations| organisations.compact()).await
     }
 }

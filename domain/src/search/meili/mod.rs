@@ -12,9 +12,9 @@ mod organisations;
 
 use super::highlight::ParsedQuery;
 use super::{
-    assemble_facets, effective_sort, hit, open_to_filter_values, CallDocument, Dimension, FacetValue, IndexChange,
-    OrganisationDocument, OrganisationResults, SearchError, SearchIndex, SearchRequest, SearchResults, COUNTED,
-    NEVER_TS,
+    assemble_facets, effective_sort, hit, open_to_filter_values, CallDocument, CallIndex, Dimension, FacetValue,
+    IndexChange, OrganisationDocument, OrganisationIndex, OrganisationResults, SearchError, SearchIndex, SearchRequest,
+    SearchResults, COUNTED, NEVER_TS,
 };
 use crate::call::CallStatus;
 use crate::organisation_query::OrganisationQuery;
@@ -678,6 +678,17 @@ impl SearchIndex for MeiliIndex {
         "meilisearch"
     }
 
+    async fn clear(&self) -> Result<(), SearchError> {
+        self.ready().await?;
+        let task = self.index.delete_all_documents().await;
+        self.finish(task).await?;
+        let task = self.organisations.delete_all_documents().await;
+        self.finish(task).await
+    }
+}
+
+#[async_trait]
+impl CallIndex for MeiliIndex {
     async fn apply(&self, changes: Vec<IndexChange>) -> Result<(), SearchError> {
         self.ready().await?;
         let mut upserts = Vec::new();
@@ -689,14 +700,6 @@ impl SearchIndex for MeiliIndex {
             }
         }
         self.write(&self.index, &upserts, &deletes).await
-    }
-
-    async fn clear(&self) -> Result<(), SearchError> {
-        self.ready().await?;
-        let task = self.index.delete_all_documents().await;
-        self.finish(task).await?;
-        let task = self.organisations.delete_all_documents().await;
-        self.finish(task).await
     }
 
     async fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
@@ -714,7 +717,10 @@ impl SearchIndex for MeiliIndex {
         let stats = self.index.get_stats().await.map_err(engine_error)?;
         Ok(stats.number_of_documents as u64)
     }
+}
 
+#[async_trait]
+impl OrganisationIndex for MeiliIndex {
     async fn apply_organisations(&self, changes: Vec<IndexChange<OrganisationDocument>>) -> Result<(), SearchError> {
         self.ready().await?;
         let mut upserts = Vec::new();
@@ -733,15 +739,15 @@ impl SearchIndex for MeiliIndex {
         self.search_organisation_index(query).await
     }
 
-    async fn suggest_organisations(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
-        self.ready().await?;
-        self.suggest_in(&self.organisations, "name", prefix, limit).await
-    }
-
     async fn organisation_count(&self) -> Result<u64, SearchError> {
         self.ready().await?;
         let stats = self.organisations.get_stats().await.map_err(engine_error)?;
         Ok(stats.number_of_documents as u64)
+    }
+
+    async fn suggest_organisations(&self, prefix: &str, limit: usize) -> Result<Vec<String>, SearchError> {
+        self.ready().await?;
+        self.suggest_in(&self.organisations, "name", prefix, limit).await
     }
 }
 
