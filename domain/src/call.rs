@@ -1,6 +1,7 @@
 //! Calls: any funding opportunity (grant topic, financial instrument, RIS3 call, prize),
 //! and the rule that derives a call's status from its dates at read time.
 
+use crate::codes::{CountryCode, NutsCode, Trl};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -279,17 +280,17 @@ pub struct CallDetail {
     /// Maximum funding rate, in percent.
     pub funding_rate_pct: Option<i32>,
     /// Lowest technology readiness level expected.
-    pub trl_min: Option<i32>,
+    pub trl_min: Option<Trl>,
     /// Highest technology readiness level expected.
-    pub trl_max: Option<i32>,
+    pub trl_max: Option<Trl>,
     /// Minimum number of consortium partners.
     pub min_partners: Option<i32>,
     /// Minimum number of countries in the consortium.
     pub min_countries: Option<i32>,
     /// Eligible countries (ISO 3166 alpha-2); empty means no restriction recorded.
-    pub eligible_countries: Vec<String>,
+    pub eligible_countries: Vec<CountryCode>,
     /// Eligible NUTS regions; empty means no restriction recorded.
-    pub eligible_regions: Vec<String>,
+    pub eligible_regions: Vec<NutsCode>,
     /// Keywords.
     pub keywords: Vec<String>,
     /// Description text (plain text).

@@ -1,5 +1,6 @@
 //! Clusters: groups of organisations in one or more regions, with a civil/defence profile.
 
+use crate::codes::{CountryCode, NutsCode};
 use serde::{Deserialize, Serialize};
 
 /// A cluster's civil–military profile.
@@ -40,9 +41,9 @@ pub struct Cluster {
     /// Name.
     pub name: String,
     /// Home country (ISO 3166 alpha-2).
-    pub country: String,
+    pub country: CountryCode,
     /// Home NUTS region.
-    pub nuts_code: Option<String>,
+    pub nuts_code: Option<NutsCode>,
     /// Thematic focus.
     pub focus: String,
     /// Civil–military profile.

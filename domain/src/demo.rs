@@ -5,6 +5,7 @@
 
 use crate::call::{Deadline, InstrumentKind};
 use crate::cluster::{Cluster, ClusterMember, DualUseProfile};
+use crate::codes::{CountryCode, NutsCode, Trl};
 use crate::organisation::{Organisation, OrganisationKind, SizeClass};
 use crate::store::NewCall;
 use crate::taxonomy;
@@ -101,6 +102,23 @@ struct Region {
     name: &'static str,
     authority: &'static str,
     legal_form: &'static str,
+}
+
+/// The readiness level `level` (the generator only asks for levels 1 to 9).
+fn trl(level: i64) -> Trl {
+    Trl::try_from(level).expect("the demo asks for levels 1 to 9")
+}
+
+impl Region {
+    /// The region's country (the table below holds only valid codes; a unit test reads them all).
+    fn country_code(&self) -> CountryCode {
+        CountryCode::parse(self.country).expect("demo regions hold valid country codes")
+    }
+
+    /// The region's NUTS code.
+    fn nuts_code(&self) -> NutsCode {
+        NutsCode::parse(self.nuts).expect("demo regions hold valid NUTS codes")
+    }
 }
 
 const REGIONS: &[Region] = &[
@@ -337,7 +355,7 @@ pub fn generate(seed: u64, anchor: NaiveDate, size: DemoSize) -> DemoData {
     let regions = REGIONS
         .iter()
         .map(|region| crate::geo::Region {
-            code: region.nuts.to_owned(),
+            code: region.nuts_code(),
             name: region.name.to_owned(),
         })
         .collect();
@@ -440,9 +458,9 @@ fn horizon_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall {
         "RIA" => rng.range(2, 4),
         "IA" => rng.range(5, 6),
         _ => 1,
-    } as i32;
-    call.trl_min = Some(trl_min);
-    call.trl_max = Some((trl_min + rng.range(1, 3) as i32).min(9));
+    };
+    call.trl_min = Some(trl(trl_min));
+    call.trl_max = Some(trl((trl_min + rng.range(1, 3)).min(9)));
     call.min_partners = Some(3);
     call.min_countries = Some(3);
     call.keywords = vec![subject.to_owned(), part.to_owned(), "Horizon Europe".to_owned()];
@@ -474,8 +492,8 @@ fn digital_europe_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> Ne
     let per_project = rng.range(1, 8) * 500_000;
     call.budget_max_eur = Some(per_project);
     call.budget_total_eur = Some(per_project * rng.range(2, 8));
-    call.trl_min = Some(6);
-    call.trl_max = Some(8);
+    call.trl_min = Some(trl(6));
+    call.trl_max = Some(trl(8));
     call.keywords = vec![subject.to_owned(), "ECCC".to_owned(), "deployment".to_owned()];
     call
 }
@@ -562,7 +580,7 @@ fn financial_instrument(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> N
     call.budget_max_eur = Some(ticket);
     call.budget_total_eur = Some(rng.range(20, 400) * 1_000_000);
     call.sme_only = rng.chance(70);
-    call.eligible_countries = vec![region.country.to_owned()];
+    call.eligible_countries = vec![region.country_code()];
     call.keywords = vec![
         "financial instrument".to_owned(),
         kind.label().to_lowercase(),
@@ -594,8 +612,8 @@ fn regional_call(rng: &mut Rng, index: usize, anchor: DateTime<Utc>) -> NewCall 
         InstrumentKind::Grant
     };
     call.sme_only = voucher || rng.chance(60);
-    call.eligible_countries = vec![region.country.to_owned()];
-    call.eligible_regions = vec![region.nuts.to_owned()];
+    call.eligible_countries = vec![region.country_code()];
+    call.eligible_regions = vec![region.nuts_code()];
     call.deadlines = grant_deadlines(rng, call.opening_at.expect("set by base_call"), false);
     if !voucher && rng.chance(30) {
         call.deadline_model = Some("multiple cut-off".to_owned());
@@ -714,8 +732,8 @@ fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
         website: Some(format!("https://{}.example.eu", slug.replace('-', ""))),
         name,
         kind,
-        country: region.country.to_owned(),
-        nuts_code: Some(region.nuts.to_owned()),
+        country: region.country_code(),
+        nuts_code: Some(region.nuts_code()),
         size_class,
         headcount: Some(headcount as i32),
         description: format!("Works on {focus} {application}."),
@@ -826,8 +844,8 @@ fn generate_clusters(
                 region.name
             ),
             name,
-            country: region.country.to_owned(),
-            nuts_code: Some(region.nuts.to_owned()),
+            country: region.country_code(),
+            nuts_code: Some(region.nuts_code()),
             focus: focus.to_owned(),
             dual_use_profile: profile,
             networks,

@@ -2,7 +2,7 @@
 //! and `UK` for the United Kingdom), region names (imported, see [`Region`]), and the labels
 //! people read for either.
 
-use crate::query::is_nuts_code;
+use crate::codes::NutsCode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -86,7 +86,7 @@ pub fn country_label(code: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Region {
     /// The code (`FRH0`): a country code and one to three capitals or digits.
-    pub code: String,
+    pub code: NutsCode,
     /// The name, in the region's own language (`Bretagne`).
     pub name: String,
 }
@@ -94,11 +94,8 @@ pub struct Region {
 impl Region {
     /// Checks the code's form and that there is a name.
     pub fn validate(&self) -> Result<(), String> {
-        if self.code.len() < 3 || !is_nuts_code(&self.code) {
-            return Err(format!(
-                "{:?} is not a region code (a country code and one to three capitals or digits, e.g. FRH0)",
-                self.code
-            ));
+        if !self.code.is_region() {
+            return Err(format!("{} is a country, not a region", self.code));
         }
         let name = self.name.trim();
         if name.is_empty() {
@@ -139,14 +136,18 @@ mod tests {
     #[test]
     fn a_region_needs_a_code_of_its_form_and_a_name() {
         let region = |code: &str, name: &str| Region {
-            code: code.into(),
+            code: code.parse().unwrap(),
             name: name.into(),
         };
         assert!(region("FRH0", "Bretagne").validate().is_ok());
         assert!(region("IS001", "Höfuðborgarsvæði").validate().is_ok());
-        for (code, name) in [("FR", "France"), ("frh0", "x"), ("FRH012", "x"), ("FRH0", "  ")] {
+        for (code, name) in [("FR", "France"), ("FRH0", "  "), ("FRH0", "a\u{7}b")] {
             assert!(region(code, name).validate().is_err(), "{code} {name:?}");
         }
+        assert!(
+            NutsCode::parse("FRH012").is_err(),
+            "a code of the wrong form is no region code at all"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod call;
 pub mod cluster;
+pub mod codes;
 pub mod geo;
 pub mod listing;
 pub mod organisation;
@@ -30,6 +31,7 @@ pub mod store;
 pub mod text;
 
 pub use call::{CallDetail, CallStatus, CallSummary, Deadline, InstrumentKind};
+pub use codes::{CallId, CodeError, CountryCode, NutsCode, OrganisationId, Trl};
 pub use query::{
     BudgetRange, CallPage, CallQuery, CallSort, ClosesWithin, FacetValue, Facets, Highlighted, ProgrammeCount,
     SearchHit,

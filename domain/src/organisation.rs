@@ -1,6 +1,7 @@
 //! Organisations: SMEs, large enterprises, research organisations, authorities, investors.
 
 use crate::cluster::ClusterRef;
+use crate::codes::{CountryCode, NutsCode};
 use crate::sanitize::{check_link, check_text};
 use crate::taxonomy;
 use serde::{Deserialize, Serialize};
@@ -138,10 +139,10 @@ pub struct Organisation {
     pub name: String,
     /// Kind.
     pub kind: OrganisationKind,
-    /// Country (ISO 3166 alpha-2).
-    pub country: String,
-    /// NUTS region code, when known.
-    pub nuts_code: Option<String>,
+    /// Country (ISO 3166 alpha-2, `EL` for Greece).
+    pub country: CountryCode,
+    /// NUTS region, when known.
+    pub nuts_code: Option<NutsCode>,
     /// Size class, for enterprises.
     pub size_class: Option<SizeClass>,
     /// Staff headcount, when known.
@@ -181,16 +182,10 @@ impl Organisation {
         if self.name.trim().is_empty() {
             return Err(format!("{}: the name is empty", self.external_id));
         }
-        if !crate::query::is_country_code(&self.country) {
-            return Err(format!(
-                "{}: {:?} is not a country code",
-                self.external_id, self.country
-            ));
-        }
-        if let Some(code) = self.nuts_code.as_deref() {
-            if !crate::query::is_nuts_code(code) || !code.starts_with(&self.country) {
+        if let Some(code) = &self.nuts_code {
+            if code.country() != self.country {
                 return Err(format!(
-                    "{}: {code:?} is not a NUTS region of {}",
+                    "{}: {code} is not a NUTS region of {}",
                     self.external_id, self.country
                 ));
             }

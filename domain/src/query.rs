@@ -2,6 +2,7 @@
 //! The same type is parsed from and written to the URL, so filters are shareable.
 
 use crate::call::{CallStatus, CallSummary, InstrumentKind};
+use crate::codes::{CountryCode, NutsCode};
 use crate::sanitize::{bounded_page, bounded_values, clean_line, MAX_VALUE_CHARS};
 pub use crate::sanitize::{DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_TEXT_CHARS};
 use crate::taxonomy;
@@ -185,31 +186,14 @@ impl ClosesWithin {
     }
 }
 
-/// Whether `value` looks like a country code as the EU writes them (two capital letters: `PT`, `EL`).
-pub fn is_country_code(value: &str) -> bool {
-    value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase())
-}
-
 /// `value` as a country code in capitals, if it is one (`pt` → `PT`).
 pub(crate) fn country_code(value: String) -> Option<String> {
-    let code = value.trim().to_ascii_uppercase();
-    is_country_code(&code).then_some(code)
+    CountryCode::parse(&value).ok().map(String::from)
 }
 
 /// `value` as a NUTS code in capitals, if it is one (`frh0` → `FRH0`).
 pub(crate) fn nuts_code(value: String) -> Option<String> {
-    let code = value.trim().to_ascii_uppercase();
-    is_nuts_code(&code).then_some(code)
-}
-
-/// Whether `value` looks like a NUTS code: a country code and up to three more capitals or digits (`FRH0`, `PT11`).
-pub fn is_nuts_code(value: &str) -> bool {
-    (2..=5).contains(&value.len())
-        && value.get(..2).is_some_and(is_country_code)
-        && value
-            .bytes()
-            .skip(2)
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    NutsCode::parse(&value).ok().map(String::from)
 }
 
 /// Filters, sort and page for the call list. However it is built — from the URL
@@ -707,9 +691,7 @@ mod tests {
     }
 
     #[test]
-    fn nuts_codes_start_with_a_country_code() {
-        assert!(is_nuts_code("FRH0") && is_nuts_code("PT11") && is_nuts_code("DE") && is_nuts_code("EL301"));
-        assert!(!is_nuts_code("frh0") && !is_nuts_code("F") && !is_nuts_code("FRH0123") && !is_nuts_code("1RH0"));
+    fn region_filters_keep_nuts_codes_in_capitals() {
         let query = CallQuery::from_pairs([("region", "frh0"), ("region", "Bretagne")]);
         assert_eq!(query.regions, vec!["FRH0".to_owned()]);
     }

@@ -124,9 +124,9 @@ fn CallDetailView(view: CallView) -> impl IntoView {
                     {fact("Funding rate", call.funding_rate_pct.map(|r| format!("{r}%")))}
                     {fact("Maturity", trl)}
                     {fact("Consortium", consortium)}
-                    {fact("Eligible countries", (!call.eligible_countries.is_empty()).then(|| call.eligible_countries.join(", ")))}
+                    {fact("Eligible countries", (!call.eligible_countries.is_empty()).then(|| call.eligible_countries.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")))}
                     {fact("Eligible regions", (!call.eligible_regions.is_empty()).then(|| {
-                        let labels: Vec<String> = call.eligible_regions.iter().map(|code| area_label(code, &region_names)).collect();
+                        let labels: Vec<String> = call.eligible_regions.iter().map(|code| area_label(code.as_str(), &region_names)).collect();
                         labels.join(", ")
                     }))}
                     {fact("Keywords", (!call.keywords.is_empty()).then(|| call.keywords.join(", ")))}

@@ -341,9 +341,9 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
             .into_iter()
             .map(|detail| {
                 let hit = hits.remove(&detail.organisation.external_id);
-                let place = detail.organisation.nuts_code.as_deref().map_or_else(
-                    || country_label(&detail.organisation.country),
-                    |code| area_label(code, &region_names),
+                let place = detail.organisation.nuts_code.as_ref().map_or_else(
+                    || country_label(detail.organisation.country.as_str()),
+                    |code| area_label(code.as_str(), &region_names),
                 );
                 view! { <OrganisationCard detail hit place /> }
             })

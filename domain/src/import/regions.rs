@@ -4,6 +4,7 @@
 //! country, when given, must agree with its code.
 
 use super::{csv_reader, csv_rows, read_text, write_rows, ImportSummary, Progress};
+use crate::codes::NutsCode;
 use crate::geo::Region;
 use crate::store::Store;
 use anyhow::Context;
@@ -41,17 +42,17 @@ impl Columns {
     fn region(&self, record: &csv::StringRecord) -> Result<Region, String> {
         let field = |index: usize| record.get(index).unwrap_or_default().trim();
         let region = Region {
-            code: field(self.code).to_owned(),
+            code: NutsCode::parse(field(self.code)).map_err(|error| error.to_string())?,
             name: field(self.name).to_owned(),
         };
         region.validate()?;
         if let Some(level) = self.level.map(field) {
-            if level != (region.code.len() - 2).to_string() {
+            if level != (region.code.as_str().len() - 2).to_string() {
                 return Err(format!("{}: level {level:?} does not match the code", region.code));
             }
         }
         if let Some(country) = self.country.map(field) {
-            if !region.code.starts_with(country) {
+            if !region.code.country().as_str().eq_ignore_ascii_case(country) {
                 return Err(format!("{}: not in country {country:?}", region.code));
             }
         }
@@ -80,7 +81,7 @@ pub async fn import_file(
         store,
         rows,
         "region",
-        |region| &region.code,
+        |region| region.code.as_str(),
         progress,
         move |store, batch| store.upsert_regions(batch, now),
     )
@@ -94,17 +95,26 @@ mod tests {
 
     #[test]
     fn both_eurostat_lists_are_read_and_bad_rows_refused_with_their_lines() {
-        let nuts = "country_code,nuts_code,nuts_label,nuts_level\nFR,FRH,Bretagne,1\nFR,FRH0,Bretagne,2\nFR,FRH01, ,3\nFR,FRH02,Finistère,2\nPT,FRH03,Morbihan,3\nfr,frh04,x,3\n";
+        let nuts = "country_code,nuts_code,nuts_label,nuts_level\nFR,FRH,Bretagne,1\nFR,FRH0,Bretagne,2\nFR,FRH01, ,3\nFR,FRH02,Finistère,2\nPT,FRH03,Morbihan,3\nfr,frh04,Vannes,3\nFR,FR-H5,x,3\n";
         let rows = parse_csv(nuts).unwrap();
         let lines: Vec<(u64, bool)> = rows.iter().map(|(line, row)| (*line, row.is_ok())).collect();
         assert_eq!(
             lines,
-            vec![(2, true), (3, true), (4, false), (5, false), (6, false), (7, false)]
+            vec![
+                (2, true),
+                (3, true),
+                (4, false),
+                (5, false),
+                (6, false),
+                (7, true),
+                (8, false)
+            ]
         );
         assert!(rows[2].1.as_ref().unwrap_err().contains("name is empty"));
         assert!(rows[3].1.as_ref().unwrap_err().contains("level"));
         assert!(rows[4].1.as_ref().unwrap_err().contains("country"));
-        assert!(rows[5].1.as_ref().unwrap_err().contains("not a region code"));
+        assert_eq!(rows[5].1.as_ref().unwrap().code, "FRH04", "codes are read in capitals");
+        assert!(rows[6].1.as_ref().unwrap_err().contains("not a NUTS code"));
 
         let statistical = "country_code,sr_code,sr_label,sr_level\nIS,IS00,Ísland,2\n";
         let rows = parse_csv(statistical).unwrap();

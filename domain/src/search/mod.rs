@@ -3,6 +3,7 @@
 //! built from stored calls, and the index can always be rebuilt from them.
 
 use crate::call::{CallDetail, InstrumentKind};
+use crate::codes::{CountryCode, NutsCode, Trl};
 use crate::organisation_query::OrganisationQuery;
 use crate::query::{BudgetRange, CallQuery, CallSort, ClosesWithin};
 pub use crate::query::{FacetValue, Facets, Highlighted, SearchHit};
@@ -106,8 +107,8 @@ impl CallDocument {
             body,
             programme: call.programme.clone(),
             instrument_kind: call.instrument_kind,
-            countries: call.eligible_countries.clone(),
-            regions: call.eligible_regions.clone(),
+            countries: call.eligible_countries.iter().map(CountryCode::to_string).collect(),
+            regions: call.eligible_regions.iter().map(NutsCode::to_string).collect(),
             trl_levels: trl_levels(call.trl_min, call.trl_max),
             domains: call.domains(),
             sectors: call.sectors(),
@@ -159,13 +160,11 @@ impl CallDocument {
 }
 
 /// The levels a TRL range covers: minimum to maximum, or the one level stated, or none.
-pub fn trl_levels(min: Option<i32>, max: Option<i32>) -> Vec<u8> {
+pub fn trl_levels(min: Option<Trl>, max: Option<Trl>) -> Vec<u8> {
     let (Some(low), Some(high)) = (min.or(max), max.or(min)) else {
         return Vec::new();
     };
-    (low.max(1)..=high.min(9))
-        .filter_map(|level| u8::try_from(level).ok())
-        .collect()
+    (low.get()..=high.get()).collect()
 }
 
 /// TRL counts, lowest level first, empty levels left out.

@@ -4,6 +4,7 @@
 //! dimensions together; a filtered dimension is counted without its own filter.
 
 use super::{nuts_lineage, with_chosen, FacetValue, SearchHit};
+use crate::codes::NutsCode;
 use crate::organisation::{OrganisationDetail, OrganisationKind, SizeClass};
 use crate::organisation_query::{OrganisationFacets, OrganisationQuery};
 use crate::taxonomy;
@@ -61,8 +62,8 @@ impl OrganisationDocument {
             name: org.name.clone(),
             body: body.join("\n"),
             kind: org.kind,
-            country: org.country.clone(),
-            region: org.nuts_code.clone(),
+            country: org.country.to_string(),
+            region: org.nuts_code.as_ref().map(NutsCode::to_string),
             size: org.size_class,
             headcount: org.headcount,
             capabilities: org.capabilities.clone(),
@@ -232,8 +233,8 @@ mod tests {
                 external_id: "a".into(),
                 name: "Aegis SAS".into(),
                 kind: OrganisationKind::Sme,
-                country: "FR".into(),
-                nuts_code: Some("FRH01".into()),
+                country: "FR".parse().unwrap(),
+                nuts_code: Some("FRH01".parse().unwrap()),
                 size_class: None,
                 headcount: None,
                 website: None,

@@ -4,6 +4,7 @@
 use super::{
     log_search, region_names, suggestion_prefix, suggestions_unavailable, AppState, ServiceError, SUGGESTIONS,
 };
+use crate::codes::NutsCode;
 use crate::geo::RegionNames;
 pub use crate::listing::{CallListing, CallView};
 use crate::query::{CallPage, CallQuery, FacetValue, Facets};
@@ -81,7 +82,7 @@ pub async fn get_call(state: &AppState, external_id: &str) -> Result<CallView, S
     }
     let now = state.clock.now();
     let call = state.calls.get_call(external_id, now).await?.ok_or_else(not_found)?;
-    let region_names = region_names(state, call.eligible_regions.iter().cloned()).await;
+    let region_names = region_names(state, call.eligible_regions.iter().map(NutsCode::to_string)).await;
     Ok(CallView {
         call,
         now,

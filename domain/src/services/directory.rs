@@ -4,6 +4,7 @@
 use super::{
     log_search, region_names, suggestion_prefix, suggestions_unavailable, AppState, ServiceError, SUGGESTIONS,
 };
+use crate::codes::NutsCode;
 pub use crate::listing::OrganisationListing;
 use crate::organisation_query::{OrganisationFacets, OrganisationQuery};
 
@@ -34,7 +35,9 @@ pub async fn search_organisations(
         }
     };
     let offered = facets.region.iter().map(|f| f.value.clone());
-    let placed = items.iter().filter_map(|d| d.organisation.nuts_code.clone());
+    let placed = items
+        .iter()
+        .filter_map(|d| d.organisation.nuts_code.as_ref().map(NutsCode::to_string));
     let chosen = query.regions.iter().cloned();
     let region_names = region_names(state, offered.chain(placed).chain(chosen)).await;
     log_search(state, "organisations", &query.text, query.to_query_string(), total).await;

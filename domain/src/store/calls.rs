@@ -2,6 +2,7 @@
 
 use super::{StoreError, UpsertOutcome};
 use crate::call::{CallDetail, CallSummary, Deadline, InstrumentKind};
+use crate::codes::{CountryCode, NutsCode, Trl};
 use crate::query::{CallPage, CallQuery, ProgrammeCount};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -49,9 +50,9 @@ pub struct NewCall {
     /// Maximum funding rate, in percent.
     pub funding_rate_pct: Option<i32>,
     /// Lowest TRL expected.
-    pub trl_min: Option<i32>,
+    pub trl_min: Option<Trl>,
     /// Highest TRL expected.
-    pub trl_max: Option<i32>,
+    pub trl_max: Option<Trl>,
     /// Only SMEs may apply.
     pub sme_only: bool,
     /// Open to dual-use projects.
@@ -61,9 +62,9 @@ pub struct NewCall {
     /// Minimum consortium countries.
     pub min_countries: Option<i32>,
     /// Eligible countries (ISO alpha-2).
-    pub eligible_countries: Vec<String>,
+    pub eligible_countries: Vec<CountryCode>,
     /// Eligible NUTS regions.
-    pub eligible_regions: Vec<String>,
+    pub eligible_regions: Vec<NutsCode>,
     /// Keywords.
     pub keywords: Vec<String>,
     /// Plain-text description.
@@ -187,8 +188,6 @@ impl NewCall {
                 .iter()
                 .filter_map(|d| Some(("deadline label", d.label.as_deref()?))),
         )
-        .chain(self.eligible_countries.iter().map(|c| ("eligible country", c.as_str())))
-        .chain(self.eligible_regions.iter().map(|r| ("eligible region", r.as_str())))
         .chain(self.keywords.iter().map(|k| ("keyword", k.as_str())));
         for (field, value) in lines {
             check_text(field, value, false)?;

@@ -145,8 +145,8 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
 }
 
 /// Joins a list for a text column (one value per line).
-fn join_lines(values: &[String]) -> String {
-    values.join("\n")
+fn join_lines<T: AsRef<str>>(values: &[T]) -> String {
+    values.iter().map(AsRef::as_ref).collect::<Vec<_>>().join("\n")
 }
 
 /// Splits a text column written by [`join_lines`].
@@ -156,6 +156,14 @@ fn split_lines(value: &str) -> Vec<String> {
         .filter(|line| !line.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// Splits a text column of codes written by [`join_lines`], each read back with `parse`.
+fn split_codes<T>(
+    value: &str,
+    parse: impl Fn(&str) -> Result<T, crate::codes::CodeError>,
+) -> Result<Vec<T>, crate::codes::CodeError> {
+    value.lines().filter(|line| !line.is_empty()).map(parse).collect()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use domain::call::CallDates;
 use domain::demo::{self, DemoSize};
 use domain::store::{NewCall, Store, UpsertOutcome};
+use domain::Trl;
 use domain::{BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, Deadline, InstrumentKind};
 use std::collections::HashSet;
 
@@ -89,12 +90,12 @@ async fn a_created_call_reads_back_with_all_its_fields(store: &dyn Store) {
     new.budget_min_eur = Some(3_000_000);
     new.budget_max_eur = Some(4_000_000);
     new.expected_grants = Some(5);
-    new.trl_min = Some(4);
-    new.trl_max = Some(6);
+    new.trl_min = Trl::new(4).ok();
+    new.trl_max = Trl::new(6).ok();
     new.sme_only = true;
     new.dual_use = true;
-    new.eligible_countries = vec!["FR".into(), "DE".into()];
-    new.eligible_regions = vec!["FRH0".into()];
+    new.eligible_countries = vec!["FR".parse().unwrap(), "DE".parse().unwrap()];
+    new.eligible_regions = vec!["FRH0".parse().unwrap()];
     new.keywords = vec!["software security".into(), "SBOM".into()];
     new.description = "Line one <script>alert(1)</script>\nLine two".into();
     new.url = Some("https://example.eu/topic".into());
@@ -118,7 +119,7 @@ async fn a_created_call_reads_back_with_all_its_fields(store: &dyn Store) {
     );
     assert_eq!(
         (read.trl_min, read.trl_max, read.expected_grants),
-        (Some(4), Some(6), Some(5))
+        (Trl::new(4).ok(), Trl::new(6).ok(), Some(5))
     );
     assert_eq!(read.eligible_countries, vec!["FR", "DE"]);
     assert_eq!(read.eligible_regions, vec!["FRH0"]);
@@ -172,8 +173,8 @@ async fn writing_the_same_external_id_again_updates_the_call(store: &dyn Store) 
 async fn an_invalid_call_in_a_batch_writes_nothing(store: &dyn Store) {
     let good = call("GOOD-1", "Good call", "Horizon Europe");
     let mut bad = call("BAD-1", "Bad call", "Horizon Europe");
-    bad.trl_min = Some(7);
-    bad.trl_max = Some(3);
+    bad.trl_min = Trl::new(7).ok();
+    bad.trl_max = Trl::new(3).ok();
     let error = store.upsert_calls(&[good, bad], now()).await.unwrap_err().to_string();
     assert!(error.contains("BAD-1") && error.contains("TRL"), "{error}");
     assert_eq!(store.counts().await.unwrap().calls, 0, "the batch is one transaction");
@@ -249,13 +250,13 @@ async fn sme_only_and_dual_use_narrow_the_list(store: &dyn Store) {
 
 async fn country_budget_trl_and_deadline_window_filters_narrow_the_list(store: &dyn Store) {
     let mut calls = catalogue();
-    calls[0].eligible_countries = vec!["PT".into(), "ES".into()];
-    calls[1].eligible_countries = vec!["FR".into()];
-    (calls[0].trl_min, calls[0].trl_max) = (Some(3), Some(5));
-    (calls[1].trl_min, calls[1].trl_max) = (Some(6), None);
-    calls[2].eligible_regions = vec!["FRH0".into()];
-    calls[3].eligible_regions = vec!["FRH".into()];
-    calls[4].eligible_regions = vec!["FR10".into()];
+    calls[0].eligible_countries = vec!["PT".parse().unwrap(), "ES".parse().unwrap()];
+    calls[1].eligible_countries = vec!["FR".parse().unwrap()];
+    (calls[0].trl_min, calls[0].trl_max) = (Trl::new(3).ok(), Trl::new(5).ok());
+    (calls[1].trl_min, calls[1].trl_max) = (Trl::new(6).ok(), None);
+    calls[2].eligible_regions = vec!["FRH0".parse().unwrap()];
+    calls[3].eligible_regions = vec!["FRH".parse().unwrap()];
+    calls[4].eligible_regions = vec!["FR10".parse().unwrap()];
     store.upsert_calls(&calls, now()).await.unwrap();
     let sorted = |page: domain::CallPage| {
         let mut ids: Vec<String> = page.items.into_iter().map(|c| c.external_id).collect();

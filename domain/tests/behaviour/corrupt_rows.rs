@@ -38,7 +38,7 @@ async fn an_organisation_with_an_unknown_kind_or_size_is_corrupt(db: &TestDb) {
         external_id: id.into(),
         name: format!("Org {id}"),
         kind: OrganisationKind::Sme,
-        country: "FR".into(),
+        country: "FR".parse().unwrap(),
         nuts_code: None,
         size_class: None,
         headcount: None,

@@ -15,8 +15,8 @@ fn organisation(id: &str, name: &str) -> Organisation {
         external_id: id.to_owned(),
         name: name.to_owned(),
         kind: OrganisationKind::Sme,
-        country: "FR".to_owned(),
-        nuts_code: Some("FRH0".to_owned()),
+        country: "FR".parse().unwrap(),
+        nuts_code: Some("FRH0".parse().unwrap()),
         size_class: Some(SizeClass::Small),
         headcount: Some(12),
         website: Some("https://example.eu".to_owned()),
@@ -32,8 +32,8 @@ fn cluster(id: &str) -> Cluster {
     Cluster {
         external_id: id.to_owned(),
         name: "Bretagne Cyber Cluster".to_owned(),
-        country: "FR".to_owned(),
-        nuts_code: Some("FRH0".to_owned()),
+        country: "FR".parse().unwrap(),
+        nuts_code: Some("FRH0".parse().unwrap()),
         focus: "cyber defence".to_owned(),
         dual_use_profile: DualUseProfile::Both,
         networks: vec!["ENDR".to_owned()],
@@ -229,7 +229,7 @@ async fn the_demo_data_loads_completely(store: &dyn Store) {
     let counts = store.counts().await.unwrap();
     assert_eq!((counts.calls, counts.organisations, counts.clusters), (300, 500, 20));
     assert_eq!(counts.cluster_members, data.members.len() as u64);
-    let codes: Vec<String> = data.regions.iter().map(|r| r.code.clone()).collect();
+    let codes: Vec<String> = data.regions.iter().map(|r| r.code.to_string()).collect();
     assert_eq!(store.region_names(&codes).await.unwrap().len(), data.regions.len());
 }
 

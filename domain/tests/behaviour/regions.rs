@@ -68,7 +68,7 @@ async fn a_renamed_region_is_updated_and_bad_rows_are_reported_by_line(store: &d
     let outcomes = store
         .upsert_regions(
             &[Region {
-                code: "FRH0".into(),
+                code: "FRH0".parse().unwrap(),
                 name: " Breizh ".into(),
             }],
             now(),
@@ -83,16 +83,16 @@ async fn a_renamed_region_is_updated_and_bad_rows_are_reported_by_line(store: &d
 async fn a_batch_with_an_invalid_region_writes_nothing(store: &dyn Store) {
     let batch = [
         Region {
-            code: "FRH0".into(),
+            code: "FRH0".parse().unwrap(),
             name: "Bretagne".into(),
         },
         Region {
-            code: "france".into(),
+            code: "FR".parse().unwrap(),
             name: "France".into(),
         },
     ];
     let error = store.upsert_regions(&batch, now()).await.unwrap_err();
-    assert!(error.to_string().contains("not a region code"), "{error}");
+    assert!(error.to_string().contains("FR is a country, not a region"), "{error}");
     assert!(store.region_names(&codes(&["FRH0"])).await.unwrap().is_empty());
 }
 

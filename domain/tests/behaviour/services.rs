@@ -61,7 +61,7 @@ async fn fill(store: &dyn Store) {
         at: now() + Duration::days(40),
         label: None,
     }];
-    quantum.eligible_regions = vec!["FRH0".to_owned()];
+    quantum.eligible_regions = vec!["FRH0".parse().unwrap()];
     let mut data = data;
     data.calls.push(quantum);
     data.write_to(store, now()).await.unwrap();

@@ -18,7 +18,7 @@ use domain::search::highlight::word_matches;
 use domain::search::meili::MeiliIndex;
 use domain::search::{self, CallDocument, CallIndex, IndexChange, SearchIndex, SearchRequest, SearchResults};
 use domain::store::{self, NewCall, Store};
-use domain::{BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, Deadline};
+use domain::{BudgetRange, CallQuery, CallSort, CallStatus, ClosesWithin, Deadline, Trl};
 use organisations::*;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -692,9 +692,9 @@ async fn a_country_filter_keeps_calls_open_to_everyone(index: &dyn SearchIndex) 
 
 async fn a_trl_filter_keeps_calls_whose_range_includes_the_level(index: &dyn SearchIndex) {
     let mut research = test_call("R-1", "Research pilot", &[10]);
-    research.trl_levels = search::trl_levels(Some(2), Some(4));
+    research.trl_levels = search::trl_levels(Trl::new(2).ok(), Trl::new(4).ok());
     let mut demonstration = test_call("D-1", "Demonstration pilot", &[10]);
-    demonstration.trl_levels = search::trl_levels(Some(5), Some(7));
+    demonstration.trl_levels = search::trl_levels(Trl::new(5).ok(), Trl::new(7).ok());
     put(
         index,
         vec![research, demonstration, test_call("N-1", "Unrated pilot", &[10])],

@@ -142,14 +142,14 @@ async fn pages_finish_rendering_while_other_servers_start() {
 #[tokio::test]
 async fn regions_are_shown_by_name_once_their_names_are_known() {
     let mut regional = call("R-1", "Regional voucher", 5);
-    regional.eligible_countries = vec!["FR".into()];
-    regional.eligible_regions = vec!["FRH0".into()];
+    regional.eligible_countries = vec!["FR".parse().unwrap()];
+    regional.eligible_regions = vec!["FRH0".parse().unwrap()];
     let app = TestApp::spawn().await.with_calls(&[regional]).await;
     let (_, before) = app.get("/calls?region=FRH0").await;
     assert!(before.contains("FRH0 · France"), "{before}");
 
     let bretagne = domain::geo::Region {
-        code: "FRH0".into(),
+        code: "FRH0".parse().unwrap(),
         name: "Bretagne".into(),
     };
     app.store.upsert_regions(&[bretagne], now()).await.unwrap();

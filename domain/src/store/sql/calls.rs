@@ -2,8 +2,9 @@
 
 use super::*;
 use crate::call::{CallDates, CallDetail, CallSummary, Deadline, InstrumentKind};
+use crate::codes::{CodeError, CountryCode, NutsCode, Trl};
 use crate::query::{CallPage, CallQuery, CallSort, ProgrammeCount};
-use crate::store::{join_lines, split_lines, CallStore, IndexedEntity, NewCall, UpsertOutcome};
+use crate::store::{join_lines, split_codes, split_lines, CallStore, IndexedEntity, NewCall, UpsertOutcome};
 use crate::time::whole_seconds;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -48,8 +49,8 @@ fn call_columns(call: &NewCall, now: DateTime<Utc>) -> Vec<(&'static str, Value)
         ("budget_max_eur", Value::Int(call.budget_max_eur)),
         ("expected_grants", int(call.expected_grants)),
         ("funding_rate_pct", int(call.funding_rate_pct)),
-        ("trl_min", int(call.trl_min)),
-        ("trl_max", int(call.trl_max)),
+        ("trl_min", Value::Int(call.trl_min.map(|level| i64::from(level.get())))),
+        ("trl_max", Value::Int(call.trl_max.map(|level| i64::from(level.get())))),
         ("sme_only", Value::Bool(call.sme_only)),
         ("dual_use", Value::Bool(call.dual_use)),
         ("min_partners", int(call.min_partners)),
@@ -446,6 +447,13 @@ impl CallStore for SqlStore {
             let deadlines = deadlines_by_call.remove(&row.summary.id).unwrap_or_default();
             let (opening_at, announced_forthcoming) = (row.summary.opening_at, row.summary.announced_forthcoming);
             let external_id = row.summary.external_id.clone();
+            let corrupt = |error: CodeError| StoreError::Corrupt(format!("calls {external_id:?}: {error}"));
+            let trl = |level: Option<i32>| {
+                level
+                    .map(|level| Trl::try_from(i64::from(level)))
+                    .transpose()
+                    .map_err(corrupt)
+            };
             let detail = CallDetail {
                 summary: row.summary.into_summary(&deadlines, now)?,
                 source: row.source,
@@ -459,12 +467,12 @@ impl CallStore for SqlStore {
                 budget_total_eur: row.budget_total_eur,
                 expected_grants: row.expected_grants,
                 funding_rate_pct: row.funding_rate_pct,
-                trl_min: row.trl_min,
-                trl_max: row.trl_max,
+                trl_min: trl(row.trl_min)?,
+                trl_max: trl(row.trl_max)?,
                 min_partners: row.min_partners,
                 min_countries: row.min_countries,
-                eligible_countries: split_lines(&row.eligible_countries),
-                eligible_regions: split_lines(&row.eligible_regions),
+                eligible_countries: split_codes(&row.eligible_countries, CountryCode::parse).map_err(corrupt)?,
+                eligible_regions: split_codes(&row.eligible_regions, NutsCode::parse).map_err(corrupt)?,
                 keywords: split_lines(&row.keywords),
                 description: row.description,
                 url: row.url,

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::cluster::{Cluster, ClusterMember, ClusterRef};
+use crate::codes::{CodeError, CountryCode, NutsCode};
 use crate::geo::Region;
 use crate::organisation::{Organisation, OrganisationDetail, OrganisationKind, SizeClass};
 use crate::organisation_query::{OrganisationQuery, OrganisationSort};
@@ -79,10 +80,17 @@ impl OrganisationRow {
                 self.external_id
             ))
         };
+        let corrupt_code =
+            |error: &CodeError| StoreError::Corrupt(format!("organisations {:?}: {error}", self.external_id));
         let kind = OrganisationKind::parse(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?;
         let size_class = match self.size_class.as_deref() {
             None => None,
             Some(size) => Some(SizeClass::parse(size).ok_or_else(|| corrupt("size class", size))?),
+        };
+        let country = CountryCode::parse(&self.country).map_err(|error| corrupt_code(&error))?;
+        let nuts_code = match self.nuts_code.as_deref() {
+            None => None,
+            Some(code) => Some(NutsCode::parse(code).map_err(|error| corrupt_code(&error))?),
         };
         Ok(Organisation {
             kind,
@@ -92,8 +100,8 @@ impl OrganisationRow {
             certifications: split_lines(&self.certifications),
             external_id: self.external_id,
             name: self.name,
-            country: self.country,
-            nuts_code: self.nuts_code,
+            country,
+            nuts_code,
             headcount: self.headcount,
             website: self.website,
             description: self.description,
@@ -128,8 +136,8 @@ impl Directory for SqlStore {
             values.push_bind(org.external_id.clone());
             values.push_bind(org.name.trim().to_owned());
             values.push_bind(org.kind.as_str());
-            values.push_bind(org.country.clone());
-            values.push_bind(org.nuts_code.clone());
+            values.push_bind(org.country.to_string());
+            values.push_bind(org.nuts_code.as_ref().map(NutsCode::to_string));
             values.push_bind(org.size_class.map(SizeClass::as_str));
             values.push_bind(org.headcount);
             values.push_bind(org.website.clone());
@@ -254,8 +262,8 @@ impl Directory for SqlStore {
             let mut values = builder.separated(", ");
             values.push_bind(cluster.external_id.clone());
             values.push_bind(cluster.name.clone());
-            values.push_bind(cluster.country.clone());
-            values.push_bind(cluster.nuts_code.clone());
+            values.push_bind(cluster.country.to_string());
+            values.push_bind(cluster.nuts_code.as_ref().map(NutsCode::to_string));
             values.push_bind(cluster.focus.clone());
             values.push_bind(cluster.dual_use_profile.as_str());
             values.push_bind(join_lines(&cluster.networks));
@@ -335,12 +343,12 @@ impl Directory for SqlStore {
             region.validate().map_err(StoreError::Invalid)?;
         }
         let mut tx = self.pool.begin().await?;
-        let codes: Vec<String> = regions.iter().map(|r| r.code.clone()).collect();
+        let codes: Vec<String> = regions.iter().map(|r| r.code.to_string()).collect();
         let stored = region_names_in(&mut tx, &codes).await?;
         let mut outcomes = Vec::with_capacity(regions.len());
         for region in regions {
             let name = region.name.trim();
-            let outcome = match stored.get(&region.code) {
+            let outcome = match stored.get(region.code.as_str()) {
                 None => UpsertOutcome::Inserted,
                 Some(old) if old == name => UpsertOutcome::Unchanged,
                 Some(_) => UpsertOutcome::Updated,
@@ -348,7 +356,7 @@ impl Directory for SqlStore {
             if outcome != UpsertOutcome::Unchanged {
                 let mut builder = QueryBuilder::<Db>::new("INSERT INTO regions (code, name, updated_at) VALUES (");
                 let mut values = builder.separated(", ");
-                values.push_bind(region.code.clone());
+                values.push_bind(region.code.to_string());
                 values.push_bind(name.to_owned());
                 values.push_bind(whole_seconds(now));
                 values.push_unseparated(
