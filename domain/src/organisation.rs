@@ -1,7 +1,7 @@
 //! Organisations: SMEs, large enterprises, research organisations, authorities, investors.
 
 use crate::cluster::ClusterRef;
-use crate::codes::{CountryCode, NutsCode};
+use crate::codes::{CountryCode, NutsCode, OrganisationId};
 use crate::sanitize::{check_link, check_text};
 use crate::taxonomy;
 use serde::{Deserialize, Serialize};
@@ -176,9 +176,7 @@ pub struct OrganisationDetail {
 impl Organisation {
     /// Why this organisation cannot be stored as it is, if it cannot.
     pub fn validate(&self) -> Result<(), String> {
-        if self.external_id.trim().is_empty() {
-            return Err("the organisation has no identifier".into());
-        }
+        OrganisationId::parse(&self.external_id).map_err(|error| error.to_string())?;
         if self.name.trim().is_empty() {
             return Err(format!("{}: the name is empty", self.external_id));
         }
@@ -201,9 +199,7 @@ impl Organisation {
         }
         let id = &self.external_id;
         let in_record = |error: String| format!("{id}: {error}");
-        for (field, value) in [("identifier", id.as_str()), ("name", &self.name)] {
-            check_text(field, value, false).map_err(in_record)?;
-        }
+        check_text("name", &self.name, false).map_err(in_record)?;
         check_text("description", &self.description, true).map_err(in_record)?;
         self.website
             .as_deref()

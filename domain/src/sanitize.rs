@@ -62,12 +62,6 @@ pub fn check_link(field: &str, url: &str) -> Result<(), String> {
     }
 }
 
-/// Whether `id` could name a record: not empty, not too long, no control characters. What
-/// cannot be an identifier is answered "not found" without asking the database.
-pub fn is_plausible_id(id: &str) -> bool {
-    !id.trim().is_empty() && id.chars().count() <= MAX_ID_CHARS && forbidden_control(id, false).is_none()
-}
-
 /// The values `keep` accepts (it may also normalise them), without repeats, in their first
 /// order, at most [`MAX_FILTER_VALUES`] of them. Stops reading once the list is full, so a
 /// hostile list costs no more than the values it had to look at.

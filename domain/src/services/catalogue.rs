@@ -4,7 +4,7 @@
 use super::{
     log_search, region_names, suggestion_prefix, suggestions_unavailable, AppState, ServiceError, SUGGESTIONS,
 };
-use crate::codes::NutsCode;
+use crate::codes::{CallId, NutsCode};
 use crate::geo::RegionNames;
 pub use crate::listing::{CallListing, CallView};
 use crate::query::{CallPage, CallQuery, FacetValue, Facets};
@@ -77,11 +77,11 @@ pub async fn list_calls(state: &AppState, query: &CallQuery) -> Result<CallListi
 /// asking the database.
 pub async fn get_call(state: &AppState, external_id: &str) -> Result<CallView, ServiceError> {
     let not_found = || ServiceError::NotFound(format!("The call {:?}", short(external_id)));
-    if !crate::sanitize::is_plausible_id(external_id) {
+    let Ok(id) = CallId::parse(external_id) else {
         return Err(not_found());
-    }
+    };
     let now = state.clock.now();
-    let call = state.calls.get_call(external_id, now).await?.ok_or_else(not_found)?;
+    let call = state.calls.get_call(id.as_str(), now).await?.ok_or_else(not_found)?;
     let region_names = region_names(state, call.eligible_regions.iter().map(NutsCode::to_string)).await;
     Ok(CallView {
         call,

@@ -2,7 +2,7 @@
 
 use super::{StoreError, UpsertOutcome};
 use crate::call::{CallDetail, CallSummary, Deadline, InstrumentKind};
-use crate::codes::{CountryCode, NutsCode, Trl};
+use crate::codes::{CallId, CountryCode, NutsCode, Trl};
 use crate::query::{CallPage, CallQuery, ProgrammeCount};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -135,9 +135,7 @@ impl NewCall {
 
     /// Checks the rules the database cannot express portably.
     pub fn validate(&self) -> Result<(), String> {
-        if self.external_id.trim().is_empty() {
-            return Err("the identifier is empty".into());
-        }
+        CallId::parse(&self.external_id).map_err(|error| error.to_string())?;
         if self.title.trim().is_empty() {
             return Err("the title is empty".into());
         }
@@ -171,8 +169,7 @@ impl NewCall {
             ("deadline model", &self.deadline_model),
         ];
         let lines = [
-            ("identifier", self.external_id.as_str()),
-            ("source", &self.source),
+            ("source", self.source.as_str()),
             ("title", &self.title),
             ("programme", &self.programme),
             ("publisher", &self.publisher),
