@@ -2,6 +2,7 @@
 
 pub mod call_card;
 pub mod error_notice;
+pub mod filter_panel;
 pub mod layout;
 pub mod marked;
 pub mod page_title;

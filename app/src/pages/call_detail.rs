@@ -7,8 +7,9 @@ use crate::components::status_badge::CallBadges;
 use crate::format::{brussels_date_time, budget_range, date, euros, percent_decode, relative_days};
 use crate::hooks::use_call_query;
 use crate::pages::calls::list_url;
+use chrono::{DateTime, Utc};
 use domain::geo::area_label;
-use domain::CallQuery;
+use domain::{CallDetail, CallQuery, Deadline};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -47,6 +48,56 @@ fn fact(label: &'static str, value: Option<String>) -> Option<impl IntoView> {
     value.map(|value| view! { <dt>{label}</dt> <dd>{value}</dd> })
 }
 
+/// The readiness levels a call expects, in words.
+fn maturity(call: &CallDetail) -> Option<String> {
+    match (call.trl_min, call.trl_max) {
+        (Some(min), Some(max)) if min == max => Some(format!("TRL {min}")),
+        (Some(min), Some(max)) => Some(format!("TRL {min}–{max}")),
+        (Some(min), None) => Some(format!("TRL {min} or higher")),
+        (None, Some(max)) => Some(format!("up to TRL {max}")),
+        (None, None) => None,
+    }
+}
+
+/// The consortium a call asks for, in words.
+fn consortium(call: &CallDetail) -> Option<String> {
+    match (call.min_partners, call.min_countries) {
+        (Some(p), Some(c)) => Some(format!("at least {p} partners from {c} countries")),
+        (Some(p), None) => Some(format!("at least {p} partners")),
+        (None, Some(c)) => Some(format!("partners from at least {c} countries")),
+        (None, None) => None,
+    }
+}
+
+/// The deadlines by stage, passed ones marked, or the rolling-call notice.
+#[component]
+fn DeadlineTable(deadlines: Vec<Deadline>, now: DateTime<Utc>) -> impl IntoView {
+    if deadlines.is_empty() {
+        return view! { <p>"Rolling: applications are accepted until the funds are used."</p> }.into_any();
+    }
+    let rows = deadlines
+        .into_iter()
+        .map(|d| {
+            let passed = d.at < now;
+            view! {
+                <tr class:passed=passed>
+                    <td>{d.label.clone().unwrap_or_else(|| format!("Stage {}", d.stage))}</td>
+                    <td><time datetime=d.at.to_rfc3339()>{brussels_date_time(d.at)}</time></td>
+                    <td>{relative_days(d.at, now)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="deadlines">
+            <thead><tr><th scope="col">"Stage"</th><th scope="col">"Deadline"</th><th scope="col">"When"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// A call's page: badges, deadlines, key facts, description and the publisher's link.
 #[component]
 fn CallDetailView(view: CallView) -> impl IntoView {
     let CallView {
@@ -55,44 +106,8 @@ fn CallDetailView(view: CallView) -> impl IntoView {
         region_names,
     } = view;
     let summary = call.summary.clone();
-    let trl = match (call.trl_min, call.trl_max) {
-        (Some(min), Some(max)) if min == max => Some(format!("TRL {min}")),
-        (Some(min), Some(max)) => Some(format!("TRL {min}–{max}")),
-        (Some(min), None) => Some(format!("TRL {min} or higher")),
-        (None, Some(max)) => Some(format!("up to TRL {max}")),
-        (None, None) => None,
-    };
-    let consortium = match (call.min_partners, call.min_countries) {
-        (Some(p), Some(c)) => Some(format!("at least {p} partners from {c} countries")),
-        (Some(p), None) => Some(format!("at least {p} partners")),
-        (None, Some(c)) => Some(format!("partners from at least {c} countries")),
-        (None, None) => None,
-    };
-    let deadlines = if call.deadlines.is_empty() {
-        view! { <p>"Rolling: applications are accepted until the funds are used."</p> }.into_any()
-    } else {
-        let rows = call
-            .deadlines
-            .iter()
-            .map(|d| {
-                let passed = d.at < now;
-                view! {
-                    <tr class:passed=passed>
-                        <td>{d.label.clone().unwrap_or_else(|| format!("Stage {}", d.stage))}</td>
-                        <td><time datetime=d.at.to_rfc3339()>{brussels_date_time(d.at)}</time></td>
-                        <td>{relative_days(d.at, now)}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <table class="deadlines">
-                <thead><tr><th scope="col">"Stage"</th><th scope="col">"Deadline"</th><th scope="col">"When"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-        .into_any()
-    };
+    let (trl, consortium) = (maturity(&call), consortium(&call));
+    let deadlines = view! { <DeadlineTable deadlines=call.deadlines.clone() now /> };
     view! {
         <PageTitle text=summary.title.clone() />
         <article class="call-detail">

@@ -4,7 +4,7 @@
 
 use crate::api::{search_organisations, suggest_organisations, OrganisationListing};
 use crate::components::error_notice::ErrorNotice;
-use crate::components::layout::use_hydrated;
+use crate::components::filter_panel::{filter_chips, ActiveFilters, Facet, FacetOption, FilterPanel, Pairs};
 use crate::components::marked::Marked;
 use crate::components::page_title::PageTitle;
 use crate::components::pager::{Pager, PastTheEnd};
@@ -17,7 +17,6 @@ use domain::organisation_query::{OrganisationFacets, OrganisationQuery, Organisa
 use domain::taxonomy::{self, CAPABILITIES, CERTIFICATIONS, SECTORS};
 use domain::{FacetValue, Highlighted, SearchHit};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use std::collections::HashMap;
 
 /// The address of the directory for `query`.
@@ -25,24 +24,11 @@ pub fn directory_url(query: &OrganisationQuery) -> String {
     format!("/organisations{}", query.to_query_string())
 }
 
-/// `query` with the URL pair `key=value` added, or removed if present, back on page 1.
-fn toggled(query: &OrganisationQuery, key: &str, value: &str) -> OrganisationQuery {
-    let mut pairs = query.to_pairs();
-    match pairs.iter().position(|(k, v)| *k == key && v == value) {
-        Some(at) => {
-            pairs.remove(at);
-        }
-        None => pairs.push((static_key(key), value.to_owned())),
-    }
-    pairs.retain(|(k, _)| *k != "page");
-    OrganisationQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
-}
-
-fn static_key(key: &str) -> &'static str {
-    OrganisationQuery::FILTER_KEYS
-        .into_iter()
-        .find(|k| *k == key)
-        .unwrap_or("q")
+/// The directory for URL pairs.
+fn pairs_url(pairs: Pairs) -> String {
+    directory_url(&OrganisationQuery::from_pairs(
+        pairs.iter().map(|(k, v)| (*k, v.as_str())),
+    ))
 }
 
 /// What people read for a filter value.
@@ -79,8 +65,8 @@ fn facet_of<'a>(facets: &'a OrganisationFacets, key: &str) -> &'a [FacetValue] {
 }
 
 /// A dimension's values when nothing was counted: every term of its vocabulary (or every
-/// cluster), and for countries and regions the chosen ones, so they can be unticked.
-fn uncounted_values(key: &str, clusters: &[ClusterRef], chosen: &[(&'static str, String)]) -> Vec<FacetValue> {
+/// cluster); countries and regions list only the chosen ones.
+fn uncounted_values(key: &str, clusters: &[ClusterRef]) -> Vec<FacetValue> {
     let codes: Vec<String> = match key {
         "kind" => OrganisationKind::ALL.iter().map(|k| k.as_str().to_owned()).collect(),
         "size" => SizeClass::ALL.iter().map(|s| s.as_str().to_owned()).collect(),
@@ -88,13 +74,39 @@ fn uncounted_values(key: &str, clusters: &[ClusterRef], chosen: &[(&'static str,
         "sector" => SECTORS.iter().map(|t| t.code.to_owned()).collect(),
         "certification" => CERTIFICATIONS.iter().map(|t| t.code.to_owned()).collect(),
         "cluster" => clusters.iter().map(|c| c.external_id.clone()).collect(),
-        _ => chosen
-            .iter()
-            .filter(|(k, _)| *k == key)
-            .map(|(_, v)| v.clone())
-            .collect(),
+        _ => Vec::new(),
     };
     codes.into_iter().map(|value| FacetValue { value, count: 0 }).collect()
+}
+
+/// The directory's facets, counted by the search (or, while the engine is down, every term
+/// of each vocabulary, uncounted).
+fn directory_facets(listing: &OrganisationListing, chosen: &Pairs) -> Vec<Facet> {
+    let counted = !listing.degraded;
+    let dimensions = [
+        ("capability", "Capability"),
+        ("sector", "Sector served"),
+        ("kind", "Kind"),
+        ("size", "Size"),
+        ("certification", "Certification"),
+        ("country", "Country"),
+        ("region", "Region"),
+        ("cluster", "Cluster"),
+    ];
+    let dual_use = FacetOption::new("dual_use", "true", "Open to dual-use work");
+    let listed = dimensions.into_iter().map(|(key, legend)| {
+        let values = if counted {
+            facet_of(&listing.facets, key).to_vec()
+        } else {
+            uncounted_values(key, &listing.clusters)
+        };
+        Facet::listed(legend, key, &values, counted, chosen, |value| {
+            value_label(key, value, &listing.clusters, &listing.region_names)
+        })
+    });
+    std::iter::once(Facet::multiple("Civil–military", [dual_use]))
+        .chain(listed)
+        .collect()
 }
 
 /// The partner directory page.
@@ -147,100 +159,19 @@ fn DirectorySearchBox(query: Memo<OrganisationQuery>) -> impl IntoView {
     }
 }
 
-/// Checkboxes with counts for every dimension, and the sort. A GET form with an Apply
-/// button without JavaScript; once hydrated, each change navigates at once.
+/// The directory's filter panel for a loaded listing.
 #[component]
 fn DirectoryFilters(query: Memo<OrganisationQuery>, listing: OrganisationListing) -> impl IntoView {
-    let hydrated = use_hydrated();
-    let navigate = use_navigate();
-    let go = move |next: OrganisationQuery| navigate(&directory_url(&next), Default::default());
-    let current = query.get_untracked();
-    let chosen: Vec<(&'static str, String)> = current.to_pairs();
-    let fieldsets = [
-        ("capability", "Capability"),
-        ("sector", "Sector served"),
-        ("kind", "Kind"),
-        ("size", "Size"),
-        ("certification", "Certification"),
-        ("country", "Country"),
-        ("region", "Region"),
-        ("cluster", "Cluster"),
-    ]
-    .into_iter()
-    .filter_map(|(key, legend)| {
-        // Without the engine there are no counts: the vocabularies' terms are listed instead.
-        let values: Vec<FacetValue> = if listing.degraded {
-            uncounted_values(key, &listing.clusters, &chosen)
-        } else {
-            facet_of(&listing.facets, key).to_vec()
-        };
-        (!values.is_empty()).then(|| {
-            let boxes = values
-                .iter()
-                .map(|facet| {
-                    let checked = chosen.iter().any(|(k, v)| *k == key && *v == facet.value);
-                    let value = facet.value.clone();
-                    let go = go.clone();
-                    let on_change = move |_| go(toggled(&query.get_untracked(), key, &value));
-                    view! {
-                        <label class="check">
-                            <input type="checkbox" name=key value=facet.value.clone() checked=checked on:change=on_change />
-                            <span class="label">{value_label(key, &facet.value, &listing.clusters, &listing.region_names)}</span>
-                            {(!listing.degraded).then(|| view! { <span class="count">{facet.count}</span> })}
-                        </label>
-                    }
-                })
-                .collect_view();
-            view! {
-                <fieldset>
-                    <legend>{legend}</legend>
-                    {boxes}
-                </fieldset>
-            }
-        })
-    })
-    .collect_view();
-    let dual_go = go.clone();
-    let on_dual_use = move |_| dual_go(toggled(&query.get_untracked(), "dual_use", "true"));
-    let sort_go = go.clone();
-    let on_sort = move |ev| {
-        let current = query.get_untracked();
-        let sort = OrganisationSort::parse(&event_target_value(&ev)).unwrap_or_else(|| current.default_sort());
-        sort_go(OrganisationQuery {
-            sort,
-            page: 1,
-            ..current
-        });
-    };
+    let facets = directory_facets(&listing, &query.with_untracked(OrganisationQuery::to_pairs));
     view! {
-        <aside class="filters" data-hydrated=move || hydrated.get().to_string()>
-            <form id="filter-form" method="get" action="/organisations" class="filter-form">
-                {(!current.text.is_empty()).then(|| view! { <input type="hidden" name="q" value=current.text.clone() /> })}
-                <label class="sort">
-                    "Sort by "
-                    <select name="sort" on:change=on_sort>
-                        {OrganisationSort::ALL
-                            .into_iter()
-                            .map(|sort| {
-                                let chosen = current.sort == sort;
-                                view! { <option value=sort.as_str() selected=chosen>{sort.label()}</option> }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <fieldset>
-                    <legend>"Civil–military"</legend>
-                    <label class="check">
-                        <input type="checkbox" name="dual_use" value="true" checked=current.dual_use on:change=on_dual_use />
-                        <span class="label">"Open to dual-use work"</span>
-                    </label>
-                </fieldset>
-                {fieldsets}
-                <button type="submit" class="button apply" class:hidden=move || hydrated.get()>
-                    "Apply filters"
-                </button>
-            </form>
-        </aside>
+        <FilterPanel
+            action="/organisations"
+            pairs=Signal::derive(move || query.with(OrganisationQuery::to_pairs))
+            href=Callback::new(pairs_url)
+            sorts=OrganisationSort::ALL.map(|sort| (sort.as_str(), sort.label())).to_vec()
+            sort=Signal::derive(move || query.with(|q| q.sort.as_str()))
+            facets
+        />
     }
 }
 
@@ -269,18 +200,13 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
         (1, false) => format!("1 organisation for “{}”", query.text),
         (n, false) => format!("{n} organisations for “{}”", query.text),
     };
-    // One chip per active filter value (and the words), each linking to the query without it.
-    let mut chips: Vec<(String, OrganisationQuery)> = query
-        .to_pairs()
-        .into_iter()
-        .filter(|(key, _)| OrganisationQuery::FILTER_KEYS.contains(key))
-        .map(|(key, value)| {
-            (
-                value_label(key, &value, &clusters, &region_names),
-                toggled(&query, key, &value),
-            )
-        })
-        .collect();
+    // One chip per active filter value (and the words), each linking to the list without it.
+    let mut chips = filter_chips(
+        &query.to_pairs(),
+        &OrganisationQuery::FILTER_KEYS,
+        |key, value| value_label(key, value, &clusters, &region_names),
+        pairs_url,
+    );
     if !query.text.is_empty() {
         let without_text = OrganisationQuery {
             text: String::new(),
@@ -288,29 +214,9 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
             page: 1,
             ..query.clone()
         };
-        chips.insert(0, (format!("“{}”", query.text), without_text));
+        chips.insert(0, (format!("“{}”", query.text), directory_url(&without_text)));
     }
-    let chip_list = (!chips.is_empty()).then(|| {
-        let links = chips
-            .iter()
-            .map(|(label, without)| {
-                view! {
-                    <li>
-                        <a class="chip" href=directory_url(without) aria-label=format!("Remove filter {label}")>
-                            {label.clone()}
-                            <span aria-hidden="true">" ×"</span>
-                        </a>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! {
-            <ul class="chips" aria-label="Active filters">
-                {links}
-                <li><a class="chip clear" href="/organisations">"Clear all"</a></li>
-            </ul>
-        }
-    });
+    let chip_list = view! { <ActiveFilters chips=chips.clone() clear="/organisations" /> };
     let page_count = u32::try_from(total.div_ceil(u64::from(query.per_page.max(1))))
         .unwrap_or(u32::MAX)
         .max(1);
@@ -318,42 +224,15 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
         let last_page = directory_url(&query.with_page(page_count));
         view! { <PastTheEnd page=query.page page_count last_page /> }.into_any()
     } else if items.is_empty() {
-        view! {
-            <div class="empty-state">
-                <h3>"No organisations match"</h3>
-                <p>"Remove a filter, or use fewer or more general words."</p>
-                <ul class="suggestions">
-                    {chips
-                        .into_iter()
-                        .map(|(label, without)| view! { <li><a href=directory_url(&without)>{format!("Without {label}")}</a></li> })
-                        .collect_view()}
-                    <li><a href="/organisations">"show all organisations"</a></li>
-                </ul>
-            </div>
-        }
-        .into_any()
+        view! { <DirectoryEmptyState chips /> }.into_any()
     } else {
-        let mut hits: HashMap<String, SearchHit> = highlights
-            .into_iter()
-            .map(|hit| (hit.external_id.clone(), hit))
-            .collect();
-        let cards = items
-            .into_iter()
-            .map(|detail| {
-                let hit = hits.remove(&detail.organisation.external_id);
-                let place = detail.organisation.nuts_code.as_ref().map_or_else(
-                    || country_label(detail.organisation.country.as_str()),
-                    |code| area_label(code.as_str(), &region_names),
-                );
-                view! { <OrganisationCard detail hit place /> }
-            })
-            .collect_view();
+        let pager_href = Callback::new({
+            let query = query.clone();
+            move |n| directory_url(&query.with_page(n))
+        });
         view! {
-            <ol class="call-list organisation-list">{cards}</ol>
-            <Pager page=query.page page_count href=Callback::new({
-                let query = query.clone();
-                move |n| directory_url(&query.with_page(n))
-            }) />
+            <OrganisationCards items highlights region_names />
+            <Pager page=query.page page_count href=pager_href />
         }
         .into_any()
     };
@@ -363,6 +242,49 @@ fn DirectoryResults(listing: OrganisationListing, query: OrganisationQuery) -> i
         {chip_list}
         {body}
     }
+}
+
+/// What to do when nothing matches: the list without each active filter in turn.
+#[component]
+fn DirectoryEmptyState(chips: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <div class="empty-state">
+            <h3>"No organisations match"</h3>
+            <p>"Remove a filter, or use fewer or more general words."</p>
+            <ul class="suggestions">
+                {chips
+                    .into_iter()
+                    .map(|(label, without)| view! { <li><a href=without>{format!("Without {label}")}</a></li> })
+                    .collect_view()}
+                <li><a href="/organisations">"show all organisations"</a></li>
+            </ul>
+        </div>
+    }
+}
+
+/// One page of organisations, with the words that matched marked.
+#[component]
+fn OrganisationCards(
+    items: Vec<OrganisationDetail>,
+    highlights: Vec<SearchHit>,
+    region_names: RegionNames,
+) -> impl IntoView {
+    let mut hits: HashMap<String, SearchHit> = highlights
+        .into_iter()
+        .map(|hit| (hit.external_id.clone(), hit))
+        .collect();
+    let cards = items
+        .into_iter()
+        .map(|detail| {
+            let hit = hits.remove(&detail.organisation.external_id);
+            let place = detail.organisation.nuts_code.as_ref().map_or_else(
+                || country_label(detail.organisation.country.as_str()),
+                |code| area_label(code.as_str(), &region_names),
+            );
+            view! { <OrganisationCard detail hit place /> }
+        })
+        .collect_view();
+    view! { <ol class="call-list organisation-list">{cards}</ol> }
 }
 
 /// One organisation: name, kind, place and size, what it does, its capabilities, sectors,
@@ -428,17 +350,6 @@ fn description_part(snippet: Highlighted) -> Option<Highlighted> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn toggling_a_value_adds_it_then_removes_it_and_resets_the_page() {
-        let query = OrganisationQuery::from_pairs([("capability", "cryptology"), ("page", "3")]);
-        let added = toggled(&query, "sector", "health");
-        assert_eq!(added.sectors, vec!["health".to_owned()]);
-        assert_eq!(added.page, 1);
-        let removed = toggled(&added, "capability", "cryptology");
-        assert!(removed.capabilities.is_empty());
-        assert_eq!(removed.sectors, vec!["health".to_owned()]);
-    }
 
     #[test]
     fn a_snippet_keeps_the_description_and_drops_the_appended_labels() {
