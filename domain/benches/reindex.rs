@@ -15,7 +15,7 @@ use domain::demo::{self, DemoSize};
 use domain::progress::Silent;
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::{self, indexer, CallIndex, OrganisationIndex, SearchIndex};
-use domain::store;
+use domain::store::{self, CallStore, Directory};
 use std::time::Instant;
 
 /// A size from the environment, or the default.
@@ -67,6 +67,26 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
     drop(data);
+
+    let started = Instant::now();
+    let (mut after, mut read) = (None::<String>, 0);
+    loop {
+        let ids = store.call_ids(after.as_deref(), 500).await.unwrap();
+        let Some(last) = ids.last().cloned() else { break };
+        read += store.call_details(&ids, now).await.unwrap().len();
+        after = Some(last);
+    }
+    let mut after = None::<String>;
+    loop {
+        let ids = store.organisation_ids(after.as_deref(), 500).await.unwrap();
+        let Some(last) = ids.last().cloned() else { break };
+        read += store.organisation_details(&ids).await.unwrap().len();
+        after = Some(last);
+    }
+    println!(
+        "store reads alone: {read} records in batches of 500 in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let index = EmbeddedIndex::open(&dir.path().join("index")).unwrap();
     reset_peak_memory();

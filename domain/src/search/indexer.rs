@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 /// Outbox rows applied per round.
-const BATCH: u32 = 500;
+const BATCH: u32 = 2_000;
 /// How often an idle indexer looks for new work.
 const IDLE_POLL: Duration = Duration::from_millis(500);
 /// The longest wait between retries after failures.

@@ -437,7 +437,7 @@ pub async fn reindex(
     progress: &dyn crate::progress::Progress,
 ) -> anyhow::Result<u64> {
     use crate::store::IndexedEntity;
-    const BATCH: u32 = 500;
+    const BATCH: u32 = 5_000;
     let counts = store.counts().await?;
     progress.start(counts.calls + counts.organisations);
     index.clear().await?;
