@@ -59,7 +59,9 @@ async fn main() {
         clusters: 500,
     };
     let data = demo::generate(1, anchor, size);
-    data.write_to(store.as_ref(), now).await.expect("write the generated data");
+    data.write_to(store.as_ref(), now)
+        .await
+        .expect("write the generated data");
     let pending = store.index_lag().await.unwrap().pending;
     println!(
         "database ({}): {calls} calls, {organisations} organisations written in {:.1} s; {pending} index updates pending",
