@@ -15,7 +15,7 @@ use domain::demo::{self, DemoSize};
 use domain::progress::Silent;
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::{self, indexer, CallIndex, OrganisationIndex, SearchIndex};
-use domain::store::{self, CallStore, Directory};
+use domain::store;
 use std::time::Instant;
 
 /// A size from the environment, or the default.
