@@ -24,6 +24,8 @@ test('filters apply in the browser without a reload, and the back button restore
   await expect(page).toHaveURL(/\/calls\?status=open$/);
   const openHeading = page.locator('#results-heading');
   await expect(openHeading).not.toHaveText('300 calls');
+  // The panel is patched in place with the new counts, not rebuilt: a keyboard user keeps their place.
+  await expect(page.getByRole('checkbox', { name: /^Open\b/ })).toBeFocused();
   // The count beside the checkbox said how many open calls there would be.
   const openCount = Number((await openHeading.textContent())!.split(' ')[0]);
   expect(openCount).toBeGreaterThan(0);
