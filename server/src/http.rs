@@ -108,8 +108,8 @@ fn page_shell(options: LeptosOptions) -> impl IntoView {
     shell(options)
 }
 
-/// `200` with the database and search index state (`"degraded"` when only the index is
-/// failing), `503` when the database does not answer.
+/// `200` with the database, search index and mail outbox state (`"degraded"` when only the
+/// index is failing), `503` when the database does not answer.
 async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
     let store = &state.database;
     let backend = store.backend().name();
@@ -140,9 +140,16 @@ async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
         (true, true) => (StatusCode::OK, "ok"),
     };
     let database = json!({ "backend": backend, "status": if database_ok { "ok" } else { "unreachable" } });
+    let mail = store.mail_backlog().await.ok().map(|backlog| {
+        json!({
+            "pending": backlog.pending,
+            "oldest_seconds": backlog.oldest.map(|oldest| (now - oldest).num_seconds().max(0)),
+            "dead": backlog.dead,
+        })
+    });
     (
         code,
-        Json(json!({ "status": status, "database": database, "search": search })),
+        Json(json!({ "status": status, "database": database, "search": search, "mail": mail })),
     )
 }
 

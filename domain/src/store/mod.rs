@@ -1,17 +1,19 @@
 //! Where everything is stored, split by aggregate: [`CallStore`] (calls), [`Directory`]
 //! (organisations, clusters, region names), [`IndexOutbox`] (index updates owed to the search
-//! engine) and [`SearchLog`]; [`Store`] is all of them on one database. Two backends (SQLite
+//! engine), [`MailOutbox`] (mail owed to people) and [`SearchLog`]; [`Store`] is all of them
+//! on one database. Two backends (SQLite
 //! for the embedded default, PostgreSQL at scale) are chosen once at start-up from the URL.
 //!
 //! Both backends share their SQL: the files in `sql/` are compiled once per dialect (see
 //! `sqlite.rs` and `postgres.rs`), so a feature cannot drift between them. A statement only
-//! one dialect can express (PostgreSQL's `FOR UPDATE SKIP LOCKED`, say, where SQLite's single
-//! writer needs no lock) is written as a function of the same name and signature in both
-//! dialect files, beside `connect`, and the shared SQL calls it: the difference stays in
-//! those two files, side by side.
+//! one dialect can express (PostgreSQL's `FOR UPDATE SKIP LOCKED`, where SQLite's single
+//! writer needs no lock) is written as a constant or function of the same name and type in
+//! both dialect files, beside `connect`, and the shared SQL uses it: the difference stays in
+//! those two files, side by side (`SKIP_LOCKED_ROWS`, used to lease mail, is the first).
 
 pub mod calls;
 pub mod directory;
+pub mod mail_outbox;
 pub mod outbox;
 pub mod postgres;
 pub mod search_log;
@@ -19,6 +21,7 @@ pub mod sqlite;
 
 pub use calls::{CallStore, NewCall};
 pub use directory::Directory;
+pub use mail_outbox::{DeadLetter, LeasedMail, MailBacklog, MailOutbox, OutgoingMail};
 pub use outbox::{IndexLag, IndexOutbox, IndexedEntity, OutboxEntry};
 pub use search_log::{SearchLog, SearchLogEntry};
 
@@ -121,7 +124,7 @@ pub struct Counts {
 /// Requests get the narrow parts they need (see `services::AppState`); commands, the
 /// indexer and the health check hold this.
 #[async_trait]
-pub trait Store: CallStore + Directory + IndexOutbox + SearchLog + 'static {
+pub trait Store: CallStore + Directory + IndexOutbox + MailOutbox + SearchLog + 'static {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

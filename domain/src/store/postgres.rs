@@ -7,6 +7,10 @@ use std::time::Duration;
 /// The database type the shared SQL is compiled for here.
 type Db = sqlx::Postgres;
 
+/// What the shared SQL appends to a sub-select whose rows it is about to lease: rows another
+/// transaction holds are skipped, so two app servers never lease the same row.
+const SKIP_LOCKED_ROWS: &str = " FOR UPDATE SKIP LOCKED";
+
 /// This dialect's migrations.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 

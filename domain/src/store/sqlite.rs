@@ -8,6 +8,10 @@ use std::time::Duration;
 /// The database type the shared SQL is compiled for here.
 type Db = sqlx::Sqlite;
 
+/// What the shared SQL appends to a sub-select whose rows it is about to lease: nothing here,
+/// as SQLite runs one writer at a time (a second sender waits, then sees the lease).
+const SKIP_LOCKED_ROWS: &str = "";
+
 /// This dialect's migrations.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 

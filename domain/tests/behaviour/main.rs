@@ -8,6 +8,7 @@ mod corrupt_rows;
 mod hostile;
 mod import;
 mod indexing;
+mod mail_outbox;
 mod organisations;
 mod regions;
 mod search_log;

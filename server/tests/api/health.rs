@@ -1,5 +1,5 @@
 use crate::helpers::{now, TestApp};
-use domain::store::NewCall;
+use domain::store::{NewCall, OutgoingMail};
 
 #[tokio::test]
 async fn healthz_reports_a_reachable_database() {
@@ -11,6 +11,27 @@ async fn healthz_reports_a_reachable_database() {
     assert_eq!(json["database"]["backend"], "sqlite");
     assert_eq!(json["search"]["documents"], 0);
     assert_eq!(json["search"]["organisations"], 0);
+    assert_eq!(json["mail"]["pending"], 0);
+    assert_eq!(json["mail"]["dead"], 0);
+}
+
+#[tokio::test]
+async fn healthz_reports_mail_waiting_in_the_outbox_and_since_when() {
+    let app = TestApp::spawn().await;
+    let queued_at = now() - chrono::Duration::minutes(3);
+    let mail = OutgoingMail::new(
+        "test:1",
+        "fundbridge.test",
+        "ana@example.eu",
+        "Hello",
+        "Hi",
+        "<p>Hi</p>",
+    );
+    assert!(app.store.queue_mail(&mail, queued_at).await.unwrap());
+    let (_, body) = app.get("/healthz").await;
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["mail"]["pending"], 1);
+    assert_eq!(json["mail"]["oldest_seconds"], 180);
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 // The SQL shared by both backends. These files are not modules of their own: `sqlite.rs`
 // and `postgres.rs` each `include!` this one after defining `type Db` and `MIGRATOR`, so the
 // same statements are type-checked against each driver; it includes one file per aggregate
-// as a child module (`calls.rs`, `directory.rs`, `outbox.rs`, `search_log.rs`). Dialect-
+// as a child module (`calls.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `search_log.rs`). Dialect-
 // specific SQL does not belong here (see the `store` module's documentation for where it
 // goes); placeholders come from `QueryBuilder`, which knows each dialect.
 
@@ -157,6 +157,11 @@ mod directory {
 /// Index updates owed to the search engine.
 mod outbox {
     include!("outbox.rs");
+}
+
+/// Mail owed to people.
+mod mail_outbox {
+    include!("mail_outbox.rs");
 }
 
 /// The anonymous search log.
