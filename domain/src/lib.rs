@@ -20,6 +20,8 @@ pub mod demo;
 #[cfg(feature = "server")]
 pub mod import;
 #[cfg(feature = "server")]
+pub mod mail;
+#[cfg(feature = "server")]
 pub mod progress;
 #[cfg(feature = "server")]
 pub mod search;

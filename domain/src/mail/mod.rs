@@ -1,0 +1,118 @@
+//! Where mail is sent from: a queued message becomes a MIME message (plain-text and HTML
+//! parts, its stable `Message-ID`) and goes to an SMTP server, or to the file mailbox (each
+//! message an `.eml` file) when none is configured. The sender (`sender.rs`) drains the
+//! outbox with retries; templates and the messages themselves come with the features that
+//! send them.
+
+pub mod sender;
+
+use crate::store::LeasedMail;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::Path;
+
+/// Why a message was not handed over.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth trying again later (server unreachable, busy, a 4xx reply).
+    #[error("temporary: {0}")]
+    Temporary(String),
+    /// Trying again cannot help (a 5xx reply, an address the server refuses).
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+/// Why the mail configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct MailConfigError(String);
+
+/// Where the messages go.
+enum Transport {
+    /// An SMTP server.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// A folder of `.eml` files.
+    Files(AsyncFileTransport<Tokio1Executor>),
+}
+
+/// Hands messages to the configured transport, from one sender address.
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+impl Mailer {
+    /// Sends through the SMTP server at `url` (`smtp://host:port` — add `?tls=required` for
+    /// STARTTLS —, `smtps://host` for TLS from the start, `user:password@` for credentials),
+    /// from `from` (`Fundbridge <mail@example.eu>`).
+    pub fn smtp(url: &str, from: &str) -> Result<Mailer, MailConfigError> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|error| MailConfigError(format!("SMTP_URL is not usable: {error}")))?
+            .build();
+        Ok(Mailer {
+            from: sender(from)?,
+            transport: Transport::Smtp(transport),
+        })
+    }
+
+    /// Writes each message as an `.eml` file in `folder` (created if missing), from `from`.
+    pub fn file_mailbox(folder: &Path, from: &str) -> Result<Mailer, MailConfigError> {
+        std::fs::create_dir_all(folder)
+            .map_err(|error| MailConfigError(format!("cannot create the mailbox {}: {error}", folder.display())))?;
+        Ok(Mailer {
+            from: sender(from)?,
+            transport: Transport::Files(AsyncFileTransport::new(folder)),
+        })
+    }
+
+    /// The transport's name, for logs and health checks.
+    pub fn transport_name(&self) -> &'static str {
+        match self.transport {
+            Transport::Smtp(_) => "smtp",
+            Transport::Files(_) => "file mailbox",
+        }
+    }
+
+    /// Hands one message over.
+    pub async fn send(&self, mail: &LeasedMail) -> Result<(), SendError> {
+        let message = self.message(mail)?;
+        match &self.transport {
+            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|error| {
+                if error.is_permanent() {
+                    SendError::Permanent(error.to_string())
+                } else {
+                    SendError::Temporary(error.to_string())
+                }
+            }),
+            Transport::Files(files) => files
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|error| SendError::Temporary(error.to_string())),
+        }
+    }
+
+    /// The MIME message for `mail`: both parts, its `Message-ID`.
+    fn message(&self, mail: &LeasedMail) -> Result<Message, SendError> {
+        let recipient: Mailbox = mail
+            .recipient
+            .parse()
+            .map_err(|error| SendError::Permanent(format!("recipient {:?}: {error}", mail.recipient)))?;
+        Message::builder()
+            .from(self.from.clone())
+            .to(recipient)
+            .subject(mail.subject.clone())
+            .message_id(Some(mail.message_id.clone()))
+            .multipart(MultiPart::alternative_plain_html(
+                mail.text_body.clone(),
+                mail.html_body.clone(),
+            ))
+            .map_err(|error| SendError::Permanent(format!("cannot build the message: {error}")))
+    }
+}
+
+/// The sender's mailbox, or why `from` is not one.
+fn sender(from: &str) -> Result<Mailbox, MailConfigError> {
+    from.parse()
+        .map_err(|error| MailConfigError(format!("MAIL_FROM {from:?} is not an address: {error}")))
+}
