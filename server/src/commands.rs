@@ -6,11 +6,12 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use domain::demo::{self, DemoSize};
 use domain::import::{eu_ftp, regions, ProgressBar};
+use domain::mail::sender::{self, RetryPolicy};
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::meili::MeiliIndex;
 use domain::search::{self, indexer, SearchIndex};
 use domain::services::AppState;
-use domain::store::{self, Store};
+use domain::store::{self, OutgoingMail, Store};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -89,8 +90,14 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
     }
     let (stop_indexer, shutdown) = tokio::sync::watch::channel(false);
     let indexer = tokio::spawn({
-        let (store, search) = (store.clone(), search.clone());
+        let (store, search, shutdown) = (store.clone(), search.clone(), shutdown.clone());
         async move { indexer::run(store.as_ref(), search.as_ref(), shutdown).await }
+    });
+    let mailer = config.mailer()?;
+    tracing::info!(transport = mailer.transport_name(), "mail: sending from the outbox");
+    let mail_sender = tokio::spawn({
+        let (store, clock) = (store.clone(), config.clock());
+        async move { sender::run(store.as_ref(), &mailer, clock, RetryPolicy::default(), shutdown).await }
     });
     if !config
         .site_root
@@ -122,7 +129,45 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
         .context("the server stopped with an error");
     let _ = stop_indexer.send(true);
     let _ = indexer.await;
+    let _ = mail_sender.await;
     served
+}
+
+/// Queues a test message to `address` and sends it at once, saying what the mail server
+/// answered: the way to check `SMTP_URL` and `MAIL_FROM`.
+pub async fn mail_send_test(config: &Config, address: &str) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    let mailer = config.mailer()?;
+    let now = config.clock().now();
+    let mail = OutgoingMail::new(
+        &format!("send-test:{address}:{}", now.timestamp_micros()),
+        config.mail_domain(),
+        address,
+        "Fundbridge test message",
+        "This message checks Fundbridge's mail configuration. Nothing else needs doing.",
+        "<p>This message checks Fundbridge's mail configuration. Nothing else needs doing.</p>",
+    );
+    store.queue_mail(&mail, now).await?;
+    let policy = RetryPolicy {
+        max_attempts: 1,
+        ..RetryPolicy::default()
+    };
+    let round = sender::send_due(store.as_ref(), &mailer, now, policy).await?;
+    if round.sent > 0 {
+        println!(
+            "sent a test message to {address} (transport: {})",
+            mailer.transport_name()
+        );
+        return Ok(());
+    }
+    let reason = store
+        .dead_mail(1)
+        .await?
+        .into_iter()
+        .next()
+        .and_then(|dead| dead.last_error)
+        .unwrap_or_else(|| "unknown".to_owned());
+    anyhow::bail!("the test message to {address} was not sent: {reason}")
 }
 
 /// What an imported file holds.

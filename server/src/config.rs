@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use domain::mail::Mailer;
 use domain::services::Clock;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -36,6 +37,13 @@ pub struct Config {
     pub meili_search_key: Option<String>,
     /// The Meilisearch index holding calls. Env: `MEILI_INDEX`.
     pub meili_index: String,
+    /// The SMTP server mail is sent through (`smtp://host:587?tls=required`, `smtps://host`,
+    /// `user:password@` for credentials); unset, mail goes to `mailbox_dir`. Env: `SMTP_URL`.
+    pub smtp_url: Option<String>,
+    /// The sender of every message (`Fundbridge <mail@example.eu>`). Env: `MAIL_FROM`.
+    pub mail_from: String,
+    /// Where mail goes as `.eml` files when no SMTP server is set. Env: `FUNDBRIDGE_MAILBOX_DIR`.
+    pub mailbox_dir: PathBuf,
 }
 
 impl Default for Config {
@@ -51,6 +59,9 @@ impl Default for Config {
             meili_master_key: None,
             meili_search_key: None,
             meili_index: "fundbridge-calls".to_owned(),
+            smtp_url: None,
+            mail_from: "Fundbridge <noreply@fundbridge.localhost>".to_owned(),
+            mailbox_dir: PathBuf::from("data/mailbox"),
         }
     }
 }
@@ -74,6 +85,9 @@ impl std::fmt::Debug for Config {
                 &self.meili_search_key.as_ref().map(|_| "<redacted>"),
             )
             .field("meili_index", &self.meili_index)
+            .field("smtp_url", &self.smtp_url.as_deref().map(domain::store::redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("mailbox_dir", &self.mailbox_dir)
             .finish()
     }
 }
@@ -113,6 +127,7 @@ impl Config {
             ("MEILI_URL", &mut config.meili_url),
             ("MEILI_MASTER_KEY", &mut config.meili_master_key),
             ("MEILI_SEARCH_KEY", &mut config.meili_search_key),
+            ("SMTP_URL", &mut config.smtp_url),
         ] {
             if let Some(value) = env(var) {
                 *slot = Some(value).filter(|v| !v.is_empty());
@@ -121,13 +136,40 @@ impl Config {
         if let Some(index) = env("MEILI_INDEX") {
             config.meili_index = index;
         }
+        if let Some(from) = env("MAIL_FROM") {
+            config.mail_from = from;
+        }
+        if let Some(dir) = env("FUNDBRIDGE_MAILBOX_DIR") {
+            config.mailbox_dir = PathBuf::from(dir);
+        }
         domain::store::Backend::for_url(&config.database_url)?;
+        Mailer::check(config.smtp_url.as_deref(), &config.mail_from)?;
         Ok(config)
     }
 
     fn from_file(path: &Path) -> anyhow::Result<Config> {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("{} is not a valid configuration", path.display()))
+    }
+
+    /// The mailer this configuration asks for: SMTP when `smtp_url` is set, else the file
+    /// mailbox (creating its folder). Call it inside the async runtime.
+    pub fn mailer(&self) -> anyhow::Result<Mailer> {
+        Ok(match &self.smtp_url {
+            Some(url) => Mailer::smtp(url, &self.mail_from)?,
+            None => Mailer::file_mailbox(&self.mailbox_dir, &self.mail_from)?,
+        })
+    }
+
+    /// The mail domain of the sender (what `Message-ID`s end in).
+    pub fn mail_domain(&self) -> &str {
+        let address = self.mail_from.rsplit('<').next().unwrap_or(&self.mail_from);
+        address
+            .rsplit('@')
+            .next()
+            .unwrap_or("fundbridge.localhost")
+            .trim_end_matches('>')
+            .trim()
     }
 
     /// The clock this configuration asks for.
@@ -190,6 +232,35 @@ mod tests {
         assert!(format!("{error:#}").contains("FUNDBRIDGE_LISTEN"));
         let error = Config::load(None, env(&[("DATABASE_URL", "mysql://x")])).unwrap_err();
         assert!(format!("{error:#}").contains("sqlite://"));
+    }
+
+    #[tokio::test]
+    async fn mail_goes_to_smtp_when_configured_and_bad_senders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mailbox = dir.path().join("mailbox");
+        let mailbox = mailbox.to_str().unwrap();
+        let config = Config::load(None, env(&[("FUNDBRIDGE_MAILBOX_DIR", mailbox)])).unwrap();
+        assert_eq!(config.mailer().unwrap().transport_name(), "file mailbox");
+        assert_eq!(config.mail_domain(), "fundbridge.localhost");
+        let config = Config::load(
+            None,
+            env(&[
+                ("SMTP_URL", "smtp://mailer:hunter2@127.0.0.1:2525"),
+                ("MAIL_FROM", "Calls <calls@fundbridge.eu>"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.mailer().unwrap().transport_name(), "smtp");
+        assert_eq!(config.mail_domain(), "fundbridge.eu");
+        assert!(!format!("{config:?}").contains("hunter2"));
+        let error = Config::load(
+            None,
+            env(&[("FUNDBRIDGE_MAILBOX_DIR", mailbox), ("MAIL_FROM", "nobody")]),
+        )
+        .unwrap_err();
+        assert!(format!("{error:#}").contains("MAIL_FROM"), "{error:#}");
+        let error = Config::load(None, env(&[("SMTP_URL", "carrier-pigeon://loft")])).unwrap_err();
+        assert!(format!("{error:#}").contains("SMTP_URL"), "{error:#}");
     }
 
     #[test]

@@ -45,6 +45,11 @@ enum Command {
     Reindex,
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Send a test message to ADDRESS through the configured mail transport.
+    MailSendTest {
+        /// Who gets the test message.
+        address: String,
+    },
 }
 
 #[tokio::main]
@@ -70,6 +75,7 @@ async fn main() -> std::process::ExitCode {
             Err(error) => Err(error),
         },
         Command::Reindex => commands::reindex(&config).await,
+        Command::MailSendTest { address } => commands::mail_send_test(&config, &address).await,
         Command::Migrate => commands::open_store(&config)
             .await
             .map(|_| println!("database schema is up to date")),

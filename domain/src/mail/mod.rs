@@ -55,6 +55,17 @@ impl Mailer {
         })
     }
 
+    /// Checks a configuration without opening anything (building an SMTP transport needs the
+    /// async runtime): the sender is an address, the SMTP URL one lettre understands.
+    pub fn check(smtp_url: Option<&str>, from: &str) -> Result<(), MailConfigError> {
+        sender(from)?;
+        if let Some(url) = smtp_url {
+            AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                .map_err(|error| MailConfigError(format!("SMTP_URL is not usable: {error}")))?;
+        }
+        Ok(())
+    }
+
     /// Writes each message as an `.eml` file in `folder` (created if missing), from `from`.
     pub fn file_mailbox(folder: &Path, from: &str) -> Result<Mailer, MailConfigError> {
         std::fs::create_dir_all(folder)
