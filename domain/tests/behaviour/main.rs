@@ -14,4 +14,5 @@ mod organisations;
 mod regions;
 mod search_log;
 mod services;
+#[path = "../common/smtp_server.rs"]
 mod smtp_server;

@@ -1,9 +1,12 @@
 //! The real server on a free port with its own SQLite file: pages, server functions, health.
 
 mod helpers;
+#[path = "../../../domain/tests/common/smtp_server.rs"]
+mod smtp_server;
 
 mod calls;
 mod cli;
 mod health;
 mod hostile;
+mod mail;
 mod organisations;

@@ -1,5 +1,6 @@
 //! A real SMTP server process for the mail tests: aiosmtpd (installed by `scripts/setup` in
-//! `.venv-smtp/`), storing each message it accepts as a file in a Maildir.
+//! `.venv-smtp/`), storing each message it accepts as a file in a Maildir. Shared by the
+//! domain's and the server's tests (included with `#[path]`).
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ pub struct SmtpServer {
 
 /// The Python that has aiosmtpd: the project's venv, else the system's.
 fn python() -> PathBuf {
+    // Both crates that include this file sit one folder below the workspace root.
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv-smtp/bin/python");
     if venv.exists() {
         venv

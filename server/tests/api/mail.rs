@@ -1,0 +1,108 @@
+//! The mail sender inside the real binary: killed with `kill -9` in the middle of 200 queued
+//! messages and started again, it delivers every message, each under its own Message-ID.
+
+use crate::helpers::free_port;
+use crate::smtp_server::SmtpServer;
+use chrono::{Duration, Utc};
+use domain::store::{self, OutgoingMail};
+use std::collections::HashSet;
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+/// The server binary on `database`, sending through `smtp`, with `now` as its clock if given.
+fn serve(dir: &std::path::Path, database: &str, smtp: &SmtpServer, now: Option<&str>) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fundbridge"));
+    command
+        .arg("serve")
+        .env("DATABASE_URL", database)
+        .env("SMTP_URL", smtp.url())
+        .env("FUNDBRIDGE_LISTEN", format!("127.0.0.1:{}", free_port()))
+        .env("FUNDBRIDGE_INDEX_DIR", dir.join("index"))
+        .env("FUNDBRIDGE_SITE_ROOT", dir.join("site"))
+        .env("RUST_LOG", "error")
+        .env_remove("FUNDBRIDGE_NOW")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(now) = now {
+        command.env("FUNDBRIDGE_NOW", now);
+    }
+    command.spawn().unwrap()
+}
+
+/// The Message-ID header of each received message.
+fn message_ids(smtp: &SmtpServer) -> Vec<String> {
+    smtp.received()
+        .iter()
+        .filter_map(|message| {
+            message
+                .lines()
+                .find_map(|line| line.strip_prefix("Message-ID: ").map(str::to_owned))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_killed_mid_batch_and_restarted_delivers_every_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("mail.db").display());
+    let store = store::connect(&database).await.unwrap();
+    let queued_at = Utc::now();
+    let mut queued = HashSet::new();
+    for n in 0..200 {
+        let mail = OutgoingMail::new(
+            &format!("digest:{n}"),
+            "fundbridge.test",
+            &format!("member{n}@example.eu"),
+            "Your weekly Fundbridge digest",
+            "Three new calls match your profile.",
+            "<p>Three new calls match your profile.</p>",
+        );
+        queued.insert(mail.message_id.clone());
+        store.queue_mail(&mail, queued_at).await.unwrap();
+    }
+    let smtp = SmtpServer::start();
+
+    let mut first = serve(dir.path(), &database, &smtp, None);
+    let started = Instant::now();
+    while smtp.received().len() < 10 {
+        assert!(started.elapsed().as_secs() < 60, "the sender did not start sending");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    first.kill().unwrap(); // SIGKILL: no shutdown, leases left behind
+    first.wait().unwrap();
+    let before_restart = smtp.received().len();
+
+    // Started again later than the dead sender's leases (2 minutes) run.
+    let later = (Utc::now() + Duration::minutes(5)).to_rfc3339();
+    let mut second = serve(dir.path(), &database, &smtp, Some(&later));
+    let started = Instant::now();
+    while store.mail_backlog().await.unwrap().pending > 0 {
+        assert!(started.elapsed().as_secs() < 120, "the restarted sender did not finish");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+
+    let received = message_ids(&smtp);
+    let distinct: HashSet<String> = received.iter().cloned().collect();
+    eprintln!(
+        "{before_restart} delivered before the kill, {} in all, {} sent twice",
+        received.len(),
+        received.len() - distinct.len()
+    );
+    assert_eq!(
+        distinct, queued,
+        "every queued message arrived, under its own Message-ID"
+    );
+    // Only what the dead sender had handed over but not yet marked can come twice.
+    assert!(
+        received.len() - distinct.len() <= 50,
+        "{} duplicates",
+        received.len() - distinct.len()
+    );
+    assert!(
+        before_restart < 200,
+        "the kill came mid-batch ({before_restart} sent before it)"
+    );
+    assert_eq!(store.mail_backlog().await.unwrap().dead, 0);
+}
