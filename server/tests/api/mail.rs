@@ -41,11 +41,61 @@ fn message_ids(smtp: &SmtpServer) -> Vec<String> {
         .collect()
 }
 
+/// A fresh PostgreSQL database for one test, dropped when done, on the server the behaviour
+/// suite uses (`FUNDBRIDGE_TEST_POSTGRES_URL`).
+struct PostgresDb {
+    admin_url: String,
+    name: String,
+}
+
+impl PostgresDb {
+    async fn create() -> PostgresDb {
+        let admin_url = std::env::var("FUNDBRIDGE_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+        let name = format!(
+            "fundbridge_mail_{}_{}",
+            std::process::id(),
+            Utc::now().timestamp_subsec_nanos()
+        );
+        let admin = sqlx::PgPool::connect(&admin_url)
+            .await
+            .expect("PostgreSQL must run for this test");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .unwrap();
+        PostgresDb { admin_url, name }
+    }
+
+    fn url(&self) -> String {
+        let (base, _) = self.admin_url.rsplit_once('/').unwrap();
+        format!("{base}/{}", self.name)
+    }
+
+    async fn drop_database(self) {
+        let admin = sqlx::PgPool::connect(&self.admin_url).await.unwrap();
+        let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        sqlx::query(&drop).execute(&admin).await.unwrap();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sender_killed_mid_batch_and_restarted_delivers_every_message() {
+async fn on_sqlite_a_sender_killed_mid_batch_and_restarted_delivers_every_message() {
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("mail.db").display());
-    let store = store::connect(&database).await.unwrap();
+    a_sender_killed_mid_batch_and_restarted_delivers_every_message(dir.path(), &database).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_a_sender_killed_mid_batch_and_restarted_delivers_every_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = PostgresDb::create().await;
+    a_sender_killed_mid_batch_and_restarted_delivers_every_message(dir.path(), &database.url()).await;
+    database.drop_database().await;
+}
+
+async fn a_sender_killed_mid_batch_and_restarted_delivers_every_message(dir: &std::path::Path, database: &str) {
+    let store = store::connect(database).await.unwrap();
     let queued_at = Utc::now();
     let mut queued = HashSet::new();
     for n in 0..200 {
@@ -62,7 +112,7 @@ async fn a_sender_killed_mid_batch_and_restarted_delivers_every_message() {
     }
     let smtp = SmtpServer::start();
 
-    let mut first = serve(dir.path(), &database, &smtp, None);
+    let mut first = serve(dir, database, &smtp, None);
     let started = Instant::now();
     while smtp.received().len() < 10 {
         assert!(started.elapsed().as_secs() < 60, "the sender did not start sending");
@@ -74,7 +124,7 @@ async fn a_sender_killed_mid_batch_and_restarted_delivers_every_message() {
 
     // Started again later than the dead sender's leases (2 minutes) run.
     let later = (Utc::now() + Duration::minutes(5)).to_rfc3339();
-    let mut second = serve(dir.path(), &database, &smtp, Some(&later));
+    let mut second = serve(dir, database, &smtp, Some(&later));
     let started = Instant::now();
     while store.mail_backlog().await.unwrap().pending > 0 {
         assert!(started.elapsed().as_secs() < 120, "the restarted sender did not finish");
