@@ -1,6 +1,7 @@
 //! Isolated databases for each test: a temporary SQLite file, or a fresh PostgreSQL
 //! database on the server named by `FUNDBRIDGE_TEST_POSTGRES_URL`
-//! (default `postgres://postgres@127.0.0.1:5432/postgres`), dropped afterwards.
+//! (default `postgres://postgres@127.0.0.1:5432/postgres`), dropped afterwards. The server's
+//! tests include this file too (with `#[path]`).
 
 use domain::store::{self, Store};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -73,6 +74,11 @@ impl TestDb {
     /// The store under test, shared (as the services hold it).
     pub fn shared(&self) -> Arc<dyn Store> {
         self.store.clone()
+    }
+
+    /// The database's URL (for a process of its own, say).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Runs `sql` on the database behind the store's back (to damage a row, say).

@@ -3,8 +3,9 @@
 
 use crate::helpers::free_port;
 use crate::smtp_server::SmtpServer;
+use crate::support::TestDb;
 use chrono::{Duration, Utc};
-use domain::store::{self, OutgoingMail};
+use domain::store::OutgoingMail;
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
@@ -41,61 +42,22 @@ fn message_ids(smtp: &SmtpServer) -> Vec<String> {
         .collect()
 }
 
-/// A fresh PostgreSQL database for one test, dropped when done, on the server the behaviour
-/// suite uses (`FUNDBRIDGE_TEST_POSTGRES_URL`).
-struct PostgresDb {
-    admin_url: String,
-    name: String,
-}
-
-impl PostgresDb {
-    async fn create() -> PostgresDb {
-        let admin_url = std::env::var("FUNDBRIDGE_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-        let name = format!(
-            "fundbridge_mail_{}_{}",
-            std::process::id(),
-            Utc::now().timestamp_subsec_nanos()
-        );
-        let admin = sqlx::PgPool::connect(&admin_url)
-            .await
-            .expect("PostgreSQL must run for this test");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        PostgresDb { admin_url, name }
-    }
-
-    fn url(&self) -> String {
-        let (base, _) = self.admin_url.rsplit_once('/').unwrap();
-        format!("{base}/{}", self.name)
-    }
-
-    async fn drop_database(self) {
-        let admin = sqlx::PgPool::connect(&self.admin_url).await.unwrap();
-        let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-        sqlx::query(&drop).execute(&admin).await.unwrap();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sqlite_a_sender_killed_mid_batch_and_restarted_delivers_every_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}", dir.path().join("mail.db").display());
-    a_sender_killed_mid_batch_and_restarted_delivers_every_message(dir.path(), &database).await;
+    let db = TestDb::sqlite().await;
+    a_sender_killed_mid_batch_and_restarted_delivers_every_message(&db).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_a_sender_killed_mid_batch_and_restarted_delivers_every_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = PostgresDb::create().await;
-    a_sender_killed_mid_batch_and_restarted_delivers_every_message(dir.path(), &database.url()).await;
-    database.drop_database().await;
+    let db = TestDb::postgres().await;
+    a_sender_killed_mid_batch_and_restarted_delivers_every_message(&db).await;
 }
 
-async fn a_sender_killed_mid_batch_and_restarted_delivers_every_message(dir: &std::path::Path, database: &str) {
-    let store = store::connect(database).await.unwrap();
+async fn a_sender_killed_mid_batch_and_restarted_delivers_every_message(db: &TestDb) {
+    let (store, database) = (db.store(), db.url());
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
     let queued_at = Utc::now();
     let mut queued = HashSet::new();
     for n in 0..200 {

@@ -3,6 +3,10 @@
 mod helpers;
 #[path = "../../../domain/tests/common/smtp_server.rs"]
 mod smtp_server;
+// Not every helper of the behaviour suite is used here.
+#[allow(dead_code, unused_macros)]
+#[path = "../../../domain/tests/behaviour/support.rs"]
+mod support;
 
 mod calls;
 mod cli;
