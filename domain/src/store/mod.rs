@@ -1,8 +1,8 @@
 //! Where everything is stored, split by aggregate: [`CallStore`] (calls), [`Directory`]
 //! (organisations, clusters, region names), [`IndexOutbox`] (index updates owed to the search
 //! engine), [`MailOutbox`] (mail owed to people) and [`SearchLog`]; [`Store`] is all of them
-//! on one database. Two backends (SQLite
-//! for the embedded default, PostgreSQL at scale) are chosen once at start-up from the URL.
+//! on one database. Two backends (SQLite for the embedded default, PostgreSQL at scale) are
+//! chosen once at start-up from the URL.
 //!
 //! Both backends share their SQL: the files in `sql/` are compiled once per dialect (see
 //! `sqlite.rs` and `postgres.rs`), so a feature cannot drift between them. A statement only

@@ -127,7 +127,26 @@ async fn a_message_that_keeps_failing_is_dead_after_its_last_attempt(outbox: &dy
     );
 }
 
+async fn without_an_smtp_server_mail_lands_in_the_file_mailbox(outbox: &dyn MailOutbox) {
+    let folder = tempfile::tempdir().unwrap();
+    let mailbox = folder.path().join("mailbox");
+    let mailer = Mailer::file_mailbox(&mailbox, "Fundbridge <mail@fundbridge.test>").unwrap();
+    let mail = verification("verify:cy", "cy@example.eu");
+    outbox.queue_mail(&mail, at(0)).await.unwrap();
+    let round = send_due(outbox, &mailer, at(0), RetryPolicy::default()).await.unwrap();
+    assert_eq!(round.sent, 1);
+    let files: Vec<_> = std::fs::read_dir(&mailbox).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1);
+    let message = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(files[0].path().extension().is_some_and(|ext| ext == "eml"));
+    assert!(
+        message.contains(&mail.message_id) && message.contains("text/html"),
+        "{message}"
+    );
+}
+
 crate::on_both_backends!(
+    without_an_smtp_server_mail_lands_in_the_file_mailbox,
     a_queued_message_arrives_once_with_both_parts_and_its_message_id,
     with_the_server_down_mail_waits_and_goes_out_after_it_restarts,
     a_message_that_keeps_failing_is_dead_after_its_last_attempt,

@@ -83,11 +83,12 @@ impl TestDb {
 
     /// Runs `sql` on the database behind the store's back (to damage a row, say).
     pub async fn execute(&self, sql: &str) {
-        if self.url.starts_with("sqlite:") {
-            let pool = sqlx::SqlitePool::connect(&self.url).await.expect("open SQLite");
+        let url = self.url();
+        if url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(url).await.expect("open SQLite");
             sqlx::query(sql).execute(&pool).await.expect(sql);
         } else {
-            let pool = sqlx::PgPool::connect(&self.url).await.expect("open PostgreSQL");
+            let pool = sqlx::PgPool::connect(url).await.expect("open PostgreSQL");
             sqlx::query(sql).execute(&pool).await.expect(sql);
         }
     }
