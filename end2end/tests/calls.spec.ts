@@ -89,6 +89,12 @@ test('the filter toggle on small screens works once hydrated', async ({ page }) 
   await page.getByRole('button', { name: 'Show filters' }).click();
   await expect(form).toBeVisible();
   await expect(page.getByRole('button', { name: 'Hide filters' })).toHaveAttribute('aria-expanded', 'true');
+  // Choosing a filter keeps the panel open for the next one.
+  await page.getByRole('checkbox', { name: /^Open\b/ }).check();
+  await expect(page).toHaveURL(/status=open/);
+  await expect(page.locator('#results-heading')).not.toHaveText('300 calls');
+  await expect(form).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Hide filters' })).toBeVisible();
 });
 
 test.describe('without JavaScript', () => {

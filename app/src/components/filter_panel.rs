@@ -165,11 +165,12 @@ pub fn FilterPanel(
     sort: Signal<&'static str>,
     /// The facets, in the order shown.
     facets: Vec<Facet>,
+    /// Whether a small screen shows the panel (owned by the page, so it survives re-renders).
+    open: RwSignal<bool>,
 ) -> impl IntoView {
     let hydrated = use_hydrated();
     let navigate = use_navigate();
     let go = move |next: Pairs| navigate(&href.run(next), Default::default());
-    let (panel_open, set_panel_open) = signal(false);
     let sort_go = go.clone();
     let offered: Vec<&'static str> = sorts.iter().map(|(value, _)| *value).collect();
     let on_sort = move |ev| {
@@ -192,15 +193,15 @@ pub fn FilterPanel(
         .map(|facet| view! { <FacetFieldset facet pairs go=go.clone() /> })
         .collect_view();
     view! {
-        <aside class="filters" class:open=panel_open data-hydrated=move || hydrated.get().to_string()>
+        <aside class="filters" class:open=open data-hydrated=move || hydrated.get().to_string()>
             <button
                 type="button"
                 class="filters-toggle"
-                aria-expanded=move || panel_open.get().to_string()
+                aria-expanded=move || open.get().to_string()
                 aria-controls="filter-form"
-                on:click=move |_| set_panel_open.update(|open| *open = !*open)
+                on:click=move |_| open.update(|shown| *shown = !*shown)
             >
-                {move || if panel_open.get() { "Hide filters" } else { "Show filters" }}
+                {move || if open.get() { "Hide filters" } else { "Show filters" }}
             </button>
             <form id="filter-form" method="get" action=action class="filter-form">
                 {move || pairs.with(|p| p.iter().find(|(k, _)| *k == "q").map(|(_, text)| view! { <input type="hidden" name="q" value=text.clone() /> }))}

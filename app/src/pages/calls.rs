@@ -46,6 +46,8 @@ fn pairs_url(pairs: Pairs) -> String {
 #[component]
 pub fn CallsPage() -> impl IntoView {
     let query = use_call_query();
+    // Outlives the panel's re-renders: a small screen's open panel stays open between filters.
+    let filters_open = RwSignal::new(false);
     let listing = Resource::new(move || query.get(), list_calls);
 
     view! {
@@ -53,7 +55,7 @@ pub fn CallsPage() -> impl IntoView {
         <div class="calls-page">
             <Transition fallback=|| view! { <aside class="filters"></aside> }>
                 {move || Suspend::new(async move {
-                    listing.await.ok().map(|listing| view! { <CallFilters query listing /> })
+                    listing.await.ok().map(|listing| view! { <CallFilters query listing open=filters_open /> })
                 })}
             </Transition>
             <section class="results" aria-labelledby="results-heading">
@@ -159,7 +161,7 @@ fn call_facets(listing: &CallListing, chosen: &Pairs) -> Vec<Facet> {
 
 /// The call list's filter panel for a loaded listing.
 #[component]
-fn CallFilters(query: Memo<CallQuery>, listing: CallListing) -> impl IntoView {
+fn CallFilters(query: Memo<CallQuery>, listing: CallListing, open: RwSignal<bool>) -> impl IntoView {
     let facets = call_facets(&listing, &query.with_untracked(CallQuery::to_pairs));
     view! {
         <FilterPanel
@@ -169,6 +171,7 @@ fn CallFilters(query: Memo<CallQuery>, listing: CallListing) -> impl IntoView {
             sorts=CallSort::ALL.map(|sort| (sort.as_str(), sort.label())).to_vec()
             sort=Signal::derive(move || query.with(|q| q.sort.as_str()))
             facets
+            open
         />
     }
 }

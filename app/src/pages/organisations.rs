@@ -113,13 +113,15 @@ fn directory_facets(listing: &OrganisationListing, chosen: &Pairs) -> Vec<Facet>
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
     let query = use_organisation_query();
+    // Outlives the panel's re-renders: a small screen's open panel stays open between filters.
+    let filters_open = RwSignal::new(false);
     let listing = Resource::new(move || query.get(), search_organisations);
     view! {
         <PageTitle text=move || query.with(|q| if q.text.is_empty() { "Partners".to_owned() } else { format!("“{}” — partners", q.text) }) />
         <div class="calls-page organisations-page">
             <Transition fallback=|| view! { <aside class="filters"></aside> }>
                 {move || Suspend::new(async move {
-                    listing.await.ok().map(|listing| view! { <DirectoryFilters query listing /> })
+                    listing.await.ok().map(|listing| view! { <DirectoryFilters query listing open=filters_open /> })
                 })}
             </Transition>
             <section class="results" aria-labelledby="results-heading">
@@ -161,7 +163,11 @@ fn DirectorySearchBox(query: Memo<OrganisationQuery>) -> impl IntoView {
 
 /// The directory's filter panel for a loaded listing.
 #[component]
-fn DirectoryFilters(query: Memo<OrganisationQuery>, listing: OrganisationListing) -> impl IntoView {
+fn DirectoryFilters(
+    query: Memo<OrganisationQuery>,
+    listing: OrganisationListing,
+    open: RwSignal<bool>,
+) -> impl IntoView {
     let facets = directory_facets(&listing, &query.with_untracked(OrganisationQuery::to_pairs));
     view! {
         <FilterPanel
@@ -171,6 +177,7 @@ fn DirectoryFilters(query: Memo<OrganisationQuery>, listing: OrganisationListing
             sorts=OrganisationSort::ALL.map(|sort| (sort.as_str(), sort.label())).to_vec()
             sort=Signal::derive(move || query.with(|q| q.sort.as_str()))
             facets
+            open
         />
     }
 }
