@@ -32,6 +32,15 @@ pub fn clean_line(value: &str, max_chars: usize) -> String {
     kept.trim_end().to_owned()
 }
 
+/// Words separated by single spaces; control characters (a stray NUL or escape in an
+/// export, the line breaks of a server's reply) separate words too.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The first control character of `value` that a text may not hold (tabs and line breaks
 /// are allowed where `multiline`).
 pub fn forbidden_control(value: &str, multiline: bool) -> Option<char> {

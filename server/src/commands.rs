@@ -141,7 +141,7 @@ pub async fn mail_send_test(config: &Config, address: &str) -> anyhow::Result<()
     let now = config.clock().now();
     let mail = OutgoingMail::new(
         &format!("send-test:{address}:{}", now.timestamp_micros()),
-        config.mail_domain(),
+        mailer.sender_domain(),
         address,
         "Fundbridge test message",
         "This message checks Fundbridge's mail configuration. Nothing else needs doing.",

@@ -161,17 +161,6 @@ impl Config {
         })
     }
 
-    /// The mail domain of the sender (what `Message-ID`s end in).
-    pub fn mail_domain(&self) -> &str {
-        let address = self.mail_from.rsplit('<').next().unwrap_or(&self.mail_from);
-        address
-            .rsplit('@')
-            .next()
-            .unwrap_or("fundbridge.localhost")
-            .trim_end_matches('>')
-            .trim()
-    }
-
     /// The clock this configuration asks for.
     pub fn clock(&self) -> Clock {
         self.now.map_or(Clock::System, Clock::Fixed)
@@ -241,7 +230,7 @@ mod tests {
         let mailbox = mailbox.to_str().unwrap();
         let config = Config::load(None, env(&[("FUNDBRIDGE_MAILBOX_DIR", mailbox)])).unwrap();
         assert_eq!(config.mailer().unwrap().transport_name(), "file mailbox");
-        assert_eq!(config.mail_domain(), "fundbridge.localhost");
+        assert_eq!(config.mailer().unwrap().sender_domain(), "fundbridge.localhost");
         let config = Config::load(
             None,
             env(&[
@@ -251,7 +240,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.mailer().unwrap().transport_name(), "smtp");
-        assert_eq!(config.mail_domain(), "fundbridge.eu");
+        assert_eq!(config.mailer().unwrap().sender_domain(), "fundbridge.eu");
         assert!(!format!("{config:?}").contains("hunter2"));
         let error = Config::load(
             None,

@@ -3,6 +3,7 @@
 
 use super::{csv_reader, csv_rows, read_text, write_rows, ImportSummary, Progress};
 use crate::call::{Deadline, InstrumentKind};
+use crate::sanitize::collapse_whitespace;
 use crate::store::{NewCall, Store};
 use crate::time::brussels_deadline;
 use anyhow::Context;
@@ -128,15 +129,6 @@ impl FtpTopic {
 fn non_empty(value: String) -> Option<String> {
     let line = collapse_whitespace(&value);
     (!line.is_empty()).then_some(line)
-}
-
-/// Words separated by single spaces; control characters (a stray NUL or escape in the
-/// export) are dropped.
-fn collapse_whitespace(text: &str) -> String {
-    text.split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Normalises line breaks and runs of spaces, keeping paragraphs.

@@ -76,6 +76,11 @@ impl Mailer {
         })
     }
 
+    /// The sender's mail domain: what every `Message-ID` ends in.
+    pub fn sender_domain(&self) -> &str {
+        self.from.email.domain()
+    }
+
     /// The transport's name, for logs and health checks.
     pub fn transport_name(&self) -> &'static str {
         match self.transport {

@@ -115,7 +115,7 @@ impl NewCall {
     pub fn content_hash(&self) -> String {
         let mut json = serde_json::to_vec(self).expect("a NewCall always serialises");
         json.extend_from_slice(crate::taxonomy::CLASSIFICATION_VERSION.as_bytes());
-        format!("{:016x}", fnv1a_64(&json))
+        format!("{:016x}", super::fnv1a_64(&json))
     }
 
     /// The text the call is classified by: title, keywords and description.
@@ -231,13 +231,6 @@ impl From<&CallDetail> for NewCall {
             url: call.url.clone(),
         }
     }
-}
-
-/// FNV-1a, 64 bit: stable across Rust versions, unlike `DefaultHasher`.
-pub(crate) fn fnv1a_64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 /// Calls: written by importers and publishers, read by lists, pages and the indexer.

@@ -45,8 +45,8 @@ impl OutgoingMail {
         let salted = [key, b"\x01fundbridge"].concat();
         let message_id = format!(
             "<{:016x}{:016x}@{domain}>",
-            super::calls::fnv1a_64(key),
-            super::calls::fnv1a_64(&salted)
+            super::fnv1a_64(key),
+            super::fnv1a_64(&salted)
         );
         OutgoingMail {
             idempotency_key: idempotency_key.to_owned(),

@@ -147,6 +147,13 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     })
 }
 
+/// FNV-1a, 64 bit: stable across Rust versions, unlike `DefaultHasher`.
+pub(crate) fn fnv1a_64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// Joins a list for a text column (one value per line).
 fn join_lines<T: AsRef<str>>(values: &[T]) -> String {
     values.iter().map(AsRef::as_ref).collect::<Vec<_>>().join("\n")

@@ -110,8 +110,7 @@ impl MailOutbox for SqlStore {
 
     async fn mark_mail_failed(&self, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<(), StoreError> {
         // A server's multi-line reply kept on one line, words apart, bounded.
-        let words: Vec<&str> = error.split_whitespace().collect();
-        let error = crate::sanitize::clean_line(&words.join(" "), 1_000);
+        let error = crate::sanitize::clean_line(&crate::sanitize::collapse_whitespace(error), 1_000);
         let mut builder = QueryBuilder::<Db>::new("UPDATE mail_outbox SET leased_until = NULL, last_error = ");
         builder.push_bind(error);
         match retry_at {
