@@ -88,7 +88,7 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
             "search index is behind: the indexer will catch up"
         );
     }
-    let (stop_indexer, shutdown) = tokio::sync::watch::channel(false);
+    let (stop_jobs, shutdown) = tokio::sync::watch::channel(false);
     let indexer = tokio::spawn({
         let (store, search, shutdown) = (store.clone(), search.clone(), shutdown.clone());
         async move { indexer::run(store.as_ref(), search.as_ref(), shutdown).await }
@@ -127,7 +127,7 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
     let served = http::serve(listener, router)
         .await
         .context("the server stopped with an error");
-    let _ = stop_indexer.send(true);
+    let _ = stop_jobs.send(true);
     let _ = indexer.await;
     let _ = mail_sender.await;
     served
