@@ -10,11 +10,14 @@ pub mod geo;
 pub mod listing;
 pub mod organisation;
 pub mod organisation_query;
+pub mod people;
 pub mod query;
 pub mod sanitize;
 pub mod taxonomy;
 pub mod time;
 
+#[cfg(feature = "server")]
+pub mod credentials;
 #[cfg(feature = "server")]
 pub mod demo;
 #[cfg(feature = "server")]

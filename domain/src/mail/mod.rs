@@ -1,10 +1,10 @@
 //! Where mail is sent from: a queued message becomes a MIME message (plain-text and HTML
 //! parts, its stable `Message-ID`) and goes to an SMTP server, or to the file mailbox (each
 //! message an `.eml` file) when none is configured. The sender (`sender.rs`) drains the
-//! outbox with retries; templates and the messages themselves come with the features that
-//! send them.
+//! outbox with retries; every message's words come from `templates.rs`.
 
 pub mod sender;
+pub mod templates;
 
 use crate::store::LeasedMail;
 use lettre::message::{Mailbox, MultiPart};

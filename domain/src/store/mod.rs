@@ -1,6 +1,7 @@
 //! Where everything is stored, split by aggregate: [`CallStore`] (calls), [`Directory`]
 //! (organisations, clusters, region names), [`IndexOutbox`] (index updates owed to the search
-//! engine), [`MailOutbox`] (mail owed to people) and [`SearchLog`]; [`Store`] is all of them
+//! engine), [`MailOutbox`] (mail owed to people), [`People`] (accounts, tokens, sessions),
+//! [`RateLimits`] and [`SearchLog`]; [`Store`] is all of them
 //! on one database. Two backends (SQLite for the embedded default, PostgreSQL at scale) are
 //! chosen once at start-up from the URL.
 //!
@@ -15,6 +16,7 @@ pub mod calls;
 pub mod directory;
 pub mod mail_outbox;
 pub mod outbox;
+pub mod people;
 pub mod postgres;
 pub mod search_log;
 pub mod sqlite;
@@ -23,6 +25,7 @@ pub use calls::{CallStore, NewCall};
 pub use directory::Directory;
 pub use mail_outbox::{DeadLetter, LeasedMail, MailBacklog, MailOutbox, OutgoingMail};
 pub use outbox::{IndexLag, IndexOutbox, IndexedEntity, OutboxEntry};
+pub use people::{EmailToken, NewPerson, People, Person, RateLimits, Session, TokenPurpose};
 pub use search_log::{SearchLog, SearchLogEntry};
 
 use async_trait::async_trait;
@@ -124,7 +127,7 @@ pub struct Counts {
 /// Requests get the narrow parts they need (see `services::AppState`); commands, the
 /// indexer and the health check hold this.
 #[async_trait]
-pub trait Store: CallStore + Directory + IndexOutbox + MailOutbox + SearchLog + 'static {
+pub trait Store: CallStore + Directory + IndexOutbox + MailOutbox + People + RateLimits + SearchLog + 'static {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

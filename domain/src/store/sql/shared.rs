@@ -1,9 +1,10 @@
 // The SQL shared by both backends. These files are not modules of their own: `sqlite.rs`
 // and `postgres.rs` each `include!` this one after defining `type Db` and `MIGRATOR`, so the
 // same statements are type-checked against each driver; it includes one file per aggregate
-// as a child module (`calls.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `search_log.rs`). Dialect-
-// specific SQL does not belong here (see the `store` module's documentation for where it
-// goes); placeholders come from `QueryBuilder`, which knows each dialect.
+// as a child module (`calls.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `people.rs`,
+// `search_log.rs`). Dialect-specific SQL does not belong here (see the `store` module's
+// documentation for where it goes); placeholders come from `QueryBuilder`, which knows each
+// dialect.
 
 use super::{Backend, Counts, Store};
 use async_trait::async_trait;
@@ -162,6 +163,11 @@ mod outbox {
 /// Mail owed to people.
 mod mail_outbox {
     include!("mail_outbox.rs");
+}
+
+/// Accounts, tokens, sessions and rate-limit counters.
+mod people {
+    include!("people.rs");
 }
 
 /// The anonymous search log.
