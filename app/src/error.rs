@@ -13,6 +13,20 @@ pub enum AppError {
     /// The request was malformed; the message says what to fix.
     #[error("{0}")]
     BadRequest(String),
+    /// The request needs a logged-in person.
+    #[error("please log in first")]
+    Unauthenticated,
+    /// The person may not do this; the message says what.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts; the message says how long to wait.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What to tell the person.
+        message: String,
+        /// Seconds until trying again may succeed.
+        retry_after_seconds: u64,
+    },
     /// Something failed on our side; the details are in the server log.
     #[error("something went wrong on our side; please try again in a moment")]
     Internal,
@@ -27,6 +41,9 @@ impl AppError {
         match self {
             AppError::NotFound(_) => 404,
             AppError::BadRequest(_) => 400,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -38,6 +55,12 @@ impl AppError {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = http::StatusCode::from_u16(self.status()) {
                 response.set_status(status);
+            }
+            if let AppError::TooManyRequests {
+                retry_after_seconds, ..
+            } = &self
+            {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(*retry_after_seconds));
             }
         }
         self
@@ -73,6 +96,15 @@ impl From<domain::services::ServiceError> for AppError {
             ServiceError::NotFound(what) => AppError::NotFound(what),
             ServiceError::Invalid(message) => AppError::BadRequest(message),
             ServiceError::Unavailable(_) => AppError::Internal,
+            ServiceError::Unauthenticated => AppError::Unauthenticated,
+            ServiceError::Forbidden(message) => AppError::Forbidden(message),
+            ServiceError::RateLimited {
+                message,
+                retry_after_seconds,
+            } => AppError::TooManyRequests {
+                message,
+                retry_after_seconds,
+            },
             ServiceError::Store(error) => {
                 // Log the whole cause chain for operators; show users a message they can act on.
                 let mut chain = error.to_string();

@@ -1,14 +1,18 @@
 //! The use cases a request reaches, one module each, over one [`AppState`] that the server
 //! builds once and hands to every handler and server function. A request flows one way:
 //! server function → service → store and search. The call catalogue and the partner
-//! directory are here; accounts, publishing, matching and mail will be modules beside them.
+//! directory, accounts and memberships are here; publishing and matching will be modules
+//! beside them.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod directory;
+pub mod limits;
+pub mod memberships;
 
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
-use crate::store::{CallStore, Directory, SearchLog, SearchLogEntry, Store, StoreError};
+use crate::store::{CallStore, Directory, Memberships, People, RateLimits, SearchLog, SearchLogEntry, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -27,12 +31,27 @@ pub enum ServiceError {
     /// A part the service needs is unavailable (an optional convenience such as suggestions).
     #[error("{0}")]
     Unavailable(String),
+    /// The request needs a logged-in person and has none.
+    #[error("please log in first")]
+    Unauthenticated,
+    /// The person may not do this (the message says what).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts; the message says how long to wait.
+    #[error("{message}")]
+    RateLimited {
+        /// What to tell the person.
+        message: String,
+        /// Seconds until the next attempt may succeed (the `Retry-After` header).
+        retry_after_seconds: u64,
+    },
 }
 
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Invalid(message) => ServiceError::Invalid(message),
+            StoreError::NotFound(what) => ServiceError::NotFound(what),
             other => ServiceError::Store(other),
         }
     }
@@ -71,8 +90,34 @@ pub struct AppState {
     pub organisation_index: Arc<dyn OrganisationIndex>,
     /// The anonymous search log.
     pub search_log: Arc<dyn SearchLog>,
+    /// Accounts, tokens and sessions.
+    pub people: Arc<dyn People>,
+    /// Memberships, requests, administrators and the audit log.
+    pub memberships: Arc<dyn Memberships>,
+    /// Rate-limit counters.
+    pub rate_limits: Arc<dyn RateLimits>,
     /// The clock statuses are derived with.
     pub clock: Clock,
+    /// Where the portal is reached and what it signs mail with.
+    pub site: Site,
+}
+
+/// What links in mail and `Message-ID`s are built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// The address the portal is reached at (`https://fundbridge.eu`), no trailing slash.
+    pub public_url: String,
+    /// The sender's mail domain (every `Message-ID` ends in it).
+    pub mail_domain: String,
+}
+
+impl Default for Site {
+    fn default() -> Site {
+        Site {
+            public_url: "http://127.0.0.1:3000".into(),
+            mail_domain: "fundbridge.localhost".into(),
+        }
+    }
 }
 
 impl AppState {
@@ -83,9 +128,18 @@ impl AppState {
             call_index: search.clone(),
             directory: store.clone(),
             organisation_index: search,
-            search_log: store,
+            search_log: store.clone(),
+            people: store.clone(),
+            memberships: store.clone(),
+            rate_limits: store,
             clock,
+            site: Site::default(),
         }
+    }
+
+    /// This state, with links and `Message-ID`s built for `site`.
+    pub fn with_site(self, site: Site) -> AppState {
+        AppState { site, ..self }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Where everything is stored, split by aggregate: [`CallStore`] (calls), [`Directory`]
 //! (organisations, clusters, region names), [`IndexOutbox`] (index updates owed to the search
 //! engine), [`MailOutbox`] (mail owed to people), [`People`] (accounts, tokens, sessions),
+//! [`Memberships`] (roles, requests, administrators, the audit log),
 //! [`RateLimits`] and [`SearchLog`]; [`Store`] is all of them
 //! on one database. Two backends (SQLite for the embedded default, PostgreSQL at scale) are
 //! chosen once at start-up from the URL.
@@ -15,6 +16,7 @@
 pub mod calls;
 pub mod directory;
 pub mod mail_outbox;
+pub mod memberships;
 pub mod outbox;
 pub mod people;
 pub mod postgres;
@@ -24,6 +26,7 @@ pub mod sqlite;
 pub use calls::{CallStore, NewCall};
 pub use directory::Directory;
 pub use mail_outbox::{DeadLetter, LeasedMail, MailBacklog, MailOutbox, OutgoingMail};
+pub use memberships::{AuditEntry, AuditRecord, JoinRequest, Member, Memberships, RequestKind};
 pub use outbox::{IndexLag, IndexOutbox, IndexedEntity, OutboxEntry};
 pub use people::{EmailToken, NewPerson, People, Person, RateLimits, Session, TokenPurpose};
 pub use search_log::{SearchLog, SearchLogEntry};
@@ -38,6 +41,9 @@ pub enum StoreError {
     /// A write broke a uniqueness or integrity rule.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A record the write refers to does not exist (the message names it).
+    #[error("{0} was not found")]
+    NotFound(String),
     /// The database URL or the data handed in is not valid.
     #[error("invalid: {0}")]
     Invalid(String),
@@ -127,7 +133,7 @@ pub struct Counts {
 /// Requests get the narrow parts they need (see `services::AppState`); commands, the
 /// indexer and the health check hold this.
 #[async_trait]
-pub trait Store: CallStore + Directory + IndexOutbox + MailOutbox + People + RateLimits + SearchLog + 'static {
+pub trait Store: CallStore + Directory + IndexOutbox + MailOutbox + Memberships + People + RateLimits + SearchLog + 'static {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

@@ -130,6 +130,9 @@ pub trait People: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Option<EmailToken>, StoreError>;
 
+    /// Changes how the person is named.
+    async fn rename(&self, person_id: i64, display_name: &str) -> Result<(), StoreError>;
+
     /// Marks the address confirmed.
     async fn mark_verified(&self, person_id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
 
@@ -184,4 +187,7 @@ pub trait RateLimits: Send + Sync {
 
     /// The hits of `key` in `bucket` in the window that began at `window_start`, counting none.
     async fn hits(&self, bucket: &str, key: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError>;
+
+    /// Forgets the hits of `key` in `bucket` in the window that began at `window_start`.
+    async fn clear(&self, bucket: &str, key: &str, window_start: DateTime<Utc>) -> Result<(), StoreError>;
 }

@@ -199,6 +199,14 @@ impl People for SqlStore {
         .transpose()
     }
 
+    async fn rename(&self, person_id: i64, display_name: &str) -> Result<(), StoreError> {
+        let mut builder = QueryBuilder::<Db>::new("UPDATE people SET display_name = ");
+        builder.push_bind(display_name.to_owned());
+        builder.push(" WHERE id = ").push_bind(person_id);
+        builder.build().execute(&self.pool).await?;
+        Ok(())
+    }
+
     async fn mark_verified(&self, person_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         let mut builder = QueryBuilder::<Db>::new("UPDATE people SET email_verified_at = COALESCE(email_verified_at, ");
         builder.push_bind(whole_seconds(now));
@@ -362,5 +370,14 @@ impl RateLimits for SqlStore {
         builder.push(" AND window_start = ").push_bind(whole_seconds(window_start));
         let hits: Option<i32> = builder.build_query_scalar().fetch_optional(&self.pool).await?;
         Ok(hits.map_or(0, |hits| u32::try_from(hits).unwrap_or(0)))
+    }
+
+    async fn clear(&self, bucket: &str, key: &str, window_start: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut builder = QueryBuilder::<Db>::new("DELETE FROM rate_limits WHERE bucket = ");
+        builder.push_bind(bucket.to_owned());
+        builder.push(" AND key = ").push_bind(key.to_owned());
+        builder.push(" AND window_start = ").push_bind(whole_seconds(window_start));
+        builder.build().execute(&self.pool).await?;
+        Ok(())
     }
 }

@@ -1,8 +1,8 @@
 // The SQL shared by both backends. These files are not modules of their own: `sqlite.rs`
 // and `postgres.rs` each `include!` this one after defining `type Db` and `MIGRATOR`, so the
 // same statements are type-checked against each driver; it includes one file per aggregate
-// as a child module (`calls.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `people.rs`,
-// `search_log.rs`). Dialect-specific SQL does not belong here (see the `store` module's
+// as a child module (`calls.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `memberships.rs`,
+// `people.rs`, `search_log.rs`). Dialect-specific SQL does not belong here (see the `store` module's
 // documentation for where it goes); placeholders come from `QueryBuilder`, which knows each
 // dialect.
 
@@ -163,6 +163,11 @@ mod outbox {
 /// Mail owed to people.
 mod mail_outbox {
     include!("mail_outbox.rs");
+}
+
+/// Memberships, requests, administrators and the audit log.
+mod memberships {
+    include!("memberships.rs");
 }
 
 /// Accounts, tokens, sessions and rate-limit counters.

@@ -1,0 +1,291 @@
+//! Who may act for an organisation: asking to join or claiming one, deciding requests,
+//! granting roles, and the administrators' powers over accounts — each checked here against
+//! the session's person, never only in the UI, and each recorded in the audit log.
+
+use super::accounts::require_viewer;
+use super::{AppState, ServiceError};
+use crate::mail::templates::Message;
+use crate::people::{Role, Viewer, MAX_MESSAGE_CHARS};
+use crate::sanitize::check_text;
+use crate::store::{AuditEntry, AuditRecord, JoinRequest, Member, RequestKind, StoreError};
+
+/// How many audit lines the admin page shows.
+const AUDIT_LINES: u32 = 200;
+
+/// Refusal for a person without the right.
+fn forbidden(what: &str) -> ServiceError {
+    ServiceError::Forbidden(format!("You are not allowed to {what}."))
+}
+
+/// Refuses unless the viewer is an administrator.
+fn require_admin(viewer: &Viewer, what: &str) -> Result<(), ServiceError> {
+    if viewer.is_admin {
+        Ok(())
+    } else {
+        Err(forbidden(what))
+    }
+}
+
+/// An audit line for `action` by `actor` at the state's clock.
+fn audit(
+    state: &AppState,
+    actor: Option<&Viewer>,
+    action: &'static str,
+    subject_id: Option<i64>,
+    organisation_id: Option<&str>,
+    detail: String,
+) -> AuditEntry {
+    AuditEntry {
+        actor_id: actor.map(|viewer| viewer.person_id),
+        action,
+        subject_id,
+        organisation_id: organisation_id.map(str::to_owned),
+        detail,
+        at: state.clock.now(),
+    }
+}
+
+/// The host of a website address, lower-cased and without `www.`.
+fn website_host(website: &str) -> Option<String> {
+    let rest = website.split_once("://").map_or(website, |(_, rest)| rest);
+    let host = rest.split(['/', '?', '#', ':']).next()?.to_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
+    (!host.is_empty()).then_some(host)
+}
+
+/// Whether a confirmed address at `email` may speak for the organisation at `website`:
+/// the address's domain is the website's host or one of its parents' subdomains.
+pub fn email_matches_website(email: &str, website: &str) -> bool {
+    let (Some((_, domain)), Some(host)) = (email.trim().rsplit_once('@'), website_host(website)) else {
+        return false;
+    };
+    let domain = domain.to_lowercase();
+    domain == host || domain.ends_with(&format!(".{host}"))
+}
+
+/// Asks to join the organisation `organisation_id` (`Join`: its editors or an administrator
+/// accept), or to speak for it (`Claim`: an administrator approves — at once when the
+/// person's confirmed address is at the organisation's website, they become its editor).
+/// Returns what happens next, for the person.
+pub async fn request_membership(
+    state: &AppState,
+    session: Option<&str>,
+    organisation_id: &str,
+    kind: RequestKind,
+    message: &str,
+) -> Result<String, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    if !viewer.email_verified {
+        return Err(forbidden("ask before confirming your address"));
+    }
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(ServiceError::Invalid(format!(
+            "the message must have at most {MAX_MESSAGE_CHARS} characters"
+        )));
+    }
+    check_text("message", message, true).map_err(ServiceError::Invalid)?;
+    if viewer.role_in(organisation_id).is_some() {
+        return Err(ServiceError::Invalid("You belong to this organisation already.".into()));
+    }
+    let organisation = state
+        .directory
+        .organisation_details(&[organisation_id.to_owned()])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ServiceError::NotFound(format!("organisation {organisation_id:?}")))?;
+    let name = organisation.organisation.name.clone();
+    if kind == RequestKind::Claim {
+        let website = organisation.organisation.website.as_deref().unwrap_or_default();
+        if email_matches_website(&viewer.email, website) {
+            let entry = audit(
+                state,
+                Some(&viewer),
+                "claim_by_domain",
+                Some(viewer.person_id),
+                Some(organisation_id),
+                format!("address at {website}"),
+            );
+            state
+                .memberships
+                .set_membership(viewer.person_id, organisation_id, Some(Role::Editor), &entry)
+                .await?;
+            return Ok(format!("Your address is at {name}'s website: you are now its editor."));
+        }
+    }
+    match state
+        .memberships
+        .request_membership(viewer.person_id, organisation_id, kind, message.trim(), state.clock.now())
+        .await
+    {
+        Ok(_) => Ok(match kind {
+            RequestKind::Join => format!("Your request to join {name} was sent to its editors."),
+            RequestKind::Claim => format!("Your claim to {name} was sent to the administrators."),
+        }),
+        Err(StoreError::Conflict(_)) => Err(ServiceError::Invalid(format!(
+            "You have already asked about {name}; the request is waiting for an answer."
+        ))),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Whether `viewer` may decide `request`: administrators any; an organisation's editors and
+/// managers its requests to join (claims go to administrators).
+fn may_decide(viewer: &Viewer, request: &JoinRequest) -> bool {
+    viewer.is_admin
+        || (request.kind == RequestKind::Join
+            && viewer.role_in(&request.organisation_id).is_some_and(Role::admits_members))
+}
+
+/// The pending requests the session's person may decide.
+pub async fn pending_requests(state: &AppState, session: Option<&str>) -> Result<Vec<JoinRequest>, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let requests = if viewer.is_admin {
+        state.memberships.pending_requests(None).await?
+    } else {
+        let mut requests = Vec::new();
+        for membership in viewer.memberships.iter().filter(|m| m.role.admits_members()) {
+            requests.extend(state.memberships.pending_requests(Some(&membership.organisation_id)).await?);
+        }
+        requests
+    };
+    Ok(requests.into_iter().filter(|request| may_decide(&viewer, request)).collect())
+}
+
+/// Accepts (a join as member, a claim as editor) or declines a pending request; the person
+/// is told by mail.
+pub async fn decide_request(
+    state: &AppState,
+    session: Option<&str>,
+    request_id: i64,
+    accept: bool,
+) -> Result<(), ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let request = state
+        .memberships
+        .pending_request(request_id)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("that request".into()))?;
+    if !may_decide(&viewer, &request) {
+        return Err(forbidden("decide this request"));
+    }
+    let role = accept.then_some(match request.kind {
+        RequestKind::Join => Role::Member,
+        RequestKind::Claim => Role::Editor,
+    });
+    let action = if accept { "accept_request" } else { "decline_request" };
+    let entry = audit(
+        state,
+        Some(&viewer),
+        action,
+        Some(request.person_id),
+        Some(&request.organisation_id),
+        request.kind.as_str().to_owned(),
+    );
+    let person = state.people.person(request.person_id).await?;
+    let mail = match person {
+        Some(person) => Some(super::accounts::mail_for(
+            state,
+            &format!("request-decided:{request_id}"),
+            &person.email,
+            &person.language,
+            Message::JoinDecided,
+            serde_json::json!({
+                "name": person.display_name, "organisation": request.organisation_name,
+                "accepted": accept, "link": super::accounts::link(state, "/account"),
+            }),
+        )?),
+        None => None,
+    };
+    if state.memberships.decide_request(request_id, role, &entry, mail.as_ref()).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid("Someone else has decided this request already.".into()))
+    }
+}
+
+/// Gives a person a role in an organisation, or removes them (`None`): administrators only.
+pub async fn grant_role(
+    state: &AppState,
+    session: Option<&str>,
+    person_id: i64,
+    organisation_id: &str,
+    role: Option<Role>,
+) -> Result<(), ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    require_admin(&viewer, "grant roles")?;
+    if state.people.person(person_id).await?.is_none() {
+        return Err(ServiceError::NotFound(format!("person {person_id}")));
+    }
+    let detail = role.map_or("removed".to_owned(), |role| role.as_str().to_owned());
+    let entry = audit(state, Some(&viewer), "grant_role", Some(person_id), Some(organisation_id), detail);
+    state.memberships.set_membership(person_id, organisation_id, role, &entry).await?;
+    Ok(())
+}
+
+/// An organisation's members: for its members and administrators.
+pub async fn members(state: &AppState, session: Option<&str>, organisation_id: &str) -> Result<Vec<Member>, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    if !viewer.is_admin && viewer.role_in(organisation_id).is_none() {
+        return Err(forbidden("see this organisation's members"));
+    }
+    Ok(state.memberships.members_of(organisation_id).await?)
+}
+
+/// Disables an account (its sessions end) or enables it again: administrators only, and not
+/// their own.
+pub async fn set_disabled(state: &AppState, session: Option<&str>, person_id: i64, disabled: bool) -> Result<(), ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    require_admin(&viewer, "disable accounts")?;
+    if person_id == viewer.person_id {
+        return Err(ServiceError::Invalid("You cannot disable your own account.".into()));
+    }
+    let action = if disabled { "disable_account" } else { "enable_account" };
+    let entry = audit(state, Some(&viewer), action, Some(person_id), None, String::new());
+    state.memberships.set_disabled(person_id, disabled, &entry).await?;
+    Ok(())
+}
+
+/// Makes a person an administrator or not: administrators only, never themselves.
+pub async fn set_admin(state: &AppState, session: Option<&str>, person_id: i64, admin: bool) -> Result<(), ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    require_admin(&viewer, "appoint administrators")?;
+    if person_id == viewer.person_id {
+        return Err(ServiceError::Invalid("You cannot change your own administrator role.".into()));
+    }
+    record_admin(state, Some(&viewer), person_id, admin).await
+}
+
+/// Sets the administrator flag and records who did it (`None`: the command line).
+pub(super) async fn record_admin(
+    state: &AppState,
+    actor: Option<&Viewer>,
+    person_id: i64,
+    admin: bool,
+) -> Result<(), ServiceError> {
+    let action = if admin { "grant_admin" } else { "revoke_admin" };
+    let entry = audit(state, actor, action, Some(person_id), None, String::new());
+    state.memberships.set_admin(person_id, admin, &entry).await?;
+    Ok(())
+}
+
+/// The latest lines of the audit log: administrators only.
+pub async fn audit_log(state: &AppState, session: Option<&str>) -> Result<Vec<AuditRecord>, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    require_admin(&viewer, "read the audit log")?;
+    Ok(state.memberships.audit_log(AUDIT_LINES).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_match_their_organisations_website() {
+        assert!(email_matches_website("ana@aveiro-labs.pt", "https://www.aveiro-labs.pt/about"));
+        assert!(email_matches_website("Ana@Mail.Aveiro-Labs.PT", "http://aveiro-labs.pt"));
+        assert!(!email_matches_website("eve@evil-aveiro-labs.pt", "https://aveiro-labs.pt"));
+        assert!(!email_matches_website("eve@gmail.com", "https://aveiro-labs.pt"));
+        assert!(!email_matches_website("ana@aveiro-labs.pt", ""));
+    }
+}
