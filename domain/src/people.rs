@@ -149,7 +149,9 @@ pub fn check_password(password: &str) -> Result<(), String> {
         ));
     }
     if length > MAX_PASSWORD_CHARS {
-        return Err(format!("the password must have at most {MAX_PASSWORD_CHARS} characters"));
+        return Err(format!(
+            "the password must have at most {MAX_PASSWORD_CHARS} characters"
+        ));
     }
     Ok(())
 }

@@ -105,7 +105,10 @@ pub fn render(message: Message, language: &str, values: impl Serialize) -> Resul
         .lookup("subject")
         .and_then(|subject| subject.as_str().map(str::to_owned))
         .ok_or_else(|| {
-            minijinja::Error::new(minijinja::ErrorKind::UndefinedError, "the text template sets no subject")
+            minijinja::Error::new(
+                minijinja::ErrorKind::UndefinedError,
+                "the text template sets no subject",
+            )
         })?;
     let html_values = minijinja::context! { subject => subject.clone(), language => language, ..values };
     let html = ENVIRONMENT
@@ -139,8 +142,15 @@ mod tests {
                 "new_email": "new@example.eu", "organisation": "Aveiro Labs", "accepted": true,
             });
             let rendered = render(message, "en", values).expect("renders");
-            assert!(!rendered.subject.is_empty() && !rendered.subject.contains('\n'), "{message:?}");
-            assert!(rendered.text.starts_with("Hello Ana,"), "{message:?}: {}", rendered.text);
+            assert!(
+                !rendered.subject.is_empty() && !rendered.subject.contains('\n'),
+                "{message:?}"
+            );
+            assert!(
+                rendered.text.starts_with("Hello Ana,"),
+                "{message:?}: {}",
+                rendered.text
+            );
             assert!(rendered.html.contains("<title>"), "{message:?}");
             assert!(rendered.html.contains("Hello Ana,"), "{message:?}");
         }

@@ -27,8 +27,7 @@ const TOUCH_EVERY: Duration = Duration::minutes(5);
 pub const SIGN_UP_ANSWER: &str =
     "Thank you. We have sent a message to that address: open the link in it to confirm your account.";
 /// The answer to "forgot password", whatever happened.
-pub const RESET_ANSWER: &str =
-    "If an account uses that address, we have sent it a link to choose a new password.";
+pub const RESET_ANSWER: &str = "If an account uses that address, we have sent it a link to choose a new password.";
 /// The refusal of a login, whichever part was wrong.
 const LOGIN_REFUSAL: &str = "That email address and password do not match an account.";
 /// The refusal of a mailed link that cannot be used.
@@ -132,7 +131,12 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
 }
 
 /// Limits on a form that mails an address: per client IP, then per address.
-async fn limit_mail_requests(state: &AppState, ip_limit: Limit, email: &str, client: &Client) -> Result<(), ServiceError> {
+async fn limit_mail_requests(
+    state: &AppState,
+    ip_limit: Limit,
+    email: &str,
+    client: &Client,
+) -> Result<(), ServiceError> {
     limits::count(state, ip_limit, &client.ip).await?;
     limits::count(state, limits::MAILS_PER_ADDRESS, &email_key(email)).await
 }
@@ -212,7 +216,14 @@ pub async fn resend_verification(state: &AppState, email: &str, client: &Client)
 /// Issues and mails a fresh verification link to `person`.
 async fn send_verification(state: &AppState, person: &Person) -> Result<(), ServiceError> {
     let (secret, token) = new_token(state, person.id, TokenPurpose::Verify, None);
-    let mail = verification_mail(state, &person.email, &person.display_name, &person.language, &token, &secret)?;
+    let mail = verification_mail(
+        state,
+        &person.email,
+        &person.display_name,
+        &person.language,
+        &token,
+        &secret,
+    )?;
     state.people.issue_token(&token, &mail, state.clock.now()).await?;
     Ok(())
 }
@@ -369,7 +380,11 @@ pub async fn log_out(state: &AppState, token: Option<&str>) -> Result<(), Servic
 
 /// Mails a link to choose a new password, if the address has an account; the answer is
 /// [`RESET_ANSWER`] either way.
-pub async fn request_password_reset(state: &AppState, email: &str, client: &Client) -> Result<&'static str, ServiceError> {
+pub async fn request_password_reset(
+    state: &AppState,
+    email: &str,
+    client: &Client,
+) -> Result<&'static str, ServiceError> {
     check_email(email).map_err(ServiceError::Invalid)?;
     limit_mail_requests(state, limits::MAIL_REQUESTS_PER_IP, email, client).await?;
     if let Some(person) = state.people.person_by_email(email).await? {
@@ -406,7 +421,12 @@ pub async fn reset_password(state: &AppState, secret: &str, new_password: &str) 
 
 /// Hashes and stores `password` for `person`, ending their sessions except `keep`, and tells
 /// them by mail.
-async fn store_password(state: &AppState, person: &Person, password: &str, keep: Option<&str>) -> Result<(), ServiceError> {
+async fn store_password(
+    state: &AppState,
+    person: &Person,
+    password: &str,
+    keep: Option<&str>,
+) -> Result<(), ServiceError> {
     let password = password.to_owned();
     let hash = blocking(move || credentials::hash_password(&password)).await?;
     let now = state.clock.now();
@@ -418,7 +438,10 @@ async fn store_password(state: &AppState, person: &Person, password: &str, keep:
         Message::PasswordChanged,
         serde_json::json!({ "name": person.display_name, "link": link(state, "/account/forgot") }),
     )?;
-    state.people.set_password(person.id, &hash, keep, Some(&mail), now).await?;
+    state
+        .people
+        .set_password(person.id, &hash, keep, Some(&mail), now)
+        .await?;
     Ok(())
 }
 
@@ -462,7 +485,12 @@ pub async fn request_email_change(
     check_email(new_email).map_err(ServiceError::Invalid)?;
     confirm_password(state, &person, password).await?;
     limits::count(state, limits::MAILS_PER_ADDRESS, &email_key(new_email)).await?;
-    let (secret, token) = new_token(state, person.id, TokenPurpose::ChangeEmail, Some(new_email.trim().to_owned()));
+    let (secret, token) = new_token(
+        state,
+        person.id,
+        TokenPurpose::ChangeEmail,
+        Some(new_email.trim().to_owned()),
+    );
     let mail = mail_for(
         state,
         &format!("confirm-email:{}", token.digest),
@@ -489,7 +517,11 @@ pub async fn confirm_email_change(state: &AppState, secret: &str) -> Result<(), 
         Message::EmailChanged,
         serde_json::json!({ "name": person.display_name, "new_email": new_email }),
     )?;
-    match state.people.change_email(person.id, &new_email, &mail, state.clock.now()).await {
+    match state
+        .people
+        .change_email(person.id, &new_email, &mail, state.clock.now())
+        .await
+    {
         Err(StoreError::Conflict(_)) => Err(ServiceError::Invalid(
             "Another account uses that address now; the change was not made.".into(),
         )),
@@ -538,7 +570,12 @@ pub async fn rename(state: &AppState, session: Option<&str>, display_name: &str)
 
 /// Makes (or promotes) an administrator from the command line: an existing account becomes
 /// one; otherwise a confirmed account is created with `password`. Returns whether it was new.
-pub async fn create_admin(state: &AppState, email: &str, display_name: &str, password: &str) -> Result<bool, ServiceError> {
+pub async fn create_admin(
+    state: &AppState,
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<bool, ServiceError> {
     check_email(email).map_err(ServiceError::Invalid)?;
     if let Some(person) = state.people.person_by_email(email).await? {
         super::memberships::record_admin(state, None, person.id, true).await?;

@@ -76,7 +76,10 @@ impl Limit {
 /// Counts one attempt of `key` and refuses it when the window already holds `limit.max`.
 pub async fn count(state: &AppState, limit: Limit, key: &str) -> Result<(), ServiceError> {
     let now = state.clock.now();
-    let hits = state.rate_limits.hit(limit.bucket, key, limit.window_start(now)).await?;
+    let hits = state
+        .rate_limits
+        .hit(limit.bucket, key, limit.window_start(now))
+        .await?;
     if hits > limit.max {
         return Err(limit.refusal(now));
     }
@@ -87,7 +90,10 @@ pub async fn count(state: &AppState, limit: Limit, key: &str) -> Result<(), Serv
 /// failures).
 pub async fn check(state: &AppState, limit: Limit, key: &str) -> Result<(), ServiceError> {
     let now = state.clock.now();
-    let hits = state.rate_limits.hits(limit.bucket, key, limit.window_start(now)).await?;
+    let hits = state
+        .rate_limits
+        .hits(limit.bucket, key, limit.window_start(now))
+        .await?;
     if hits >= limit.max {
         return Err(limit.refusal(now));
     }
@@ -97,14 +103,20 @@ pub async fn check(state: &AppState, limit: Limit, key: &str) -> Result<(), Serv
 /// Counts one failure of `key`, without refusing (the next [`check`] will).
 pub async fn record_failure(state: &AppState, limit: Limit, key: &str) -> Result<(), ServiceError> {
     let now = state.clock.now();
-    state.rate_limits.hit(limit.bucket, key, limit.window_start(now)).await?;
+    state
+        .rate_limits
+        .hit(limit.bucket, key, limit.window_start(now))
+        .await?;
     Ok(())
 }
 
 /// Forgets `key`'s attempts in the current window (the person proved who they are another way).
 pub async fn forget(state: &AppState, limit: Limit, key: &str) -> Result<(), ServiceError> {
     let now = state.clock.now();
-    state.rate_limits.clear(limit.bucket, key, limit.window_start(now)).await?;
+    state
+        .rate_limits
+        .clear(limit.bucket, key, limit.window_start(now))
+        .await?;
     Ok(())
 }
 

@@ -115,7 +115,13 @@ pub async fn request_membership(
     }
     match state
         .memberships
-        .request_membership(viewer.person_id, organisation_id, kind, message.trim(), state.clock.now())
+        .request_membership(
+            viewer.person_id,
+            organisation_id,
+            kind,
+            message.trim(),
+            state.clock.now(),
+        )
         .await
     {
         Ok(_) => Ok(match kind {
@@ -134,7 +140,9 @@ pub async fn request_membership(
 fn may_decide(viewer: &Viewer, request: &JoinRequest) -> bool {
     viewer.is_admin
         || (request.kind == RequestKind::Join
-            && viewer.role_in(&request.organisation_id).is_some_and(Role::admits_members))
+            && viewer
+                .role_in(&request.organisation_id)
+                .is_some_and(Role::admits_members))
 }
 
 /// The pending requests the session's person may decide.
@@ -145,11 +153,19 @@ pub async fn pending_requests(state: &AppState, session: Option<&str>) -> Result
     } else {
         let mut requests = Vec::new();
         for membership in viewer.memberships.iter().filter(|m| m.role.admits_members()) {
-            requests.extend(state.memberships.pending_requests(Some(&membership.organisation_id)).await?);
+            requests.extend(
+                state
+                    .memberships
+                    .pending_requests(Some(&membership.organisation_id))
+                    .await?,
+            );
         }
         requests
     };
-    Ok(requests.into_iter().filter(|request| may_decide(&viewer, request)).collect())
+    Ok(requests
+        .into_iter()
+        .filter(|request| may_decide(&viewer, request))
+        .collect())
 }
 
 /// Accepts (a join as member, a claim as editor) or declines a pending request; the person
@@ -197,10 +213,16 @@ pub async fn decide_request(
         )?),
         None => None,
     };
-    if state.memberships.decide_request(request_id, role, &entry, mail.as_ref()).await? {
+    if state
+        .memberships
+        .decide_request(request_id, role, &entry, mail.as_ref())
+        .await?
+    {
         Ok(())
     } else {
-        Err(ServiceError::Invalid("Someone else has decided this request already.".into()))
+        Err(ServiceError::Invalid(
+            "Someone else has decided this request already.".into(),
+        ))
     }
 }
 
@@ -218,13 +240,27 @@ pub async fn grant_role(
         return Err(ServiceError::NotFound(format!("person {person_id}")));
     }
     let detail = role.map_or("removed".to_owned(), |role| role.as_str().to_owned());
-    let entry = audit(state, Some(&viewer), "grant_role", Some(person_id), Some(organisation_id), detail);
-    state.memberships.set_membership(person_id, organisation_id, role, &entry).await?;
+    let entry = audit(
+        state,
+        Some(&viewer),
+        "grant_role",
+        Some(person_id),
+        Some(organisation_id),
+        detail,
+    );
+    state
+        .memberships
+        .set_membership(person_id, organisation_id, role, &entry)
+        .await?;
     Ok(())
 }
 
 /// An organisation's members: for its members and administrators.
-pub async fn members(state: &AppState, session: Option<&str>, organisation_id: &str) -> Result<Vec<Member>, ServiceError> {
+pub async fn members(
+    state: &AppState,
+    session: Option<&str>,
+    organisation_id: &str,
+) -> Result<Vec<Member>, ServiceError> {
     let viewer = require_viewer(state, session).await?;
     if !viewer.is_admin && viewer.role_in(organisation_id).is_none() {
         return Err(forbidden("see this organisation's members"));
@@ -234,7 +270,12 @@ pub async fn members(state: &AppState, session: Option<&str>, organisation_id: &
 
 /// Disables an account (its sessions end) or enables it again: administrators only, and not
 /// their own.
-pub async fn set_disabled(state: &AppState, session: Option<&str>, person_id: i64, disabled: bool) -> Result<(), ServiceError> {
+pub async fn set_disabled(
+    state: &AppState,
+    session: Option<&str>,
+    person_id: i64,
+    disabled: bool,
+) -> Result<(), ServiceError> {
     let viewer = require_viewer(state, session).await?;
     require_admin(&viewer, "disable accounts")?;
     if person_id == viewer.person_id {
@@ -247,11 +288,18 @@ pub async fn set_disabled(state: &AppState, session: Option<&str>, person_id: i6
 }
 
 /// Makes a person an administrator or not: administrators only, never themselves.
-pub async fn set_admin(state: &AppState, session: Option<&str>, person_id: i64, admin: bool) -> Result<(), ServiceError> {
+pub async fn set_admin(
+    state: &AppState,
+    session: Option<&str>,
+    person_id: i64,
+    admin: bool,
+) -> Result<(), ServiceError> {
     let viewer = require_viewer(state, session).await?;
     require_admin(&viewer, "appoint administrators")?;
     if person_id == viewer.person_id {
-        return Err(ServiceError::Invalid("You cannot change your own administrator role.".into()));
+        return Err(ServiceError::Invalid(
+            "You cannot change your own administrator role.".into(),
+        ));
     }
     record_admin(state, Some(&viewer), person_id, admin).await
 }
@@ -282,9 +330,18 @@ mod tests {
 
     #[test]
     fn addresses_match_their_organisations_website() {
-        assert!(email_matches_website("ana@aveiro-labs.pt", "https://www.aveiro-labs.pt/about"));
-        assert!(email_matches_website("Ana@Mail.Aveiro-Labs.PT", "http://aveiro-labs.pt"));
-        assert!(!email_matches_website("eve@evil-aveiro-labs.pt", "https://aveiro-labs.pt"));
+        assert!(email_matches_website(
+            "ana@aveiro-labs.pt",
+            "https://www.aveiro-labs.pt/about"
+        ));
+        assert!(email_matches_website(
+            "Ana@Mail.Aveiro-Labs.PT",
+            "http://aveiro-labs.pt"
+        ));
+        assert!(!email_matches_website(
+            "eve@evil-aveiro-labs.pt",
+            "https://aveiro-labs.pt"
+        ));
         assert!(!email_matches_website("eve@gmail.com", "https://aveiro-labs.pt"));
         assert!(!email_matches_website("ana@aveiro-labs.pt", ""));
     }

@@ -12,7 +12,9 @@ pub mod memberships;
 
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
-use crate::store::{CallStore, Directory, Memberships, People, RateLimits, SearchLog, SearchLogEntry, Store, StoreError};
+use crate::store::{
+    CallStore, Directory, Memberships, People, RateLimits, SearchLog, SearchLogEntry, Store, StoreError,
+};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 

@@ -133,7 +133,9 @@ pub struct Counts {
 /// Requests get the narrow parts they need (see `services::AppState`); commands, the
 /// indexer and the health check hold this.
 #[async_trait]
-pub trait Store: CallStore + Directory + IndexOutbox + MailOutbox + Memberships + People + RateLimits + SearchLog + 'static {
+pub trait Store:
+    CallStore + Directory + IndexOutbox + MailOutbox + Memberships + People + RateLimits + SearchLog + 'static
+{
     /// Which backend this is.
     fn backend(&self) -> Backend;
 

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod accounts;
 mod calls;
 mod corrupt_rows;
 mod hostile;

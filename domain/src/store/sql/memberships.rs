@@ -4,9 +4,7 @@
 
 use super::*;
 use crate::people::{Membership, Role};
-use crate::store::{
-    AuditEntry, AuditRecord, JoinRequest, Member, Memberships, OutgoingMail, RequestKind,
-};
+use crate::store::{AuditEntry, AuditRecord, JoinRequest, Member, Memberships, OutgoingMail, RequestKind};
 use crate::time::whole_seconds;
 use chrono::{DateTime, Utc};
 
@@ -36,7 +34,12 @@ impl TryFrom<RequestRow> for JoinRequest {
         let kind = match row.kind.as_str() {
             "join" => RequestKind::Join,
             "claim" => RequestKind::Claim,
-            other => return Err(StoreError::Corrupt(format!("request {}: unknown kind {other:?}", row.id))),
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "request {}: unknown kind {other:?}",
+                    row.id
+                )))
+            }
         };
         Ok(JoinRequest {
             id: row.id,
@@ -188,7 +191,11 @@ impl Memberships for SqlStore {
         values.push_bind(message.to_owned());
         values.push_bind(whole_seconds(now));
         values.push_unseparated(") RETURNING id");
-        let id: i64 = builder.build_query_scalar().fetch_one(&mut *tx).await.map_err(conflict)?;
+        let id: i64 = builder
+            .build_query_scalar()
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(conflict)?;
         tx.commit().await?;
         Ok(id)
     }
@@ -203,7 +210,9 @@ impl Memberships for SqlStore {
     async fn pending_requests(&self, organisation_id: Option<&str>) -> Result<Vec<JoinRequest>, StoreError> {
         let mut builder = QueryBuilder::<Db>::new(REQUEST_COLUMNS);
         if let Some(organisation_id) = organisation_id {
-            builder.push(" AND o.external_id = ").push_bind(organisation_id.to_owned());
+            builder
+                .push(" AND o.external_id = ")
+                .push_bind(organisation_id.to_owned());
         }
         builder.push(" ORDER BY r.created_at, r.id LIMIT 500");
         let rows: Vec<RequestRow> = builder.build_query_as().fetch_all(&self.pool).await?;
@@ -270,7 +279,14 @@ impl Memberships for SqlStore {
     }
 
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
-        type Row = (DateTime<Utc>, Option<String>, String, Option<String>, Option<String>, String);
+        type Row = (
+            DateTime<Utc>,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+        );
         let mut builder = QueryBuilder::<Db>::new(
             "SELECT a.at, actor.display_name, a.action, subject.display_name, o.name, a.detail FROM audit_log a \
              LEFT JOIN people actor ON actor.id = a.actor_id LEFT JOIN people subject ON subject.id = a.subject_id \

@@ -367,7 +367,9 @@ impl RateLimits for SqlStore {
         let mut builder = QueryBuilder::<Db>::new("SELECT hits FROM rate_limits WHERE bucket = ");
         builder.push_bind(bucket.to_owned());
         builder.push(" AND key = ").push_bind(key.to_owned());
-        builder.push(" AND window_start = ").push_bind(whole_seconds(window_start));
+        builder
+            .push(" AND window_start = ")
+            .push_bind(whole_seconds(window_start));
         let hits: Option<i32> = builder.build_query_scalar().fetch_optional(&self.pool).await?;
         Ok(hits.map_or(0, |hits| u32::try_from(hits).unwrap_or(0)))
     }
@@ -376,7 +378,9 @@ impl RateLimits for SqlStore {
         let mut builder = QueryBuilder::<Db>::new("DELETE FROM rate_limits WHERE bucket = ");
         builder.push_bind(bucket.to_owned());
         builder.push(" AND key = ").push_bind(key.to_owned());
-        builder.push(" AND window_start = ").push_bind(whole_seconds(window_start));
+        builder
+            .push(" AND window_start = ")
+            .push_bind(whole_seconds(window_start));
         builder.build().execute(&self.pool).await?;
         Ok(())
     }
