@@ -4,6 +4,7 @@
 //! denial of service. Shared with the UI, so forms can say the same thing the server will.
 
 use crate::sanitize::forbidden_control;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The longest address a mail server must accept (RFC 5321: 254 characters).
@@ -102,6 +103,103 @@ impl Viewer {
             .find(|membership| membership.organisation_id == organisation_id)
             .map(|membership| membership.role)
     }
+}
+
+/// The sign-up form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignUpForm {
+    /// The address to confirm.
+    pub email: String,
+    /// How they want to be named.
+    pub display_name: String,
+    /// The password they chose.
+    pub password: String,
+}
+
+/// One of a person's sessions, as the "your sessions" list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// What ends it (the digest of its id: knowing it opens nothing).
+    pub handle: String,
+    /// When it began.
+    pub created_at: DateTime<Utc>,
+    /// When it was last used.
+    pub last_seen_at: DateTime<Utc>,
+    /// The browser that began it.
+    pub user_agent: String,
+    /// The session this request comes from.
+    pub current: bool,
+}
+
+/// What a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// To become a member (its editors or an administrator accept).
+    Join,
+    /// To speak for an organisation listed in the directory (an administrator approves).
+    Claim,
+}
+
+impl RequestKind {
+    /// The kind as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Join => "join",
+            RequestKind::Claim => "claim",
+        }
+    }
+}
+
+/// A pending request, as the people deciding it see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinRequest {
+    /// The request's row.
+    pub id: i64,
+    /// Who asks.
+    pub person_id: i64,
+    /// Their name.
+    pub person_name: String,
+    /// Their address.
+    pub person_email: String,
+    /// The organisation's public identifier.
+    pub organisation_id: String,
+    /// Its name.
+    pub organisation_name: String,
+    /// Join or claim.
+    pub kind: RequestKind,
+    /// What they wrote.
+    pub message: String,
+    /// When they asked.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One member of an organisation, for its editors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// The person's row.
+    pub person_id: i64,
+    /// Their name.
+    pub display_name: String,
+    /// Their role here.
+    pub role: Role,
+}
+
+/// One line of the audit log as administrators read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who did it (`None`: the command line or a deleted account).
+    pub actor: Option<String>,
+    /// What was done.
+    pub action: String,
+    /// To whom.
+    pub subject: Option<String>,
+    /// The organisation involved.
+    pub organisation: Option<String>,
+    /// Anything else recorded.
+    pub detail: String,
 }
 
 /// An address in the one form accounts are keyed by: trimmed and lower-cased, so

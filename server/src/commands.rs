@@ -94,6 +94,7 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
         async move { indexer::run(store.as_ref(), search.as_ref(), shutdown).await }
     });
     let mailer = config.mailer()?;
+    let mail_domain = mailer.sender_domain().to_owned();
     tracing::info!(transport = mailer.transport_name(), "mail: sending from the outbox");
     let mail_sender = tokio::spawn({
         let (store, clock) = (store.clone(), config.clock());
@@ -115,7 +116,8 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let router = http::router(ServerState {
-        app: AppState::new(store.clone(), search.clone(), config.clock()),
+        app: AppState::new(store.clone(), search.clone(), config.clock()).with_site(config.site(&mail_domain)),
+        dev_mailbox: config.dev_mailbox.then(|| config.mailbox_dir.clone()),
         database: store,
         search,
         leptos: http::leptos_options(&config.site_root, addr),
@@ -207,5 +209,23 @@ pub async fn load_demo(store: &dyn Store, now: DateTime<Utc>, only_if_empty: boo
         "demo data loaded: {} calls, {} organisations, {} clusters, {} memberships",
         counts.calls, counts.organisations, counts.clusters, counts.cluster_members
     );
+    Ok(())
+}
+
+/// Makes `email` an administrator: an existing account is promoted; otherwise a confirmed
+/// account is created with the password read from `FUNDBRIDGE_ADMIN_PASSWORD` (so it is not
+/// left in the shell's history). Recorded in the audit log.
+pub async fn create_admin(config: &Config, email: &str, password: Option<String>) -> anyhow::Result<()> {
+    let (store, search) = open_store_and_search(config).await?;
+    let state = AppState::new(store, search, config.clock());
+    let name = email.split('@').next().unwrap_or(email);
+    let created = domain::services::accounts::create_admin(&state, email, name, password.as_deref().unwrap_or(""))
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    if created {
+        println!("{email} is a new administrator; they log in with the password given.");
+    } else {
+        println!("{email} is now an administrator.");
+    }
     Ok(())
 }

@@ -44,6 +44,14 @@ pub struct Config {
     pub mail_from: String,
     /// Where mail goes as `.eml` files when no SMTP server is set. Env: `FUNDBRIDGE_MAILBOX_DIR`.
     pub mailbox_dir: PathBuf,
+    /// The address people reach the portal at, for links in mail (`https://fundbridge.eu`);
+    /// default `http://` and the listen address. Plain `http` is accepted only for
+    /// localhost, and only then are session cookies sent without `Secure`. Env:
+    /// `FUNDBRIDGE_PUBLIC_URL`.
+    pub public_url: Option<String>,
+    /// Serve the file mailbox at `/dev/mailbox` (development only: refused unless mail goes
+    /// to the file mailbox and the portal is on localhost). Env: `FUNDBRIDGE_DEV_MAILBOX=1`.
+    pub dev_mailbox: bool,
 }
 
 impl Default for Config {
@@ -62,6 +70,8 @@ impl Default for Config {
             smtp_url: None,
             mail_from: "Fundbridge <noreply@fundbridge.localhost>".to_owned(),
             mailbox_dir: PathBuf::from("data/mailbox"),
+            public_url: None,
+            dev_mailbox: false,
         }
     }
 }
@@ -88,6 +98,8 @@ impl std::fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_deref().map(domain::store::redact_url))
             .field("mail_from", &self.mail_from)
             .field("mailbox_dir", &self.mailbox_dir)
+            .field("public_url", &self.public_url)
+            .field("dev_mailbox", &self.dev_mailbox)
             .finish()
     }
 }
@@ -142,9 +154,60 @@ impl Config {
         if let Some(dir) = env("FUNDBRIDGE_MAILBOX_DIR") {
             config.mailbox_dir = PathBuf::from(dir);
         }
+        if let Some(url) = env("FUNDBRIDGE_PUBLIC_URL") {
+            config.public_url = Some(url.trim_end_matches('/').to_owned()).filter(|url| !url.is_empty());
+        }
+        if let Some(flag) = env("FUNDBRIDGE_DEV_MAILBOX") {
+            config.dev_mailbox = matches!(flag.as_str(), "1" | "true" | "yes");
+        }
         domain::store::Backend::for_url(&config.database_url)?;
         Mailer::check(config.smtp_url.as_deref(), &config.mail_from)?;
+        let public_url = config.public_url();
+        if !domain::sanitize::is_http_url(&public_url) {
+            anyhow::bail!("FUNDBRIDGE_PUBLIC_URL={public_url:?} is not an http(s) address");
+        }
+        if !config.secure_cookies() && !config.on_localhost() {
+            anyhow::bail!(
+                "FUNDBRIDGE_PUBLIC_URL={public_url:?}: plain http is only for localhost (sessions need https)"
+            );
+        }
+        if config.dev_mailbox && (config.smtp_url.is_some() || !config.on_localhost()) {
+            anyhow::bail!("FUNDBRIDGE_DEV_MAILBOX is for development: only with the file mailbox on localhost");
+        }
         Ok(config)
+    }
+
+    /// The address people reach the portal at, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+
+    /// Whether session cookies are `Secure` (with the `__Host-` prefix): whenever the portal
+    /// is reached over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url().to_ascii_lowercase().starts_with("https://")
+    }
+
+    /// Whether the portal is reached on this machine only (its public address is a loopback).
+    pub fn on_localhost(&self) -> bool {
+        let url = self.public_url().to_ascii_lowercase();
+        let host = url.split_once("://").map_or("", |(_, rest)| rest);
+        let host = host.split(['/', '?', '#']).next().unwrap_or("");
+        let host = host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) { name } else { host }
+        });
+        matches!(host, "localhost" | "127.0.0.1" | "[::1]") || host.ends_with(".localhost")
+    }
+
+    /// Where links in mail point and what mail is signed with.
+    pub fn site(&self, mail_domain: &str) -> domain::services::Site {
+        domain::services::Site {
+            public_url: self.public_url(),
+            mail_domain: mail_domain.to_owned(),
+            secure_cookies: self.secure_cookies(),
+        }
     }
 
     fn from_file(path: &Path) -> anyhow::Result<Config> {
@@ -221,6 +284,25 @@ mod tests {
         assert!(format!("{error:#}").contains("FUNDBRIDGE_LISTEN"));
         let error = Config::load(None, env(&[("DATABASE_URL", "mysql://x")])).unwrap_err();
         assert!(format!("{error:#}").contains("sqlite://"));
+    }
+
+    #[test]
+    fn cookies_are_secure_except_on_plain_http_localhost() {
+        let local = Config::load(None, env(&[])).unwrap();
+        assert_eq!(local.public_url(), "http://127.0.0.1:3000");
+        assert!(local.on_localhost() && !local.secure_cookies());
+        let public = Config::load(None, env(&[("FUNDBRIDGE_PUBLIC_URL", "https://fundbridge.eu/")])).unwrap();
+        assert_eq!(public.public_url(), "https://fundbridge.eu");
+        assert!(public.secure_cookies() && !public.on_localhost());
+        let error = Config::load(None, env(&[("FUNDBRIDGE_PUBLIC_URL", "http://fundbridge.eu")])).unwrap_err();
+        assert!(format!("{error:#}").contains("only for localhost"), "{error:#}");
+        let error = Config::load(
+            None,
+            env(&[("FUNDBRIDGE_PUBLIC_URL", "https://fundbridge.eu"), ("FUNDBRIDGE_DEV_MAILBOX", "1")]),
+        )
+        .unwrap_err();
+        assert!(format!("{error:#}").contains("development"), "{error:#}");
+        assert!(Config::load(None, env(&[("FUNDBRIDGE_DEV_MAILBOX", "1")])).unwrap().dev_mailbox);
     }
 
     #[tokio::test]

@@ -110,6 +110,27 @@ pub async fn check_request(request: Request<Body>, next: Next) -> Response {
     next.run(request).await
 }
 
+/// Records who is calling — the peer's IP address and the browser's `User-Agent` — for the
+/// services' rate limits and sessions list. The peer is the TCP peer: behind a reverse proxy
+/// every client shares its address (rate limits then count the proxy; see the README).
+pub async fn identify_client(mut request: Request<Body>, next: Next) -> Response {
+    let ip = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_default();
+    let user_agent = request
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .map(|agent| domain::sanitize::clean_line(agent, 200))
+        .unwrap_or_default();
+    request
+        .extensions_mut()
+        .insert(domain::services::accounts::Client { ip, user_agent });
+    next.run(request).await
+}
+
 /// Whether the body is declared as JSON (`application/json`, with or without parameters).
 fn is_json(headers: &HeaderMap) -> bool {
     headers

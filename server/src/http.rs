@@ -2,7 +2,7 @@
 //! and `/healthz`, with request tracing, compression, and the guards and security headers
 //! of [`crate::guards`].
 
-use crate::guards;
+use crate::{dev_mailbox, guards};
 use app::{shell, App, BUNDLE_NAME};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{FromRef, State};
@@ -39,6 +39,8 @@ pub struct ServerState {
     pub search: Arc<dyn SearchIndex>,
     /// Where the built site is and how it is named.
     pub leptos: LeptosOptions,
+    /// The file mailbox to show at `/dev/mailbox` (development only; `None` in production).
+    pub dev_mailbox: Option<std::path::PathBuf>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -69,8 +71,13 @@ pub fn router(state: ServerState) -> Router {
     let routes = ROUTES.clone();
     let app_state = state.app.clone();
     let options = state.leptos.clone();
-    let mut router = Router::new()
-        .route("/healthz", get(healthz))
+    let mut router = Router::new().route("/healthz", get(healthz));
+    if state.dev_mailbox.is_some() {
+        router = router
+            .route("/dev/mailbox", get(dev_mailbox::list))
+            .route("/dev/mailbox/{name}", get(dev_mailbox::show));
+    }
+    let mut router = router
         .leptos_routes_with_context(
             &state,
             routes,
@@ -80,6 +87,7 @@ pub fn router(state: ServerState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(page_shell))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(guards::check_request))
+        .layer(axum::middleware::from_fn(guards::identify_client))
         .layer(RequestBodyLimitLayer::new(guards::MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -155,7 +163,7 @@ async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM, then lets requests in flight finish.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(listener, router)
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

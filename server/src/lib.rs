@@ -4,5 +4,6 @@
 
 pub mod commands;
 pub mod config;
+pub mod dev_mailbox;
 pub mod guards;
 pub mod http;

@@ -45,8 +45,21 @@ enum Command {
     Reindex,
     /// Create or update the database schema, then exit.
     Migrate,
+    /// Mail: check the configuration.
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Make EMAIL an administrator (a new account takes its password from
+    /// FUNDBRIDGE_ADMIN_PASSWORD).
+    CreateAdmin {
+        /// The administrator's address.
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
     /// Send a test message to ADDRESS through the configured mail transport.
-    MailSendTest {
+    SendTest {
         /// Who gets the test message.
         address: String,
     },
@@ -75,7 +88,10 @@ async fn main() -> std::process::ExitCode {
             Err(error) => Err(error),
         },
         Command::Reindex => commands::reindex(&config).await,
-        Command::MailSendTest { address } => commands::mail_send_test(&config, &address).await,
+        Command::Mail(MailCommand::SendTest { address }) => commands::mail_send_test(&config, &address).await,
+        Command::CreateAdmin { email } => {
+            commands::create_admin(&config, &email, std::env::var("FUNDBRIDGE_ADMIN_PASSWORD").ok()).await
+        }
         Command::Migrate => commands::open_store(&config)
             .await
             .map(|_| println!("database schema is up to date")),

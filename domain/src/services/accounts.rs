@@ -8,10 +8,9 @@ use super::limits::{self, Limit};
 use super::{AppState, ServiceError};
 use crate::credentials;
 use crate::mail::templates::{self, Message};
-use crate::people::{check_display_name, check_email, check_password, email_key, Viewer};
+use crate::people::{check_display_name, check_email, check_password, email_key, SessionView, SignUpForm, Viewer};
 use crate::store::{EmailToken, NewPerson, OutgoingMail, Person, Session, StoreError, TokenPurpose};
-use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::Duration;
 
 /// A session ends after this long without a request.
 pub const IDLE_TIMEOUT: Duration = Duration::days(7);
@@ -42,16 +41,6 @@ pub struct Client {
     pub user_agent: String,
 }
 
-/// The sign-up form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignUp {
-    /// The address to confirm.
-    pub email: String,
-    /// How they want to be named.
-    pub display_name: String,
-    /// The password they chose.
-    pub password: String,
-}
 
 /// A session just begun: the secret for the cookie, and who it is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,20 +51,6 @@ pub struct NewSession {
     pub viewer: Viewer,
 }
 
-/// One of a person's sessions, as the "your sessions" list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionView {
-    /// What ends it (the digest of its id: knowing it opens nothing).
-    pub handle: String,
-    /// When it began.
-    pub created_at: DateTime<Utc>,
-    /// When it was last used.
-    pub last_seen_at: DateTime<Utc>,
-    /// The browser that began it.
-    pub user_agent: String,
-    /// The session this request comes from.
-    pub current: bool,
-}
 
 /// The public address of a page of the portal, for links in mail.
 pub(super) fn link(state: &AppState, path_and_query: &str) -> String {
@@ -144,7 +119,7 @@ async fn limit_mail_requests(
 /// Signs a person up: the account is stored with a verification link mailed in the same
 /// transaction. An address that already has an account gets a notice instead (with a link
 /// to reset the password); the answer is [`SIGN_UP_ANSWER`] either way.
-pub async fn sign_up(state: &AppState, form: &SignUp, client: &Client) -> Result<&'static str, ServiceError> {
+pub async fn sign_up(state: &AppState, form: &SignUpForm, client: &Client) -> Result<&'static str, ServiceError> {
     check_email(&form.email).map_err(ServiceError::Invalid)?;
     check_display_name(&form.display_name).map_err(ServiceError::Invalid)?;
     check_password(&form.password).map_err(ServiceError::Invalid)?;

@@ -226,19 +226,26 @@ pub async fn decide_request(
     }
 }
 
-/// Gives a person a role in an organisation, or removes them (`None`): administrators only.
+/// The account at `email`, or "not found".
+async fn person_at(state: &AppState, email: &str) -> Result<i64, ServiceError> {
+    let person = state.people.person_by_email(email).await?;
+    person
+        .map(|person| person.id)
+        .ok_or_else(|| ServiceError::NotFound(format!("an account at {:?}", crate::sanitize::clean_line(email, 254))))
+}
+
+/// Gives the account at `email` a role in an organisation, or removes it (`None`):
+/// administrators only.
 pub async fn grant_role(
     state: &AppState,
     session: Option<&str>,
-    person_id: i64,
+    email: &str,
     organisation_id: &str,
     role: Option<Role>,
 ) -> Result<(), ServiceError> {
     let viewer = require_viewer(state, session).await?;
     require_admin(&viewer, "grant roles")?;
-    if state.people.person(person_id).await?.is_none() {
-        return Err(ServiceError::NotFound(format!("person {person_id}")));
-    }
+    let person_id = person_at(state, email).await?;
     let detail = role.map_or("removed".to_owned(), |role| role.as_str().to_owned());
     let entry = audit(
         state,
@@ -268,16 +275,17 @@ pub async fn members(
     Ok(state.memberships.members_of(organisation_id).await?)
 }
 
-/// Disables an account (its sessions end) or enables it again: administrators only, and not
-/// their own.
+/// Disables the account at `email` (its sessions end) or enables it again: administrators
+/// only, and not their own.
 pub async fn set_disabled(
     state: &AppState,
     session: Option<&str>,
-    person_id: i64,
+    email: &str,
     disabled: bool,
 ) -> Result<(), ServiceError> {
     let viewer = require_viewer(state, session).await?;
     require_admin(&viewer, "disable accounts")?;
+    let person_id = person_at(state, email).await?;
     if person_id == viewer.person_id {
         return Err(ServiceError::Invalid("You cannot disable your own account.".into()));
     }
@@ -287,15 +295,17 @@ pub async fn set_disabled(
     Ok(())
 }
 
-/// Makes a person an administrator or not: administrators only, never themselves.
+/// Makes the account at `email` an administrator or not: administrators only, never
+/// themselves.
 pub async fn set_admin(
     state: &AppState,
     session: Option<&str>,
-    person_id: i64,
+    email: &str,
     admin: bool,
 ) -> Result<(), ServiceError> {
     let viewer = require_viewer(state, session).await?;
     require_admin(&viewer, "appoint administrators")?;
+    let person_id = person_at(state, email).await?;
     if person_id == viewer.person_id {
         return Err(ServiceError::Invalid(
             "You cannot change your own administrator role.".into(),

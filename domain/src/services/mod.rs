@@ -111,6 +111,9 @@ pub struct Site {
     pub public_url: String,
     /// The sender's mail domain (every `Message-ID` ends in it).
     pub mail_domain: String,
+    /// Session cookies are `Secure` with the `__Host-` prefix (off only for plain-http
+    /// localhost).
+    pub secure_cookies: bool,
 }
 
 impl Default for Site {
@@ -118,6 +121,7 @@ impl Default for Site {
         Site {
             public_url: "http://127.0.0.1:3000".into(),
             mail_domain: "fundbridge.localhost".into(),
+            secure_cookies: true,
         }
     }
 }

@@ -3,64 +3,13 @@
 //! such change in the same transaction as the change.
 
 use super::{OutgoingMail, StoreError};
+pub use crate::people::{AuditRecord, JoinRequest, Member, RequestKind};
 use crate::people::{Membership, Role};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
-/// What a request asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestKind {
-    /// To become a member (its editors or an administrator accept).
-    Join,
-    /// To speak for an organisation listed in the directory (an administrator approves).
-    Claim,
-}
 
-impl RequestKind {
-    /// The kind as stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RequestKind::Join => "join",
-            RequestKind::Claim => "claim",
-        }
-    }
-}
 
-/// A pending request, as the people deciding it see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JoinRequest {
-    /// The request's row.
-    pub id: i64,
-    /// Who asks.
-    pub person_id: i64,
-    /// Their name.
-    pub person_name: String,
-    /// Their address.
-    pub person_email: String,
-    /// The organisation's public identifier.
-    pub organisation_id: String,
-    /// Its name.
-    pub organisation_name: String,
-    /// Join or claim.
-    pub kind: RequestKind,
-    /// What they wrote.
-    pub message: String,
-    /// When they asked.
-    pub created_at: DateTime<Utc>,
-}
-
-/// One member of an organisation, for its editors.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Member {
-    /// The person's row.
-    pub person_id: i64,
-    /// Their name.
-    pub display_name: String,
-    /// Their role here.
-    pub role: Role,
-}
 
 /// One act to record: who did what to whom.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,22 +28,6 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
 }
 
-/// One line of the audit log as administrators read it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRecord {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// Who did it (`None`: the command line or a deleted account).
-    pub actor: Option<String>,
-    /// What was done.
-    pub action: String,
-    /// To whom.
-    pub subject: Option<String>,
-    /// The organisation involved.
-    pub organisation: Option<String>,
-    /// Anything else recorded.
-    pub detail: String,
-}
 
 /// Memberships, requests, administrators and the audit log.
 #[async_trait]

@@ -128,6 +128,7 @@ async fn pages_finish_rendering_while_other_servers_start() {
                 database: database.clone(),
                 search: search.clone(),
                 leptos,
+                dev_mailbox: None,
             }));
         }
     });

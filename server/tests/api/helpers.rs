@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::{indexer, SearchIndex};
-use domain::services::{AppState, Clock};
+use domain::services::{AppState, Clock, Site};
 use domain::store::{self, NewCall, Store};
 use server::http::{self, ServerState};
 use std::path::Path;
@@ -50,16 +50,23 @@ impl TestApp {
         let url = format!("sqlite://{}", dir.path().join("app.db").display());
         let store = store::connect(&url).await.unwrap();
         let search = search(dir.path());
-        let state = AppState::new(store.clone(), search.clone(), Clock::Fixed(now()));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let site = Site {
+            public_url: format!("http://{addr}"),
+            mail_domain: "fundbridge.test".to_owned(),
+            secure_cookies: false,
+        };
+        let state = AppState::new(store.clone(), search.clone(), Clock::Fixed(now())).with_site(site);
         let router = http::router(ServerState {
             app: state.clone(),
             database: store.clone(),
             search: search.clone(),
             leptos: http::leptos_options(&dir.path().join("site"), addr),
+            dev_mailbox: None,
         });
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
         TestApp {
             address: format!("http://{addr}"),
             state,

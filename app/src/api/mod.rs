@@ -1,4 +1,5 @@
-//! Server functions: the only way the UI reaches data. Each is a thin adapter — it takes its
+//! Server functions: the only way the UI reaches data (accounts and memberships in
+//! [`accounts`]). Each is a thin adapter — it takes its
 //! (already sanitised) arguments, calls one service of `domain::services` with the one
 //! `AppState` the server provides, and turns the service's error into an [`AppError`] with
 //! its HTTP status. Their bodies compile only with the `ssr` feature.
@@ -55,3 +56,5 @@ pub async fn search_organisations(query: OrganisationQuery) -> Result<Organisati
     use domain::services::directory;
     Ok(directory::search_organisations(&state(), &query).await?)
 }
+
+pub mod accounts;
