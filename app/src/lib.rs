@@ -42,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    pages::account::CurrentViewer::provide();
     view! {
         <Stylesheet id="fundbridge" href=format!("/pkg/{BUNDLE_NAME}.css") />
         <Title formatter=site_title />
@@ -55,6 +56,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/calls") view=pages::calls::CallsPage ssr=SsrMode::Async />
                     <Route path=path!("/calls/*id") view=pages::call_detail::CallDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/organisations") view=pages::organisations::OrganisationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=pages::account::AccountPage />
+                    <Route path=path!("/account/signup") view=pages::account::SignUpPage />
+                    <Route path=path!("/account/login") view=pages::account::LogInPage />
+                    <Route path=path!("/account/verify") view=pages::account::VerifyPage />
+                    <Route path=path!("/account/forgot") view=pages::account::ForgotPage />
+                    <Route path=path!("/account/reset") view=pages::account::ResetPage />
+                    <Route path=path!("/account/confirm-email") view=pages::account::ConfirmEmailPage />
+                    <Route path=path!("/account/join") view=pages::account::JoinPage />
                 </Routes>
             </Layout>
         </Router>

@@ -196,7 +196,11 @@ impl Config {
         let host = url.split_once("://").map_or("", |(_, rest)| rest);
         let host = host.split(['/', '?', '#']).next().unwrap_or("");
         let host = host.rsplit_once(':').map_or(host, |(name, port)| {
-            if port.chars().all(|c| c.is_ascii_digit()) { name } else { host }
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
         });
         matches!(host, "localhost" | "127.0.0.1" | "[::1]") || host.ends_with(".localhost")
     }
@@ -298,11 +302,18 @@ mod tests {
         assert!(format!("{error:#}").contains("only for localhost"), "{error:#}");
         let error = Config::load(
             None,
-            env(&[("FUNDBRIDGE_PUBLIC_URL", "https://fundbridge.eu"), ("FUNDBRIDGE_DEV_MAILBOX", "1")]),
+            env(&[
+                ("FUNDBRIDGE_PUBLIC_URL", "https://fundbridge.eu"),
+                ("FUNDBRIDGE_DEV_MAILBOX", "1"),
+            ]),
         )
         .unwrap_err();
         assert!(format!("{error:#}").contains("development"), "{error:#}");
-        assert!(Config::load(None, env(&[("FUNDBRIDGE_DEV_MAILBOX", "1")])).unwrap().dev_mailbox);
+        assert!(
+            Config::load(None, env(&[("FUNDBRIDGE_DEV_MAILBOX", "1")]))
+                .unwrap()
+                .dev_mailbox
+        );
     }
 
     #[tokio::test]

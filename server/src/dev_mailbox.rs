@@ -35,7 +35,10 @@ fn entries(dir: &std::path::Path) -> Vec<Entry> {
             let message = MessageParser::default().parse(&raw)?;
             Some(Entry {
                 file: file.file_name().to_string_lossy().into_owned(),
-                modified: file.metadata().and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH),
+                modified: file
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(SystemTime::UNIX_EPOCH),
                 to: message
                     .to()
                     .and_then(|to| to.first())
@@ -67,7 +70,9 @@ pub async fn list(State(state): State<ServerState>) -> Response {
     let Some(dir) = state.dev_mailbox.clone() else {
         return error_response(StatusCode::NOT_FOUND, "not found");
     };
-    let entries = tokio::task::spawn_blocking(move || entries(&dir)).await.unwrap_or_default();
+    let entries = tokio::task::spawn_blocking(move || entries(&dir))
+        .await
+        .unwrap_or_default();
     let mut body = String::from("<h1>Dev mailbox</h1><p>Mail the portal sent, newest first (development only).</p>");
     if entries.is_empty() {
         body.push_str("<p class=\"empty-state\">No mail yet.</p>");

@@ -11,6 +11,37 @@ pub fn use_hydrated() -> RwSignal<bool> {
     hydrated
 }
 
+/// Who is logged in and their organisations (linking to the account), or the ways in.
+#[component]
+fn ViewerBadge() -> impl IntoView {
+    let viewer = crate::pages::account::CurrentViewer::use_context();
+    view! {
+        <div class="viewer">
+            <Transition fallback=|| ()>
+                {move || viewer.0.get().map(|result| match result {
+                    Ok(Some(person)) => {
+                        let organisations: Vec<String> =
+                            person.memberships.iter().map(|m| m.organisation_name.clone()).collect();
+                        view! {
+                            <A href="/account" attr:class="viewer-name">
+                                {person.display_name.clone()}
+                                {(!organisations.is_empty()).then(|| view! {
+                                    <span class="viewer-organisations">{format!(" · {}", organisations.join(", "))}</span>
+                                })}
+                            </A>
+                        }.into_any()
+                    }
+                    _ => view! {
+                        <A href="/account/login">"Log in"</A>
+                        " "
+                        <A href="/account/signup" attr:class="button">"Sign up"</A>
+                    }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}
+
 /// Header, main area and footer around `children`. The main area says
 /// `data-hydrated="true"` once the wasm bundle runs (browser tests wait for it).
 #[component]
@@ -28,6 +59,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <A href="/calls">"Funding calls"</A>
                     <A href="/organisations">"Partners"</A>
                 </nav>
+                <ViewerBadge />
             </div>
         </header>
         <main id="main" class="container" data-hydrated=move || hydrated.get().to_string()>{children()}</main>

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod account;
 pub mod call_detail;
 pub mod calls;
 pub mod home;

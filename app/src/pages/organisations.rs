@@ -339,6 +339,11 @@ fn OrganisationCard(detail: OrganisationDetail, hit: Option<SearchHit>, place: S
                 view! { <p class="call-facts">{format!("Member of {}", names.join(", "))}</p> }
             })}
             {website.map(|url| view! { <p class="call-facts"><a href=url.clone() rel="nofollow noopener">{url.clone()}</a></p> })}
+            <p class="call-facts">
+                <a class="join-link" href=format!("/account/join?organisation={}", domain::query::percent_encode(&org.external_id))>
+                    "Work here? Ask to join"
+                </a>
+            </p>
         </li>
     }
 }

@@ -41,7 +41,6 @@ pub struct Client {
     pub user_agent: String,
 }
 
-
 /// A session just begun: the secret for the cookie, and who it is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSession {
@@ -50,7 +49,6 @@ pub struct NewSession {
     /// The person logged in.
     pub viewer: Viewer,
 }
-
 
 /// The public address of a page of the portal, for links in mail.
 pub(super) fn link(state: &AppState, path_and_query: &str) -> String {

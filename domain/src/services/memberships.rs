@@ -297,12 +297,7 @@ pub async fn set_disabled(
 
 /// Makes the account at `email` an administrator or not: administrators only, never
 /// themselves.
-pub async fn set_admin(
-    state: &AppState,
-    session: Option<&str>,
-    email: &str,
-    admin: bool,
-) -> Result<(), ServiceError> {
+pub async fn set_admin(state: &AppState, session: Option<&str>, email: &str, admin: bool) -> Result<(), ServiceError> {
     let viewer = require_viewer(state, session).await?;
     require_admin(&viewer, "appoint administrators")?;
     let person_id = person_at(state, email).await?;

@@ -8,9 +8,6 @@ use crate::people::{Membership, Role};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-
-
-
 /// One act to record: who did what to whom.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -27,7 +24,6 @@ pub struct AuditEntry {
     /// When.
     pub at: DateTime<Utc>,
 }
-
 
 /// Memberships, requests, administrators and the audit log.
 #[async_trait]

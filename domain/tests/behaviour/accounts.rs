@@ -6,8 +6,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::demo::{self, DemoSize};
 use domain::people::Role;
-use domain::search::embedded::EmbeddedIndex;
 use domain::people::SignUpForm;
+use domain::search::embedded::EmbeddedIndex;
 use domain::services::accounts::{self, Client, RESET_ANSWER, SIGN_UP_ANSWER};
 use domain::services::{memberships, AppState, Clock, ServiceError};
 use domain::store::{LeasedMail, RequestKind, Store};

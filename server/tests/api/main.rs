@@ -8,6 +8,7 @@ mod smtp_server;
 #[path = "../../../domain/tests/behaviour/support.rs"]
 mod support;
 
+mod accounts;
 mod calls;
 mod cli;
 mod health;

@@ -1,0 +1,327 @@
+//! Accounts over HTTP: the session cookie's attributes, login and logout through the server
+//! functions, `429` with `Retry-After`, and the authorisation matrix — every registered
+//! server function classified, every state-changing one called as every role.
+
+use crate::helpers::TestApp;
+use domain::demo::{self, DemoSize};
+use domain::people::Role;
+use domain::services::accounts::{self, Client};
+use domain::services::memberships;
+use domain::store::{NewPerson, RequestKind};
+use serde_json::{json, Value};
+
+/// POSTs `body` to the server function `name`, with the session `cookie` if any: status,
+/// `Set-Cookie` headers and JSON answer.
+async fn call(app: &TestApp, name: &str, cookie: Option<&str>, body: Value) -> (u16, Vec<String>, Value) {
+    let mut request = app
+        .client
+        .post(format!("{}/api/{name}", app.address))
+        .header("content-type", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .body(body.to_string());
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", format!("fundbridge-session={cookie}"));
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let cookies = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap().to_owned())
+        .collect();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        cookies,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// The hash of `correct horse battery`, computed once (Argon2 is slow on purpose).
+static PASSWORD_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| domain::credentials::hash_password("correct horse battery"));
+
+/// A verified account at `email` (password `correct horse battery`), stored directly.
+async fn account(app: &TestApp, email: &str) {
+    let person = NewPerson {
+        email: email.to_owned(),
+        display_name: email.split('@').next().unwrap().to_owned(),
+        password_hash: PASSWORD_HASH.clone(),
+        verified: true,
+        is_admin: false,
+    };
+    app.store
+        .create_person(&person, None, crate::helpers::now())
+        .await
+        .unwrap();
+}
+
+/// A session for `email` begun through the services (from an IP of its own, so the matrix's
+/// many logins stay under the per-IP limit).
+async fn service_session(app: &TestApp, email: &str) -> String {
+    let client = Client {
+        ip: email.to_owned(),
+        user_agent: String::new(),
+    };
+    accounts::log_in(&app.state, email, "correct horse battery", &client, None)
+        .await
+        .unwrap()
+        .token
+}
+
+/// Logs `email` in through HTTP and returns the session id from the cookie.
+async fn session_of(app: &TestApp, email: &str) -> String {
+    let (status, cookies, answer) = call(
+        app,
+        "log_in",
+        None,
+        json!({ "email": email, "password": "correct horse battery" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let cookie = cookies
+        .iter()
+        .find(|c| c.starts_with("fundbridge-session="))
+        .expect("a session cookie");
+    cookie["fundbridge-session=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn login_sets_an_http_only_cookie_and_logout_ends_the_session() {
+    let app = TestApp::spawn().await;
+    account(&app, "ana@example.eu").await;
+    let (status, cookies, answer) = call(
+        &app,
+        "log_in",
+        None,
+        json!({ "email": "ana@example.eu", "password": "correct horse battery" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["display_name"], "ana");
+    let cookie = &cookies[0];
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
+        assert!(cookie.contains(attribute), "{cookie} lacks {attribute}");
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "plain-http localhost: no Secure (else the browser drops it)"
+    );
+    let token = session_of(&app, "ana@example.eu").await;
+    let (_, _, viewer) = call(&app, "current_viewer", Some(&token), json!({})).await;
+    assert_eq!(viewer["email"], "ana@example.eu");
+
+    let (status, cookies, _) = call(&app, "log_out", Some(&token), json!({})).await;
+    assert_eq!(status, 200);
+    assert!(cookies[0].contains("Max-Age=0"), "{cookies:?}");
+    let (_, _, viewer) = call(&app, "current_viewer", Some(&token), json!({})).await;
+    assert_eq!(viewer, Value::Null, "the old cookie opens nothing");
+    let (status, _, _) = call(&app, "list_sessions", Some(&token), json!({})).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn too_many_failed_logins_answer_429_with_retry_after() {
+    let app = TestApp::spawn().await;
+    account(&app, "ana@example.eu").await;
+    let wrong = json!({ "email": "ana@example.eu", "password": "not the password" });
+    for _ in 0..10 {
+        assert_eq!(call(&app, "log_in", None, wrong.clone()).await.0, 400);
+    }
+    let response = app
+        .client
+        .post(format!("{}/api/log_in", app.address))
+        .header("content-type", "application/json")
+        .body(wrong.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry_after));
+    assert!(response.text().await.unwrap().contains("Too many attempts"));
+}
+
+/// Who calls, in the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    Member,
+    Editor,
+    Reviewer,
+    Manager,
+    Admin,
+    /// An editor of another organisation.
+    Outsider,
+}
+
+const CALLERS: [Caller; 7] = [
+    Caller::Anonymous,
+    Caller::Member,
+    Caller::Editor,
+    Caller::Reviewer,
+    Caller::Manager,
+    Caller::Admin,
+    Caller::Outsider,
+];
+
+/// Who may call a server function.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    /// Reads nothing private and changes nothing: anyone.
+    Read,
+    /// Changes something, and anyone may (sign-up, login, links from mail).
+    Public,
+    /// Changes the caller's own account or asks something of others: anyone logged in.
+    LoggedIn,
+    /// Decides for the organisation: its editors and managers, and administrators.
+    Admits,
+    /// Administrators only.
+    Admin,
+}
+
+/// Every server function the app registers, with its rule. A function missing here fails
+/// the matrix: a new mutation cannot ship without saying who may call it.
+const MATRIX: [(&str, Rule); 26] = [
+    ("list_calls", Rule::Read),
+    ("suggest_calls", Rule::Read),
+    ("suggest_organisations", Rule::Read),
+    ("get_call", Rule::Read),
+    ("search_organisations", Rule::Read),
+    ("current_viewer", Rule::Read),
+    ("list_sessions", Rule::Read),
+    ("pending_requests", Rule::Read),
+    ("audit_log", Rule::Read),
+    ("sign_up", Rule::Public),
+    ("resend_verification", Rule::Public),
+    ("verify_email", Rule::Public),
+    ("log_in", Rule::Public),
+    ("log_out", Rule::Public),
+    ("request_password_reset", Rule::Public),
+    ("reset_password", Rule::Public),
+    ("confirm_email_change", Rule::Public),
+    ("change_password", Rule::LoggedIn),
+    ("request_email_change", Rule::LoggedIn),
+    ("rename", Rule::LoggedIn),
+    ("end_session", Rule::LoggedIn),
+    ("request_membership", Rule::LoggedIn),
+    ("decide_request", Rule::Admits),
+    ("grant_role", Rule::Admin),
+    ("set_account_disabled", Rule::Admin),
+    ("set_admin", Rule::Admin),
+];
+
+fn allowed(rule: Rule, caller: Caller) -> bool {
+    match rule {
+        Rule::Read | Rule::Public => true,
+        Rule::LoggedIn => caller != Caller::Anonymous,
+        Rule::Admits => matches!(caller, Caller::Editor | Caller::Manager | Caller::Admin),
+        Rule::Admin => caller == Caller::Admin,
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_is_in_the_matrix_and_every_mutation_checks_its_caller() {
+    let data = demo::generate(
+        3,
+        crate::helpers::now().date_naive(),
+        DemoSize {
+            calls: 0,
+            organisations: 2,
+            clusters: 0,
+        },
+    );
+    let app = TestApp::spawn().await.with_demo_data(&data).await;
+    let (ours, theirs) = (
+        data.organisations[0].external_id.clone(),
+        data.organisations[1].external_id.clone(),
+    );
+
+    let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+        .collect();
+    for name in &registered {
+        assert!(
+            MATRIX.iter().any(|(listed, _)| listed == name),
+            "the server function {name} has no row in the authorisation matrix"
+        );
+    }
+    for (listed, _) in MATRIX {
+        assert!(
+            registered.iter().any(|name| name == listed),
+            "{listed} is not registered any more"
+        );
+    }
+
+    accounts::create_admin(&app.state, "admin@example.eu", "Admin", "correct horse battery")
+        .await
+        .unwrap();
+    let admin_session = service_session(&app, "admin@example.eu").await;
+    for (email, organisation, role) in [
+        ("member@example.eu", &ours, Role::Member),
+        ("editor@example.eu", &ours, Role::Editor),
+        ("reviewer@example.eu", &ours, Role::Reviewer),
+        ("manager@example.eu", &ours, Role::Manager),
+        ("outsider@example.eu", &theirs, Role::Editor),
+    ] {
+        account(&app, email).await;
+        memberships::grant_role(&app.state, Some(&admin_session), email, organisation, Some(role))
+            .await
+            .unwrap();
+    }
+    let mut sessions = Vec::new();
+    for caller in CALLERS {
+        sessions.push(match caller {
+            Caller::Anonymous => None,
+            other => Some(service_session(&app, &format!("{}@example.eu", format!("{other:?}").to_lowercase())).await),
+        });
+    }
+
+    let mut failures = Vec::new();
+    for (name, rule) in MATRIX
+        .iter()
+        .filter(|(_, rule)| !matches!(rule, Rule::Read | Rule::Public))
+    {
+        for (caller, session) in CALLERS.into_iter().zip(&sessions) {
+            // Each call gets fresh arguments: a new person asking to join, say.
+            let asker = format!("asker-{name}-{caller:?}@example.eu").to_lowercase();
+            account(&app, &asker).await;
+            let asker_session = service_session(&app, &asker).await;
+            memberships::request_membership(&app.state, Some(&asker_session), &ours, RequestKind::Join, "")
+                .await
+                .unwrap();
+            let request_id = app
+                .store
+                .pending_requests(Some(&ours))
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|request| request.person_email == asker)
+                .unwrap()
+                .id;
+            let body = match *name {
+                "change_password" => json!({ "current": "correct horse battery", "password": "correct horse battery" }),
+                "request_email_change" => json!({ "password": "wrong password here", "email": "new@example.eu" }),
+                "rename" => json!({ "display_name": "Renamed" }),
+                "end_session" => json!({ "handle": "0".repeat(64) }),
+                "request_membership" => json!({ "organisation_id": theirs, "kind": "join", "message": "" }),
+                "decide_request" => json!({ "request_id": request_id, "accept": true }),
+                "grant_role" => json!({ "email": asker, "organisation_id": ours, "role": "member" }),
+                "set_account_disabled" => json!({ "email": asker, "disabled": true }),
+                "set_admin" => json!({ "email": asker, "admin": false }),
+                other => panic!("no arguments for {other}"),
+            };
+            let (status, _, answer) = call(&app, name, session.as_deref(), body).await;
+            let denied = matches!(status, 401 | 403);
+            if denied == allowed(*rule, caller) || status >= 500 {
+                failures.push(format!("{name} as {caller:?}: {status} {answer}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorisation matrix:\n{}", failures.join("\n"));
+}
