@@ -17,9 +17,9 @@ mod session {
     use http::HeaderValue;
     use leptos::prelude::*;
 
-    /// The services' shared state.
-    pub fn state() -> AppState {
-        expect_context::<AppState>()
+    /// The services' shared state (absent only while the not-found fallback renders).
+    pub fn state() -> Result<AppState, crate::error::AppError> {
+        use_context::<AppState>().ok_or(crate::error::AppError::Internal)
     }
 
     /// The cookie's name: with the `__Host-` prefix (secure, this host only, path `/`)
@@ -35,7 +35,7 @@ mod session {
     /// The session id the browser sent, if any.
     pub fn token() -> Option<String> {
         let parts = use_context::<http::request::Parts>()?;
-        let name = cookie_name(&state());
+        let name = cookie_name(&state().ok()?);
         parts
             .headers
             .get_all(COOKIE)
@@ -56,7 +56,9 @@ mod session {
 
     /// Sets the session cookie to `token` (`None` clears it).
     pub fn set_cookie(token: Option<&str>) {
-        let state = state();
+        let Ok(state) = state() else {
+            return;
+        };
         let secure = if state.site.secure_cookies { "; Secure" } else { "" };
         let value = match token {
             Some(token) => format!(
@@ -83,7 +85,11 @@ mod session {
 #[server(input = Json, prefix = "/api", endpoint = "current_viewer")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     use domain::services::accounts;
-    Ok(accounts::viewer(&session::state(), session::token().as_deref()).await?)
+    // The not-found page renders without the services: nobody is logged in there.
+    let Ok(state) = session::state() else {
+        return Ok(None);
+    };
+    Ok(accounts::viewer(&state, session::token().as_deref()).await?)
 }
 
 /// Creates an account and mails a confirmation link; the answer is the same for an address
@@ -92,7 +98,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 #[server(input = Json, prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(form: SignUpForm) -> Result<String, AppError> {
     use domain::services::accounts;
-    Ok(accounts::sign_up(&session::state(), &form, &session::client())
+    Ok(accounts::sign_up(&session::state()?, &form, &session::client())
         .await?
         .to_owned())
 }
@@ -103,7 +109,7 @@ pub async fn sign_up(form: SignUpForm) -> Result<String, AppError> {
 pub async fn resend_verification(email: String) -> Result<String, AppError> {
     use domain::services::accounts;
     Ok(
-        accounts::resend_verification(&session::state(), &email, &session::client())
+        accounts::resend_verification(&session::state()?, &email, &session::client())
             .await?
             .to_owned(),
     )
@@ -114,7 +120,7 @@ pub async fn resend_verification(email: String) -> Result<String, AppError> {
 #[server(input = Json, prefix = "/api", endpoint = "verify_email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     use domain::services::accounts;
-    Ok(accounts::verify_email(&session::state(), &token).await?)
+    Ok(accounts::verify_email(&session::state()?, &token).await?)
 }
 
 /// Logs in: a new session (the id changes at every login) in the cookie.
@@ -124,7 +130,7 @@ pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError>
     use domain::services::accounts;
     let previous = session::token();
     let started = accounts::log_in(
-        &session::state(),
+        &session::state()?,
         &email,
         &password,
         &session::client(),
@@ -140,7 +146,7 @@ pub async fn log_in(email: String, password: String) -> Result<Viewer, AppError>
 #[server(input = Json, prefix = "/api", endpoint = "log_out")]
 pub async fn log_out() -> Result<(), AppError> {
     use domain::services::accounts;
-    accounts::log_out(&session::state(), session::token().as_deref()).await?;
+    accounts::log_out(&session::state()?, session::token().as_deref()).await?;
     session::set_cookie(None);
     Ok(())
 }
@@ -151,7 +157,7 @@ pub async fn log_out() -> Result<(), AppError> {
 pub async fn request_password_reset(email: String) -> Result<String, AppError> {
     use domain::services::accounts;
     Ok(
-        accounts::request_password_reset(&session::state(), &email, &session::client())
+        accounts::request_password_reset(&session::state()?, &email, &session::client())
             .await?
             .to_owned(),
     )
@@ -162,7 +168,7 @@ pub async fn request_password_reset(email: String) -> Result<String, AppError> {
 #[server(input = Json, prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use domain::services::accounts;
-    Ok(accounts::reset_password(&session::state(), &token, &password).await?)
+    Ok(accounts::reset_password(&session::state()?, &token, &password).await?)
 }
 
 /// Changes the password; the person's other sessions end.
@@ -170,7 +176,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 #[server(input = Json, prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current: String, password: String) -> Result<(), AppError> {
     use domain::services::accounts;
-    Ok(accounts::change_password(&session::state(), session::token().as_deref(), &current, &password).await?)
+    Ok(accounts::change_password(&session::state()?, session::token().as_deref(), &current, &password).await?)
 }
 
 /// Mails a confirmation link to a new address for the account.
@@ -178,7 +184,7 @@ pub async fn change_password(current: String, password: String) -> Result<(), Ap
 #[server(input = Json, prefix = "/api", endpoint = "request_email_change")]
 pub async fn request_email_change(password: String, email: String) -> Result<(), AppError> {
     use domain::services::accounts;
-    Ok(accounts::request_email_change(&session::state(), session::token().as_deref(), &password, &email).await?)
+    Ok(accounts::request_email_change(&session::state()?, session::token().as_deref(), &password, &email).await?)
 }
 
 /// Moves the account to the new address the mailed link confirms.
@@ -186,7 +192,7 @@ pub async fn request_email_change(password: String, email: String) -> Result<(),
 #[server(input = Json, prefix = "/api", endpoint = "confirm_email_change")]
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     use domain::services::accounts;
-    Ok(accounts::confirm_email_change(&session::state(), &token).await?)
+    Ok(accounts::confirm_email_change(&session::state()?, &token).await?)
 }
 
 /// Renames the person logged in.
@@ -194,7 +200,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
 #[server(input = Json, prefix = "/api", endpoint = "rename")]
 pub async fn rename(display_name: String) -> Result<(), AppError> {
     use domain::services::accounts;
-    Ok(accounts::rename(&session::state(), session::token().as_deref(), &display_name).await?)
+    Ok(accounts::rename(&session::state()?, session::token().as_deref(), &display_name).await?)
 }
 
 /// The sessions of the person logged in.
@@ -202,7 +208,7 @@ pub async fn rename(display_name: String) -> Result<(), AppError> {
 #[server(input = Json, prefix = "/api", endpoint = "list_sessions")]
 pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
     use domain::services::accounts;
-    Ok(accounts::sessions(&session::state(), session::token().as_deref()).await?)
+    Ok(accounts::sessions(&session::state()?, session::token().as_deref()).await?)
 }
 
 /// Ends one of the sessions of the person logged in.
@@ -210,7 +216,7 @@ pub async fn list_sessions() -> Result<Vec<SessionView>, AppError> {
 #[server(input = Json, prefix = "/api", endpoint = "end_session")]
 pub async fn end_session(handle: String) -> Result<(), AppError> {
     use domain::services::accounts;
-    Ok(accounts::end_session(&session::state(), session::token().as_deref(), &handle).await?)
+    Ok(accounts::end_session(&session::state()?, session::token().as_deref(), &handle).await?)
 }
 
 /// Asks to join (or claims) an organisation.
@@ -223,7 +229,7 @@ pub async fn request_membership(
 ) -> Result<String, AppError> {
     use domain::services::memberships;
     let token = session::token();
-    Ok(memberships::request_membership(&session::state(), token.as_deref(), &organisation_id, kind, &message).await?)
+    Ok(memberships::request_membership(&session::state()?, token.as_deref(), &organisation_id, kind, &message).await?)
 }
 
 /// The requests the person logged in may decide.
@@ -231,7 +237,7 @@ pub async fn request_membership(
 #[server(input = Json, prefix = "/api", endpoint = "pending_requests")]
 pub async fn pending_requests() -> Result<Vec<JoinRequest>, AppError> {
     use domain::services::memberships;
-    Ok(memberships::pending_requests(&session::state(), session::token().as_deref()).await?)
+    Ok(memberships::pending_requests(&session::state()?, session::token().as_deref()).await?)
 }
 
 /// Accepts or declines a request.
@@ -239,7 +245,7 @@ pub async fn pending_requests() -> Result<Vec<JoinRequest>, AppError> {
 #[server(input = Json, prefix = "/api", endpoint = "decide_request")]
 pub async fn decide_request(request_id: i64, accept: bool) -> Result<(), AppError> {
     use domain::services::memberships;
-    Ok(memberships::decide_request(&session::state(), session::token().as_deref(), request_id, accept).await?)
+    Ok(memberships::decide_request(&session::state()?, session::token().as_deref(), request_id, accept).await?)
 }
 
 /// Gives the account at `email` a role in an organisation, or removes it (administrators).
@@ -248,7 +254,7 @@ pub async fn decide_request(request_id: i64, accept: bool) -> Result<(), AppErro
 pub async fn grant_role(email: String, organisation_id: String, role: Option<Role>) -> Result<(), AppError> {
     use domain::services::memberships;
     let token = session::token();
-    Ok(memberships::grant_role(&session::state(), token.as_deref(), &email, &organisation_id, role).await?)
+    Ok(memberships::grant_role(&session::state()?, token.as_deref(), &email, &organisation_id, role).await?)
 }
 
 /// Disables or enables the account at `email` (administrators).
@@ -256,7 +262,7 @@ pub async fn grant_role(email: String, organisation_id: String, role: Option<Rol
 #[server(input = Json, prefix = "/api", endpoint = "set_account_disabled")]
 pub async fn set_account_disabled(email: String, disabled: bool) -> Result<(), AppError> {
     use domain::services::memberships;
-    Ok(memberships::set_disabled(&session::state(), session::token().as_deref(), &email, disabled).await?)
+    Ok(memberships::set_disabled(&session::state()?, session::token().as_deref(), &email, disabled).await?)
 }
 
 /// Makes the account at `email` an administrator or not (administrators).
@@ -264,7 +270,7 @@ pub async fn set_account_disabled(email: String, disabled: bool) -> Result<(), A
 #[server(input = Json, prefix = "/api", endpoint = "set_admin")]
 pub async fn set_admin(email: String, admin: bool) -> Result<(), AppError> {
     use domain::services::memberships;
-    Ok(memberships::set_admin(&session::state(), session::token().as_deref(), &email, admin).await?)
+    Ok(memberships::set_admin(&session::state()?, session::token().as_deref(), &email, admin).await?)
 }
 
 /// The latest lines of the audit log (administrators).
@@ -272,5 +278,5 @@ pub async fn set_admin(email: String, admin: bool) -> Result<(), AppError> {
 #[server(input = Json, prefix = "/api", endpoint = "audit_log")]
 pub async fn audit_log() -> Result<Vec<AuditRecord>, AppError> {
     use domain::services::memberships;
-    Ok(memberships::audit_log(&session::state(), session::token().as_deref()).await?)
+    Ok(memberships::audit_log(&session::state()?, session::token().as_deref()).await?)
 }

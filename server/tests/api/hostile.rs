@@ -545,3 +545,45 @@ async fn the_server_survives_the_hostile_suite_healthy_and_under_200_mib() {
     println!("{requests} hostile requests; server RSS afterwards: {rss} MiB");
     assert!(rss < 200, "the server holds {rss} MiB after the hostile suite");
 }
+
+#[tokio::test]
+async fn account_forms_refuse_hostile_values_plainly_and_escape_what_they_keep() {
+    let app = TestApp::spawn().await;
+    let json = "application/json";
+    for (index, payload) in payloads().into_iter().enumerate() {
+        // As an address and as a password: refused (or, for a long password, refused), never 5xx.
+        let body = serde_json::json!({ "form": {
+            "email": payload, "display_name": "Ana", "password": "correct horse battery" } });
+        let (status, answer) = post(&app, "sign_up", json, body.to_string()).await;
+        assert_eq!(status, 400, "{payload:?} as an address: {answer}");
+        let body = serde_json::json!({ "email": payload, "password": payload });
+        let (status, answer) = post(&app, "log_in", json, body.to_string()).await;
+        assert!(matches!(status, 400 | 429), "{payload:?} at login: {status} {answer}");
+        // As a name: stored only when it is one bounded line, and escaped in the mail's HTML.
+        let email = format!("hostile{index}@example.eu");
+        let body = serde_json::json!({ "form": {
+            "email": email, "display_name": payload, "password": "correct horse battery" } });
+        let (status, answer) = post(&app, "sign_up", json, body.to_string()).await;
+        let stored = app.store.person_by_email(&email).await.unwrap();
+        assert_eq!(
+            status == 200,
+            stored.is_some(),
+            "{payload:?} as a name: {status} {answer}"
+        );
+        assert!(
+            status == 200 || status == 400,
+            "{payload:?} as a name: {status} {answer}"
+        );
+        assert!(!answer.contains(SCRIPT_MARK));
+    }
+    let mail = app
+        .store
+        .lease_due_mail(now() + Duration::days(1), Duration::minutes(5), 100)
+        .await
+        .unwrap();
+    assert!(!mail.is_empty());
+    for message in mail {
+        assert!(!message.html_body.contains(SCRIPT_MARK), "{}", message.html_body);
+        assert!(!message.html_body.contains("<img src=x"), "{}", message.html_body);
+    }
+}
