@@ -54,6 +54,9 @@ export default defineConfig({
       FUNDBRIDGE_LISTEN: `127.0.0.1:${port}`,
       FUNDBRIDGE_SITE_ROOT: 'target/site',
       FUNDBRIDGE_NOW: '2026-11-27T09:00:00Z',
+      // Mail is read back at /dev/mailbox (accounts.spec.ts).
+      FUNDBRIDGE_MAILBOX_DIR: `${indexDir}-mailbox`,
+      FUNDBRIDGE_DEV_MAILBOX: '1',
       RUST_LOG: 'warn',
     },
   }, {

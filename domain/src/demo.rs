@@ -7,6 +7,7 @@ use crate::call::{Deadline, InstrumentKind};
 use crate::cluster::{Cluster, ClusterMember, DualUseProfile};
 use crate::codes::{CountryCode, NutsCode, Trl};
 use crate::organisation::{Organisation, OrganisationKind, SizeClass};
+use crate::people::Role;
 use crate::store::NewCall;
 use crate::taxonomy;
 use crate::time::brussels_deadline;
@@ -852,6 +853,88 @@ fn generate_clusters(
         });
     }
     (clusters, members)
+}
+
+/// The password of every demo person. Demo people exist only where the portal runs on
+/// localhost (the server refuses to seed them elsewhere); `scripts/demo` prints them.
+pub const DEMO_PASSWORD: &str = "fundbridge demo 2026";
+
+/// A demo account and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoPerson {
+    /// Its address (`<role>@fundbridge.localhost`).
+    pub email: String,
+    /// Its name.
+    pub display_name: String,
+    /// A platform administrator.
+    pub is_admin: bool,
+    /// The organisation (public identifier) it belongs to, and its role there.
+    pub membership: Option<(String, Role)>,
+}
+
+/// One demo person per role: an administrator; a member, an editor and a reviewer of the
+/// first demo organisation; a manager of the second.
+pub fn people(data: &DemoData) -> Vec<DemoPerson> {
+    let organisation = |index: usize| data.organisations.get(index).map(|o| o.external_id.clone());
+    let person = |local: &str, name: &str, membership: Option<(String, Role)>| DemoPerson {
+        email: format!("{local}@fundbridge.localhost"),
+        display_name: name.to_owned(),
+        is_admin: local == "admin",
+        membership,
+    };
+    vec![
+        person("admin", "Ada Admin", None),
+        person("member", "Marta Member", organisation(0).map(|id| (id, Role::Member))),
+        person("editor", "Eduardo Editor", organisation(0).map(|id| (id, Role::Editor))),
+        person(
+            "reviewer",
+            "Rita Reviewer",
+            organisation(0).map(|id| (id, Role::Reviewer)),
+        ),
+        person(
+            "manager",
+            "Magnus Manager",
+            organisation(1).map(|id| (id, Role::Manager)),
+        ),
+    ]
+}
+
+/// Stores `people` (confirmed, all with the password hashed as `password_hash`) and their
+/// memberships; an address already taken is left as it is. Returns how many were created.
+pub async fn write_people(
+    store: &dyn crate::store::Store,
+    people: &[DemoPerson],
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, crate::store::StoreError> {
+    let mut created = 0;
+    for person in people {
+        let account = crate::store::NewPerson {
+            email: person.email.clone(),
+            display_name: person.display_name.clone(),
+            password_hash: password_hash.to_owned(),
+            verified: true,
+            is_admin: person.is_admin,
+        };
+        let id = match store.create_person(&account, None, now).await {
+            Ok(id) => id,
+            Err(crate::store::StoreError::Conflict(_)) => continue,
+            Err(error) => return Err(error),
+        };
+        created += 1;
+        if let Some((organisation, role)) = &person.membership {
+            let audit = crate::store::AuditEntry {
+                actor_id: None,
+                action: "demo_seed",
+                subject_id: Some(id),
+                organisation_id: Some(organisation.clone()),
+                detail: role.as_str().to_owned(),
+                at: now,
+            };
+            store.set_membership(id, organisation, Some(*role), &audit).await?;
+        }
+    }
+    Ok(created)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! `server` feature — the store, the importers and the demo-data generator.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod call;
 pub mod cluster;
 pub mod codes;

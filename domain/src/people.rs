@@ -185,23 +185,6 @@ pub struct Member {
     pub role: Role,
 }
 
-/// One line of the audit log as administrators read it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditRecord {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// Who did it (`None`: the command line or a deleted account).
-    pub actor: Option<String>,
-    /// What was done.
-    pub action: String,
-    /// To whom.
-    pub subject: Option<String>,
-    /// The organisation involved.
-    pub organisation: Option<String>,
-    /// Anything else recorded.
-    pub detail: String,
-}
-
 /// An address in the one form accounts are keyed by: trimmed and lower-cased, so
 /// `Ana@Example.EU` and `ana@example.eu` are one account.
 pub fn email_key(email: &str) -> String {

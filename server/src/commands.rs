@@ -78,7 +78,7 @@ pub async fn reindex(config: &Config) -> anyhow::Result<()> {
 pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
     let (store, search) = open_store_and_search(config).await?;
     if seed_demo {
-        load_demo(store.as_ref(), config.clock().now(), true).await?;
+        load_demo(store.as_ref(), config.clock().now(), true, config.on_localhost()).await?;
     }
     // A search engine that is down must not keep the portal down: lists come from the
     // database meanwhile, and the indexer catches up when the engine answers.
@@ -197,7 +197,12 @@ pub async fn import(config: &Config, feed: Feed, path: &Path) -> anyhow::Result<
 }
 
 /// Loads the generated demo data; with `only_if_empty`, does nothing when calls exist.
-pub async fn load_demo(store: &dyn Store, now: DateTime<Utc>, only_if_empty: bool) -> anyhow::Result<()> {
+pub async fn load_demo(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    only_if_empty: bool,
+    with_people: bool,
+) -> anyhow::Result<()> {
     if only_if_empty && store.counts().await?.calls > 0 {
         tracing::info!("the database already has calls: demo data not loaded");
         return Ok(());
@@ -209,6 +214,24 @@ pub async fn load_demo(store: &dyn Store, now: DateTime<Utc>, only_if_empty: boo
         "demo data loaded: {} calls, {} organisations, {} clusters, {} memberships",
         counts.calls, counts.organisations, counts.clusters, counts.cluster_members
     );
+    if with_people {
+        let people = demo::people(&data);
+        let hash = tokio::task::spawn_blocking(|| domain::credentials::hash_password(demo::DEMO_PASSWORD)).await?;
+        demo::write_people(store, &people, &hash, now)
+            .await
+            .context("writing the demo people")?;
+        println!("demo people (password \"{}\"; localhost only):", demo::DEMO_PASSWORD);
+        for person in &people {
+            let role = match (&person.membership, person.is_admin) {
+                (_, true) => "administrator".to_owned(),
+                (Some((organisation, role)), false) => format!("{} of {organisation}", role.as_str()),
+                (None, false) => "no organisation".to_owned(),
+            };
+            println!("  {:<32} {role}", person.email);
+        }
+    } else {
+        println!("no demo people: the portal is not on localhost");
+    }
     Ok(())
 }
 

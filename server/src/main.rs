@@ -84,7 +84,9 @@ async fn main() -> std::process::ExitCode {
         Command::Import { file } => commands::import(&config, Feed::Topics, &file).await,
         Command::ImportRegions { file } => commands::import(&config, Feed::Regions, &file).await,
         Command::SeedDemo { if_empty } => match commands::open_store(&config).await {
-            Ok(store) => commands::load_demo(store.as_ref(), config.clock().now(), if_empty).await,
+            Ok(store) => {
+                commands::load_demo(store.as_ref(), config.clock().now(), if_empty, config.on_localhost()).await
+            }
             Err(error) => Err(error),
         },
         Command::Reindex => commands::reindex(&config).await,

@@ -4,8 +4,8 @@
 
 use crate::api::accounts::{
     change_password, confirm_email_change, current_viewer, decide_request, end_session, list_sessions, log_in, log_out,
-    pending_requests, request_membership, request_password_reset, reset_password, sign_up, verify_email, RequestKind,
-    SignUpForm, Viewer,
+    pending_requests, rename, request_email_change, request_membership, request_password_reset, reset_password,
+    sign_up, verify_email, RequestKind, SignUpForm, Viewer,
 };
 use crate::components::page_title::PageTitle;
 use crate::error::AppError;
@@ -37,13 +37,13 @@ impl CurrentViewer {
 }
 
 /// The value typed into `input` (empty before the page runs in a browser).
-fn typed(input: NodeRef<Input>) -> String {
+pub(crate) fn typed(input: NodeRef<Input>) -> String {
     input.get().map(|input| input.value()).unwrap_or_default()
 }
 
 /// What a form says after it was sent: its answer, or its error as an alert.
 #[component]
-fn FormOutcome(
+pub(crate) fn FormOutcome(
     /// The action's latest result: the text to show on success.
     outcome: Signal<Option<Result<String, AppError>>>,
 ) -> impl IntoView {
@@ -57,7 +57,7 @@ fn FormOutcome(
 
 /// A labelled input.
 #[component]
-fn Field(
+pub(crate) fn Field(
     /// The label.
     label: &'static str,
     /// The input's `name` and `id`.
@@ -113,10 +113,11 @@ pub fn LogInPage() -> impl IntoView {
     let (email, password) = (NodeRef::new(), NodeRef::new());
     let viewer = CurrentViewer::use_context();
     let action = Action::new(|(email, password): &(String, String)| log_in(email.clone(), password.clone()));
+    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = action.value().get() {
             viewer.refresh();
-            use_navigate()("/account", Default::default());
+            navigate("/account", Default::default());
         }
     });
     let submit = move |event: SubmitEvent| {
@@ -315,10 +316,11 @@ fn AccountDetails(
 ) -> impl IntoView {
     let viewer = CurrentViewer::use_context();
     let logout = Action::new(|_: &()| log_out());
+    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = logout.value().get() {
             viewer.refresh();
-            use_navigate()("/", Default::default());
+            navigate("/", Default::default());
         }
     });
     let organisations = person
@@ -343,9 +345,12 @@ fn AccountDetails(
             } else {
                 view! { <ul class="memberships">{organisations}</ul> }.into_any()
             }}
+            {person.is_admin.then(|| view! { <p><a class="button" href="/admin">"Administration"</a></p> })}
             <PendingRequests />
             <Sessions />
             <ChangePassword />
+            <ChangeName />
+            <ChangeEmail />
             <button class="button" type="button" on:click=move |_| { logout.dispatch(()); }>"Log out"</button>
         </section>
     }
@@ -353,7 +358,7 @@ fn AccountDetails(
 
 /// Requests the person may decide, with accept and decline.
 #[component]
-fn PendingRequests() -> impl IntoView {
+pub(crate) fn PendingRequests() -> impl IntoView {
     let decide = Action::new(|(id, accept): &(i64, bool)| decide_request(*id, *accept));
     let requests = Resource::new(move || decide.version().get(), |_| pending_requests());
     view! {
@@ -440,6 +445,58 @@ fn ChangePassword() -> impl IntoView {
             <Field label="Current password" name="current" kind="password" autocomplete="current-password" input=current />
             <Field label="New password" name="new_password" kind="password" autocomplete="new-password" input=new_password />
             <button class="button" type="submit" disabled=move || action.pending().get()>"Change password"</button>
+        </form>
+        <FormOutcome outcome=Signal::derive(move || action.value().get()) />
+    }
+}
+
+/// Renames the person.
+#[component]
+fn ChangeName() -> impl IntoView {
+    let viewer = CurrentViewer::use_context();
+    let name = NodeRef::new();
+    let action = Action::new(move |name: &String| {
+        let name = name.clone();
+        async move {
+            let result = rename(name).await;
+            viewer.refresh();
+            result.map(|()| "Your name is changed.".to_owned())
+        }
+    });
+    view! {
+        <h2>"Change your name"</h2>
+        <form on:submit=move |event: SubmitEvent| {
+            event.prevent_default();
+            action.dispatch(typed(name));
+        }>
+            <Field label="New name" name="new_name" kind="text" autocomplete="name" input=name />
+            <button class="button" type="submit">"Change name"</button>
+        </form>
+        <FormOutcome outcome=Signal::derive(move || action.value().get()) />
+    }
+}
+
+/// Moves the account to a new address, confirmed there first.
+#[component]
+fn ChangeEmail() -> impl IntoView {
+    let (password, email) = (NodeRef::new(), NodeRef::new());
+    let action = Action::new(|(password, email): &(String, String)| {
+        let (password, email) = (password.clone(), email.clone());
+        async move {
+            request_email_change(password, email)
+                .await
+                .map(|()| "We have sent a link to the new address; your account changes once it is opened.".to_owned())
+        }
+    });
+    view! {
+        <h2>"Change your email address"</h2>
+        <form on:submit=move |event: SubmitEvent| {
+            event.prevent_default();
+            action.dispatch((typed(password), typed(email)));
+        }>
+            <Field label="New email address" name="new_email" kind="email" autocomplete="email" input=email />
+            <Field label="Your password" name="email_password" kind="password" autocomplete="current-password" input=password />
+            <button class="button" type="submit">"Send a confirmation link"</button>
         </form>
         <FormOutcome outcome=Signal::derive(move || action.value().get()) />
     }

@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod account;
+pub mod admin;
 pub mod call_detail;
 pub mod calls;
 pub mod home;

@@ -7,7 +7,7 @@ use super::{AppState, ServiceError};
 use crate::mail::templates::Message;
 use crate::people::{Role, Viewer, MAX_MESSAGE_CHARS};
 use crate::sanitize::check_text;
-use crate::store::{AuditEntry, AuditRecord, JoinRequest, Member, RequestKind, StoreError};
+use crate::store::{AuditEntry, AuditRecord, DeadLetter, JoinRequest, Member, RequestKind, StoreError};
 
 /// How many audit lines the admin page shows.
 const AUDIT_LINES: u32 = 200;
@@ -327,6 +327,16 @@ pub async fn audit_log(state: &AppState, session: Option<&str>) -> Result<Vec<Au
     let viewer = require_viewer(state, session).await?;
     require_admin(&viewer, "read the audit log")?;
     Ok(state.memberships.audit_log(AUDIT_LINES).await?)
+}
+
+/// How many undeliverable messages the admin page shows.
+const DEAD_LETTERS: u32 = 100;
+
+/// Mail given up on, with the last error: administrators only.
+pub async fn dead_mail(state: &AppState, session: Option<&str>) -> Result<Vec<DeadLetter>, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    require_admin(&viewer, "read undeliverable mail")?;
+    Ok(state.mail_outbox.dead_mail(DEAD_LETTERS).await?)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod memberships;
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{
-    CallStore, Directory, Memberships, People, RateLimits, SearchLog, SearchLogEntry, Store, StoreError,
+    CallStore, Directory, MailOutbox, Memberships, People, RateLimits, SearchLog, SearchLogEntry, Store, StoreError,
 };
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -98,6 +98,8 @@ pub struct AppState {
     pub memberships: Arc<dyn Memberships>,
     /// Rate-limit counters.
     pub rate_limits: Arc<dyn RateLimits>,
+    /// Mail owed to people (administrators read what could not be delivered).
+    pub mail_outbox: Arc<dyn MailOutbox>,
     /// The clock statuses are derived with.
     pub clock: Clock,
     /// Where the portal is reached and what it signs mail with.
@@ -137,6 +139,7 @@ impl AppState {
             search_log: store.clone(),
             people: store.clone(),
             memberships: store.clone(),
+            mail_outbox: store.clone(),
             rate_limits: store,
             clock,
             site: Site::default(),

@@ -4,6 +4,7 @@
 //! once (a lease is taken under `FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer).
 
 use super::StoreError;
+pub use crate::admin::DeadLetter;
 use crate::sanitize::check_text;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -112,23 +113,6 @@ pub struct MailBacklog {
     pub oldest: Option<DateTime<Utc>>,
     /// Messages given up on.
     pub dead: u64,
-}
-
-/// A message given up on, with the last reason, for administrators.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DeadLetter {
-    /// The outbox row.
-    pub id: i64,
-    /// The recipient's address.
-    pub recipient: String,
-    /// Subject line.
-    pub subject: String,
-    /// How many attempts were made.
-    pub attempts: u32,
-    /// The last attempt's error.
-    pub last_error: Option<String>,
-    /// When it was queued.
-    pub created_at: DateTime<Utc>,
 }
 
 /// The queue of mail to send.

@@ -3,7 +3,8 @@
 //! such change in the same transaction as the change.
 
 use super::{OutgoingMail, StoreError};
-pub use crate::people::{AuditRecord, JoinRequest, Member, RequestKind};
+pub use crate::admin::AuditRecord;
+pub use crate::people::{JoinRequest, Member, RequestKind};
 use crate::people::{Membership, Role};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -173,30 +173,32 @@ const CALLERS: [Caller; 7] = [
 /// Who may call a server function.
 #[derive(Debug, Clone, Copy)]
 enum Rule {
-    /// Reads nothing private and changes nothing: anyone.
+    /// Reads nothing private and changes nothing: anyone (not called in the loop).
     Read,
-    /// Changes something, and anyone may (sign-up, login, links from mail).
+    /// Changes something, and anyone may (sign-up, login, links from mail); their refusals
+    /// are the accounts suite's.
     Public,
-    /// Changes the caller's own account or asks something of others: anyone logged in.
+    /// Reads or changes the caller's own account, or asks something of others: anyone logged in.
     LoggedIn,
     /// Decides for the organisation: its editors and managers, and administrators.
     Admits,
-    /// Administrators only.
+    /// Administrators only (granting, disabling, the audit log, undeliverable mail).
     Admin,
 }
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 26] = [
+const MATRIX: [(&str, Rule); 27] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
     ("get_call", Rule::Read),
     ("search_organisations", Rule::Read),
     ("current_viewer", Rule::Read),
-    ("list_sessions", Rule::Read),
-    ("pending_requests", Rule::Read),
-    ("audit_log", Rule::Read),
+    ("list_sessions", Rule::LoggedIn),
+    ("pending_requests", Rule::LoggedIn),
+    ("audit_log", Rule::Admin),
+    ("dead_mail", Rule::Admin),
     ("sign_up", Rule::Public),
     ("resend_verification", Rule::Public),
     ("verify_email", Rule::Public),
@@ -226,7 +228,20 @@ fn allowed(rule: Rule, caller: Caller) -> bool {
 }
 
 #[tokio::test]
-async fn every_server_function_is_in_the_matrix_and_every_mutation_checks_its_caller() {
+async fn the_authorisation_matrix_holds_on_sqlite() {
+    authorisation_matrix(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn the_authorisation_matrix_holds_on_postgresql() {
+    let db = crate::support::TestDb::postgres().await;
+    authorisation_matrix(TestApp::spawn_on(db.shared()).await).await;
+}
+
+/// Every registered server function is in [`MATRIX`], and every one that changes something or
+/// reads something private, called as every [`Caller`], is refused (401/403) exactly when its
+/// rule says so.
+async fn authorisation_matrix(app: TestApp) {
     let data = demo::generate(
         3,
         crate::helpers::now().date_naive(),
@@ -236,7 +251,7 @@ async fn every_server_function_is_in_the_matrix_and_every_mutation_checks_its_ca
             clusters: 0,
         },
     );
-    let app = TestApp::spawn().await.with_demo_data(&data).await;
+    let app = app.with_demo_data(&data).await;
     let (ours, theirs) = (
         data.organisations[0].external_id.clone(),
         data.organisations[1].external_id.clone(),
@@ -305,6 +320,7 @@ async fn every_server_function_is_in_the_matrix_and_every_mutation_checks_its_ca
                 .unwrap()
                 .id;
             let body = match *name {
+                "list_sessions" | "pending_requests" | "audit_log" | "dead_mail" => json!({}),
                 "change_password" => json!({ "current": "correct horse battery", "password": "correct horse battery" }),
                 "request_email_change" => json!({ "password": "wrong password here", "email": "new@example.eu" }),
                 "rename" => json!({ "display_name": "Renamed" }),

@@ -111,4 +111,21 @@ fn the_server_seeds_the_demo_and_stops_cleanly_on_sigterm() {
         stdout.contains("demo data loaded: 300 calls, 500 organisations, 20 clusters"),
         "{stdout}"
     );
+    for person in ["admin@", "member@", "editor@", "reviewer@", "manager@"] {
+        assert!(stdout.contains(person), "a demo person per role on localhost: {stdout}");
+    }
+}
+
+#[test]
+fn demo_people_are_not_seeded_off_localhost() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = fundbridge(&dir.path().join("public.db"))
+        .env("FUNDBRIDGE_PUBLIC_URL", "https://fundbridge.example")
+        .arg("seed-demo")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("no demo people"), "{stdout}");
+    assert!(!stdout.contains("@fundbridge.localhost"), "{stdout}");
 }

@@ -50,6 +50,18 @@ impl TestApp {
         let url = format!("sqlite://{}", dir.path().join("app.db").display());
         let store = store::connect(&url).await.unwrap();
         let search = search(dir.path());
+        Self::serve(dir, store, search).await
+    }
+
+    /// Starts a server on `store` (a PostgreSQL test database, say), with the embedded index.
+    pub async fn spawn_on(store: Arc<dyn Store>) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let search: Arc<dyn SearchIndex> = Arc::new(EmbeddedIndex::open(&dir.path().join("index")).unwrap());
+        Self::serve(dir, store, search).await
+    }
+
+    /// Serves the router over `store` and `search` on a free port.
+    async fn serve(dir: tempfile::TempDir, store: Arc<dyn Store>, search: Arc<dyn SearchIndex>) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let site = Site {
