@@ -24,7 +24,9 @@ CREATE TABLE sessions (
     person_id    BIGINT      NOT NULL REFERENCES people (id) ON DELETE CASCADE,
     created_at   TIMESTAMPTZ NOT NULL,
     last_seen_at TIMESTAMPTZ NOT NULL,
-    user_agent   TEXT        NOT NULL DEFAULT ''
+    user_agent   TEXT        NOT NULL DEFAULT '',
+    -- Set when the person's rights change: the next page load gives the session a new id.
+    rotate       BOOLEAN     NOT NULL DEFAULT FALSE
 );
 CREATE INDEX sessions_person ON sessions (person_id);
 

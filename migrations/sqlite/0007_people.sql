@@ -24,7 +24,9 @@ CREATE TABLE sessions (
     person_id    INTEGER     NOT NULL REFERENCES people (id) ON DELETE CASCADE,
     created_at   TEXT NOT NULL,
     last_seen_at TEXT NOT NULL,
-    user_agent   TEXT        NOT NULL DEFAULT ''
+    user_agent   TEXT        NOT NULL DEFAULT '',
+    -- Set when the person's rights change: the next page load gives the session a new id.
+    rotate       INTEGER     NOT NULL DEFAULT 0
 );
 CREATE INDEX sessions_person ON sessions (person_id);
 

@@ -111,6 +111,7 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
             "the built site is missing: pages render but will not hydrate (run scripts/build-site)"
         );
     }
+    let stop = http::shutdown_signal();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -126,7 +127,7 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
         backend = config.database_url.split(':').next().unwrap_or(""),
         "Fundbridge listening on http://{addr}"
     );
-    let served = http::serve(listener, router)
+    let served = http::serve(listener, router, stop)
         .await
         .context("the server stopped with an error");
     let _ = stop_jobs.send(true);

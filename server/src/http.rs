@@ -2,7 +2,7 @@
 //! and `/healthz`, with request tracing, compression, and the guards and security headers
 //! of [`crate::guards`].
 
-use crate::{dev_mailbox, guards};
+use crate::{dev_mailbox, guards, sessions};
 use app::{shell, App, BUNDLE_NAME};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{FromRef, State};
@@ -86,6 +86,10 @@ pub fn router(state: ServerState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(page_shell))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            sessions::rotate_due_session,
+        ))
         .layer(axum::middleware::from_fn(guards::check_request))
         .layer(axum::middleware::from_fn(guards::identify_client))
         .layer(RequestBodyLimitLayer::new(guards::MAX_BODY_BYTES))
@@ -161,34 +165,47 @@ async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
     )
 }
 
-/// Serves `router` on `listener` until Ctrl-C or SIGTERM, then lets requests in flight finish.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+/// Serves `router` on `listener` until `stop` (see [`shutdown_signal`]) completes, then lets
+/// requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stop)
         .await
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes at Ctrl-C or SIGTERM. The handlers are installed when this is called, not when
+/// the future is first polled: call it before the listener is bound, so that a signal sent as
+/// soon as the port answers stops the server gracefully instead of killing it.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+    };
+    async move {
+        #[cfg(unix)]
+        match signals {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {},
+                    _ = terminate.recv() => {},
+                }
             }
-            Err(error) => {
-                tracing::warn!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
+            (interrupt, terminate) => {
+                tracing::warn!(
+                    interrupt = interrupt.is_ok(),
+                    terminate = terminate.is_ok(),
+                    "cannot listen for signals: falling back to Ctrl-C"
+                );
+                let _ = tokio::signal::ctrl_c().await;
             }
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

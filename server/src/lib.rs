@@ -7,3 +7,4 @@ pub mod config;
 pub mod dev_mailbox;
 pub mod guards;
 pub mod http;
+pub mod sessions;

@@ -12,7 +12,7 @@ use leptos::server_fn::codec::Json;
 mod session {
     //! The session cookie and the caller, as the server sees them.
 
-    use domain::services::accounts::{Client, ABSOLUTE_TIMEOUT};
+    use domain::services::accounts::{self, Client};
     use domain::services::AppState;
     use http::header::{COOKIE, SET_COOKIE};
     use http::HeaderValue;
@@ -23,29 +23,15 @@ mod session {
         use_context::<AppState>().ok_or(crate::error::AppError::Internal)
     }
 
-    /// The cookie's name: with the `__Host-` prefix (secure, this host only, path `/`)
-    /// whenever cookies are secure.
-    fn cookie_name(state: &AppState) -> &'static str {
-        if state.site.secure_cookies {
-            "__Host-fundbridge-session"
-        } else {
-            "fundbridge-session"
-        }
-    }
-
     /// The session id the browser sent, if any.
     pub fn token() -> Option<String> {
         let parts = use_context::<http::request::Parts>()?;
-        let name = cookie_name(&state().ok()?);
-        parts
+        let cookies = parts
             .headers
             .get_all(COOKIE)
             .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.to_owned())
+            .filter_map(|value| value.to_str().ok());
+        accounts::token_in_cookies(&state().ok()?.site, cookies)
     }
 
     /// Who is calling (the server's request guard records it on every request).
@@ -60,18 +46,7 @@ mod session {
         let Ok(state) = state() else {
             return;
         };
-        let secure = if state.site.secure_cookies { "; Secure" } else { "" };
-        let value = match token {
-            Some(token) => format!(
-                "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-                cookie_name(&state),
-                ABSOLUTE_TIMEOUT.num_seconds()
-            ),
-            None => format!(
-                "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
-                cookie_name(&state)
-            ),
-        };
+        let value = accounts::set_cookie_value(&state.site, token);
         if let (Some(response), Ok(value)) = (
             use_context::<leptos_axum::ResponseOptions>(),
             HeaderValue::from_str(&value),

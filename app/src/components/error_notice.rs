@@ -16,3 +16,8 @@ pub fn ErrorNotice(
         </div>
     }
 }
+
+/// A failed form or section, said where the person is looking (`role="alert"`).
+pub fn inline_alert(error: AppError) -> AnyView {
+    view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any()
+}

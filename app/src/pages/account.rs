@@ -7,6 +7,7 @@ use crate::api::accounts::{
     pending_requests, rename, request_email_change, request_membership, request_password_reset, reset_password,
     sign_up, verify_email, RequestKind, SignUpForm, Viewer,
 };
+use crate::components::error_notice::inline_alert;
 use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::format::date;
@@ -50,7 +51,7 @@ pub(crate) fn FormOutcome(
     move || {
         outcome.get().map(|result| match result {
             Ok(message) => view! { <p class="form-success" role="status">{message}</p> }.into_any(),
-            Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+            Err(error) => inline_alert(error),
         })
     }
 }
@@ -302,7 +303,7 @@ pub fn AccountPage() -> impl IntoView {
                         <p><a class="button primary" href="/account/login">"Log in"</a> " " <a class="button" href="/account/signup">"Create an account"</a></p>
                     </section>
                 }.into_any(),
-                Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                Err(error) => inline_alert(error),
             })}
         </Transition>
     }
@@ -385,7 +386,7 @@ pub(crate) fn PendingRequests() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }.into_any(),
-                Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                Err(error) => inline_alert(error),
             })}
         </Transition>
     }
@@ -418,7 +419,7 @@ fn Sessions() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 }.into_any(),
-                Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                Err(error) => inline_alert(error),
             })}
         </Transition>
     }

@@ -2,6 +2,7 @@
 //! could not be delivered, and the audit log. Every action is checked again on the server.
 
 use crate::api::accounts::{audit_log, dead_mail, grant_role, set_account_disabled, set_admin, Role};
+use crate::components::error_notice::inline_alert;
 use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::format::brussels_date_time;
@@ -25,7 +26,7 @@ pub fn AdminPage() -> impl IntoView {
                 Ok(None) => view! {
                     <section class="empty-state"><h1>"Administration"</h1><p><a href="/account/login">"Log in"</a> " as an administrator."</p></section>
                 }.into_any(),
-                Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                Err(error) => inline_alert(error),
             })}
         </Transition>
     }
@@ -153,7 +154,7 @@ fn DeadMail() -> impl IntoView {
                         </tbody>
                     </table>
                 }.into_any(),
-                Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                Err(error) => inline_alert(error),
             })}
         </Transition>
     }
@@ -187,7 +188,7 @@ fn AuditLog(
                         </tbody>
                     </table>
                 }.into_any(),
-                Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                Err(error) => inline_alert(error),
             })}
         </Transition>
     }

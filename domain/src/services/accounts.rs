@@ -5,7 +5,7 @@
 //! transaction as the change that causes it.
 
 use super::limits::{self, Limit};
-use super::{AppState, ServiceError};
+use super::{AppState, ServiceError, Site};
 use crate::credentials;
 use crate::mail::templates::{self, Message};
 use crate::people::{check_display_name, check_email, check_password, email_key, SessionView, SignUpForm, Viewer};
@@ -285,6 +285,7 @@ async fn start_session(
         created_at: now,
         last_seen_at: now,
         user_agent: crate::sanitize::clean_line(&client.user_agent, 200),
+        rotate: false,
     };
     let previous = previous.filter(|p| credentials::is_token(p)).map(credentials::digest);
     state.people.start_session(&session, previous.as_deref()).await?;
@@ -336,6 +337,63 @@ pub async fn viewer(state: &AppState, token: Option<&str>) -> Result<Option<View
         Some((_, person)) => Ok(Some(viewer_of(state, &person).await?)),
         None => Ok(None),
     }
+}
+
+/// Gives the session a new id when the person's rights changed since it was issued (a granted
+/// role, administrator rights), so that an id seen before a privilege change never carries the
+/// new privileges. Returns the new id, for the caller to set in the cookie (the server does it
+/// for every request, before the page or function runs).
+pub async fn rotate_if_due(state: &AppState, token: Option<&str>) -> Result<Option<String>, ServiceError> {
+    let Some((session, _)) = live_session(state, token).await? else {
+        return Ok(None);
+    };
+    if !session.rotate {
+        return Ok(None);
+    }
+    let token = credentials::new_token();
+    let fresh = Session {
+        digest: credentials::digest(&token),
+        last_seen_at: state.clock.now(),
+        rotate: false,
+        ..session.clone()
+    };
+    state.people.start_session(&fresh, Some(&session.digest)).await?;
+    Ok(Some(token))
+}
+
+/// The session cookie's name: with the `__Host-` prefix (secure, this host only, path `/`)
+/// whenever cookies are secure.
+pub fn cookie_name(site: &Site) -> &'static str {
+    if site.secure_cookies {
+        "__Host-fundbridge-session"
+    } else {
+        "fundbridge-session"
+    }
+}
+
+/// The session id among a request's `Cookie` header values, if any.
+pub fn token_in_cookies<'a>(site: &Site, cookie_headers: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let name = cookie_name(site);
+    cookie_headers
+        .into_iter()
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The `Set-Cookie` value keeping `token` for the session's longest life (`None` clears it):
+/// `HttpOnly`, `SameSite=Lax`, path `/`, and `Secure` whenever the site is served over https.
+pub fn set_cookie_value(site: &Site, token: Option<&str>) -> String {
+    let secure = if site.secure_cookies { "; Secure" } else { "" };
+    let (value, max_age) = match token {
+        Some(token) => (token, ABSOLUTE_TIMEOUT.num_seconds()),
+        None => ("", 0),
+    };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        cookie_name(site)
+    )
 }
 
 /// Who the session belongs to, or [`ServiceError::Unauthenticated`].
@@ -526,7 +584,8 @@ pub async fn sessions(state: &AppState, token: Option<&str>) -> Result<Vec<Sessi
 /// nothing and is answered "not found").
 pub async fn end_session(state: &AppState, token: Option<&str>, handle: &str) -> Result<(), ServiceError> {
     let (_, person) = live_session(state, token).await?.ok_or(ServiceError::Unauthenticated)?;
-    if state.people.end_session(person.id, handle).await? {
+    // A handle is a digest: 64 hex digits, like a token.
+    if credentials::is_token(handle) && state.people.end_session(person.id, handle).await? {
         Ok(())
     } else {
         Err(ServiceError::NotFound("that session".into()))

@@ -12,6 +12,13 @@ use crate::store::{AuditEntry, AuditRecord, DeadLetter, JoinRequest, Member, Req
 /// How many audit lines the admin page shows.
 const AUDIT_LINES: u32 = 200;
 
+/// Refuses an organisation identifier that cannot exist before asking the database.
+fn check_organisation_id(organisation_id: &str) -> Result<(), ServiceError> {
+    crate::codes::OrganisationId::parse(organisation_id)
+        .map(drop)
+        .map_err(|_| ServiceError::NotFound("that organisation".into()))
+}
+
 /// Refusal for a person without the right.
 fn forbidden(what: &str) -> ServiceError {
     ServiceError::Forbidden(format!("You are not allowed to {what}."))
@@ -75,6 +82,7 @@ pub async fn request_membership(
     message: &str,
 ) -> Result<String, ServiceError> {
     let viewer = require_viewer(state, session).await?;
+    check_organisation_id(organisation_id)?;
     if !viewer.email_verified {
         return Err(forbidden("ask before confirming your address"));
     }
@@ -228,6 +236,7 @@ pub async fn decide_request(
 
 /// The account at `email`, or "not found".
 async fn person_at(state: &AppState, email: &str) -> Result<i64, ServiceError> {
+    crate::people::check_email(email).map_err(ServiceError::Invalid)?;
     let person = state.people.person_by_email(email).await?;
     person
         .map(|person| person.id)
@@ -245,6 +254,7 @@ pub async fn grant_role(
 ) -> Result<(), ServiceError> {
     let viewer = require_viewer(state, session).await?;
     require_admin(&viewer, "grant roles")?;
+    check_organisation_id(organisation_id)?;
     let person_id = person_at(state, email).await?;
     let detail = role.map_or("removed".to_owned(), |role| role.as_str().to_owned());
     let entry = audit(
@@ -269,6 +279,7 @@ pub async fn members(
     organisation_id: &str,
 ) -> Result<Vec<Member>, ServiceError> {
     let viewer = require_viewer(state, session).await?;
+    check_organisation_id(organisation_id)?;
     if !viewer.is_admin && viewer.role_in(organisation_id).is_none() {
         return Err(forbidden("see this organisation's members"));
     }

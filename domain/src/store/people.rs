@@ -97,6 +97,8 @@ pub struct Session {
     pub last_seen_at: DateTime<Utc>,
     /// The browser that began it, as it named itself (cut to one short line).
     pub user_agent: String,
+    /// The person's rights changed since the id was issued: it is to be replaced.
+    pub rotate: bool,
 }
 
 /// Accounts, their tokens and their sessions.

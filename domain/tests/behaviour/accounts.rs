@@ -561,6 +561,23 @@ async fn requests_to_join_are_decided_by_the_organisations_editors_or_an_adminis
     memberships::decide_request(&state, Some(&editor), pending[0].id, true)
         .await
         .unwrap();
+    assert!(
+        accounts::rotate_if_due(&state, Some(&admin)).await.unwrap().is_none(),
+        "the administrator's rights did not change since they logged in"
+    );
+    let before = newcomer.clone();
+    let newcomer = accounts::rotate_if_due(&state, Some(&newcomer))
+        .await
+        .unwrap()
+        .expect("a new id after a change of rights");
+    assert_eq!(accounts::viewer(&state, Some(&before)).await.unwrap(), None);
+    assert!(
+        accounts::rotate_if_due(&state, Some(&newcomer))
+            .await
+            .unwrap()
+            .is_none(),
+        "once"
+    );
     let viewer = accounts::viewer(&state, Some(&newcomer)).await.unwrap().unwrap();
     assert_eq!(viewer.role_in(ours), Some(Role::Member));
     let told = mail(&store).await;

@@ -126,6 +126,62 @@ async fn login_sets_an_http_only_cookie_and_logout_ends_the_session() {
 }
 
 #[tokio::test]
+async fn a_change_of_rights_gives_the_session_a_new_id_on_the_next_request() {
+    let data = demo::generate(
+        3,
+        crate::helpers::now().date_naive(),
+        DemoSize {
+            calls: 0,
+            organisations: 1,
+            clusters: 0,
+        },
+    );
+    let app = TestApp::spawn().await.with_demo_data(&data).await;
+    account(&app, "ana@example.eu").await;
+    accounts::create_admin(&app.state, "admin@example.eu", "Admin", "correct horse battery")
+        .await
+        .unwrap();
+    let before = session_of(&app, "ana@example.eu").await;
+    let admin = service_session(&app, "admin@example.eu").await;
+    let organisation = &data.organisations[0].external_id;
+    memberships::grant_role(
+        &app.state,
+        Some(&admin),
+        "ana@example.eu",
+        organisation,
+        Some(Role::Editor),
+    )
+    .await
+    .unwrap();
+
+    let response = app
+        .client
+        .get(format!("{}/account", app.address))
+        .header("cookie", format!("fundbridge-session={before}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let after = set_cookie["fundbridge-session=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(after, before);
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(
+        response.text().await.unwrap().contains("Editor"),
+        "the page rendered with the new id already shows the new role"
+    );
+    let (_, _, old) = call(&app, "current_viewer", Some(&before), json!({})).await;
+    assert_eq!(old, Value::Null, "the id from before the change opens nothing");
+    let (_, cookies, new) = call(&app, "current_viewer", Some(&after), json!({})).await;
+    assert_eq!(new["memberships"][0]["role"], "editor");
+    assert!(cookies.is_empty(), "rotated once, not on every request");
+}
+
+#[tokio::test]
 async fn too_many_failed_logins_answer_429_with_retry_after() {
     let app = TestApp::spawn().await;
     account(&app, "ana@example.eu").await;

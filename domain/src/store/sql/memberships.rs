@@ -88,7 +88,16 @@ async fn record(tx: &mut sqlx::Transaction<'_, Db>, audit: &AuditEntry) -> Resul
     Ok(())
 }
 
-/// Writes `role` (or removes the membership) in the caller's transaction.
+/// Marks the person's sessions for a new id (their rights changed), in the caller's transaction.
+async fn rotate_sessions(tx: &mut sqlx::Transaction<'_, Db>, person_id: i64) -> Result<(), StoreError> {
+    let mut builder = QueryBuilder::<Db>::new("UPDATE sessions SET rotate = ");
+    builder.push_bind(true).push(" WHERE person_id = ").push_bind(person_id);
+    builder.build().execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Writes `role` (or removes the membership) in the caller's transaction, and marks the
+/// person's sessions for a new id.
 async fn write_membership(
     tx: &mut sqlx::Transaction<'_, Db>,
     person_id: i64,
@@ -96,6 +105,7 @@ async fn write_membership(
     role: Option<Role>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    rotate_sessions(tx, person_id).await?;
     let Some(role) = role else {
         let mut builder = QueryBuilder::<Db>::new("DELETE FROM memberships WHERE person_id = ");
         builder.push_bind(person_id);
@@ -256,6 +266,7 @@ impl Memberships for SqlStore {
         if builder.build().execute(&mut *tx).await?.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("person {person_id}")));
         }
+        rotate_sessions(&mut tx, person_id).await?;
         record(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())

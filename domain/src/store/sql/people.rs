@@ -11,6 +11,9 @@ use chrono::{DateTime, Utc};
 const PERSON_COLUMNS: &str = "SELECT id, email, display_name, password_hash, email_verified_at, language, time_zone, \
                               is_admin, disabled_at, created_at FROM people";
 
+/// The columns a [`SessionRow`] is read from.
+const SESSION_COLUMNS: &str = "SELECT id_digest, person_id, created_at, last_seen_at, user_agent, rotate FROM sessions";
+
 /// A person as read back.
 #[derive(sqlx::FromRow)]
 struct PersonRow {
@@ -61,6 +64,7 @@ struct SessionRow {
     created_at: DateTime<Utc>,
     last_seen_at: DateTime<Utc>,
     user_agent: String,
+    rotate: bool,
 }
 
 impl From<SessionRow> for Session {
@@ -71,6 +75,7 @@ impl From<SessionRow> for Session {
             created_at: row.created_at,
             last_seen_at: row.last_seen_at,
             user_agent: row.user_agent,
+            rotate: row.rotate,
         }
     }
 }
@@ -288,13 +293,10 @@ impl People for SqlStore {
     }
 
     async fn session(&self, digest: &str) -> Result<Option<Session>, StoreError> {
-        let row: Option<SessionRow> = equals(
-            "SELECT id_digest, person_id, created_at, last_seen_at, user_agent FROM sessions WHERE id_digest = ",
-            digest,
-        )
-        .build_query_as()
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<SessionRow> = equals(&format!("{SESSION_COLUMNS} WHERE id_digest = "), digest)
+            .build_query_as()
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(Session::from))
     }
 
@@ -315,10 +317,7 @@ impl People for SqlStore {
     }
 
     async fn sessions_of(&self, person_id: i64) -> Result<Vec<Session>, StoreError> {
-        let mut builder = with_id(
-            "SELECT id_digest, person_id, created_at, last_seen_at, user_agent FROM sessions WHERE person_id = ",
-            person_id,
-        );
+        let mut builder = with_id(&format!("{SESSION_COLUMNS} WHERE person_id = "), person_id);
         builder.push(" ORDER BY last_seen_at DESC, id_digest");
         let rows: Vec<SessionRow> = builder.build_query_as().fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(Session::from).collect())
@@ -337,6 +336,17 @@ impl People for SqlStore {
             .await?;
         Ok(done.rows_affected())
     }
+}
+
+/// `sql` (a statement on `rate_limits`) for one key's counter in one window.
+fn window<'a>(sql: &str, bucket: &str, key: &str, window_start: DateTime<Utc>) -> QueryBuilder<'a, Db> {
+    let mut builder = QueryBuilder::new(sql);
+    builder.push(" WHERE bucket = ").push_bind(bucket.to_owned());
+    builder.push(" AND key = ").push_bind(key.to_owned());
+    builder
+        .push(" AND window_start = ")
+        .push_bind(whole_seconds(window_start));
+    builder
 }
 
 #[async_trait]
@@ -364,24 +374,16 @@ impl RateLimits for SqlStore {
     }
 
     async fn hits(&self, bucket: &str, key: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError> {
-        let mut builder = QueryBuilder::<Db>::new("SELECT hits FROM rate_limits WHERE bucket = ");
-        builder.push_bind(bucket.to_owned());
-        builder.push(" AND key = ").push_bind(key.to_owned());
-        builder
-            .push(" AND window_start = ")
-            .push_bind(whole_seconds(window_start));
+        let mut builder = window("SELECT hits FROM rate_limits", bucket, key, window_start);
         let hits: Option<i32> = builder.build_query_scalar().fetch_optional(&self.pool).await?;
         Ok(hits.map_or(0, |hits| u32::try_from(hits).unwrap_or(0)))
     }
 
     async fn clear(&self, bucket: &str, key: &str, window_start: DateTime<Utc>) -> Result<(), StoreError> {
-        let mut builder = QueryBuilder::<Db>::new("DELETE FROM rate_limits WHERE bucket = ");
-        builder.push_bind(bucket.to_owned());
-        builder.push(" AND key = ").push_bind(key.to_owned());
-        builder
-            .push(" AND window_start = ")
-            .push_bind(whole_seconds(window_start));
-        builder.build().execute(&self.pool).await?;
+        window("DELETE FROM rate_limits", bucket, key, window_start)
+            .build()
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }
