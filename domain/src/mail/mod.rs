@@ -33,6 +33,9 @@ enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// A folder of `.eml` files.
     Files(AsyncFileTransport<Tokio1Executor>),
+    /// Kept in memory, for unit tests only (no configuration selects it).
+    #[cfg(test)]
+    Memory(lettre::transport::stub::AsyncStubTransport),
 }
 
 /// Hands messages to the configured transport, from one sender address.
@@ -86,6 +89,8 @@ impl Mailer {
         match self.transport {
             Transport::Smtp(_) => "smtp",
             Transport::Files(_) => "file mailbox",
+            #[cfg(test)]
+            Transport::Memory(_) => "memory",
         }
     }
 
@@ -101,6 +106,12 @@ impl Mailer {
                 }
             }),
             Transport::Files(files) => files
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|error| SendError::Temporary(error.to_string())),
+            #[cfg(test)]
+            Transport::Memory(memory) => memory
                 .send(message)
                 .await
                 .map(drop)
@@ -131,4 +142,73 @@ impl Mailer {
 fn sender(from: &str) -> Result<Mailbox, MailConfigError> {
     from.parse()
         .map_err(|error| MailConfigError(format!("MAIL_FROM {from:?} is not an address: {error}")))
+}
+
+#[cfg(test)]
+impl Mailer {
+    /// Keeps what it is handed in memory (unit tests).
+    fn in_memory(from: &str) -> Mailer {
+        Mailer {
+            from: sender(from).expect("a test sender"),
+            transport: Transport::Memory(lettre::transport::stub::AsyncStubTransport::new_ok()),
+        }
+    }
+
+    /// The raw messages handed over so far.
+    async fn sent(&self) -> Vec<String> {
+        match &self.transport {
+            Transport::Memory(memory) => memory.messages().await.into_iter().map(|(_, raw)| raw).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mail::templates::{render, Message as Template};
+
+    #[tokio::test]
+    async fn a_rendered_message_goes_out_with_both_parts_its_subject_and_message_id() {
+        let rendered = render(
+            Template::Verify,
+            "en",
+            serde_json::json!({ "name": "Inês", "link": "https://fundbridge.example/account/verify?token=abc" }),
+        )
+        .unwrap();
+        let mailer = Mailer::in_memory("Fundbridge <mail@fundbridge.example>");
+        let mail = LeasedMail {
+            id: 1,
+            message_id: "<0123456789abcdef@fundbridge.example>".into(),
+            recipient: "ines@example.eu".into(),
+            subject: rendered.subject.clone(),
+            text_body: rendered.text.clone(),
+            html_body: rendered.html.clone(),
+            attempts: 1,
+        };
+        mailer.send(&mail).await.unwrap();
+        let sent = mailer.sent().await;
+        assert_eq!(sent.len(), 1);
+        let raw = &sent[0];
+        assert!(
+            raw.contains("Message-ID: <0123456789abcdef@fundbridge.example>"),
+            "{raw}"
+        );
+        assert!(
+            raw.contains("Subject: Confirm your email address for Fundbridge"),
+            "{raw}"
+        );
+        assert!(raw.contains("From: Fundbridge <mail@fundbridge.example>"), "{raw}");
+        assert!(raw.contains("multipart/alternative"), "{raw}");
+        assert!(raw.contains("Content-Type: text/plain; charset=utf-8"), "{raw}");
+        assert!(raw.contains("Content-Type: text/html; charset=utf-8"), "{raw}");
+        assert_eq!(mailer.transport_name(), "memory");
+
+        let bad = LeasedMail {
+            recipient: "not an address".into(),
+            ..mail
+        };
+        assert!(matches!(mailer.send(&bad).await, Err(SendError::Permanent(_))));
+        assert_eq!(mailer.sent().await.len(), 1, "a refused message is not handed over");
+    }
 }

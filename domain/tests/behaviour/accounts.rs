@@ -642,7 +642,48 @@ async fn requests_to_join_are_decided_by_the_organisations_editors_or_an_adminis
     ));
 }
 
+async fn the_verification_mail_arrives_once_over_smtp_with_both_parts_and_a_working_link(store: Arc<dyn Store>) {
+    use domain::mail::sender::{send_due, RetryPolicy};
+    let server = crate::smtp_server::SmtpServer::start();
+    let mailer = domain::mail::Mailer::smtp(&server.url(), "Fundbridge <mail@fundbridge.test>").unwrap();
+    let state = services(&store, 0);
+    accounts::sign_up(&state, &form("ines@example.eu"), &client("192.0.2.1"))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        send_due(store.as_ref(), &mailer, start(), RetryPolicy::default())
+            .await
+            .unwrap();
+    }
+    let received = server.received();
+    assert_eq!(received.len(), 1, "once");
+    let message = mail_parser::MessageParser::default()
+        .parse(received[0].as_bytes())
+        .expect("a MIME message");
+    assert_eq!(message.subject(), Some("Confirm your email address for Fundbridge"));
+    assert_eq!(
+        message.to().and_then(|to| to.first()).and_then(|a| a.address()),
+        Some("ines@example.eu")
+    );
+    assert_eq!(
+        message.from().and_then(|from| from.first()).and_then(|a| a.address()),
+        Some("mail@fundbridge.test")
+    );
+    assert!(message
+        .message_id()
+        .is_some_and(|id| id.ends_with("@fundbridge.localhost")));
+    let text = message.body_text(0).expect("a plain-text part").into_owned();
+    let html = message.body_html(0).expect("an HTML part").into_owned();
+    assert!(text.starts_with("Hello Ana Silva,"), "{text}");
+    assert!(html.contains("Confirm my address"), "{html}");
+    let at = text.find("/account/verify?token=").expect("the link") + "/account/verify?token=".len();
+    accounts::verify_email(&state, &text[at..at + 64])
+        .await
+        .expect("the mailed link works");
+}
+
 crate::on_both_backends!(shared:
+    the_verification_mail_arrives_once_over_smtp_with_both_parts_and_a_working_link,
     sign_up_mails_a_link_that_verifies_once_and_then_login_works,
     answers_do_not_tell_whether_an_address_has_an_account,
     links_expire_after_a_day,
