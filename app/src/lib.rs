@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/reset") view=pages::account::ResetPage />
                     <Route path=path!("/account/confirm-email") view=pages::account::ConfirmEmailPage />
                     <Route path=path!("/account/join") view=pages::account::JoinPage />
+                    <Route path=path!("/account/organisations/new") view=pages::account::NewOrganisationPage />
                     <Route path=path!("/admin") view=pages::admin::AdminPage />
                 </Routes>
             </Layout>

@@ -31,7 +31,7 @@ pub fn open_to_filter_values(chosen: &[String]) -> Vec<String> {
 }
 
 /// Names of the EU, EEA and Horizon Europe associated countries most calls list.
-const COUNTRY_NAMES: &[(&str, &str)] = &[
+pub const COUNTRY_NAMES: &[(&str, &str)] = &[
     ("AT", "Austria"),
     ("BE", "Belgium"),
     ("BG", "Bulgaria"),

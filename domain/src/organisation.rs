@@ -208,6 +208,67 @@ impl Organisation {
     }
 }
 
+/// The longest description a person may type for their organisation.
+pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
+
+/// What a person types to add their organisation to the directory (the profile's other
+/// fields are edited afterwards).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOrganisationForm {
+    /// Legal or usual name.
+    pub name: String,
+    /// Its kind, as [`OrganisationKind::as_str`] writes it.
+    pub kind: String,
+    /// Its country code (`PT`).
+    pub country: String,
+    /// Its website (empty: none).
+    pub website: String,
+    /// What it does.
+    pub description: String,
+}
+
+impl NewOrganisationForm {
+    /// The organisation this form describes, under `external_id`, or what to fix.
+    pub fn to_organisation(&self, external_id: &str) -> Result<Organisation, String> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > crate::sanitize::MAX_TEXT_CHARS {
+            return Err(format!(
+                "the name must have 1 to {} characters",
+                crate::sanitize::MAX_TEXT_CHARS
+            ));
+        }
+        let kind = OrganisationKind::parse(&self.kind).ok_or("choose what kind of organisation it is")?;
+        let country = CountryCode::parse(self.country.trim()).map_err(|error| error.to_string())?;
+        if self.description.chars().count() > MAX_DESCRIPTION_CHARS {
+            return Err(format!(
+                "the description must have at most {MAX_DESCRIPTION_CHARS} characters"
+            ));
+        }
+        let website = Some(self.website.trim().to_owned()).filter(|url| !url.is_empty());
+        let organisation = Organisation {
+            external_id: external_id.to_owned(),
+            name: name.to_owned(),
+            kind,
+            country,
+            nuts_code: None,
+            size_class: None,
+            headcount: None,
+            website,
+            description: self.description.trim().to_owned(),
+            dual_use: false,
+            capabilities: Vec::new(),
+            sectors: Vec::new(),
+            certifications: Vec::new(),
+        };
+        // The record's rules name the record; the person filling the form knows which one.
+        let prefix = format!("{external_id}: ");
+        organisation
+            .validate()
+            .map_err(|error| error.strip_prefix(&prefix).map_or(error.clone(), str::to_owned))?;
+        Ok(organisation)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -115,9 +115,41 @@ pub fn name_key(name: &str, external_id: &str) -> String {
     format!("{} {}", words(name), words(external_id))
 }
 
+/// An identifier made from a name: its folded words joined by `-`, ASCII letters and digits
+/// only, at most `max_chars` long (`Société Générale d'Électronique` → `societe-generale-d-electronique`);
+/// empty when nothing of the name has an ASCII form.
+pub fn slug(name: &str, max_chars: usize) -> String {
+    let mut slug = String::new();
+    for token in tokenize(name) {
+        let word: String = token.text.chars().filter(char::is_ascii_alphanumeric).collect();
+        if word.is_empty() {
+            continue;
+        }
+        if slug.len() + word.len() + 1 > max_chars {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word);
+    }
+    slug
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_are_folded_ascii_words() {
+        assert_eq!(
+            slug("Société Générale d'Électronique", 60),
+            "societe-generale-d-electronique"
+        );
+        assert_eq!(slug("  Aveiro Labs, Lda. ", 60), "aveiro-labs-lda");
+        assert_eq!(slug("Αθήνα", 60), "");
+        assert_eq!(slug("one two three", 8), "one-two");
+    }
 
     fn words(text: &str) -> Vec<String> {
         tokenize(text).into_iter().map(|t| t.text).collect()

@@ -1,11 +1,13 @@
-//! Account pages: sign up, log in, confirm an address, forget and reset a password, and the
-//! account itself (organisations, requests to decide, sessions, password). Each form calls
+//! Account pages: sign up, log in, confirm an address, forget and reset a password, ask to
+//! join or add an organisation, and the account itself (organisations, requests to decide,
+//! sessions, password, name, address). Each form calls
 //! one server function and shows its answer or its error where the person is looking.
 
 use crate::api::accounts::{
-    change_password, confirm_email_change, current_viewer, decide_request, end_session, list_sessions, log_in, log_out,
-    pending_requests, rename, request_email_change, request_membership, request_password_reset, reset_password,
-    sign_up, verify_email, RequestKind, SignUpForm, Viewer,
+    change_password, confirm_email_change, create_organisation, current_viewer, decide_request, end_session,
+    list_sessions, log_in, log_out, pending_requests, rename, request_email_change, request_membership,
+    request_password_reset, reset_password, sign_up, verify_email, NewOrganisationForm, OrganisationKind, RequestKind,
+    SignUpForm, Viewer,
 };
 use crate::components::error_notice::inline_alert;
 use crate::components::page_title::PageTitle;
@@ -342,7 +344,7 @@ fn AccountDetails(
             <p>{person.email.clone()} {person.is_admin.then_some(" · Administrator")}</p>
             <h2>"Your organisations"</h2>
             {if person.memberships.is_empty() {
-                view! { <p>"You do not belong to an organisation yet. Find yours among the " <a href="/organisations">"partners"</a> " and ask to join it."</p> }.into_any()
+                view! { <p>"You do not belong to an organisation yet. Find yours among the " <a href="/organisations">"partners"</a> " and ask to join it, or " <a href="/account/organisations/new">"add it"</a> "."</p> }.into_any()
             } else {
                 view! { <ul class="memberships">{organisations}</ul> }.into_any()
             }}
@@ -500,5 +502,65 @@ fn ChangeEmail() -> impl IntoView {
             <button class="button" type="submit">"Send a confirmation link"</button>
         </form>
         <FormOutcome outcome=Signal::derive(move || action.value().get()) />
+    }
+}
+
+/// Adds the person's organisation to the directory (they become its editor).
+#[component]
+pub fn NewOrganisationPage() -> impl IntoView {
+    let (name, website) = (NodeRef::new(), NodeRef::new());
+    let (kind, country): (NodeRef<leptos::html::Select>, NodeRef<leptos::html::Select>) =
+        (NodeRef::new(), NodeRef::new());
+    let description: NodeRef<Textarea> = NodeRef::new();
+    let viewer = CurrentViewer::use_context();
+    let action = Action::new(move |form: &NewOrganisationForm| {
+        let form = form.clone();
+        async move {
+            let created = create_organisation(form).await;
+            viewer.refresh();
+            created.map(|id| format!("Added; you are its editor. It appears among the partners as {id}."))
+        }
+    });
+    let selected = |select: NodeRef<leptos::html::Select>| select.get().map(|s| s.value()).unwrap_or_default();
+    view! {
+        <PageTitle text="Add your organisation" />
+        <section class="account-form">
+            <h1>"Add your organisation"</h1>
+            <p>"Check the " <a href="/organisations">"partners"</a> " first: if it is there, ask to join it instead."</p>
+            <form on:submit=move |event: SubmitEvent| {
+                event.prevent_default();
+                action.dispatch(NewOrganisationForm {
+                    name: typed(name),
+                    kind: selected(kind),
+                    country: selected(country),
+                    website: typed(website),
+                    description: description.get().map(|d| d.value()).unwrap_or_default(),
+                });
+            }>
+                <Field label="Name" name="organisation_name" kind="text" autocomplete="organization" input=name />
+                <label class="field" for="organisation_kind">
+                    <span>"Kind"</span>
+                    <select id="organisation_kind" name="organisation_kind" node_ref=kind>
+                        {OrganisationKind::ALL.into_iter().map(|kind| view! { <option value=kind.as_str()>{kind.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field" for="organisation_country">
+                    <span>"Country"</span>
+                    <select id="organisation_country" name="organisation_country" node_ref=country>
+                        {domain::geo::COUNTRY_NAMES.iter().map(|(code, label)| view! { <option value=*code>{*label}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field" for="organisation_website">
+                    <span>"Website (optional)"</span>
+                    <input id="organisation_website" name="organisation_website" type="url" autocomplete="url" node_ref=website />
+                </label>
+                <label class="field" for="organisation_description">
+                    <span>"What it does (optional)"</span>
+                    <textarea id="organisation_description" name="organisation_description" maxlength="2000" node_ref=description></textarea>
+                </label>
+                <button class="button primary" type="submit" disabled=move || action.pending().get()>"Add organisation"</button>
+            </form>
+            <FormOutcome outcome=Signal::derive(move || action.value().get()) />
+        </section>
     }
 }

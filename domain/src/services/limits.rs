@@ -47,6 +47,13 @@ pub const MAIL_REQUESTS_PER_IP: Limit = Limit {
     window_minutes: 60,
 };
 
+/// Organisations one person adds to the directory.
+pub const ORGANISATIONS_PER_PERSON: Limit = Limit {
+    bucket: "organisations-person",
+    max: 5,
+    window_minutes: 24 * 60,
+};
+
 impl Limit {
     /// When the window holding `now` began.
     fn window_start(self, now: DateTime<Utc>) -> DateTime<Utc> {

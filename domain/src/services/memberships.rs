@@ -1,10 +1,11 @@
-//! Who may act for an organisation: asking to join or claiming one, deciding requests,
+//! Who may act for an organisation: adding one, asking to join or claiming one, deciding requests,
 //! granting roles, and the administrators' powers over accounts — each checked here against
 //! the session's person, never only in the UI, and each recorded in the audit log.
 
 use super::accounts::require_viewer;
-use super::{AppState, ServiceError};
+use super::{limits, AppState, ServiceError};
 use crate::mail::templates::Message;
+use crate::organisation::NewOrganisationForm;
 use crate::people::{Role, Viewer, MAX_MESSAGE_CHARS};
 use crate::sanitize::check_text;
 use crate::store::{AuditEntry, AuditRecord, DeadLetter, JoinRequest, Member, RequestKind, StoreError};
@@ -338,6 +339,65 @@ pub async fn audit_log(state: &AppState, session: Option<&str>) -> Result<Vec<Au
     let viewer = require_viewer(state, session).await?;
     require_admin(&viewer, "read the audit log")?;
     Ok(state.memberships.audit_log(AUDIT_LINES).await?)
+}
+
+/// Adds the session's person's organisation to the directory and makes them its editor
+/// (recorded in the audit log). Its identifier comes from its name and country; an existing
+/// organisation is never overwritten — one with the same name and country is pointed to
+/// instead, to claim or join.
+pub async fn create_organisation(
+    state: &AppState,
+    session: Option<&str>,
+    form: &NewOrganisationForm,
+) -> Result<String, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    if !viewer.email_verified {
+        return Err(forbidden("add an organisation before confirming your address"));
+    }
+    let country = form.country.trim().to_lowercase();
+    let mut slug = crate::text::slug(&form.name, 60);
+    if slug.is_empty() {
+        slug = "organisation".to_owned();
+    }
+    let base = format!("{slug}-{country}");
+    let organisation = form.to_organisation(&base).map_err(ServiceError::Invalid)?;
+    let mut external_id = base.clone();
+    let mut suffix = 1;
+    while let Some(existing) = state.directory.get_organisation(&external_id).await? {
+        if existing.name.trim().eq_ignore_ascii_case(organisation.name.trim()) {
+            return Err(ServiceError::Invalid(format!(
+                "{} is already in the directory: ask to join it, or claim it if you speak for it.",
+                existing.name
+            )));
+        }
+        suffix += 1;
+        if suffix > 20 {
+            return Err(ServiceError::Invalid("choose a more distinctive name".into()));
+        }
+        external_id = format!("{base}-{suffix}");
+    }
+    limits::count(state, limits::ORGANISATIONS_PER_PERSON, &viewer.person_id.to_string()).await?;
+    let organisation = crate::organisation::Organisation {
+        external_id: external_id.clone(),
+        ..organisation
+    };
+    state
+        .directory
+        .upsert_organisations(&[organisation], state.clock.now())
+        .await?;
+    let entry = audit(
+        state,
+        Some(&viewer),
+        "create_organisation",
+        Some(viewer.person_id),
+        Some(&external_id),
+        String::new(),
+    );
+    state
+        .memberships
+        .set_membership(viewer.person_id, &external_id, Some(Role::Editor), &entry)
+        .await?;
+    Ok(external_id)
 }
 
 /// How many undeliverable messages the admin page shows.

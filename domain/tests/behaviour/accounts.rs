@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::demo::{self, DemoSize};
+use domain::organisation::NewOrganisationForm;
 use domain::people::Role;
 use domain::people::SignUpForm;
 use domain::search::embedded::EmbeddedIndex;
@@ -682,7 +683,64 @@ async fn the_verification_mail_arrives_once_over_smtp_with_both_parts_and_a_work
         .expect("the mailed link works");
 }
 
+async fn a_person_adds_their_organisation_and_becomes_its_editor(store: Arc<dyn Store>) {
+    let state = services(&store, 0);
+    let session = verified_session(&store, "ana@aveiro-labs.pt").await;
+    let form = |name: &str, website: &str| NewOrganisationForm {
+        name: name.to_owned(),
+        kind: "sme".to_owned(),
+        country: "PT".to_owned(),
+        website: website.to_owned(),
+        description: "Post-quantum key exchange for utilities.".to_owned(),
+    };
+    let id = memberships::create_organisation(
+        &state,
+        Some(&session),
+        &form("Aveiro Labs, Lda.", "https://aveiro-labs.pt"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(id, "aveiro-labs-lda-pt");
+    let viewer = accounts::viewer(&state, Some(&session)).await.unwrap().unwrap();
+    assert_eq!(viewer.role_in(&id), Some(Role::Editor));
+    let stored = store.get_organisation(&id).await.unwrap().unwrap();
+    assert_eq!(stored.name, "Aveiro Labs, Lda.");
+    assert!(
+        store
+            .pending_index_changes(10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|entry| entry.external_id == id),
+        "the directory's index learns of it"
+    );
+
+    assert!(is_invalid(
+        memberships::create_organisation(&state, Some(&session), &form("aveiro labs, lda.", "")).await,
+        "already in the directory"
+    ));
+    let other = memberships::create_organisation(&state, Some(&session), &form("Aveiro-Labs LDA", ""))
+        .await
+        .unwrap();
+    assert_eq!(
+        other, "aveiro-labs-lda-pt-2",
+        "a different name with the same identifier gets its own"
+    );
+    match memberships::create_organisation(&state, Some(&session), &form("Porto Quantum", "javascript:alert(1)")).await
+    {
+        Err(ServiceError::Invalid(message)) => {
+            assert!(message.starts_with("the website"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        memberships::create_organisation(&state, None, &form("Porto Quantum", "")).await,
+        Err(ServiceError::Unauthenticated)
+    ));
+}
+
 crate::on_both_backends!(shared:
+    a_person_adds_their_organisation_and_becomes_its_editor,
     the_verification_mail_arrives_once_over_smtp_with_both_parts_and_a_working_link,
     sign_up_mails_a_link_that_verifies_once_and_then_login_works,
     answers_do_not_tell_whether_an_address_has_an_account,
