@@ -238,13 +238,18 @@ impl NewOrganisationForm {
             ));
         }
         let kind = OrganisationKind::parse(&self.kind).ok_or("choose what kind of organisation it is")?;
-        let country = CountryCode::parse(self.country.trim()).map_err(|error| error.to_string())?;
+        // The messages do not repeat what was typed: a form answers in its own words.
+        let country = CountryCode::parse(self.country.trim())
+            .map_err(|_| "choose a country (a two-letter code such as PT or EL)".to_owned())?;
         if self.description.chars().count() > MAX_DESCRIPTION_CHARS {
             return Err(format!(
                 "the description must have at most {MAX_DESCRIPTION_CHARS} characters"
             ));
         }
         let website = Some(self.website.trim().to_owned()).filter(|url| !url.is_empty());
+        if website.as_deref().is_some_and(|url| !crate::sanitize::is_http_url(url)) {
+            return Err("the website must be an address starting with https:// or http://".into());
+        }
         let organisation = Organisation {
             external_id: external_id.to_owned(),
             name: name.to_owned(),

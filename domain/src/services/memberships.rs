@@ -102,7 +102,7 @@ pub async fn request_membership(
         .await?
         .into_iter()
         .next()
-        .ok_or_else(|| ServiceError::NotFound(format!("organisation {organisation_id:?}")))?;
+        .ok_or_else(|| ServiceError::NotFound("that organisation".into()))?;
     let name = organisation.organisation.name.clone();
     if kind == RequestKind::Claim {
         let website = organisation.organisation.website.as_deref().unwrap_or_default();

@@ -730,6 +730,10 @@ async fn a_person_adds_their_organisation_and_becomes_its_editor(store: Arc<dyn 
     {
         Err(ServiceError::Invalid(message)) => {
             assert!(message.starts_with("the website"), "{message}");
+            assert!(
+                !message.contains("javascript"),
+                "a form's answer does not repeat what was typed"
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -576,6 +576,17 @@ async fn account_forms_refuse_hostile_values_plainly_and_escape_what_they_keep()
         );
         assert!(!answer.contains(SCRIPT_MARK));
     }
+    for payload in encoded_payloads() {
+        for page in [
+            "/account/join?organisation=",
+            "/account/verify?token=",
+            "/account/reset?token=",
+        ] {
+            let (status, body) = get_checked(&app, &format!("{page}{payload}")).await;
+            assert_eq!(status, 200, "{page}{payload}");
+            assert!(!body.contains(SCRIPT_MARK), "{page}{payload} reflected markup");
+        }
+    }
     let mail = app
         .store
         .lease_due_mail(now() + Duration::days(1), Duration::minutes(5), 100)
@@ -585,5 +596,61 @@ async fn account_forms_refuse_hostile_values_plainly_and_escape_what_they_keep()
     for message in mail {
         assert!(!message.html_body.contains(SCRIPT_MARK), "{}", message.html_body);
         assert!(!message.html_body.contains("<img src=x"), "{}", message.html_body);
+    }
+}
+
+#[tokio::test]
+async fn adding_an_organisation_refuses_hostile_values_plainly() {
+    let app = TestApp::spawn().await;
+    let person = domain::store::NewPerson {
+        email: "ana@example.eu".into(),
+        display_name: "Ana".into(),
+        password_hash: domain::credentials::hash_password("correct horse battery"),
+        verified: true,
+        is_admin: false,
+    };
+    app.store.create_person(&person, None, now()).await.unwrap();
+    let client = domain::services::accounts::Client::default();
+    let mut session =
+        domain::services::accounts::log_in(&app.state, "ana@example.eu", "correct horse battery", &client, None)
+            .await
+            .unwrap()
+            .token;
+    let valid =
+        serde_json::json!({ "name": "Aveiro Labs", "kind": "sme", "country": "PT", "website": "", "description": "" });
+    for payload in payloads() {
+        for field in ["name", "kind", "country", "website", "description"] {
+            let mut form = valid.clone();
+            form[field] = serde_json::Value::String(payload.clone());
+            let response = app
+                .client
+                .post(format!("{}/api/create_organisation", app.address))
+                .header("content-type", "application/json")
+                .header("cookie", format!("fundbridge-session={session}"))
+                .body(serde_json::json!({ "form": form }).to_string())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            // Adding one makes Ana its editor: her session gets a new id, as a browser keeps it.
+            if let Some(renewed) = response
+                .headers()
+                .get("set-cookie")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.strip_prefix("fundbridge-session="))
+                .and_then(|value| value.split(';').next())
+            {
+                session = renewed.to_owned();
+            }
+            let answer = response.text().await.unwrap();
+            assert!(
+                matches!(status, 200 | 400 | 429),
+                "{payload:?} as the {field}: {status} {answer}"
+            );
+            assert!(!answer.contains(SCRIPT_MARK), "{answer}");
+            if field != "name" && field != "description" {
+                assert_ne!(status, 200, "{payload:?} is no {field}");
+            }
+        }
     }
 }

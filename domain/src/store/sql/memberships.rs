@@ -66,7 +66,7 @@ async fn organisation_row(tx: &mut sqlx::Transaction<'_, Db>, external_id: &str)
         .build_query_scalar()
         .fetch_optional(&mut **tx)
         .await?
-        .ok_or_else(|| StoreError::NotFound(format!("organisation {external_id:?}")))
+        .ok_or_else(|| StoreError::NotFound("that organisation".into()))
 }
 
 /// Writes `audit` in the caller's transaction.
