@@ -11,7 +11,10 @@ export const hostileURL = `http://127.0.0.1:${port + 1}`;
 const run = `fundbridge-e2e-${process.pid}-${Date.now()}`;
 const database = path.join(os.tmpdir(), `${run}.db`);
 const indexDir = path.join(os.tmpdir(), `${run}-index`);
-const binary = process.env.FUNDBRIDGE_E2E_BINARY ?? 'target/release/fundbridge';
+// The release build, where scripts/cargo-env puts it (an absolute path, or relative to the
+// repository's root, where the servers start).
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(os.homedir(), '.cache', 'fundbridge', 'target');
+const binary = process.env.FUNDBRIDGE_E2E_BINARY ?? path.join(targetDir, 'release', 'fundbridge');
 
 export default defineConfig({
   testDir: './tests',
