@@ -37,6 +37,8 @@ pub struct CallView {
     pub now: DateTime<Utc>,
     /// The names of its eligible regions.
     pub region_names: RegionNames,
+    /// Its description (Markdown) rendered to HTML with nothing active left in it.
+    pub description_html: String,
 }
 
 /// One page of the partner directory with what its filter panel needs.

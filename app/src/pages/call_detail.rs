@@ -104,6 +104,7 @@ fn CallDetailView(view: CallView) -> impl IntoView {
         call,
         now,
         region_names,
+        description_html,
     } = view;
     let summary = call.summary.clone();
     let (trl, consortium) = (maturity(&call), consortium(&call));
@@ -114,7 +115,13 @@ fn CallDetailView(view: CallView) -> impl IntoView {
             <header>
                 <CallBadges call=summary.clone() />
                 <h1>{summary.title.clone()}</h1>
-                <p class="call-meta"><span class="call-id">{summary.external_id.clone()}</span></p>
+                <p class="call-meta">
+                    <span class="call-id">{summary.external_id.clone()}</span>
+                    {call.opening_at.map(|opening| view! { " · Opens " {date(opening)} })}
+                    {call.url.clone().filter(|url| domain::sanitize::is_http_url(url)).map(|url| view! {
+                        " · " <a href=url rel="noopener noreferrer" target="_blank">"Official page ↗"</a>
+                    })}
+                </p>
             </header>
             <section aria-labelledby="deadlines-heading">
                 <h2 id="deadlines-heading">"Deadlines"</h2>
@@ -150,7 +157,9 @@ fn CallDetailView(view: CallView) -> impl IntoView {
             </section>
             <section aria-labelledby="description-heading">
                 <h2 id="description-heading">"Description"</h2>
-                <div class="description">{call.description.clone()}</div>
+                // Rendered and sanitised on the server (domain::markdown): no script, handler or
+                // style survives, links only to http(s) and mail addresses.
+                <div class="description" inner_html=description_html></div>
             </section>
             {call.url.clone().filter(|url| domain::sanitize::is_http_url(url)).map(|url| view! {
                 <p><a class="button" href=url rel="noopener noreferrer" target="_blank">"Open on the publisher's site ↗"</a></p>

@@ -119,7 +119,7 @@ impl FtpTopic {
         call.budget_max_eur = self.budget_max;
         call.expected_grants = expected_grants;
         call.keywords = split_keywords(&self.keywords);
-        call.description = clean_text(&self.description);
+        call.description = super::description::restore_structure(&clean_text(&self.description));
         call.url = non_empty(self.portal_url);
         call.validate().map(|()| call)
     }

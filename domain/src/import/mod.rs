@@ -1,6 +1,7 @@
 //! Importers for official feeds. Each reads a file row by row, reports every bad row
 //! with its line number, and writes the good rows idempotently by external id.
 
+pub mod description;
 pub mod eu_ftp;
 pub mod regions;
 

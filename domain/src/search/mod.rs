@@ -90,7 +90,8 @@ impl CallDocument {
     pub fn from_new_call(call: &NewCall, created_at: DateTime<Utc>) -> CallDocument {
         let mut identifiers = vec![call.external_id.clone()];
         identifiers.extend(call.call_identifier.clone());
-        let mut body = call.description.clone();
+        // The words only: a description's Markdown marks are neither searched nor shown in snippets.
+        let mut body = crate::markdown::plain_text(&call.description);
         for extra in call
             .keywords
             .iter()

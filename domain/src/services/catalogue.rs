@@ -84,6 +84,7 @@ pub async fn get_call(state: &AppState, external_id: &str) -> Result<CallView, S
     let call = state.calls.get_call(id.as_str(), now).await?.ok_or_else(not_found)?;
     let region_names = region_names(state, call.eligible_regions.iter().map(NutsCode::to_string)).await;
     Ok(CallView {
+        description_html: crate::markdown::to_safe_html(&call.description),
         call,
         now,
         region_names,

@@ -151,3 +151,46 @@ crate::on_both_backends!(
     bad_rows_are_reported_by_line_and_the_rest_is_imported,
     a_missing_file_is_an_error_that_writes_nothing,
 );
+
+/// The letters and digits of `text`, in order: what restoring structure must keep exactly.
+fn words_of(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+#[test]
+fn every_real_description_keeps_its_words_and_gets_its_structure_back() {
+    let path = topics_file("calls_open_forthcoming.jsonl");
+    let raw = std::fs::read_to_string(&path).unwrap();
+    let restored: std::collections::HashMap<String, String> = eu_ftp::read_topics(&path)
+        .unwrap()
+        .into_iter()
+        .filter_map(|(_, call)| call.ok())
+        .map(|call| (call.external_id, call.description))
+        .collect();
+    let (mut headings, mut items, mut described) = (0, 0, 0);
+    for line in raw.lines() {
+        let topic: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = topic["topicId"].as_str().unwrap();
+        let original = topic["description"].as_str().unwrap_or_default();
+        let markdown = &restored[id];
+        assert_eq!(
+            words_of(original),
+            words_of(&domain::markdown::plain_text(markdown)),
+            "{id}: restoring the structure changed the words"
+        );
+        if !original.is_empty() {
+            described += 1;
+        }
+        headings += markdown.matches("\n# ").count() + usize::from(markdown.starts_with("# "));
+        items += markdown.matches("\n- ").count();
+        let html = domain::markdown::to_safe_html(markdown);
+        assert!(!html.contains("<script"), "{id}");
+    }
+    assert_eq!(described, 605);
+    assert!(headings > 1_000, "{headings} section headings over 605 descriptions");
+    assert!(items > 1_500, "{items} list items (1,682 when written)");
+    let eccc = &restored["HORIZON-CL3-2026-02-CS-ECCC-01"];
+    assert!(eccc.starts_with("# Expected Outcome\n\n"), "{eccc}");
+    assert!(eccc.contains("\n- Secure and trusted chip architectures"), "{eccc}");
+    assert!(eccc.contains("\n# Scope\n"), "{eccc}");
+}

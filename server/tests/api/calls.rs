@@ -57,6 +57,26 @@ async fn user_text_is_escaped_not_executed() {
 }
 
 #[tokio::test]
+async fn a_description_shows_its_sections_and_lists_and_nothing_in_it_runs() {
+    let mut topic = call("MD-1", "Structured topic", 20);
+    topic.description = domain::import::description::restore_structure(
+        "Expected Outcome:Projects will deliver the following:secure chips;tested boards. \
+         Scope:Applicants <script>window.__xss=1</script> should [click](javascript:alert(1)) cooperate.",
+    );
+    let app = TestApp::spawn().await.with_calls(&[topic]).await;
+    let (status, page) = app.get("/calls/MD-1").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<h3>Expected Outcome</h3>"), "{page}");
+    assert!(
+        page.contains("<li>secure chips</li>") && page.contains("<li>tested boards.</li>"),
+        "{page}"
+    );
+    assert!(page.contains("<h3>Scope</h3>"), "{page}");
+    assert!(!page.contains("<script>window.__xss"), "{page}");
+    assert!(!page.contains("href=\"javascript:"), "{page}");
+}
+
+#[tokio::test]
 async fn a_call_page_shows_its_fields_and_an_unknown_call_is_404() {
     let mut topic = call("EuropeAid/186614/DD/ACT/Multi", "Women in decision-making", 40);
     topic.budget_max_eur = Some(4_000_000);
