@@ -381,10 +381,6 @@ pub async fn create_organisation(
         external_id: external_id.clone(),
         ..organisation
     };
-    state
-        .directory
-        .upsert_organisations(&[organisation], state.clock.now())
-        .await?;
     let entry = audit(
         state,
         Some(&viewer),
@@ -393,10 +389,19 @@ pub async fn create_organisation(
         Some(&external_id),
         String::new(),
     );
-    state
+    match state
         .memberships
-        .set_membership(viewer.person_id, &external_id, Some(Role::Editor), &entry)
-        .await?;
+        .add_organisation(&organisation, viewer.person_id, Role::Editor, &entry)
+        .await
+    {
+        // Someone took the identifier since it was found free: rare, and trying again works.
+        Err(StoreError::Conflict(_)) => {
+            return Err(ServiceError::Invalid(
+                "Someone added an organisation of that name just now; please try again.".into(),
+            ))
+        }
+        other => other?,
+    }
     Ok(external_id)
 }
 

@@ -4,6 +4,7 @@
 
 use super::{OutgoingMail, StoreError};
 pub use crate::admin::AuditRecord;
+use crate::organisation::Organisation;
 pub use crate::people::{JoinRequest, Member, RequestKind};
 use crate::people::{Membership, Role};
 use async_trait::async_trait;
@@ -42,6 +43,17 @@ pub trait Memberships: Send + Sync {
         person_id: i64,
         organisation_id: &str,
         role: Option<Role>,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+
+    /// Adds a new organisation (and its index update) with the person as `role`, recording
+    /// `audit`, in one transaction; an identifier already taken is [`StoreError::Conflict`]
+    /// and nothing is written. An invalid organisation is refused with its reason.
+    async fn add_organisation(
+        &self,
+        organisation: &Organisation,
+        person_id: i64,
+        role: Role,
         audit: &AuditEntry,
     ) -> Result<(), StoreError>;
 

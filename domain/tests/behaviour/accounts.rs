@@ -741,6 +741,28 @@ async fn a_person_adds_their_organisation_and_becomes_its_editor(store: Arc<dyn 
         memberships::create_organisation(&state, None, &form("Porto Quantum", "")).await,
         Err(ServiceError::Unauthenticated)
     ));
+
+    // The organisation, its editor and the audit line are one write: a taken identifier
+    // leaves everything as it was.
+    let audit = domain::store::AuditEntry {
+        actor_id: None,
+        action: "create_organisation",
+        subject_id: Some(viewer.person_id),
+        organisation_id: Some(id.clone()),
+        detail: String::new(),
+        at: start(),
+    };
+    let taken = stored.clone();
+    let before = store.audit_log(100).await.unwrap().len();
+    assert!(matches!(
+        store
+            .add_organisation(&taken, viewer.person_id, Role::Member, &audit)
+            .await,
+        Err(domain::store::StoreError::Conflict(_))
+    ));
+    assert_eq!(store.audit_log(100).await.unwrap().len(), before);
+    let viewer = accounts::viewer(&state, Some(&session)).await.unwrap().unwrap();
+    assert_eq!(viewer.role_in(&id), Some(Role::Editor), "not demoted to member");
 }
 
 crate::on_both_backends!(shared:

@@ -110,6 +110,55 @@ impl OrganisationRow {
     }
 }
 
+/// Creates or updates one organisation in the caller's transaction, with its index update.
+pub(super) async fn write_organisation(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    org: &Organisation,
+    now: DateTime<Utc>,
+) -> Result<UpsertOutcome, StoreError> {
+    let exists: Option<i64> = equals("SELECT id FROM organisations WHERE external_id = ", &org.external_id)
+        .build_query_scalar()
+        .fetch_optional(&mut **tx)
+        .await?;
+    let mut builder = QueryBuilder::<Db>::new(
+        "INSERT INTO organisations (external_id, name, kind, country, nuts_code, size_class, headcount, \
+             website, description, dual_use, capabilities, sectors, certifications, name_key, created_at, \
+             updated_at) VALUES (",
+    );
+    let mut values = builder.separated(", ");
+    values.push_bind(org.external_id.clone());
+    values.push_bind(org.name.trim().to_owned());
+    values.push_bind(org.kind.as_str());
+    values.push_bind(org.country.to_string());
+    values.push_bind(org.nuts_code.as_ref().map(NutsCode::to_string));
+    values.push_bind(org.size_class.map(SizeClass::as_str));
+    values.push_bind(org.headcount);
+    values.push_bind(org.website.clone());
+    values.push_bind(org.description.clone());
+    values.push_bind(org.dual_use);
+    values.push_bind(join_lines(&org.capabilities));
+    values.push_bind(join_lines(&org.sectors));
+    values.push_bind(join_lines(&org.certifications));
+    values.push_bind(crate::text::name_key(org.name.trim(), &org.external_id));
+    values.push_bind(whole_seconds(now));
+    values.push_bind(whole_seconds(now));
+    values.push_unseparated(
+        ") ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
+             country = excluded.country, nuts_code = excluded.nuts_code, size_class = excluded.size_class, \
+             headcount = excluded.headcount, website = excluded.website, description = excluded.description, \
+             dual_use = excluded.dual_use, capabilities = excluded.capabilities, sectors = excluded.sectors, \
+             certifications = excluded.certifications, name_key = excluded.name_key, \
+             updated_at = excluded.updated_at",
+    );
+    builder.build().execute(&mut **tx).await?;
+    outbox::enqueue(tx, IndexedEntity::Organisation, &org.external_id, now).await?;
+    Ok(if exists.is_some() {
+        UpsertOutcome::Updated
+    } else {
+        UpsertOutcome::Inserted
+    })
+}
+
 #[async_trait]
 impl Directory for SqlStore {
     async fn upsert_organisations(
@@ -123,47 +172,7 @@ impl Directory for SqlStore {
         let mut tx = self.pool.begin().await?;
         let mut outcomes = Vec::with_capacity(organisations.len());
         for org in organisations {
-            let exists: Option<i64> = equals("SELECT id FROM organisations WHERE external_id = ", &org.external_id)
-                .build_query_scalar()
-                .fetch_optional(&mut *tx)
-                .await?;
-            let mut builder = QueryBuilder::<Db>::new(
-                "INSERT INTO organisations (external_id, name, kind, country, nuts_code, size_class, headcount, \
-                 website, description, dual_use, capabilities, sectors, certifications, name_key, created_at, \
-                 updated_at) VALUES (",
-            );
-            let mut values = builder.separated(", ");
-            values.push_bind(org.external_id.clone());
-            values.push_bind(org.name.trim().to_owned());
-            values.push_bind(org.kind.as_str());
-            values.push_bind(org.country.to_string());
-            values.push_bind(org.nuts_code.as_ref().map(NutsCode::to_string));
-            values.push_bind(org.size_class.map(SizeClass::as_str));
-            values.push_bind(org.headcount);
-            values.push_bind(org.website.clone());
-            values.push_bind(org.description.clone());
-            values.push_bind(org.dual_use);
-            values.push_bind(join_lines(&org.capabilities));
-            values.push_bind(join_lines(&org.sectors));
-            values.push_bind(join_lines(&org.certifications));
-            values.push_bind(crate::text::name_key(org.name.trim(), &org.external_id));
-            values.push_bind(whole_seconds(now));
-            values.push_bind(whole_seconds(now));
-            values.push_unseparated(
-                ") ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
-                 country = excluded.country, nuts_code = excluded.nuts_code, size_class = excluded.size_class, \
-                 headcount = excluded.headcount, website = excluded.website, description = excluded.description, \
-                 dual_use = excluded.dual_use, capabilities = excluded.capabilities, sectors = excluded.sectors, \
-                 certifications = excluded.certifications, name_key = excluded.name_key, \
-                 updated_at = excluded.updated_at",
-            );
-            builder.build().execute(&mut *tx).await?;
-            outbox::enqueue(&mut tx, IndexedEntity::Organisation, &org.external_id, now).await?;
-            outcomes.push(if exists.is_some() {
-                UpsertOutcome::Updated
-            } else {
-                UpsertOutcome::Inserted
-            });
+            outcomes.push(write_organisation(&mut tx, org, now).await?);
         }
         tx.commit().await?;
         Ok(outcomes)

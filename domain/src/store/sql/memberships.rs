@@ -3,6 +3,7 @@
 // in the same transaction.
 
 use super::*;
+use crate::organisation::Organisation;
 use crate::people::{Membership, Role};
 use crate::store::{AuditEntry, AuditRecord, JoinRequest, Member, Memberships, OutgoingMail, RequestKind};
 use crate::time::whole_seconds;
@@ -176,6 +177,33 @@ impl Memberships for SqlStore {
         let mut tx = self.pool.begin().await?;
         let organisation = organisation_row(&mut tx, organisation_id).await?;
         write_membership(&mut tx, person_id, organisation, role, audit.at).await?;
+        record(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_organisation(
+        &self,
+        organisation: &Organisation,
+        person_id: i64,
+        role: Role,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        organisation.validate().map_err(StoreError::Invalid)?;
+        let mut tx = self.pool.begin().await?;
+        let taken: Option<i64> = equals(
+            "SELECT id FROM organisations WHERE external_id = ",
+            &organisation.external_id,
+        )
+        .build_query_scalar()
+        .fetch_optional(&mut *tx)
+        .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(format!("{} is taken", organisation.external_id)));
+        }
+        directory::write_organisation(&mut tx, organisation, audit.at).await?;
+        let row = organisation_row(&mut tx, &organisation.external_id).await?;
+        write_membership(&mut tx, person_id, row, Some(role), audit.at).await?;
         record(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
