@@ -265,6 +265,7 @@ pub fn ResetPage() -> impl IntoView {
 pub fn JoinPage() -> impl IntoView {
     let query = use_query_map();
     let organisation = Memo::new(move |_| query.read().get("organisation").unwrap_or_default());
+    let named = Resource::new(move || organisation.get(), crate::api::get_organisation);
     let message: NodeRef<Textarea> = NodeRef::new();
     let action = Action::new(|(organisation, message): &(String, String)| {
         request_membership(organisation.clone(), RequestKind::Join, message.clone())
@@ -272,7 +273,15 @@ pub fn JoinPage() -> impl IntoView {
     view! {
         <PageTitle text="Ask to join an organisation" />
         <section class="account-form">
-            <h1>"Ask to join " {move || organisation.get()}</h1>
+            <h1>
+                "Ask to join "
+                <Transition fallback=move || organisation.get()>
+                    {move || named.get().map(|found| match found {
+                        Ok(detail) => detail.organisation.name,
+                        Err(_) => organisation.get(),
+                    })}
+                </Transition>
+            </h1>
             <form on:submit=move |event: SubmitEvent| {
                 event.prevent_default();
                 let text = message.get().map(|m| m.value()).unwrap_or_default();

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::codes::NutsCode;
 pub use crate::listing::OrganisationListing;
+use crate::organisation::OrganisationDetail;
 use crate::organisation_query::{OrganisationFacets, OrganisationQuery};
 
 /// One page of organisations matching `query`: searched in the index, the page's profiles read
@@ -62,4 +63,15 @@ pub async fn suggest_organisations(state: &AppState, text: &str) -> Result<Vec<S
         .suggest_organisations(&prefix, SUGGESTIONS)
         .await
         .map_err(suggestions_unavailable)
+}
+
+/// One organisation of the directory, with its clusters; "not found" for an identifier that
+/// cannot exist, without asking the database.
+pub async fn get_organisation(state: &AppState, external_id: &str) -> Result<OrganisationDetail, ServiceError> {
+    let not_found = || ServiceError::NotFound("that organisation".into());
+    let Ok(id) = crate::codes::OrganisationId::parse(external_id) else {
+        return Err(not_found());
+    };
+    let details = state.directory.organisation_details(&[id.as_str().to_owned()]).await?;
+    details.into_iter().next().ok_or_else(not_found)
 }

@@ -96,13 +96,7 @@ pub async fn request_membership(
     if viewer.role_in(organisation_id).is_some() {
         return Err(ServiceError::Invalid("You belong to this organisation already.".into()));
     }
-    let organisation = state
-        .directory
-        .organisation_details(&[organisation_id.to_owned()])
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| ServiceError::NotFound("that organisation".into()))?;
+    let organisation = super::directory::get_organisation(state, organisation_id).await?;
     let name = organisation.organisation.name.clone();
     if kind == RequestKind::Claim {
         let website = organisation.organisation.website.as_deref().unwrap_or_default();

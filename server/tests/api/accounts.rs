@@ -241,12 +241,13 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 28] = [
+const MATRIX: [(&str, Rule); 29] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
     ("get_call", Rule::Read),
     ("search_organisations", Rule::Read),
+    ("get_organisation", Rule::Read),
     ("current_viewer", Rule::Read),
     ("list_sessions", Rule::LoggedIn),
     ("pending_requests", Rule::LoggedIn),
@@ -402,4 +403,26 @@ async fn authorisation_matrix(app: TestApp) {
         }
     }
     assert!(failures.is_empty(), "authorisation matrix:\n{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn the_join_page_names_the_organisation_and_an_unknown_one_plainly() {
+    let data = demo::generate(
+        4,
+        crate::helpers::now().date_naive(),
+        DemoSize {
+            calls: 0,
+            organisations: 1,
+            clusters: 0,
+        },
+    );
+    let app = TestApp::spawn().await.with_demo_data(&data).await;
+    let organisation = &data.organisations[0];
+    let (status, page) = app
+        .get(&format!("/account/join?organisation={}", organisation.external_id))
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&organisation.name), "{page}");
+    let (_, _, answer) = call(&app, "get_organisation", None, json!({ "external_id": "no-such-org" })).await;
+    assert_eq!(answer, json!({ "NotFound": "that organisation" }));
 }
