@@ -583,7 +583,8 @@ async fn account_forms_refuse_hostile_values_plainly_and_escape_what_they_keep()
             "/account/reset?token=",
         ] {
             let (status, body) = get_checked(&app, &format!("{page}{payload}")).await;
-            assert_eq!(status, 200, "{page}{payload}");
+            // No organisation has such an identifier: the join page says so with 404.
+            assert!(matches!(status, 200 | 404), "{page}{payload}: {status}");
             assert!(!body.contains(SCRIPT_MARK), "{page}{payload} reflected markup");
         }
     }
