@@ -247,8 +247,13 @@ impl NewOrganisationForm {
             ));
         }
         let website = Some(self.website.trim().to_owned()).filter(|url| !url.is_empty());
-        if website.as_deref().is_some_and(|url| !crate::sanitize::is_http_url(url)) {
-            return Err("the website must be an address starting with https:// or http://".into());
+        if website
+            .as_deref()
+            .is_some_and(|url| !crate::sanitize::is_http_url(url) || url.chars().count() > 300)
+        {
+            return Err(
+                "the website must be one address starting with https:// or http:// (at most 300 characters)".into(),
+            );
         }
         let organisation = Organisation {
             external_id: external_id.to_owned(),

@@ -83,7 +83,6 @@ pub async fn request_membership(
     message: &str,
 ) -> Result<String, ServiceError> {
     let viewer = require_viewer(state, session).await?;
-    check_organisation_id(organisation_id)?;
     if !viewer.email_verified {
         return Err(forbidden("ask before confirming your address"));
     }

@@ -38,6 +38,16 @@ async fn call(app: &TestApp, name: &str, cookie: Option<&str>, body: Value) -> (
     )
 }
 
+/// `count` generated organisations (and nothing else) from `seed`.
+fn organisations(seed: u64, count: usize) -> domain::demo::DemoData {
+    let size = DemoSize {
+        calls: 0,
+        organisations: count,
+        clusters: 0,
+    };
+    demo::generate(seed, crate::helpers::now().date_naive(), size)
+}
+
 /// The hash of `correct horse battery`, computed once (Argon2 is slow on purpose).
 static PASSWORD_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| domain::credentials::hash_password("correct horse battery"));
@@ -128,15 +138,7 @@ async fn login_sets_an_http_only_cookie_and_logout_ends_the_session() {
 
 #[tokio::test]
 async fn a_change_of_rights_gives_the_session_a_new_id_on_the_next_request() {
-    let data = demo::generate(
-        3,
-        crate::helpers::now().date_naive(),
-        DemoSize {
-            calls: 0,
-            organisations: 1,
-            clusters: 0,
-        },
-    );
+    let data = organisations(3, 1);
     let app = TestApp::spawn().await.with_demo_data(&data).await;
     account(&app, "ana@example.eu").await;
     accounts::create_admin(&app.state, "admin@example.eu", "Admin", "correct horse battery")
@@ -297,15 +299,7 @@ async fn the_authorisation_matrix_holds_on_postgresql() {
 /// reads something private, called as every [`Caller`], is refused (401/403) exactly when its
 /// rule says so.
 async fn authorisation_matrix(app: TestApp) {
-    let data = demo::generate(
-        3,
-        crate::helpers::now().date_naive(),
-        DemoSize {
-            calls: 0,
-            organisations: 2,
-            clusters: 0,
-        },
-    );
+    let data = organisations(3, 2);
     let app = app.with_demo_data(&data).await;
     let (ours, theirs) = (
         data.organisations[0].external_id.clone(),
@@ -407,15 +401,7 @@ async fn authorisation_matrix(app: TestApp) {
 
 #[tokio::test]
 async fn the_join_page_names_the_organisation_and_an_unknown_one_plainly() {
-    let data = demo::generate(
-        4,
-        crate::helpers::now().date_naive(),
-        DemoSize {
-            calls: 0,
-            organisations: 1,
-            clusters: 0,
-        },
-    );
+    let data = organisations(4, 1);
     let app = TestApp::spawn().await.with_demo_data(&data).await;
     let organisation = &data.organisations[0];
     let (status, page) = app

@@ -50,18 +50,38 @@ impl TestApp {
         let url = format!("sqlite://{}", dir.path().join("app.db").display());
         let store = store::connect(&url).await.unwrap();
         let search = search(dir.path());
-        Self::serve(dir, store, search).await
+        Self::serve(dir, store, search, false).await
     }
 
     /// Starts a server on `store` (a PostgreSQL test database, say), with the embedded index.
     pub async fn spawn_on(store: Arc<dyn Store>) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let search: Arc<dyn SearchIndex> = Arc::new(EmbeddedIndex::open(&dir.path().join("index")).unwrap());
-        Self::serve(dir, store, search).await
+        Self::serve(dir, store, search, false).await
+    }
+
+    /// Starts a server on an empty database that shows its file mailbox (`mailbox()`) at
+    /// `/dev/mailbox`.
+    pub async fn spawn_with_dev_mailbox() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("app.db").display());
+        let store = store::connect(&url).await.unwrap();
+        let search: Arc<dyn SearchIndex> = Arc::new(EmbeddedIndex::open(&dir.path().join("index")).unwrap());
+        Self::serve(dir, store, search, true).await
+    }
+
+    /// The folder the file mailbox writes to (shown only by [`TestApp::spawn_with_dev_mailbox`]).
+    pub fn mailbox(&self) -> std::path::PathBuf {
+        self._dir.path().join("mailbox")
     }
 
     /// Serves the router over `store` and `search` on a free port.
-    async fn serve(dir: tempfile::TempDir, store: Arc<dyn Store>, search: Arc<dyn SearchIndex>) -> TestApp {
+    async fn serve(
+        dir: tempfile::TempDir,
+        store: Arc<dyn Store>,
+        search: Arc<dyn SearchIndex>,
+        dev_mailbox: bool,
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let site = Site {
@@ -75,7 +95,7 @@ impl TestApp {
             database: store.clone(),
             search: search.clone(),
             leptos: http::leptos_options(&dir.path().join("site"), addr),
-            dev_mailbox: None,
+            dev_mailbox: dev_mailbox.then(|| dir.path().join("mailbox")),
         });
         let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });

@@ -655,3 +655,103 @@ async fn adding_an_organisation_refuses_hostile_values_plainly() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_account_and_membership_input_refuses_hostile_values_plainly() {
+    let app = TestApp::spawn().await;
+    let person = domain::store::NewPerson {
+        email: "root@example.eu".into(),
+        display_name: "Root".into(),
+        password_hash: domain::credentials::hash_password("correct horse battery"),
+        verified: true,
+        is_admin: true,
+    };
+    app.store.create_person(&person, None, now()).await.unwrap();
+    let client = domain::services::accounts::Client::default();
+    let mut session =
+        domain::services::accounts::log_in(&app.state, "root@example.eu", "correct horse battery", &client, None)
+            .await
+            .unwrap()
+            .token;
+    // Every server function taking text, with a valid value in each field; each field in turn
+    // gets each payload, called by a logged-in administrator (who may call them all).
+    let functions = [
+        ("resend_verification", serde_json::json!({ "email": "a@example.eu" })),
+        ("verify_email", serde_json::json!({ "token": "x" })),
+        ("request_password_reset", serde_json::json!({ "email": "a@example.eu" })),
+        (
+            "reset_password",
+            serde_json::json!({ "token": "x", "password": "a long passphrase" }),
+        ),
+        (
+            "change_password",
+            serde_json::json!({ "current": "wrong password!", "password": "a long passphrase" }),
+        ),
+        (
+            "request_email_change",
+            serde_json::json!({ "password": "wrong password!", "email": "b@example.eu" }),
+        ),
+        ("confirm_email_change", serde_json::json!({ "token": "x" })),
+        ("rename", serde_json::json!({ "display_name": "Root" })),
+        ("end_session", serde_json::json!({ "handle": "x" })),
+        (
+            "request_membership",
+            serde_json::json!({ "organisation_id": "x", "kind": "join", "message": "hi" }),
+        ),
+        (
+            "grant_role",
+            serde_json::json!({ "email": "a@example.eu", "organisation_id": "x", "role": "member" }),
+        ),
+        (
+            "set_account_disabled",
+            serde_json::json!({ "email": "a@example.eu", "disabled": true }),
+        ),
+        (
+            "set_admin",
+            serde_json::json!({ "email": "a@example.eu", "admin": true }),
+        ),
+        ("get_organisation", serde_json::json!({ "external_id": "x" })),
+    ];
+    for (function, valid) in functions {
+        let fields: Vec<String> = valid
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, value)| value.is_string())
+            .map(|(key, _)| key.clone())
+            .collect();
+        for field in fields {
+            for payload in payloads() {
+                let mut body = valid.clone();
+                body[&field] = serde_json::Value::String(payload.clone());
+                let response = app
+                    .client
+                    .post(format!("{}/api/{function}", app.address))
+                    .header("content-type", "application/json")
+                    .header("cookie", format!("fundbridge-session={session}"))
+                    .body(body.to_string())
+                    .send()
+                    .await
+                    .unwrap();
+                let status = response.status().as_u16();
+                if let Some(renewed) = response
+                    .headers()
+                    .get("set-cookie")
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.strip_prefix("fundbridge-session="))
+                    .and_then(|value| value.split(';').next())
+                    .filter(|value| !value.is_empty())
+                {
+                    session = renewed.to_owned();
+                }
+                let answer = response.text().await.unwrap();
+                assert!(
+                    matches!(status, 200 | 400 | 401 | 403 | 404 | 409 | 429),
+                    "{function}.{field} = {payload:?}: {status} {answer}"
+                );
+                assert!(!answer.contains(SCRIPT_MARK), "{function}.{field} reflected {answer}");
+                assert!(!answer.contains("<img src=x"), "{function}.{field} reflected {answer}");
+            }
+        }
+    }
+}

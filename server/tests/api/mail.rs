@@ -1,7 +1,7 @@
 //! The mail sender inside the real binary: killed with `kill -9` in the middle of 200 queued
 //! messages and started again, it delivers every message, each under its own Message-ID.
 
-use crate::helpers::free_port;
+use crate::helpers::{free_port, TestApp};
 use crate::smtp_server::SmtpServer;
 use crate::support::TestDb;
 use chrono::{Duration, Utc};
@@ -117,4 +117,50 @@ async fn a_sender_killed_mid_batch_and_restarted_delivers_every_message(db: &Tes
         "the kill came mid-batch ({before_restart} sent before it)"
     );
     assert_eq!(store.mail_backlog().await.unwrap().dead, 0);
+}
+
+#[tokio::test]
+async fn the_dev_mailbox_lists_and_shows_mail_escaped_and_only_its_own_files() {
+    let app = TestApp::spawn_with_dev_mailbox().await;
+    let (status, page) = app.get("/dev/mailbox").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("No mail yet."), "{page}");
+
+    let mailer = domain::mail::Mailer::file_mailbox(&app.mailbox(), "Fundbridge <mail@fundbridge.test>").unwrap();
+    let mail = domain::store::LeasedMail {
+        id: 1,
+        message_id: "<1@fundbridge.test>".into(),
+        recipient: "ana@example.eu".into(),
+        subject: "Hello <script>window.__xss=1</script>".into(),
+        text_body: "Open https://fundbridge.test/account/verify?token=abc to confirm.\n<img src=x>".into(),
+        html_body: "<p>Open the link.</p>".into(),
+        attempts: 1,
+    };
+    mailer.send(&mail).await.unwrap();
+    let (_, list) = app.get("/dev/mailbox").await;
+    assert!(list.contains("ana@example.eu"), "{list}");
+    assert!(!list.contains("<script>window.__xss"), "{list}");
+    let file = list
+        .split("href=\"/dev/mailbox/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the message")
+        .to_owned();
+    let (status, message) = app.get(&format!("/dev/mailbox/{file}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        message.contains("<a href=\"https://fundbridge.test/account/verify?token=abc\">"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("<img src=x>") && !message.contains("<script>window"),
+        "{message}"
+    );
+
+    for outside in ["..%2F..%2Fapp.db", "..%2Fapp.db.eml", ".hidden.eml", "missing.eml"] {
+        let (status, _) = app.get(&format!("/dev/mailbox/{outside}")).await;
+        assert_eq!(status, 404, "{outside}");
+    }
+    let (status, _) = TestApp::spawn().await.get("/dev/mailbox").await;
+    assert_eq!(status, 404, "off unless configured");
 }
