@@ -13,6 +13,9 @@ pub enum AppError {
     /// The request was malformed; the message says what to fix.
     #[error("{0}")]
     BadRequest(String),
+    /// A form has mistakes; each names its field and what to fix.
+    #[error("please correct the marked fields")]
+    InvalidFields(Vec<domain::publishing::FieldError>),
     /// The request needs a logged-in person.
     #[error("please log in first")]
     Unauthenticated,
@@ -40,7 +43,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotFound(_) => 404,
-            AppError::BadRequest(_) => 400,
+            AppError::BadRequest(_) | AppError::InvalidFields(_) => 400,
             AppError::Unauthenticated => 401,
             AppError::Forbidden(_) => 403,
             AppError::TooManyRequests { .. } => 429,
@@ -95,6 +98,7 @@ impl From<domain::services::ServiceError> for AppError {
         match error {
             ServiceError::NotFound(what) => AppError::NotFound(what),
             ServiceError::Invalid(message) => AppError::BadRequest(message),
+            ServiceError::InvalidFields(errors) => AppError::InvalidFields(errors),
             ServiceError::Unavailable(_) => AppError::Internal,
             ServiceError::Unauthenticated => AppError::Unauthenticated,
             ServiceError::Forbidden(message) => AppError::Forbidden(message),

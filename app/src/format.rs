@@ -10,24 +10,7 @@ pub fn euros(amount: i64) -> String {
         let text = format!("{millions:.1}");
         format!("€{} million", text.trim_end_matches(".0"))
     } else {
-        format!("€{}", thousands(amount))
-    }
-}
-
-/// Groups digits by thousands with commas.
-fn thousands(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    if amount < 0 {
-        format!("-{out}")
-    } else {
-        out
+        domain::money::exact_euros(amount)
     }
 }
 

@@ -273,6 +273,8 @@ pub struct CallDetail {
     pub announced_forthcoming: bool,
     /// All deadlines, by stage.
     pub deadlines: Vec<Deadline>,
+    /// The time zone the publisher states its deadlines in, when it says.
+    pub deadline_time_zone: Option<crate::time::DeadlineZone>,
     /// Total budget of the call, in euro.
     pub budget_total_eur: Option<i64>,
     /// Expected number of funded projects.

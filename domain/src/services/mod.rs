@@ -1,19 +1,21 @@
 //! The use cases a request reaches, one module each, over one [`AppState`] that the server
 //! builds once and hands to every handler and server function. A request flows one way:
 //! server function → service → store and search. The call catalogue and the partner
-//! directory, accounts and memberships are here; publishing and matching will be modules
-//! beside them.
+//! directory, accounts, memberships and funding bodies' publishing are here; matching will
+//! be a module beside them.
 
 pub mod accounts;
 pub mod catalogue;
 pub mod directory;
 pub mod limits;
 pub mod memberships;
+pub mod publishing;
 
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{
-    CallStore, Directory, MailOutbox, Memberships, People, RateLimits, SearchLog, SearchLogEntry, Store, StoreError,
+    CallStore, Directory, MailOutbox, Memberships, People, Publishing, RateLimits, SearchLog, SearchLogEntry, Store,
+    StoreError,
 };
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -27,6 +29,9 @@ pub enum ServiceError {
     /// The request cannot be done as asked; the message says what to fix.
     #[error("{0}")]
     Invalid(String),
+    /// A form has mistakes; each names its field and what to fix.
+    #[error("the form has {} mistakes", .0.len())]
+    InvalidFields(Vec<crate::publishing::FieldError>),
     /// The database failed; the details are for the log, not the user.
     #[error(transparent)]
     Store(StoreError),
@@ -96,6 +101,8 @@ pub struct AppState {
     pub people: Arc<dyn People>,
     /// Memberships, requests, administrators and the audit log.
     pub memberships: Arc<dyn Memberships>,
+    /// Funding bodies' calls through their workflow.
+    pub publishing: Arc<dyn Publishing>,
     /// Rate-limit counters.
     pub rate_limits: Arc<dyn RateLimits>,
     /// Mail owed to people (administrators read what could not be delivered).
@@ -140,6 +147,7 @@ impl AppState {
             people: store.clone(),
             memberships: store.clone(),
             mail_outbox: store.clone(),
+            publishing: store.clone(),
             rate_limits: store,
             clock,
             site: Site::default(),

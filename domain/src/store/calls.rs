@@ -4,6 +4,7 @@ use super::{StoreError, UpsertOutcome};
 use crate::call::{CallDetail, CallSummary, Deadline, InstrumentKind};
 use crate::codes::{CallId, CountryCode, NutsCode, Trl};
 use crate::query::{CallPage, CallQuery, ProgrammeCount};
+use crate::time::DeadlineZone;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -39,6 +40,8 @@ pub struct NewCall {
     pub announced_forthcoming: bool,
     /// Deadlines, one per stage; empty for rolling calls.
     pub deadlines: Vec<Deadline>,
+    /// The time zone the publisher states its deadlines in, when it says.
+    pub deadline_time_zone: Option<DeadlineZone>,
     /// Total budget, in euro.
     pub budget_total_eur: Option<i64>,
     /// Per-project minimum, in euro.
@@ -91,6 +94,7 @@ impl NewCall {
             opening_at: None,
             announced_forthcoming: false,
             deadlines: Vec::new(),
+            deadline_time_zone: None,
             budget_total_eur: None,
             budget_min_eur: None,
             budget_max_eur: None,
@@ -213,6 +217,7 @@ impl From<&CallDetail> for NewCall {
             opening_at: call.opening_at,
             announced_forthcoming: call.announced_forthcoming,
             deadlines: call.deadlines.clone(),
+            deadline_time_zone: call.deadline_time_zone,
             budget_total_eur: call.budget_total_eur,
             budget_min_eur: summary.budget_min_eur,
             budget_max_eur: summary.budget_max_eur,

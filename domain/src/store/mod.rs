@@ -1,7 +1,8 @@
 //! Where everything is stored, split by aggregate: [`CallStore`] (calls), [`Directory`]
 //! (organisations, clusters, region names), [`IndexOutbox`] (index updates owed to the search
 //! engine), [`MailOutbox`] (mail owed to people), [`People`] (accounts, tokens, sessions),
-//! [`Memberships`] (roles, requests, administrators, the audit log),
+//! [`Memberships`] (roles, requests, administrators, the audit log), [`Publishing`] (funding
+//! bodies' calls through review, scheduling and versions),
 //! [`RateLimits`] and [`SearchLog`]; [`Store`] is all of them
 //! on one database. Two backends (SQLite for the embedded default, PostgreSQL at scale) are
 //! chosen once at start-up from the URL.
@@ -20,6 +21,7 @@ pub mod memberships;
 pub mod outbox;
 pub mod people;
 pub mod postgres;
+pub mod publishing;
 pub mod search_log;
 pub mod sqlite;
 
@@ -29,6 +31,7 @@ pub use mail_outbox::{DeadLetter, LeasedMail, MailBacklog, MailOutbox, OutgoingM
 pub use memberships::{AuditEntry, AuditRecord, JoinRequest, Member, Memberships, RequestKind};
 pub use outbox::{IndexLag, IndexOutbox, IndexedEntity, OutboxEntry};
 pub use people::{EmailToken, NewPerson, People, Person, RateLimits, Session, TokenPurpose};
+pub use publishing::{CallRecord, NewVersion, Publishing, StateChange};
 pub use search_log::{SearchLog, SearchLogEntry};
 
 use async_trait::async_trait;
@@ -134,7 +137,7 @@ pub struct Counts {
 /// indexer and the health check hold this.
 #[async_trait]
 pub trait Store:
-    CallStore + Directory + IndexOutbox + MailOutbox + Memberships + People + RateLimits + SearchLog + 'static
+    CallStore + Directory + IndexOutbox + MailOutbox + Memberships + People + Publishing + RateLimits + SearchLog + 'static
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

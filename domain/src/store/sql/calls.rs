@@ -5,7 +5,7 @@ use crate::call::{CallDates, CallDetail, CallSummary, Deadline, InstrumentKind};
 use crate::codes::{CodeError, CountryCode, NutsCode, Trl};
 use crate::query::{CallPage, CallQuery, CallSort, ProgrammeCount};
 use crate::store::{join_lines, split_codes, split_lines, CallStore, IndexedEntity, NewCall, UpsertOutcome};
-use crate::time::whole_seconds;
+use crate::time::{whole_seconds, DeadlineZone};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -42,6 +42,10 @@ fn call_columns(call: &NewCall, now: DateTime<Utc>) -> Vec<(&'static str, Value)
         ("instrument_kind", text(call.instrument_kind.as_str())),
         ("publisher", text(&call.publisher)),
         ("deadline_model", opt_text(&call.deadline_model)),
+        (
+            "deadline_time_zone",
+            Value::Text(call.deadline_time_zone.map(|zone| zone.as_str().to_owned())),
+        ),
         ("opening_at", Value::Time(call.opening_at)),
         ("announced_forthcoming", Value::Bool(call.announced_forthcoming)),
         ("budget_total_eur", Value::Int(call.budget_total_eur)),
@@ -81,7 +85,7 @@ fn push_calls_with_deadlines(builder: &mut QueryBuilder<'_, Db>, now: DateTime<U
     builder.push(
         ") AS next_deadline_at, \
            (SELECT MAX(d.deadline_at) FROM call_deadlines d WHERE d.call_id = c.id) AS last_deadline_at \
-         FROM calls c) AS c",
+         FROM calls c WHERE c.state = 'published') AS c",
     );
 }
 
@@ -259,6 +263,7 @@ struct DetailRow {
     call_title: Option<String>,
     action_type: Option<String>,
     deadline_model: Option<String>,
+    deadline_time_zone: Option<String>,
     budget_total_eur: Option<i64>,
     expected_grants: Option<i32>,
     funding_rate_pct: Option<i32>,
@@ -308,24 +313,37 @@ impl SqlStore {
         Ok(by_call)
     }
 
-    async fn upsert_call(
+    /// Creates or updates `call` in the caller's transaction. `owner` is the row of the funding
+    /// body writing it (`None`: an importer); a call belongs to whoever created it, and a write
+    /// from anyone else is a [`StoreError::Conflict`].
+    pub(super) async fn upsert_call(
         tx: &mut sqlx::Transaction<'_, Db>,
         call: &NewCall,
         now: DateTime<Utc>,
+        owner: Option<i64>,
     ) -> Result<UpsertOutcome, StoreError> {
         call.validate()
             .map_err(|reason| StoreError::Invalid(format!("call {}: {reason}", call.external_id)))?;
-        let existing: Option<(i64, String)> = equals(
-            "SELECT id, content_hash FROM calls WHERE external_id = ",
+        let existing: Option<(i64, String, Option<i64>)> = equals(
+            "SELECT id, content_hash, owner_organisation_id FROM calls WHERE external_id = ",
             call.external_id.trim(),
         )
         .build_query_as()
         .fetch_optional(&mut **tx)
         .await?;
+        if existing
+            .as_ref()
+            .is_some_and(|(_, _, existing_owner)| *existing_owner != owner)
+        {
+            return Err(StoreError::Conflict(format!(
+                "the call {} is published by someone else",
+                call.external_id.trim()
+            )));
+        }
         let columns = call_columns(call, now);
         let (id, outcome) = match existing {
-            Some((_, hash)) if hash == call.content_hash() => return Ok(UpsertOutcome::Unchanged),
-            Some((id, _)) => {
+            Some((_, hash, _)) if hash == call.content_hash() => return Ok(UpsertOutcome::Unchanged),
+            Some((id, _, _)) => {
                 let mut builder = QueryBuilder::<Db>::new("UPDATE calls SET ");
                 for (i, (column, value)) in columns.into_iter().enumerate() {
                     if i > 0 {
@@ -342,7 +360,8 @@ impl SqlStore {
                 (id, UpsertOutcome::Updated)
             }
             None => {
-                let mut builder = QueryBuilder::<Db>::new("INSERT INTO calls (external_id, created_at");
+                let mut builder =
+                    QueryBuilder::<Db>::new("INSERT INTO calls (external_id, created_at, owner_organisation_id");
                 for (column, _) in &columns {
                     builder.push(", ").push(*column);
                 }
@@ -350,6 +369,8 @@ impl SqlStore {
                 builder.push_bind(call.external_id.trim().to_owned());
                 builder.push(", ");
                 builder.push_bind(whole_seconds(now));
+                builder.push(", ");
+                builder.push_bind(owner);
                 for (_, value) in columns {
                     builder.push(", ");
                     push_value(&mut builder, value);
@@ -380,13 +401,99 @@ impl SqlStore {
     }
 }
 
+/// Which calls a read may return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Visibility {
+    /// Published calls only: what the public list, the call page and the index see.
+    Public,
+    /// Calls in any state: what their funding body's editors see.
+    Any,
+}
+
+impl SqlStore {
+    /// These calls in full, in the order of `external_ids`, as `visibility` allows.
+    pub(super) async fn details(
+        &self,
+        external_ids: &[String],
+        now: DateTime<Utc>,
+        visibility: Visibility,
+    ) -> Result<Vec<CallDetail>, StoreError> {
+        if external_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut builder = QueryBuilder::<Db>::new("SELECT ");
+        builder.push(SUMMARY_COLUMNS);
+        builder.push(
+            ", c.source, c.call_identifier, c.call_title, c.action_type, c.deadline_model, c.deadline_time_zone, c.budget_total_eur, \
+             c.expected_grants, c.funding_rate_pct, c.trl_min, c.trl_max, c.min_partners, c.min_countries, \
+             c.eligible_countries, c.eligible_regions, c.keywords, c.description, c.url, c.created_at, c.updated_at \
+             FROM calls c WHERE c.external_id",
+        );
+        push_any_of(&mut builder, external_ids.iter().cloned());
+        if visibility == Visibility::Public {
+            builder.push(" AND c.state = 'published'");
+        }
+        let rows: Vec<DetailRow> = builder.build_query_as().fetch_all(&self.pool).await?;
+        let ids: Vec<i64> = rows.iter().map(|row| row.summary.id).collect();
+        let mut deadlines_by_call = self.deadlines_of(&ids).await?;
+        let mut by_external_id: HashMap<String, CallDetail> = HashMap::with_capacity(rows.len());
+        for row in rows {
+            let deadlines = deadlines_by_call.remove(&row.summary.id).unwrap_or_default();
+            let (opening_at, announced_forthcoming) = (row.summary.opening_at, row.summary.announced_forthcoming);
+            let external_id = row.summary.external_id.clone();
+            let corrupt = |error: CodeError| StoreError::Corrupt(format!("calls {external_id:?}: {error}"));
+            let trl = |level: Option<i32>| {
+                level
+                    .map(|level| Trl::try_from(i64::from(level)))
+                    .transpose()
+                    .map_err(corrupt)
+            };
+            let detail = CallDetail {
+                summary: row.summary.into_summary(&deadlines, now)?,
+                source: row.source,
+                call_identifier: row.call_identifier,
+                call_title: row.call_title,
+                action_type: row.action_type,
+                deadline_model: row.deadline_model,
+                opening_at,
+                announced_forthcoming,
+                deadlines,
+                deadline_time_zone: row
+                    .deadline_time_zone
+                    .map(|zone| {
+                        DeadlineZone::parse(&zone).ok_or_else(|| {
+                            StoreError::Corrupt(format!("calls {external_id:?}: unknown time zone {zone:?}"))
+                        })
+                    })
+                    .transpose()?,
+                budget_total_eur: row.budget_total_eur,
+                expected_grants: row.expected_grants,
+                funding_rate_pct: row.funding_rate_pct,
+                trl_min: trl(row.trl_min)?,
+                trl_max: trl(row.trl_max)?,
+                min_partners: row.min_partners,
+                min_countries: row.min_countries,
+                eligible_countries: split_codes(&row.eligible_countries, CountryCode::parse).map_err(corrupt)?,
+                eligible_regions: split_codes(&row.eligible_regions, NutsCode::parse).map_err(corrupt)?,
+                keywords: split_lines(&row.keywords),
+                description: row.description,
+                url: row.url,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            };
+            by_external_id.insert(external_id, detail);
+        }
+        Ok(external_ids.iter().filter_map(|id| by_external_id.remove(id)).collect())
+    }
+}
+
 #[async_trait]
 impl CallStore for SqlStore {
     async fn upsert_calls(&self, calls: &[NewCall], now: DateTime<Utc>) -> Result<Vec<UpsertOutcome>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let mut outcomes = Vec::with_capacity(calls.len());
         for call in calls {
-            outcomes.push(Self::upsert_call(&mut tx, call, now).await?);
+            outcomes.push(Self::upsert_call(&mut tx, call, now, None).await?);
         }
         tx.commit().await?;
         Ok(outcomes)
@@ -427,61 +534,7 @@ impl CallStore for SqlStore {
     }
 
     async fn call_details(&self, external_ids: &[String], now: DateTime<Utc>) -> Result<Vec<CallDetail>, StoreError> {
-        if external_ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut builder = QueryBuilder::<Db>::new("SELECT ");
-        builder.push(SUMMARY_COLUMNS);
-        builder.push(
-            ", c.source, c.call_identifier, c.call_title, c.action_type, c.deadline_model, c.budget_total_eur, \
-             c.expected_grants, c.funding_rate_pct, c.trl_min, c.trl_max, c.min_partners, c.min_countries, \
-             c.eligible_countries, c.eligible_regions, c.keywords, c.description, c.url, c.created_at, c.updated_at \
-             FROM calls c WHERE c.external_id",
-        );
-        push_any_of(&mut builder, external_ids.iter().cloned());
-        let rows: Vec<DetailRow> = builder.build_query_as().fetch_all(&self.pool).await?;
-        let ids: Vec<i64> = rows.iter().map(|row| row.summary.id).collect();
-        let mut deadlines_by_call = self.deadlines_of(&ids).await?;
-        let mut by_external_id: HashMap<String, CallDetail> = HashMap::with_capacity(rows.len());
-        for row in rows {
-            let deadlines = deadlines_by_call.remove(&row.summary.id).unwrap_or_default();
-            let (opening_at, announced_forthcoming) = (row.summary.opening_at, row.summary.announced_forthcoming);
-            let external_id = row.summary.external_id.clone();
-            let corrupt = |error: CodeError| StoreError::Corrupt(format!("calls {external_id:?}: {error}"));
-            let trl = |level: Option<i32>| {
-                level
-                    .map(|level| Trl::try_from(i64::from(level)))
-                    .transpose()
-                    .map_err(corrupt)
-            };
-            let detail = CallDetail {
-                summary: row.summary.into_summary(&deadlines, now)?,
-                source: row.source,
-                call_identifier: row.call_identifier,
-                call_title: row.call_title,
-                action_type: row.action_type,
-                deadline_model: row.deadline_model,
-                opening_at,
-                announced_forthcoming,
-                deadlines,
-                budget_total_eur: row.budget_total_eur,
-                expected_grants: row.expected_grants,
-                funding_rate_pct: row.funding_rate_pct,
-                trl_min: trl(row.trl_min)?,
-                trl_max: trl(row.trl_max)?,
-                min_partners: row.min_partners,
-                min_countries: row.min_countries,
-                eligible_countries: split_codes(&row.eligible_countries, CountryCode::parse).map_err(corrupt)?,
-                eligible_regions: split_codes(&row.eligible_regions, NutsCode::parse).map_err(corrupt)?,
-                keywords: split_lines(&row.keywords),
-                description: row.description,
-                url: row.url,
-                created_at: row.created_at,
-                updated_at: row.updated_at,
-            };
-            by_external_id.insert(external_id, detail);
-        }
-        Ok(external_ids.iter().filter_map(|id| by_external_id.remove(id)).collect())
+        self.details(external_ids, now, Visibility::Public).await
     }
 
     async fn call_summaries(
@@ -496,6 +549,7 @@ impl CallStore for SqlStore {
         select.push(SUMMARY_COLUMNS);
         select.push(" FROM calls c WHERE c.external_id");
         push_any_of(&mut select, external_ids.iter().cloned());
+        select.push(" AND c.state = 'published'");
         let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(&self.pool).await?;
         let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
         let mut deadlines = self.deadlines_of(&ids).await?;
@@ -515,7 +569,8 @@ impl CallStore for SqlStore {
 
     async fn programme_counts(&self) -> Result<Vec<ProgrammeCount>, StoreError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT programme, COUNT(*) AS n FROM calls GROUP BY programme ORDER BY COUNT(*) DESC, programme",
+            "SELECT programme, COUNT(*) AS n FROM calls WHERE state = 'published' GROUP BY programme \
+             ORDER BY COUNT(*) DESC, programme",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -62,7 +62,7 @@ fn role(value: &str, what: &str) -> Result<Role, StoreError> {
 }
 
 /// The row id of the organisation `external_id`, or `NotFound`.
-async fn organisation_row(tx: &mut sqlx::Transaction<'_, Db>, external_id: &str) -> Result<i64, StoreError> {
+pub(super) async fn organisation_row(tx: &mut sqlx::Transaction<'_, Db>, external_id: &str) -> Result<i64, StoreError> {
     equals("SELECT id FROM organisations WHERE external_id = ", external_id)
         .build_query_scalar()
         .fetch_optional(&mut **tx)
@@ -71,7 +71,7 @@ async fn organisation_row(tx: &mut sqlx::Transaction<'_, Db>, external_id: &str)
 }
 
 /// Writes `audit` in the caller's transaction.
-async fn record(tx: &mut sqlx::Transaction<'_, Db>, audit: &AuditEntry) -> Result<(), StoreError> {
+pub(super) async fn record(tx: &mut sqlx::Transaction<'_, Db>, audit: &AuditEntry) -> Result<(), StoreError> {
     let mut builder = QueryBuilder::<Db>::new(
         "INSERT INTO audit_log (at, actor_id, action, subject_id, organisation_id, detail) VALUES (",
     );
@@ -318,6 +318,18 @@ impl Memberships for SqlStore {
     }
 
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+        self.audit_lines(None, limit).await
+    }
+}
+
+impl SqlStore {
+    /// The latest `limit` audit lines, newest first: all of them, or those about the
+    /// organisation `organisation_id`.
+    pub(super) async fn audit_lines(
+        &self,
+        organisation_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
         type Row = (
             DateTime<Utc>,
             Option<String>,
@@ -329,9 +341,14 @@ impl Memberships for SqlStore {
         let mut builder = QueryBuilder::<Db>::new(
             "SELECT a.at, actor.display_name, a.action, subject.display_name, o.name, a.detail FROM audit_log a \
              LEFT JOIN people actor ON actor.id = a.actor_id LEFT JOIN people subject ON subject.id = a.subject_id \
-             LEFT JOIN organisations o ON o.id = a.organisation_id ORDER BY a.id DESC LIMIT ",
+             LEFT JOIN organisations o ON o.id = a.organisation_id",
         );
-        builder.push_bind(i64::from(limit));
+        if let Some(organisation_id) = organisation_id {
+            builder
+                .push(" WHERE o.external_id = ")
+                .push_bind(organisation_id.to_owned());
+        }
+        builder.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(limit));
         let rows: Vec<Row> = builder.build_query_as().fetch_all(&self.pool).await?;
         Ok(rows
             .into_iter()

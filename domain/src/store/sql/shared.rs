@@ -2,7 +2,7 @@
 // and `postgres.rs` each `include!` this one after defining `type Db` and `MIGRATOR`, so the
 // same statements are type-checked against each driver; it includes one file per aggregate
 // as a child module (`calls.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `memberships.rs`,
-// `people.rs`, `search_log.rs`). Dialect-specific SQL does not belong here (see the `store` module's
+// `publishing.rs`, `people.rs`, `search_log.rs`). Dialect-specific SQL does not belong here (see the `store` module's
 // documentation for where it goes); placeholders come from `QueryBuilder`, which knows each
 // dialect.
 
@@ -168,6 +168,11 @@ mod mail_outbox {
 /// Memberships, requests, administrators and the audit log.
 mod memberships {
     include!("memberships.rs");
+}
+
+/// Funding bodies' calls through their workflow, and their versions.
+mod publishing {
+    include!("publishing.rs");
 }
 
 /// Accounts, tokens, sessions and rate-limit counters.

@@ -1,0 +1,411 @@
+//! Funding bodies publishing their own calls: editors draft and submit, reviewers of the same
+//! body approve (publishing now or at the chosen time) or send back with a comment, editors
+//! change published calls as versions — material changes with a public note — and
+//! administrators unpublish with a reason. Every rule is checked here against the session's
+//! person, and every step is in the organisation's audit log.
+
+use super::accounts::require_viewer;
+use super::{AppState, ServiceError};
+use crate::codes::{CallId, OrganisationId};
+use crate::organisation::OrganisationKind;
+use crate::people::{Role, Viewer};
+use crate::publishing::changes::changes;
+use crate::publishing::{CallAction, CallForm, CallState, EditableCall, FieldError, PublishingDesk, MAX_COMMENT_CHARS};
+use crate::store::{AuditEntry, CallRecord, NewVersion, StateChange, StoreError};
+
+/// How many audit lines an organisation's export holds at most.
+const AUDIT_EXPORT_LINES: u32 = 10_000;
+
+/// Refusal for a person without the right.
+fn forbidden(what: &str) -> ServiceError {
+    ServiceError::Forbidden(format!("You are not allowed to {what}."))
+}
+
+/// What cannot be a call is not found, without asking the database.
+fn call_id(external_id: &str) -> Result<CallId, ServiceError> {
+    CallId::parse(external_id).map_err(|_| ServiceError::NotFound("that call".into()))
+}
+
+/// The funding body `organisation_id` and the viewer's role in it; an organisation that is not
+/// a funding body publishes nothing.
+async fn funding_body(
+    state: &AppState,
+    viewer: &Viewer,
+    organisation_id: &str,
+) -> Result<(String, Option<Role>), ServiceError> {
+    let not_found = || ServiceError::NotFound("that organisation".into());
+    let id = OrganisationId::parse(organisation_id).map_err(|_| not_found())?;
+    let organisation = state
+        .directory
+        .get_organisation(id.as_str())
+        .await?
+        .ok_or_else(not_found)?;
+    let role = viewer.role_in(id.as_str());
+    if role.is_none() && !viewer.is_admin {
+        return Err(forbidden("see this organisation's calls"));
+    }
+    if !publishes_calls(organisation.kind) {
+        return Err(ServiceError::Invalid(format!(
+            "{} is not a funding body: only public authorities, agencies and investors publish calls.",
+            organisation.name
+        )));
+    }
+    Ok((organisation.name, role))
+}
+
+/// Whether organisations of `kind` publish calls (authorities and agencies, banks and funds).
+pub fn publishes_calls(kind: OrganisationKind) -> bool {
+    matches!(kind, OrganisationKind::PublicAuthority | OrganisationKind::Investor)
+}
+
+/// The call `external_id` of a funding body, for someone of that body (or an administrator);
+/// to anyone else it does not exist.
+async fn owned_call(state: &AppState, viewer: &Viewer, external_id: &str) -> Result<CallRecord, ServiceError> {
+    let id = call_id(external_id)?;
+    let record = state.publishing.call_record(id.as_str()).await?;
+    match record {
+        Some(record) if viewer.is_admin || viewer.role_in(&record.organisation_id).is_some() => Ok(record),
+        _ => Err(ServiceError::NotFound("that call".into())),
+    }
+}
+
+/// An audit line about a call of `organisation_id`.
+fn audit(state: &AppState, viewer: &Viewer, action: &'static str, organisation_id: &str, detail: String) -> AuditEntry {
+    AuditEntry {
+        actor_id: Some(viewer.person_id),
+        action,
+        subject_id: None,
+        organisation_id: Some(organisation_id.to_owned()),
+        detail,
+        at: state.clock.now(),
+    }
+}
+
+/// A funding body's desk: its calls by state, for its members and administrators.
+pub async fn desk(
+    state: &AppState,
+    session: Option<&str>,
+    organisation_id: &str,
+) -> Result<PublishingDesk, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (organisation_name, role) = funding_body(state, &viewer, organisation_id).await?;
+    let calls = state
+        .publishing
+        .organisation_calls(organisation_id.trim(), state.clock.now())
+        .await?;
+    Ok(PublishingDesk {
+        organisation_id: organisation_id.trim().to_owned(),
+        organisation_name,
+        role,
+        calls,
+    })
+}
+
+/// Starts a call as a draft of the funding body `organisation_id`: its editors only. Returns
+/// the call's address; a form with mistakes is refused field by field and nothing is written.
+pub async fn create_call(
+    state: &AppState,
+    session: Option<&str>,
+    organisation_id: &str,
+    form: &CallForm,
+) -> Result<String, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (organisation_name, role) = funding_body(state, &viewer, organisation_id).await?;
+    if role != Some(Role::Editor) {
+        return Err(forbidden("draft calls for this funding body"));
+    }
+    let call = form
+        .to_new_call(&organisation_name)
+        .map_err(ServiceError::InvalidFields)?;
+    let publish_at = form
+        .publication_time()
+        .map_err(|error| ServiceError::InvalidFields(vec![error]))?;
+    let entry = audit(
+        state,
+        &viewer,
+        "create_call",
+        organisation_id.trim(),
+        call.external_id.clone(),
+    );
+    match state
+        .publishing
+        .create_call(&call, organisation_id.trim(), publish_at, &entry)
+        .await
+    {
+        Ok(()) => Ok(call.external_id),
+        Err(StoreError::Conflict(_)) => Err(ServiceError::InvalidFields(vec![FieldError::new(
+            "reference",
+            "This reference is already used by another call; give this edition its own (like …-2028).",
+        )])),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// What `viewer` may do with `record` now.
+fn actions_for(viewer: &Viewer, record: &CallRecord) -> Vec<CallAction> {
+    let role = viewer.role_in(&record.organisation_id);
+    [
+        CallAction::Submit,
+        CallAction::Approve,
+        CallAction::SendBack,
+        CallAction::Archive,
+        CallAction::Unpublish,
+    ]
+    .into_iter()
+    .filter(|action| action.next_state(record.state).is_some())
+    .filter(|action| action.allowed_for(role) || (*action == CallAction::Unpublish && viewer.is_admin))
+    .filter(|action| !(*action == CallAction::Approve && record.submitted_by == Some(viewer.person_id)))
+    .collect()
+}
+
+/// A funding body's call as its editor opens it, with its versions and what may be done next.
+pub async fn editable_call(
+    state: &AppState,
+    session: Option<&str>,
+    external_id: &str,
+) -> Result<EditableCall, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let record = owned_call(state, &viewer, external_id).await?;
+    let versions = state.publishing.call_versions(&record.call.external_id).await?;
+    let mut form = CallForm::from_call(&record.call);
+    if let Some(at) = record.publish_at {
+        form.publish_at =
+            crate::publishing::form::form_time(at, form.zone().unwrap_or(crate::time::DeadlineZone::Central));
+    }
+    Ok(EditableCall {
+        actions: actions_for(&viewer, &record),
+        editable: record.state.is_editable() && viewer.role_in(&record.organisation_id) == Some(Role::Editor),
+        external_id: record.call.external_id.clone(),
+        organisation_id: record.organisation_id,
+        organisation_name: record.organisation_name,
+        state: record.state,
+        form,
+        publish_at: record.publish_at,
+        review_comment: record.review_comment,
+        submitted_by: record.submitted_by_name,
+        versions,
+    })
+}
+
+/// Saves an editor's changes to a draft or a published call. A published call keeps each save
+/// as a version; a material change (deadline, budget, eligibility) needs a public note.
+/// Returns whether anything changed.
+pub async fn save_call(
+    state: &AppState,
+    session: Option<&str>,
+    external_id: &str,
+    form: &CallForm,
+) -> Result<bool, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let record = owned_call(state, &viewer, external_id).await?;
+    if viewer.role_in(&record.organisation_id) != Some(Role::Editor) {
+        return Err(forbidden("edit this funding body's calls"));
+    }
+    if !record.state.is_editable() {
+        return Err(ServiceError::Invalid(format!(
+            "A call {} cannot be edited; send it back to draft first.",
+            record.state.label().to_lowercase()
+        )));
+    }
+    // The reference is the call's address: it never changes.
+    let form = CallForm {
+        reference: record.call.external_id.clone(),
+        ..form.clone()
+    };
+    let call = form
+        .to_new_call(&record.call.publisher)
+        .map_err(ServiceError::InvalidFields)?;
+    // A published call's publication time is history, not something to edit.
+    let publish_at = match record.state {
+        CallState::Published => record.publish_at,
+        _ => form
+            .publication_time()
+            .map_err(|error| ServiceError::InvalidFields(vec![error]))?,
+    };
+    let found = changes(&record.call, &call);
+    let version = match record.state {
+        CallState::Published if found.is_empty() => return Ok(false),
+        CallState::Published => {
+            let material = found.iter().any(|change| change.material);
+            if material && form.change_note.trim().is_empty() {
+                return Err(ServiceError::InvalidFields(vec![FieldError::new(
+                    "change_note",
+                    "This change matters to applicants: say in one line what changed and why.",
+                )]));
+            }
+            Some(NewVersion {
+                saved_by: Some(viewer.person_id),
+                at: state.clock.now(),
+                note: crate::sanitize::clean_line(&form.change_note, MAX_COMMENT_CHARS),
+                changes: found,
+            })
+        }
+        _ if found.is_empty() && publish_at == record.publish_at => return Ok(false),
+        _ => None,
+    };
+    let fields: Vec<&str> = version
+        .iter()
+        .flat_map(|v| v.changes.iter().map(|c| c.field.as_str()))
+        .collect();
+    let detail = if fields.is_empty() {
+        call.external_id.clone()
+    } else {
+        format!("{}: {}", call.external_id, fields.join(", "))
+    };
+    let entry = audit(state, &viewer, "edit_call", &record.organisation_id, detail);
+    let saved = state
+        .publishing
+        .save_call(&call, record.state, publish_at, version.as_ref(), &entry)
+        .await?;
+    if saved {
+        Ok(true)
+    } else {
+        Err(moved_on())
+    }
+}
+
+/// Someone else moved the call while this person was looking at it.
+fn moved_on() -> ServiceError {
+    ServiceError::Invalid("Someone changed this call's state a moment ago; reload the page and try again.".into())
+}
+
+/// Moves a call along its workflow: editors submit and archive, reviewers of the same body
+/// approve (not their own submission) or send back with a comment, administrators unpublish
+/// with a reason. Returns the state the call is in afterwards.
+pub async fn act_on_call(
+    state: &AppState,
+    session: Option<&str>,
+    external_id: &str,
+    action: CallAction,
+    comment: &str,
+) -> Result<CallState, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let record = owned_call(state, &viewer, external_id).await?;
+    let role = viewer.role_in(&record.organisation_id);
+    let allowed = action.allowed_for(role) || (action == CallAction::Unpublish && viewer.is_admin);
+    if !allowed {
+        return Err(forbidden("do that with this call"));
+    }
+    if action == CallAction::Approve && record.submitted_by == Some(viewer.person_id) {
+        return Err(forbidden("approve a call you submitted yourself"));
+    }
+    let Some(mut to) = action.next_state(record.state) else {
+        return Err(ServiceError::Invalid(format!(
+            "A call {} cannot be {}.",
+            record.state.label().to_lowercase(),
+            past_tense(action)
+        )));
+    };
+    let comment = comment.trim();
+    if action.needs_comment() && comment.is_empty() {
+        return Err(ServiceError::InvalidFields(vec![FieldError::new(
+            "comment",
+            "Say why, in a line the funding body will read.",
+        )]));
+    }
+    if comment.chars().count() > MAX_COMMENT_CHARS || crate::sanitize::check_text("comment", comment, false).is_err() {
+        return Err(ServiceError::InvalidFields(vec![FieldError::new(
+            "comment",
+            format!("Keep the comment to one line under {MAX_COMMENT_CHARS} characters."),
+        )]));
+    }
+    let now = state.clock.now();
+    if to == CallState::Published && record.publish_at.is_some_and(|at| at > now) {
+        to = CallState::Scheduled;
+    }
+    let change = StateChange {
+        from: record.state,
+        to,
+        publish_at: record.publish_at,
+        submitted_by: (action == CallAction::Submit).then_some(viewer.person_id),
+        comment: action.needs_comment().then(|| comment.to_owned()),
+        version: (to == CallState::Published).then(|| NewVersion {
+            saved_by: Some(viewer.person_id),
+            at: now,
+            note: "Published".into(),
+            changes: Vec::new(),
+        }),
+    };
+    let detail = if comment.is_empty() {
+        record.call.external_id.clone()
+    } else {
+        format!("{}: {comment}", record.call.external_id)
+    };
+    let entry = audit(state, &viewer, action.as_str(), &record.organisation_id, detail);
+    if state
+        .publishing
+        .move_call(&record.call.external_id, &change, &entry)
+        .await?
+    {
+        Ok(to)
+    } else {
+        Err(moved_on())
+    }
+}
+
+fn past_tense(action: CallAction) -> &'static str {
+    match action {
+        CallAction::Submit => "submitted",
+        CallAction::Approve => "approved",
+        CallAction::SendBack => "sent back",
+        CallAction::Archive => "archived",
+        CallAction::Unpublish => "unpublished",
+    }
+}
+
+/// Publishes every scheduled call whose time has come (the server runs this every few
+/// seconds; the index learns of each through the outbox). Returns their addresses.
+pub async fn publish_due(state: &AppState) -> Result<Vec<String>, ServiceError> {
+    Ok(state.publishing.publish_due(state.clock.now()).await?)
+}
+
+/// A funding body's audit log as CSV (time, who, what, details): for its editors, reviewers
+/// and administrators. Cells a spreadsheet would run as a formula are quoted as text.
+pub async fn audit_csv(state: &AppState, session: Option<&str>, organisation_id: &str) -> Result<String, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (_, role) = funding_body(state, &viewer, organisation_id).await?;
+    if !viewer.is_admin && !matches!(role, Some(Role::Editor | Role::Reviewer)) {
+        return Err(forbidden("export this funding body's audit log"));
+    }
+    let lines = state
+        .publishing
+        .organisation_audit(organisation_id.trim(), AUDIT_EXPORT_LINES)
+        .await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = ["time (UTC)", "who", "action", "details"];
+    let write_error = |error: csv::Error| ServiceError::Invalid(format!("could not write the export: {error}"));
+    writer.write_record(header).map_err(write_error)?;
+    for line in lines {
+        let at = line.at.format("%Y-%m-%d %H:%M:%S").to_string();
+        let who = line.actor.unwrap_or_else(|| "Fundbridge".into());
+        writer
+            .write_record([at, who, line.action, line.detail].map(|cell| spreadsheet_safe(&cell)))
+            .map_err(write_error)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| ServiceError::Invalid(error.to_string()))?;
+    Ok(String::from_utf8(bytes).expect("CSV of strings is UTF-8"))
+}
+
+/// `cell` as a spreadsheet shows it, never runs it: a leading `=`, `+`, `-`, `@` or tab gets an
+/// apostrophe (OWASP CSV injection).
+fn spreadsheet_safe(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_shown_as_text_in_exports() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(spreadsheet_safe("RIS3-1: moved"), "RIS3-1: moved");
+    }
+}
