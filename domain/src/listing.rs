@@ -39,6 +39,8 @@ pub struct CallView {
     pub region_names: RegionNames,
     /// Its description (Markdown) rendered to HTML with nothing active left in it.
     pub description_html: String,
+    /// Its funding body's material changes since publication, newest first.
+    pub changes: Vec<crate::publishing::PublicChange>,
 }
 
 /// One page of the partner directory with what its filter panel needs.

@@ -17,7 +17,7 @@ CREATE INDEX calls_scheduled ON calls (publish_at) WHERE state = 'scheduled';
 CREATE TABLE call_versions (
     id       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     call_id  BIGINT      NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
-    number   INTEGER     NOT NULL,
+    number   BIGINT      NOT NULL,
     saved_at TIMESTAMPTZ NOT NULL,
     saved_by BIGINT      REFERENCES people (id) ON DELETE SET NULL,
     material BOOLEAN     NOT NULL,

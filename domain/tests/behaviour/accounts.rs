@@ -14,12 +14,12 @@ use domain::services::{memberships, AppState, Clock, ServiceError};
 use domain::store::{LeasedMail, RequestKind, Store};
 use std::sync::Arc;
 
-fn start() -> DateTime<Utc> {
+pub(crate) fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap()
 }
 
 /// The services over `store`, with the clock at `start() + minutes`.
-fn services(store: &Arc<dyn Store>, minutes: i64) -> AppState {
+pub(crate) fn services(store: &Arc<dyn Store>, minutes: i64) -> AppState {
     let search = Arc::new(EmbeddedIndex::in_memory().unwrap());
     AppState::new(
         store.clone(),
@@ -28,7 +28,7 @@ fn services(store: &Arc<dyn Store>, minutes: i64) -> AppState {
     )
 }
 
-fn client(ip: &str) -> Client {
+pub(crate) fn client(ip: &str) -> Client {
     Client {
         ip: ip.to_owned(),
         user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131".to_owned(),
@@ -44,7 +44,7 @@ fn form(email: &str) -> SignUpForm {
 }
 
 /// Every message queued so far and not yet taken (taking them leaves them leased).
-async fn mail(store: &Arc<dyn Store>) -> Vec<LeasedMail> {
+pub(crate) async fn mail(store: &Arc<dyn Store>) -> Vec<LeasedMail> {
     store
         .lease_due_mail(start() + Duration::days(400), Duration::days(1), 100)
         .await
@@ -58,7 +58,7 @@ fn token_in(message: &LeasedMail) -> String {
 }
 
 /// Signs `email` up, opens the verification link and logs in: the session's token.
-async fn verified_session(store: &Arc<dyn Store>, email: &str) -> String {
+pub(crate) async fn verified_session(store: &Arc<dyn Store>, email: &str) -> String {
     let state = services(store, 0);
     accounts::sign_up(&state, &form(email), &client("192.0.2.1"))
         .await

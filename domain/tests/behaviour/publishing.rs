@@ -1,0 +1,466 @@
+//! Funding bodies publishing their own calls, through the services, on both backends: an
+//! editor drafts, a reviewer of the same body publishes or sends back, scheduled calls publish
+//! themselves, published calls keep versions with material changes, nobody outside the body
+//! sees its drafts, and every step is in the body's audit log.
+
+use crate::accounts::{client, services, start, verified_session};
+use chrono::{DateTime, Duration, Utc};
+use domain::organisation::NewOrganisationForm;
+use domain::people::Role;
+use domain::publishing::{CallAction, CallForm, CallState, DeadlineInput};
+use domain::search::embedded::EmbeddedIndex;
+use domain::search::indexer::apply_all_pending;
+use domain::services::{accounts, catalogue, memberships, publishing, AppState, Clock, ServiceError};
+use domain::store::{NewCall, Store, StoreError};
+use domain::{CallQuery, InstrumentKind};
+use std::sync::Arc;
+
+/// The people of one test: an administrator, an authority's editor and reviewer, and the
+/// editor of another authority.
+struct Cast {
+    admin: String,
+    editor: String,
+    reviewer: String,
+    outsider: String,
+    authority: String,
+    other_authority: String,
+}
+
+fn authority(name: &str, country: &str) -> NewOrganisationForm {
+    NewOrganisationForm {
+        name: name.to_owned(),
+        kind: "public_authority".to_owned(),
+        country: country.to_owned(),
+        website: String::new(),
+        description: "Regional innovation agency running the RIS3 programme.".to_owned(),
+    }
+}
+
+async fn cast(store: &Arc<dyn Store>) -> Cast {
+    let state = services(store, 0);
+    accounts::create_admin(&state, "root@fundbridge.test", "Root", "administrator passphrase")
+        .await
+        .unwrap();
+    let admin = accounts::log_in(
+        &state,
+        "root@fundbridge.test",
+        "administrator passphrase",
+        &client("192.0.2.1"),
+        None,
+    )
+    .await
+    .unwrap()
+    .token;
+    let editor = verified_session(store, "editor@innoviris.example").await;
+    let reviewer = verified_session(store, "reviewer@innoviris.example").await;
+    let outsider = verified_session(store, "editor@other.example").await;
+    let authority_id = memberships::create_organisation(&state, Some(&editor), &authority("Innoviris Brussels", "BE"))
+        .await
+        .unwrap();
+    let other_id = memberships::create_organisation(&state, Some(&outsider), &authority("Région Test", "FR"))
+        .await
+        .unwrap();
+    memberships::grant_role(
+        &state,
+        Some(&admin),
+        "reviewer@innoviris.example",
+        &authority_id,
+        Some(Role::Reviewer),
+    )
+    .await
+    .unwrap();
+    Cast {
+        admin,
+        editor,
+        reviewer,
+        outsider,
+        authority: authority_id,
+        other_authority: other_id,
+    }
+}
+
+/// A two-stage grant for the Brussels region.
+fn grant() -> CallForm {
+    CallForm {
+        reference: "RIS3-BE10-2027-01".into(),
+        title: "Cyber resilience for Brussels SMEs".into(),
+        programme: "Brussels RIS3 2021-2027".into(),
+        opening: "2027-01-15".into(),
+        deadlines: vec![
+            DeadlineInput {
+                label: "Short proposal".into(),
+                at: "2027-03-04".into(),
+            },
+            DeadlineInput {
+                label: "Full proposal".into(),
+                at: "2027-06-10".into(),
+            },
+        ],
+        countries: vec!["BE".into()],
+        regions: vec!["BE10".into()],
+        budget_total: "2000000".into(),
+        budget_max: "150000".into(),
+        sme_only: true,
+        description: "## Scope\n\nSecurity audits and **post-quantum** migration plans.".into(),
+        ..CallForm::blank(InstrumentKind::Grant)
+    }
+}
+
+/// A loan with a rolling deadline.
+fn loan() -> CallForm {
+    CallForm {
+        reference: "BE-GUAR-LOAN-01".into(),
+        title: "Growth loans for cybersecurity scale-ups".into(),
+        programme: "Innoviris Finance".into(),
+        rolling: true,
+        deadlines: Vec::new(),
+        budget_max: "2500000".into(),
+        ..CallForm::blank(InstrumentKind::Loan)
+    }
+}
+
+fn at(minutes: i64) -> DateTime<Utc> {
+    start() + Duration::minutes(minutes)
+}
+
+fn state_with(store: &Arc<dyn Store>, index: &Arc<EmbeddedIndex>, minutes: i64) -> AppState {
+    AppState::new(store.clone(), index.clone(), Clock::Fixed(at(minutes)))
+}
+
+fn forbidden<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> bool {
+    matches!(result, Err(ServiceError::Forbidden(_)))
+}
+
+fn not_found<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> bool {
+    matches!(result, Err(ServiceError::NotFound(_)))
+}
+
+/// The fields a refused form names.
+fn refused_fields<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> Vec<String> {
+    match result {
+        Err(ServiceError::InvalidFields(errors)) => errors.into_iter().map(|error| error.field).collect(),
+        other => panic!("expected field errors, got {other:?}"),
+    }
+}
+
+async fn public_total(state: &AppState, text: &str) -> u64 {
+    let query = CallQuery {
+        text: text.to_owned(),
+        ..CallQuery::default()
+    };
+    catalogue::list_calls(state, &query).await.unwrap().page.total
+}
+
+async fn an_authority_drafts_a_grant_its_reviewer_publishes_and_its_editor_amends(store: Arc<dyn Store>) {
+    let people = cast(&store).await;
+    let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
+    let state = state_with(&store, &index, 10);
+    let id = publishing::create_call(&state, Some(&people.editor), &people.authority, &grant())
+        .await
+        .unwrap();
+    assert_eq!(id, "RIS3-BE10-2027-01");
+
+    // A draft is the body's own: not public, not searchable, not visible to other bodies.
+    apply_all_pending(store.as_ref(), index.as_ref()).await.unwrap();
+    assert!(not_found(catalogue::get_call(&state, &id).await));
+    assert_eq!(public_total(&state, "resilience").await, 0);
+    assert_eq!(public_total(&state, "").await, 0);
+    assert!(not_found(
+        publishing::editable_call(&state, Some(&people.outsider), &id).await
+    ));
+    assert!(not_found(
+        publishing::save_call(&state, Some(&people.outsider), &id, &grant()).await
+    ));
+    assert!(not_found(
+        publishing::act_on_call(&state, Some(&people.outsider), &id, CallAction::Submit, "").await
+    ));
+    assert!(forbidden(
+        publishing::desk(&state, Some(&people.outsider), &people.authority).await
+    ));
+    assert!(forbidden(
+        publishing::create_call(&state, Some(&people.outsider), &people.authority, &loan()).await
+    ));
+    assert!(forbidden(
+        publishing::create_call(&state, Some(&people.reviewer), &people.authority, &loan()).await
+    ));
+
+    // Editors submit; only a reviewer of the same body approves.
+    assert!(forbidden(
+        publishing::act_on_call(&state, Some(&people.editor), &id, CallAction::Approve, "").await
+    ));
+    let submitted = publishing::act_on_call(&state, Some(&people.editor), &id, CallAction::Submit, "")
+        .await
+        .unwrap();
+    assert_eq!(submitted, CallState::InReview);
+    let seen = publishing::editable_call(&state, Some(&people.reviewer), &id)
+        .await
+        .unwrap();
+    assert_eq!(seen.actions, [CallAction::Approve, CallAction::SendBack]);
+    assert!(!seen.editable, "a reviewer reads, an editor writes");
+    assert_eq!(seen.submitted_by.as_deref(), Some("Ana Silva"));
+    let published = publishing::act_on_call(&state, Some(&people.reviewer), &id, CallAction::Approve, "")
+        .await
+        .unwrap();
+    assert_eq!(published, CallState::Published);
+
+    apply_all_pending(store.as_ref(), index.as_ref()).await.unwrap();
+    assert_eq!(public_total(&state, "resilience").await, 1, "searchable once published");
+    let page = catalogue::get_call(&state, &id).await.unwrap();
+    assert_eq!(page.call.deadlines.len(), 2);
+    assert_eq!(page.call.eligible_regions[0].as_str(), "BE10");
+    assert!(page.description_html.contains("<strong>post-quantum</strong>"));
+    assert!(page.changes.is_empty(), "no change yet");
+
+    // Moving a deadline is material: it needs a public note, and the page tells readers.
+    let mut moved = grant();
+    moved.deadlines[0].at = "2027-03-18".into();
+    assert_eq!(
+        refused_fields(publishing::save_call(&state, Some(&people.editor), &id, &moved).await),
+        ["change_note"]
+    );
+    moved.change_note = "Two more weeks for short proposals after the info day.".into();
+    assert!(publishing::save_call(&state, Some(&people.editor), &id, &moved)
+        .await
+        .unwrap());
+    let page = catalogue::get_call(&state, &id).await.unwrap();
+    assert_eq!(page.changes.len(), 1);
+    assert_eq!(
+        page.changes[0].note,
+        "Two more weeks for short proposals after the info day."
+    );
+    assert!(
+        page.changes[0].details[0].starts_with("Deadline changed from Short proposal: 4 Mar 2027 17:00"),
+        "{:?}",
+        page.changes[0].details
+    );
+    assert!(page.changes[0].details[0].contains("18 Mar 2027 17:00"));
+
+    // A wording change is a version too, but not material, and needs no note.
+    let mut reworded = moved.clone();
+    reworded.title = "Cyber resilience for SMEs in Brussels".into();
+    reworded.change_note = String::new();
+    assert!(publishing::save_call(&state, Some(&people.editor), &id, &reworded)
+        .await
+        .unwrap());
+    assert!(
+        !publishing::save_call(&state, Some(&people.editor), &id, &reworded)
+            .await
+            .unwrap(),
+        "saving the same fields again changes nothing"
+    );
+    let versions = publishing::editable_call(&state, Some(&people.editor), &id)
+        .await
+        .unwrap()
+        .versions;
+    assert_eq!(versions.iter().map(|v| v.number).collect::<Vec<_>>(), [3, 2, 1]);
+    assert_eq!(
+        versions.iter().map(|v| v.material).collect::<Vec<_>>(),
+        [false, true, false]
+    );
+    assert_eq!(versions[0].changes[0].field, "title");
+    assert_eq!(catalogue::get_call(&state, &id).await.unwrap().changes.len(), 1);
+
+    // The body's audit log has every step, and exports as CSV to its editors and reviewers.
+    let csv = publishing::audit_csv(&state, Some(&people.reviewer), &people.authority)
+        .await
+        .unwrap();
+    for action in ["create_call", "submit_call", "approve_call", "edit_call"] {
+        assert!(csv.contains(action), "{action} missing from {csv}");
+    }
+    assert!(csv.contains("RIS3-BE10-2027-01: deadlines"));
+    assert!(forbidden(
+        publishing::audit_csv(&state, Some(&people.outsider), &people.authority).await
+    ));
+    let desk = publishing::desk(&state, Some(&people.editor), &people.authority)
+        .await
+        .unwrap();
+    assert_eq!(desk.calls.len(), 1);
+    assert_eq!(desk.calls[0].state, CallState::Published);
+    assert!(
+        publishing::desk(&state, Some(&people.outsider), &people.other_authority)
+            .await
+            .unwrap()
+            .calls
+            .is_empty()
+    );
+}
+
+async fn a_loan_sent_back_stays_private_and_a_scheduled_call_publishes_itself(store: Arc<dyn Store>) {
+    let people = cast(&store).await;
+    let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
+    let state = state_with(&store, &index, 10);
+    let loan_id = publishing::create_call(&state, Some(&people.editor), &people.authority, &loan())
+        .await
+        .unwrap();
+    publishing::act_on_call(&state, Some(&people.editor), &loan_id, CallAction::Submit, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        refused_fields(
+            publishing::act_on_call(&state, Some(&people.reviewer), &loan_id, CallAction::SendBack, " ").await
+        ),
+        ["comment"]
+    );
+    let back = publishing::act_on_call(
+        &state,
+        Some(&people.reviewer),
+        &loan_id,
+        CallAction::SendBack,
+        "State the guarantee rate.",
+    )
+    .await
+    .unwrap();
+    assert_eq!(back, CallState::Draft);
+    let desk = publishing::desk(&state, Some(&people.editor), &people.authority)
+        .await
+        .unwrap();
+    assert_eq!(
+        desk.calls[0].review_comment.as_deref(),
+        Some("State the guarantee rate.")
+    );
+    apply_all_pending(store.as_ref(), index.as_ref()).await.unwrap();
+    assert_eq!(public_total(&state, "").await, 0, "a sent-back call stays private");
+
+    // Scheduled: approved now, published by the job once its time has come.
+    let scheduled = CallForm {
+        publish_at: "2026-11-28T09:00".into(),
+        ..grant()
+    };
+    let id = publishing::create_call(&state, Some(&people.editor), &people.authority, &scheduled)
+        .await
+        .unwrap();
+    publishing::act_on_call(&state, Some(&people.editor), &id, CallAction::Submit, "")
+        .await
+        .unwrap();
+    let approved = publishing::act_on_call(&state, Some(&people.reviewer), &id, CallAction::Approve, "")
+        .await
+        .unwrap();
+    assert_eq!(approved, CallState::Scheduled);
+    assert!(publishing::publish_due(&state).await.unwrap().is_empty());
+    assert!(not_found(catalogue::get_call(&state, &id).await));
+    // 28 November 09:00 in Brussels is 08:00 UTC: a day minus two hours after `start`.
+    let later = state_with(&store, &index, 22 * 60);
+    assert_eq!(publishing::publish_due(&later).await.unwrap(), [id.clone()]);
+    assert!(
+        publishing::publish_due(&later).await.unwrap().is_empty(),
+        "published once"
+    );
+    apply_all_pending(store.as_ref(), index.as_ref()).await.unwrap();
+    assert_eq!(public_total(&later, "resilience").await, 1);
+    let versions = publishing::editable_call(&later, Some(&people.editor), &id)
+        .await
+        .unwrap()
+        .versions;
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].saved_by, None, "published by the clock");
+
+    // An administrator unpublishes with a reason the body reads; it leaves the index.
+    assert!(forbidden(
+        publishing::act_on_call(&later, Some(&people.reviewer), &id, CallAction::Unpublish, "no").await
+    ));
+    let unpublished = publishing::act_on_call(
+        &later,
+        Some(&people.admin),
+        &id,
+        CallAction::Unpublish,
+        "The budget contradicts the official work programme.",
+    )
+    .await
+    .unwrap();
+    assert_eq!(unpublished, CallState::Draft);
+    apply_all_pending(store.as_ref(), index.as_ref()).await.unwrap();
+    assert_eq!(public_total(&later, "resilience").await, 0);
+    let seen = publishing::editable_call(&later, Some(&people.editor), &id)
+        .await
+        .unwrap();
+    assert_eq!(
+        seen.review_comment.as_deref(),
+        Some("The budget contradicts the official work programme.")
+    );
+}
+
+async fn nobody_approves_their_own_submission_and_importers_cannot_overwrite_a_bodys_call(store: Arc<dyn Store>) {
+    let people = cast(&store).await;
+    let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
+    let state = state_with(&store, &index, 10);
+    let id = publishing::create_call(&state, Some(&people.editor), &people.authority, &grant())
+        .await
+        .unwrap();
+    publishing::act_on_call(&state, Some(&people.editor), &id, CallAction::Submit, "")
+        .await
+        .unwrap();
+    // The submitter becomes a reviewer: still not the one to approve their own call.
+    memberships::grant_role(
+        &state,
+        Some(&people.admin),
+        "editor@innoviris.example",
+        &people.authority,
+        Some(Role::Reviewer),
+    )
+    .await
+    .unwrap();
+    let seen = publishing::editable_call(&state, Some(&people.editor), &id)
+        .await
+        .unwrap();
+    assert_eq!(seen.actions, [CallAction::SendBack]);
+    assert!(forbidden(
+        publishing::act_on_call(&state, Some(&people.editor), &id, CallAction::Approve, "").await
+    ));
+
+    // The same reference again is refused on its field, for any body.
+    memberships::grant_role(
+        &state,
+        Some(&people.admin),
+        "editor@innoviris.example",
+        &people.authority,
+        Some(Role::Editor),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        refused_fields(publishing::create_call(&state, Some(&people.editor), &people.authority, &grant()).await),
+        ["reference"]
+    );
+    assert_eq!(
+        refused_fields(
+            publishing::create_call(&state, Some(&people.outsider), &people.other_authority, &grant()).await
+        ),
+        ["reference"]
+    );
+
+    // An import carrying the same identifier cannot overwrite the body's call.
+    let imported = NewCall::new(&id, "eu-ftp", "Hijacked", "Horizon Europe", "European Commission");
+    assert!(matches!(
+        store.upsert_calls(&[imported], at(20)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let record = store.call_record(&id).await.unwrap().unwrap();
+    assert_eq!(record.call.title, "Cyber resilience for Brussels SMEs");
+
+    // A call in review is not edited; an organisation that is not a funding body publishes nothing.
+    assert!(matches!(
+        publishing::save_call(&state, Some(&people.editor), &id, &grant()).await,
+        Err(ServiceError::Invalid(message)) if message.contains("send it back")
+    ));
+    let sme_editor = verified_session(&store, "ana@aveiro-labs.pt").await;
+    let sme = memberships::create_organisation(
+        &state,
+        Some(&sme_editor),
+        &NewOrganisationForm {
+            kind: "sme".into(),
+            ..authority("Aveiro Labs", "PT")
+        },
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        publishing::create_call(&state, Some(&sme_editor), &sme, &loan()).await,
+        Err(ServiceError::Invalid(message)) if message.contains("not a funding body")
+    ));
+}
+
+crate::on_both_backends!(shared:
+    an_authority_drafts_a_grant_its_reviewer_publishes_and_its_editor_amends,
+    a_loan_sent_back_stays_private_and_a_scheduled_call_publishes_itself,
+    nobody_approves_their_own_submission_and_importers_cannot_overwrite_a_bodys_call,
+);
