@@ -66,6 +66,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/join") view=pages::account::JoinPage />
                     <Route path=path!("/account/organisations/new") view=pages::account::NewOrganisationPage />
                     <Route path=path!("/admin") view=pages::admin::AdminPage />
+                    <Route path=path!("/publish") view=pages::publishing::PublishPage />
+                    <Route path=path!("/publish/new/:organisation") view=pages::publishing::NewCallPage />
+                    <Route path=path!("/publish/calls/*id") view=pages::publishing::EditCallPage />
+                    <Route path=path!("/publish/:organisation") view=pages::publishing::DeskPage />
                 </Routes>
             </Layout>
         </Router>

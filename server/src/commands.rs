@@ -98,6 +98,7 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
     tracing::info!(transport = mailer.transport_name(), "mail: sending from the outbox");
     let mail_sender = tokio::spawn({
         let (store, clock) = (store.clone(), config.clock());
+        let shutdown = shutdown.clone();
         async move { sender::run(store.as_ref(), &mailer, clock, RetryPolicy::default(), shutdown).await }
     });
     if !config
@@ -111,13 +112,18 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
             "the built site is missing: pages render but will not hydrate (run scripts/build-site)"
         );
     }
+    let app = AppState::new(store.clone(), search.clone(), config.clock()).with_site(config.site(&mail_domain));
+    let schedule = tokio::spawn({
+        let (app, shutdown) = (app.clone(), shutdown.clone());
+        async move { domain::services::publishing::run_schedule(&app, shutdown).await }
+    });
     let stop = http::shutdown_signal();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     let router = http::router(ServerState {
-        app: AppState::new(store.clone(), search.clone(), config.clock()).with_site(config.site(&mail_domain)),
+        app,
         dev_mailbox: config.dev_mailbox.then(|| config.mailbox_dir.clone()),
         database: store,
         search,
@@ -133,6 +139,7 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
     let _ = stop_jobs.send(true);
     let _ = indexer.await;
     let _ = mail_sender.await;
+    let _ = schedule.await;
     served
 }
 

@@ -2,7 +2,7 @@
 //! and `/healthz`, with request tracing, compression, and the guards and security headers
 //! of [`crate::guards`].
 
-use crate::{dev_mailbox, guards, sessions};
+use crate::{dev_mailbox, exports, guards, sessions};
 use app::{shell, App, BUNDLE_NAME};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{FromRef, State};
@@ -71,7 +71,9 @@ pub fn router(state: ServerState) -> Router {
     let routes = ROUTES.clone();
     let app_state = state.app.clone();
     let options = state.leptos.clone();
-    let mut router = Router::new().route("/healthz", get(healthz));
+    let mut router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/publishing/audit.csv", get(exports::audit_csv));
     if state.dev_mailbox.is_some() {
         router = router
             .route("/dev/mailbox", get(dev_mailbox::list))

@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod config;
 pub mod dev_mailbox;
+pub mod exports;
 pub mod guards;
 pub mod http;
 pub mod sessions;

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-mod session {
+pub(super) mod session {
     //! The session cookie and the caller, as the server sees them.
 
     use domain::services::accounts::{self, Client};

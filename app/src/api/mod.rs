@@ -1,5 +1,5 @@
 //! Server functions: the only way the UI reaches data (accounts and memberships in
-//! [`accounts`]). Each is a thin adapter — it takes its
+//! [`accounts`], funding bodies' calls in [`publishing`]). Each is a thin adapter — it takes its
 //! (already sanitised) arguments, calls one service of `domain::services` with the one
 //! `AppState` the server provides, and turns the service's error into an [`AppError`] with
 //! its HTTP status. Their bodies compile only with the `ssr` feature.
@@ -67,3 +67,4 @@ pub async fn search_organisations(query: OrganisationQuery) -> Result<Organisati
 }
 
 pub mod accounts;
+pub mod publishing;

@@ -22,7 +22,11 @@ fn ViewerBadge() -> impl IntoView {
                     Ok(Some(person)) => {
                         let organisations: Vec<String> =
                             person.memberships.iter().map(|m| m.organisation_name.clone()).collect();
+                        let publishes = person.memberships.iter().any(|m| {
+                            matches!(m.role, domain::people::Role::Editor | domain::people::Role::Reviewer)
+                        });
                         view! {
+                            {publishes.then(|| view! { <A href="/publish" attr:class="publish-link">"Publish"</A> " " })}
                             <A href="/account" attr:class="viewer-name">
                                 {person.display_name.clone()}
                                 {(!organisations.is_empty()).then(|| view! {

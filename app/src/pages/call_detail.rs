@@ -105,6 +105,7 @@ fn CallDetailView(view: CallView) -> impl IntoView {
         now,
         region_names,
         description_html,
+        changes,
     } = view;
     let summary = call.summary.clone();
     let (trl, consortium) = (maturity(&call), consortium(&call));
@@ -123,6 +124,20 @@ fn CallDetailView(view: CallView) -> impl IntoView {
                     })}
                 </p>
             </header>
+            {(!changes.is_empty()).then(|| view! {
+                <section class="call-changes" aria-labelledby="changes-heading">
+                    <h2 id="changes-heading">"Changed since publication"</h2>
+                    <ul>
+                        {changes.into_iter().map(|change| view! {
+                            <li>
+                                <strong>{format!("Changed on {}: ", date(change.at))}</strong>
+                                {change.details.join("; ")}
+                                {(!change.note.is_empty()).then(|| view! { <br /><span class="change-note">{change.note.clone()}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             <section aria-labelledby="deadlines-heading">
                 <h2 id="deadlines-heading">"Deadlines"</h2>
                 {deadlines}

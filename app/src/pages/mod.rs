@@ -7,3 +7,4 @@ pub mod calls;
 pub mod home;
 pub mod not_found;
 pub mod organisations;
+pub mod publishing;

@@ -359,6 +359,40 @@ pub async fn publish_due(state: &AppState) -> Result<Vec<String>, ServiceError> 
     Ok(state.publishing.publish_due(state.clock.now()).await?)
 }
 
+/// A description's Markdown as the call page will show it (sanitised HTML), for the editor's
+/// live preview.
+pub fn preview_description(markdown: &str) -> Result<String, ServiceError> {
+    if markdown.chars().count() > crate::publishing::MAX_DESCRIPTION_CHARS {
+        return Err(ServiceError::Invalid("The description is too long to preview.".into()));
+    }
+    Ok(crate::markdown::to_safe_html(markdown))
+}
+
+/// How often the server looks for scheduled calls whose time has come.
+pub const SCHEDULE_POLL: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Runs until `shutdown` turns true: publishes scheduled calls as their time comes (a failure
+/// is logged and tried again at the next poll).
+pub async fn run_schedule(state: &AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match publish_due(state).await {
+            Ok(published) if !published.is_empty() => {
+                tracing::info!(calls = ?published, "scheduled calls published");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "scheduled publication failed; trying again"),
+        }
+        tokio::select! {
+            _ = shutdown.changed() => {
+                if *shutdown.borrow() {
+                    return;
+                }
+            }
+            () = tokio::time::sleep(SCHEDULE_POLL) => {}
+        }
+    }
+}
+
 /// A funding body's audit log as CSV (time, who, what, details): for its editors, reviewers
 /// and administrators. Cells a spreadsheet would run as a formula are quoted as text.
 pub async fn audit_csv(state: &AppState, session: Option<&str>, organisation_id: &str) -> Result<String, ServiceError> {
