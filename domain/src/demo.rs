@@ -872,8 +872,9 @@ pub struct DemoPerson {
     pub membership: Option<(String, Role)>,
 }
 
-/// One demo person per role: an administrator; a member, an editor and a reviewer of the
-/// first demo organisation; a manager of the second.
+/// One demo person per role: an administrator; a member of the first demo organisation; an
+/// editor and a reviewer of the first public authority (a funding body); a manager of the
+/// second organisation.
 pub fn people(data: &DemoData) -> Vec<DemoPerson> {
     let organisation = |index: usize| data.organisations.get(index).map(|o| o.external_id.clone());
     let person = |local: &str, name: &str, membership: Option<(String, Role)>| DemoPerson {
@@ -882,15 +883,22 @@ pub fn people(data: &DemoData) -> Vec<DemoPerson> {
         is_admin: local == "admin",
         membership,
     };
+    // The editor and reviewer work for a funding body, so that the demo can publish calls.
+    let funding_body = data
+        .organisations
+        .iter()
+        .find(|o| o.kind == crate::organisation::OrganisationKind::PublicAuthority)
+        .map(|o| o.external_id.clone())
+        .or_else(|| organisation(0));
     vec![
         person("admin", "Ada Admin", None),
         person("member", "Marta Member", organisation(0).map(|id| (id, Role::Member))),
-        person("editor", "Eduardo Editor", organisation(0).map(|id| (id, Role::Editor))),
         person(
-            "reviewer",
-            "Rita Reviewer",
-            organisation(0).map(|id| (id, Role::Reviewer)),
+            "editor",
+            "Eduardo Editor",
+            funding_body.clone().map(|id| (id, Role::Editor)),
         ),
+        person("reviewer", "Rita Reviewer", funding_body.map(|id| (id, Role::Reviewer))),
         person(
             "manager",
             "Magnus Manager",

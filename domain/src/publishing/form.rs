@@ -205,8 +205,8 @@ impl CallForm {
                 errors.add("trl_max", "The highest readiness level is below the lowest.");
             }
         }
-        let countries = self.areas("countries", &self.countries, CountryCode::parse, &mut errors);
-        let regions = self.areas("regions", &self.regions, NutsCode::parse, &mut errors);
+        let countries = self.areas("countries", &self.countries, CountryCode::parse, "PT, EL", &mut errors);
+        let regions = self.areas("regions", &self.regions, NutsCode::parse, "BE10, PT17", &mut errors);
         if !countries.is_empty() {
             for region in regions.iter().filter(|region| !countries.contains(&region.country())) {
                 errors.add(
@@ -306,6 +306,7 @@ impl CallForm {
         field: &str,
         values: &[String],
         parse: impl Fn(&str) -> Result<T, crate::codes::CodeError>,
+        example: &str,
         errors: &mut Errors,
     ) -> Vec<T> {
         if values.len() > MAX_AREAS {
@@ -317,7 +318,11 @@ impl CallForm {
             match parse(value) {
                 Ok(area) if !areas.contains(&area) => areas.push(area),
                 Ok(_) => {}
-                Err(error) => errors.add(field, error.to_string()),
+                // The value is not repeated back: only what could be a code is shown.
+                Err(_) => {
+                    let shown: String = value.chars().filter(char::is_ascii_alphanumeric).take(8).collect();
+                    errors.add(field, format!("{shown:?} is not a code from the list ({example})."));
+                }
             }
         }
         areas

@@ -7,7 +7,7 @@ use domain::demo::{self, DemoSize};
 use domain::people::Role;
 use domain::services::accounts::{self, Client};
 use domain::services::memberships;
-use domain::store::{NewPerson, RequestKind};
+use domain::store::{AuditEntry, NewPerson, RequestKind};
 use serde_json::{json, Value};
 
 /// POSTs `body` to the server function `name`, with the session `cookie` if any: status,
@@ -239,11 +239,16 @@ enum Rule {
     Admits,
     /// Administrators only (granting, disabling, the audit log, undeliverable mail).
     Admin,
+    /// Reads a funding body's own calls: anyone of that body, and administrators (to anyone
+    /// else its drafts do not exist: 404 counts as refused).
+    BodyMember,
+    /// Writes a funding body's calls: its editors only.
+    BodyEditor,
 }
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 29] = [
+const MATRIX: [(&str, Rule); 35] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -273,6 +278,12 @@ const MATRIX: [(&str, Rule); 29] = [
     ("grant_role", Rule::Admin),
     ("set_account_disabled", Rule::Admin),
     ("set_admin", Rule::Admin),
+    ("preview_description", Rule::Read),
+    ("open_desk", Rule::BodyMember),
+    ("open_call_editor", Rule::BodyMember),
+    ("create_call", Rule::BodyEditor),
+    ("save_call", Rule::BodyEditor),
+    ("act_on_call", Rule::BodyEditor),
 ];
 
 fn allowed(rule: Rule, caller: Caller) -> bool {
@@ -281,6 +292,27 @@ fn allowed(rule: Rule, caller: Caller) -> bool {
         Rule::LoggedIn => caller != Caller::Anonymous,
         Rule::Admits => matches!(caller, Caller::Editor | Caller::Manager | Caller::Admin),
         Rule::Admin => caller == Caller::Admin,
+        Rule::BodyMember => !matches!(caller, Caller::Anonymous | Caller::Outsider),
+        Rule::BodyEditor => caller == Caller::Editor,
+    }
+}
+
+/// Whether `status` refuses the caller: for a body's calls, "not found" is a refusal too.
+fn refused(rule: Rule, status: u16) -> bool {
+    match rule {
+        Rule::BodyMember | Rule::BodyEditor => matches!(status, 401 | 403 | 404),
+        _ => matches!(status, 401 | 403),
+    }
+}
+
+/// A draft call form with its own reference.
+fn draft_form(reference: &str) -> domain::publishing::CallForm {
+    domain::publishing::CallForm {
+        reference: reference.to_owned(),
+        title: format!("Cyber vouchers {reference}"),
+        programme: "Regional RIS3".to_owned(),
+        rolling: true,
+        ..domain::publishing::CallForm::blank(domain::InstrumentKind::Voucher)
     }
 }
 
@@ -299,7 +331,11 @@ async fn the_authorisation_matrix_holds_on_postgresql() {
 /// reads something private, called as every [`Caller`], is refused (401/403) exactly when its
 /// rule says so.
 async fn authorisation_matrix(app: TestApp) {
-    let data = organisations(3, 2);
+    let mut data = organisations(3, 2);
+    // Both are funding bodies: the publishing rows need calls of their own.
+    for organisation in &mut data.organisations {
+        organisation.kind = domain::organisation::OrganisationKind::PublicAuthority;
+    }
     let app = app.with_demo_data(&data).await;
     let (ours, theirs) = (
         data.organisations[0].external_id.clone(),
@@ -368,6 +404,19 @@ async fn authorisation_matrix(app: TestApp) {
                 .find(|request| request.person_email == asker)
                 .unwrap()
                 .id;
+            // And a draft of its own, for the publishing rows.
+            let draft = format!("M-{name}-{caller:?}").replace('_', "-");
+            // (Straight into the store: the editor's own sessions end when a row changes their password.)
+            let audit = AuditEntry {
+                actor_id: None,
+                action: "create_call",
+                subject_id: None,
+                organisation_id: Some(ours.clone()),
+                detail: draft.clone(),
+                at: crate::helpers::now(),
+            };
+            let new_call = draft_form(&draft).to_new_call("Matrix body").unwrap();
+            app.store.create_call(&new_call, &ours, None, &audit).await.unwrap();
             let body = match *name {
                 "list_sessions" | "pending_requests" | "audit_log" | "dead_mail" => json!({}),
                 "change_password" => json!({ "current": "correct horse battery", "password": "correct horse battery" }),
@@ -382,6 +431,14 @@ async fn authorisation_matrix(app: TestApp) {
                 "grant_role" => json!({ "email": asker, "organisation_id": ours, "role": "member" }),
                 "set_account_disabled" => json!({ "email": asker, "disabled": true }),
                 "set_admin" => json!({ "email": asker, "admin": false }),
+                "open_desk" => json!({ "organisation_id": ours }),
+                "open_call_editor" => json!({ "external_id": draft }),
+                "create_call" => json!({ "organisation_id": ours, "form": draft_form(&format!("{draft}-new")) }),
+                "save_call" => json!({ "external_id": draft, "form": domain::publishing::CallForm {
+                    keywords: "changed".to_owned(),
+                    ..draft_form(&draft)
+                } }),
+                "act_on_call" => json!({ "external_id": draft, "action": "submit", "comment": "" }),
                 other => panic!("no arguments for {other}"),
             };
             let (status, cookies, answer) = call(&app, name, session.as_deref(), body).await;
@@ -390,7 +447,7 @@ async fn authorisation_matrix(app: TestApp) {
             if let Some(renewed) = cookies.iter().find_map(|cookie| session_id_in(cookie)) {
                 *session = Some(renewed);
             }
-            let denied = matches!(status, 401 | 403);
+            let denied = refused(*rule, status);
             if denied == allowed(*rule, caller) || status >= 500 {
                 failures.push(format!("{name} as {caller:?}: {status} {answer}"));
             }

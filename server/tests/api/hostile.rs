@@ -755,3 +755,152 @@ async fn every_account_and_membership_input_refuses_hostile_values_plainly() {
         }
     }
 }
+
+/// Posts `body` to the server function `function` with the session `session`.
+async fn post_as(app: &TestApp, function: &str, session: &str, body: &serde_json::Value) -> (u16, String) {
+    let response = app
+        .client
+        .post(format!("{}/api/{function}", app.address))
+        .header("content-type", "application/json")
+        .header("cookie", format!("fundbridge-session={session}"))
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn every_call_editor_input_refuses_hostile_values_plainly_and_escapes_what_it_keeps() {
+    use domain::publishing::CallForm;
+    let app = TestApp::spawn().await;
+    let person = domain::store::NewPerson {
+        email: "editor@region.example".into(),
+        display_name: "Editor".into(),
+        password_hash: domain::credentials::hash_password("correct horse battery"),
+        verified: true,
+        is_admin: false,
+    };
+    app.store.create_person(&person, None, now()).await.unwrap();
+    let client = domain::services::accounts::Client::default();
+    let login = || {
+        domain::services::accounts::log_in(
+            &app.state,
+            "editor@region.example",
+            "correct horse battery",
+            &client,
+            None,
+        )
+    };
+    let session = login().await.unwrap().token;
+    let authority = domain::organisation::NewOrganisationForm {
+        name: "Hostile Region".into(),
+        kind: "public_authority".into(),
+        country: "BE".into(),
+        website: String::new(),
+        description: String::new(),
+    };
+    let organisation = domain::services::memberships::create_organisation(&app.state, Some(&session), &authority)
+        .await
+        .unwrap();
+    // Becoming its editor rotated the session: start a fresh one.
+    let session = login().await.unwrap().token;
+    let valid = |reference: &str| {
+        serde_json::to_value(CallForm {
+            reference: reference.to_owned(),
+            title: "Cyber vouchers".into(),
+            programme: "RIS3".into(),
+            deadlines: vec![domain::publishing::DeadlineInput {
+                label: "Only stage".into(),
+                at: "2027-03-04T17:00".into(),
+            }],
+            countries: vec!["BE".into()],
+            regions: vec!["BE10".into()],
+            ..CallForm::blank(domain::InstrumentKind::Voucher)
+        })
+        .unwrap()
+    };
+    let text_fields: Vec<String> = valid("x")
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, value)| value.is_string())
+        .map(|(key, _)| key.clone())
+        .collect();
+    let mut created = 0;
+    for (round, payload) in payloads().into_iter().enumerate() {
+        let mut forms = Vec::new();
+        for field in &text_fields {
+            let mut form = valid(&format!("H-{round}-{field}"));
+            form[field.as_str()] = serde_json::Value::String(payload.clone());
+            forms.push((field.clone(), form));
+        }
+        for (index, list) in ["countries", "regions"].into_iter().enumerate() {
+            let mut form = valid(&format!("H-{round}-list-{index}"));
+            form[list] = serde_json::json!([payload.clone()]);
+            forms.push((list.to_owned(), form));
+        }
+        for part in ["label", "at"] {
+            let mut form = valid(&format!("H-{round}-deadline-{part}"));
+            form["deadlines"][0][part] = serde_json::Value::String(payload.clone());
+            forms.push((format!("deadlines.{part}"), form));
+        }
+        for (field, form) in forms {
+            let body = serde_json::json!({ "organisation_id": organisation, "form": form });
+            let (status, answer) = post_as(&app, "create_call", &session, &body).await;
+            assert!(
+                matches!(status, 200 | 400),
+                "create_call {field} = {payload:?}: {status} {answer}"
+            );
+            assert!(!answer.contains(SCRIPT_MARK), "{field} reflected {answer}");
+            if status == 200 {
+                created += 1;
+                let id: String = serde_json::from_str(&answer).unwrap();
+                let response = app
+                    .client
+                    .get(format!("{}/publish/calls/{}", app.address, percent_encode(&id)))
+                    .header("cookie", format!("fundbridge-session={session}"))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status().as_u16(), 200);
+                let page = response.text().await.unwrap();
+                assert!(
+                    !page.contains(SCRIPT_MARK) && !page.contains("<img src=x"),
+                    "{field}: {page}"
+                );
+            }
+        }
+        for (function, body) in [
+            ("open_desk", serde_json::json!({ "organisation_id": payload })),
+            ("open_call_editor", serde_json::json!({ "external_id": payload })),
+            (
+                "save_call",
+                serde_json::json!({ "external_id": payload, "form": valid("H-x") }),
+            ),
+            (
+                "act_on_call",
+                serde_json::json!({ "external_id": "H-0-title", "action": "submit", "comment": payload }),
+            ),
+            (
+                "act_on_call",
+                serde_json::json!({ "external_id": payload, "action": "archive", "comment": "" }),
+            ),
+            (
+                "act_on_call",
+                serde_json::json!({ "external_id": "H-0-title", "action": payload, "comment": "" }),
+            ),
+            ("preview_description", serde_json::json!({ "markdown": payload })),
+        ] {
+            let (status, answer) = post_as(&app, function, &session, &body).await;
+            assert!(
+                matches!(status, 200 | 400 | 403 | 404),
+                "{function} {body}: {status} {answer}"
+            );
+            assert!(!answer.contains(SCRIPT_MARK), "{function} reflected {answer}");
+            assert!(!answer.contains("<img"), "{function} kept an element: {answer}");
+        }
+    }
+    assert!(created > 0, "the valid parts of hostile forms are kept (as text)");
+}

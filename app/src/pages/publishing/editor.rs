@@ -312,7 +312,8 @@ pub fn keep_form(draft_key: &str, form: Option<&CallForm>) {
     let _ = (storage_key(draft_key), form);
 }
 
-/// The whole editor. `on_submit` sends the form; `draft_key` names what the browser keeps
+/// The whole editor. Each group of fields is its own type-erased view: as one view type the
+/// form needed more stack to render than a debug build's thread has. `on_submit` sends the form; `draft_key` names what the browser keeps
 /// meanwhile; `published` asks for the public change note.
 #[component]
 pub fn CallEditor(
@@ -348,7 +349,6 @@ pub fn CallEditor(
             key.with_value(|key| keep_form(key, Some(&current)));
         }
     });
-    let kinds = InstrumentKind::ALL;
     view! {
         {move || restorable.get().map(|kept| {
             let restore = kept.clone();
@@ -365,6 +365,24 @@ pub fn CallEditor(
             event.prevent_default();
             on_submit.run(form.get_untracked());
         }>
+            {identity_group(form, errors, is_new)}
+            {dates_group(form, errors, published)}
+            {money_group(form, errors)}
+            {eligibility_group(form, errors)}
+            {texts_group(form, errors)}
+            {published.then(|| view! {
+                <TextField form errors name="change_note" label="What changed, for applicants (shown on the call page)" max=500
+                    hint="Needed when a deadline, the budget or who may apply changes."
+                    get=|f| f.change_note.clone() set=|f, v| f.change_note = v />
+            })}
+            <button class="button primary" type="submit" disabled=move || pending.get()>{submit_label}</button>
+        </form>
+    }
+}
+
+/// The call's identity: reference, title, programme, instrument.
+fn identity_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>, is_new: bool) -> AnyView {
+    view! {
             <fieldset class="group">
                 <legend>"The call"</legend>
                 <TextField form errors name="reference" label="Your reference" max=60 disabled=!is_new
@@ -379,11 +397,18 @@ pub fn CallEditor(
                     <select id="call_instrument_kind" name="instrument_kind"
                         prop:value=move || form.with(|f| f.instrument_kind.clone())
                         on:change=move |event| form.update(|f| f.instrument_kind = event_target_value(&event))>
-                        {kinds.into_iter().map(|kind| view! { <option value=kind.as_str()>{kind.label()}</option> }).collect_view()}
+                        {InstrumentKind::ALL.into_iter().map(|kind| view! { <option value=kind.as_str()>{kind.label()}</option> }).collect_view()}
                     </select>
                     <FieldMessage errors field="instrument_kind".to_owned() />
                 </label>
             </fieldset>
+    }
+    .into_any()
+}
+
+/// Dates: time zone, opening, deadlines, publication time.
+fn dates_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>, published: bool) -> AnyView {
+    view! {
             <fieldset class="group">
                 <legend>"Dates"</legend>
                 <label class="field" for="call_time_zone">
@@ -403,6 +428,13 @@ pub fn CallEditor(
                         get=|f| f.publish_at.clone() set=|f, v| f.publish_at = v />
                 })}
             </fieldset>
+    }
+    .into_any()
+}
+
+/// Money: budget, per-project range, funding rate.
+fn money_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>) -> AnyView {
+    view! {
             <fieldset class="group">
                 <legend>"Money (in euro)"</legend>
                 <TextField form errors name="budget_total" label="Total budget" max=20 get=|f| f.budget_total.clone() set=|f, v| f.budget_total = v />
@@ -410,6 +442,13 @@ pub fn CallEditor(
                 <TextField form errors name="budget_max" label="Maximum per project" max=20 get=|f| f.budget_max.clone() set=|f, v| f.budget_max = v />
                 <TextField form errors name="funding_rate" label="Funding rate (%)" max=3 get=|f| f.funding_rate.clone() set=|f, v| f.funding_rate = v />
             </fieldset>
+    }
+    .into_any()
+}
+
+/// Who may apply: areas, SMEs, consortium, readiness.
+fn eligibility_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>) -> AnyView {
+    view! {
             <fieldset class="group">
                 <legend>"Who may apply"</legend>
                 <AreaPicker form errors name="countries" label="Eligible countries (none: no restriction)" countries=true
@@ -423,18 +462,19 @@ pub fn CallEditor(
                 <TextField form errors name="trl_max" label="Highest readiness level (TRL 1–9)" max=1 get=|f| f.trl_max.clone() set=|f, v| f.trl_max = v />
                 <CheckField form name="dual_use" label="Open to dual-use (civil–military) projects" get=|f| f.dual_use set=|f, v| f.dual_use = v />
             </fieldset>
+    }
+    .into_any()
+}
+
+/// Keywords, link and the description with its preview.
+fn texts_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>) -> AnyView {
+    view! {
             <fieldset class="group">
                 <legend>"Description and links"</legend>
                 <TextField form errors name="keywords" label="Keywords (separated by commas)" max=2000 get=|f| f.keywords.clone() set=|f, v| f.keywords = v />
                 <TextField form errors name="url" label="Your page for this call (optional)" kind="url" max=2000 get=|f| f.url.clone() set=|f, v| f.url = v />
                 <DescriptionField form errors />
             </fieldset>
-            {published.then(|| view! {
-                <TextField form errors name="change_note" label="What changed, for applicants (shown on the call page)" max=500
-                    hint="Needed when a deadline, the budget or who may apply changes."
-                    get=|f| f.change_note.clone() set=|f, v| f.change_note = v />
-            })}
-            <button class="button primary" type="submit" disabled=move || pending.get()>{submit_label}</button>
-        </form>
     }
+    .into_any()
 }

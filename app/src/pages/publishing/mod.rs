@@ -197,13 +197,19 @@ pub fn EditCallPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || crate::format::percent_decode(&params.with(|p| p.get("id").unwrap_or_default()));
     let version = RwSignal::new(0_u32);
+    // What the last save or action did: kept here, above the editor that reloads after it.
+    let flash = RwSignal::new(None::<String>);
     let call = Resource::new(move || (id(), version.get()), |(id, _)| open_call_editor(id));
+    let on_change = Callback::new(move |message: String| {
+        flash.set(Some(message));
+        version.update(|v| *v += 1);
+    });
     view! {
         <PageTitle text="Edit call" />
         <section class="publish editor-page">
             <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || call.get().map(|result| match result {
-                    Ok(call) => view! { <EditCall call on_change=Callback::new(move |()| version.update(|v| *v += 1)) /> }.into_any(),
+                    Ok(call) => view! { <EditCall call on_change flash /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 })}
             </Transition>
@@ -212,7 +218,7 @@ pub fn EditCallPage() -> impl IntoView {
 }
 
 #[component]
-fn EditCall(call: EditableCall, on_change: Callback<()>) -> impl IntoView {
+fn EditCall(call: EditableCall, on_change: Callback<String>, flash: RwSignal<Option<String>>) -> impl IntoView {
     let form = RwSignal::new(call.form.clone());
     let id = call.external_id.clone();
     let draft_key = format!("call.{id}");
@@ -222,9 +228,9 @@ fn EditCall(call: EditableCall, on_change: Callback<()>) -> impl IntoView {
         async move { save_call(id, form).await }
     });
     Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
+        if let Some(Ok(changed)) = save.value().get() {
             keep_form(&key_for_save, None);
-            on_change.run(());
+            on_change.run(if changed { "Saved." } else { "Nothing had changed." }.to_owned());
         }
     });
     let errors = Signal::derive(move || save.value().with(|answer| field_errors(answer.as_ref())));
@@ -243,6 +249,7 @@ fn EditCall(call: EditableCall, on_change: Callback<()>) -> impl IntoView {
         {call.review_comment.clone().map(|comment| view! {
             <div class="notice review" role="note"><strong>"Comment: "</strong>{comment}</div>
         })}
+        {move || flash.get().map(|message| view! { <p class="form-success" role="status">{message}</p> })}
         <Workflow id=id.clone() actions=call.actions.clone() on_change />
         {if call.editable {
             view! {
@@ -250,11 +257,7 @@ fn EditCall(call: EditableCall, on_change: Callback<()>) -> impl IntoView {
                     pending=save.pending().into()
                     submit_label=if published { "Save and publish the change" } else { "Save draft" }
                     on_submit=Callback::new(move |form: CallForm| { save.dispatch((id_for_submit.clone(), form)); }) />
-                {move || save.value().get().map(|answer| match answer {
-                    Ok(true) => view! { <p class="form-success" role="status">"Saved."</p> }.into_any(),
-                    Ok(false) => view! { <p class="form-success" role="status">"Nothing had changed."</p> }.into_any(),
-                    Err(error) => inline_alert(error),
-                })}
+                {move || save.value().get().and_then(|answer| answer.err()).map(inline_alert)}
             }.into_any()
         } else {
             view! { <CallSummary form=call.form.clone() /> }.into_any()
@@ -300,7 +303,7 @@ fn CallSummary(form: CallForm) -> impl IntoView {
 
 /// The workflow's buttons for what the person may do now, with a comment where one is needed.
 #[component]
-fn Workflow(id: String, actions: Vec<CallAction>, on_change: Callback<()>) -> impl IntoView {
+fn Workflow(id: String, actions: Vec<CallAction>, on_change: Callback<String>) -> impl IntoView {
     if actions.is_empty() {
         return ().into_any();
     }
@@ -310,8 +313,8 @@ fn Workflow(id: String, actions: Vec<CallAction>, on_change: Callback<()>) -> im
         async move { act_on_call(id, action, comment).await }
     });
     Effect::new(move |_| {
-        if let Some(Ok(_)) = act.value().get() {
-            on_change.run(());
+        if let Some(Ok(state)) = act.value().get() {
+            on_change.run(format!("The call is now {}.", state.label().to_lowercase()));
         }
     });
     let needs_comment = actions.iter().any(|action| action.needs_comment());

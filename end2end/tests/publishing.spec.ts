@@ -1,0 +1,148 @@
+import { expect, Page, test } from '@playwright/test';
+
+/** The password of every demo person (see `domain/src/demo.rs`, printed by scripts/demo). */
+const DEMO_PASSWORD = 'fundbridge demo 2026';
+
+async function hydrated(page: Page) {
+  await expect(page.locator('main')).toHaveAttribute('data-hydrated', 'true');
+}
+
+async function logIn(page: Page, email: string) {
+  await page.goto('/account/login');
+  await hydrated(page);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+async function logOut(page: Page) {
+  await page.goto('/account');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.locator('.viewer')).toContainText('Log in');
+}
+
+/** Opens the desk of the demo funding body from /publish; returns its address. */
+async function openDesk(page: Page): Promise<string> {
+  await page.goto('/publish');
+  await hydrated(page);
+  await page.locator('.desk-list a').first().click();
+  await expect(page.getByRole('heading', { name: /Waiting for review/ })).toBeVisible();
+  return page.url();
+}
+
+/** Fills the editor's common fields and saves the draft; returns the call's editor page. */
+async function draft(page: Page, fill: () => Promise<void>) {
+  await page.getByRole('link', { name: 'New call' }).click();
+  await hydrated(page);
+  await fill();
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page).toHaveURL(/\/publish\/calls\//);
+  await hydrated(page);
+}
+
+test('an authority drafts a grant and a loan; its reviewer publishes one and sends back the other; a moved deadline shows on the call page', async ({ page }) => {
+  const stamp = Date.now();
+  const grantRef = `RIS3-E2E-${stamp}`;
+  const grantTitle = `Quantum-safe upgrades for regional SMEs ${stamp}`;
+  const loanTitle = `Growth loans for cyber scale-ups ${stamp}`;
+
+  await logIn(page, 'editor@fundbridge.localhost');
+  const desk = await openDesk(page);
+
+  // A two-stage grant restricted to one NUTS region; its description tries to run script.
+  await draft(page, async () => {
+    await page.getByLabel('Your reference').fill(grantRef);
+    await page.getByLabel('Title').fill(grantTitle);
+    await page.getByLabel('Programme').fill('Regional RIS3 2021-2027');
+    await page.getByLabel('Stage 1 name (optional)').fill('Short proposal');
+    await page.getByLabel('Stage 1 closes').fill('2027-03-04T17:00');
+    await page.getByRole('button', { name: 'Add a stage' }).click();
+    await page.getByLabel('Stage 2 name (optional)').fill('Full proposal');
+    await page.getByLabel('Stage 2 closes').fill('2027-06-10T17:00');
+    await page.getByLabel('Add a country').selectOption('BE');
+    await page.getByLabel('NUTS region code').fill('BE10');
+    await page.getByRole('button', { name: 'Add region' }).click();
+    await expect(page.locator('.chip').filter({ hasText: 'BE10' })).toBeVisible();
+    await page.getByLabel('Total budget').fill('2 000 000');
+    await page.getByLabel(/^Description/).fill(
+      '## Scope\n\nAudits and **post-quantum** migration.\n\n<script>window.__xss=1</script>\n<img src=x onerror="window.__xss=1">',
+    );
+    await expect(page.locator('.description-preview strong')).toHaveText('post-quantum');
+    // A mistake is shown on its field and loses nothing.
+    await page.getByLabel('Funding rate (%)').fill('140');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect(page.locator('#funding_rate-error')).toContainText('between 1 and 100');
+    await expect(page.getByLabel('Title')).toHaveValue(grantTitle);
+    await page.getByLabel('Funding rate (%)').fill('70');
+  });
+  await page.getByRole('button', { name: 'Submit for review' }).click();
+  await expect(page.locator('.state-badge')).toHaveText('In review');
+  const grantEditor = page.url();
+
+  // A loan with a rolling deadline.
+  await page.goto(desk);
+  await hydrated(page);
+  await draft(page, async () => {
+    await page.getByLabel('Your reference').fill(`LOAN-E2E-${stamp}`);
+    await page.getByLabel('Title').fill(loanTitle);
+    await page.getByLabel('Programme').fill('Regional growth finance');
+    await page.getByLabel('Instrument').selectOption('loan');
+    await page.getByLabel(/^Rolling/).check();
+    await page.getByLabel('Maximum per project').fill('2500000');
+  });
+  await page.getByRole('button', { name: 'Submit for review' }).click();
+  await expect(page.locator('.state-badge')).toHaveText('In review');
+  const loanEditor = page.url();
+  await logOut(page);
+
+  // The reviewer publishes the grant and sends the loan back with a comment.
+  await logIn(page, 'reviewer@fundbridge.localhost');
+  await page.goto(grantEditor);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Approve and publish' }).click();
+  await expect(page.locator('.state-badge')).toHaveText('Published');
+  await page.goto(loanEditor);
+  await hydrated(page);
+  await page.getByLabel(/^Comment for the funding body/).fill('State the guarantee rate, please.');
+  await page.getByRole('button', { name: 'Send back' }).click();
+  await expect(page.locator('.state-badge')).toHaveText('Draft');
+  await expect(page.locator('.notice.review')).toContainText('State the guarantee rate');
+  await logOut(page);
+
+  // The grant is public and searchable within seconds; the loan is not.
+  await expect(async () => {
+    await page.goto(`/calls?q=${encodeURIComponent(grantTitle)}`);
+    await expect(page.locator('.call-card').filter({ hasText: grantTitle })).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await page.goto(`/calls?q=${encodeURIComponent(loanTitle)}`);
+  await expect(page.locator('.call-card').filter({ hasText: loanTitle })).toHaveCount(0);
+  await page.goto(`/calls/${grantRef}`);
+  await hydrated(page);
+  await expect(page.locator('.description strong')).toHaveText('post-quantum');
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  await expect(page.locator('.description img')).toHaveCount(0);
+
+  // The editor moves the first deadline: a material change the call page shows.
+  await logIn(page, 'editor@fundbridge.localhost');
+  await page.goto(grantEditor);
+  await hydrated(page);
+  await page.getByLabel('Stage 1 closes').fill('2027-03-18T17:00');
+  await page.getByLabel(/^What changed, for applicants/).fill('Two more weeks after the info day.');
+  await page.getByRole('button', { name: 'Save and publish the change' }).click();
+  await expect(page.getByRole('status')).toContainText('Saved.');
+  await expect(page.locator('.version-list li.material')).toContainText('Deadline changed from');
+  await page.goto(`/calls/${grantRef}`);
+  await expect(page.locator('.call-changes')).toContainText('Changed on');
+  await expect(page.locator('.call-changes')).toContainText('18 Mar 2027 17:00');
+  await expect(page.locator('.call-changes')).toContainText('Two more weeks after the info day.');
+
+  // The audit log lists every step, as CSV.
+  const organisation = new URL(desk).pathname.split('/').pop()!;
+  const csv = await (await page.request.get(`/api/publishing/audit.csv?organisation=${organisation}`)).text();
+  for (const step of ['create_call', 'submit_call', 'approve_call', 'send_back_call', 'edit_call']) {
+    expect(csv).toContain(step);
+  }
+  expect(csv).toContain('State the guarantee rate, please.');
+});
