@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=pages::admin::AdminPage />
                     <Route path=path!("/publish") view=pages::publishing::PublishPage />
                     <Route path=path!("/publish/new/:organisation") view=pages::publishing::NewCallPage />
+                    <Route path=path!("/publish/upload/:organisation") view=pages::publishing::sheet::SheetUploadPage />
                     <Route path=path!("/publish/calls/*id") view=pages::publishing::EditCallPage />
                     <Route path=path!("/publish/:organisation") view=pages::publishing::DeskPage />
                 </Routes>

@@ -146,3 +146,38 @@ test('an authority drafts a grant and a loan; its reviewer publishes one and sen
   }
   expect(csv).toContain('State the guarantee rate, please.');
 });
+
+test('a spreadsheet with three bad rows shows their lines and writes nothing until confirmed', async ({ page }) => {
+  const stamp = Date.now();
+  const csv = [
+    'Reference;Title;Programme;Instrument;Deadline;Countries;Budget',
+    `S${stamp}-1;Cyber vouchers ${stamp};Regional RIS3;voucher;2027-03-04;BE;50 000`,
+    `S${stamp}-2;;Regional RIS3;grant;2027-03-04;BE;1000`,
+    `S${stamp}-3;Growth loans ${stamp};Regional RIS3;loan;next week;BE;`,
+    `S${stamp}-4;Audits ${stamp};Regional RIS3;grant;2027-04-01;XX;100`,
+    `S${stamp}-5;Training ${stamp};Regional RIS3;grant;2027-05-01;BE;20000`,
+  ].join('\n');
+  await logIn(page, 'editor@fundbridge.localhost');
+  const desk = await openDesk(page);
+  await page.getByRole('link', { name: 'Upload a spreadsheet' }).click();
+  await hydrated(page);
+  await page.getByLabel('CSV file').setInputFiles({ name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await expect(page.getByRole('heading', { name: 'Rows: 2 good, 3 with mistakes' })).toBeVisible();
+  const bad = page.locator('.sheet-rows tr.row-error');
+  await expect(bad).toHaveCount(3);
+  expect(await bad.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-line')))).toEqual(['3', '4', '5']);
+
+  // Nothing is written by the preview.
+  await page.goto(desk);
+  await expect(page.locator('.desk-table')).not.toContainText(`Cyber vouchers ${stamp}`);
+
+  await page.getByRole('link', { name: 'Upload a spreadsheet' }).click();
+  await hydrated(page);
+  await page.getByLabel('CSV file').setInputFiles({ name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Write the 2 good rows as drafts' }).click();
+  await expect(page.getByRole('status')).toContainText('2 created, 0 updated, 0 unchanged, 3 not written.');
+  await expect(page.getByRole('status')).toContainText('Line 3');
+  await page.goto(desk);
+  await expect(page.locator('.desk-table')).toContainText(`Cyber vouchers ${stamp}`);
+  await expect(page.locator('.desk-table')).toContainText(`Training ${stamp}`);
+});

@@ -207,6 +207,17 @@ impl CallForm {
         }
         let countries = self.areas("countries", &self.countries, CountryCode::parse, "PT, EL", &mut errors);
         let regions = self.areas("regions", &self.regions, NutsCode::parse, "BE10, PT17", &mut errors);
+        let listed = |code: &CountryCode| {
+            crate::geo::COUNTRY_NAMES
+                .iter()
+                .any(|(known, _)| *known == code.as_str())
+        };
+        for country in countries.iter().filter(|country| !listed(country)) {
+            errors.add("countries", format!("{country} is not a country on the list."));
+        }
+        for region in regions.iter().filter(|region| !listed(&region.country())) {
+            errors.add("regions", format!("{region} is not in a country on the list."));
+        }
         if !countries.is_empty() {
             for region in regions.iter().filter(|region| !countries.contains(&region.country())) {
                 errors.add(

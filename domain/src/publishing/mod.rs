@@ -7,6 +7,8 @@
 pub mod changes;
 #[cfg(feature = "server")]
 pub mod form;
+#[cfg(feature = "server")]
+pub mod sheet;
 
 use crate::call::InstrumentKind;
 use crate::people::Role;
@@ -370,6 +372,88 @@ pub struct PublicChange {
     pub note: String,
     /// The material changes, as sentences.
     pub details: Vec<String>,
+}
+
+/// The largest spreadsheet upload, in bytes: what fits in one request (the server takes
+/// requests of up to 64 KiB) — about a hundred calls without long descriptions.
+pub const MAX_SHEET_BYTES: usize = 60_000;
+
+/// The fields a spreadsheet column can fill, with their names for people.
+pub const SHEET_FIELDS: [(&str, &str); 28] = [
+    ("reference", "Your reference"),
+    ("title", "Title"),
+    ("programme", "Programme"),
+    ("instrument_kind", "Instrument kind"),
+    ("opening", "Opening"),
+    ("rolling", "Rolling"),
+    ("deadline_1", "Deadline 1"),
+    ("deadline_1_label", "Deadline 1 name"),
+    ("deadline_2", "Deadline 2"),
+    ("deadline_2_label", "Deadline 2 name"),
+    ("deadline_3", "Deadline 3"),
+    ("deadline_3_label", "Deadline 3 name"),
+    ("time_zone", "Time zone"),
+    ("budget_total", "Total budget"),
+    ("budget_min", "Minimum per project"),
+    ("budget_max", "Maximum per project"),
+    ("funding_rate", "Funding rate"),
+    ("countries", "Eligible countries"),
+    ("regions", "Eligible regions"),
+    ("sme_only", "SMEs only"),
+    ("min_partners", "Minimum partners"),
+    ("min_countries", "Minimum countries"),
+    ("trl_min", "Lowest TRL"),
+    ("trl_max", "Highest TRL"),
+    ("dual_use", "Dual use"),
+    ("keywords", "Keywords"),
+    ("description", "Description"),
+    ("url", "Link"),
+];
+
+/// One column of an uploaded sheet and the field it fills.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetColumn {
+    /// The column's name in the file.
+    pub header: String,
+    /// The field it fills (`None`: ignored).
+    pub field: Option<String>,
+}
+
+/// One row of an uploaded sheet, as the preview and the summary show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetRow {
+    /// Its line in the file (the column names are line 1).
+    pub line: usize,
+    /// The reference it gives.
+    pub reference: String,
+    /// The title it gives.
+    pub title: String,
+    /// Its mistakes (none: it can be written).
+    pub errors: Vec<FieldError>,
+    /// Whether it would update one of the body's drafts.
+    pub updates: bool,
+}
+
+/// An uploaded sheet before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetPreview {
+    /// Its columns and their fields.
+    pub columns: Vec<SheetColumn>,
+    /// Its rows, in file order.
+    pub rows: Vec<SheetRow>,
+}
+
+/// What writing a sheet did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetOutcome {
+    /// New drafts.
+    pub created: usize,
+    /// Drafts changed.
+    pub updated: usize,
+    /// Rows already stored exactly so.
+    pub unchanged: usize,
+    /// Rows not written, with why.
+    pub refused: Vec<SheetRow>,
 }
 
 #[cfg(test)]

@@ -10,7 +10,10 @@ use crate::codes::{CallId, OrganisationId};
 use crate::organisation::OrganisationKind;
 use crate::people::{Role, Viewer};
 use crate::publishing::changes::changes;
-use crate::publishing::{CallAction, CallForm, CallState, EditableCall, FieldError, PublishingDesk, MAX_COMMENT_CHARS};
+use crate::publishing::{
+    sheet, CallAction, CallForm, CallState, EditableCall, FieldError, PublishingDesk, SheetOutcome, SheetPreview,
+    SheetRow, MAX_COMMENT_CHARS,
+};
 use crate::store::{AuditEntry, CallRecord, NewVersion, StateChange, StoreError};
 
 /// How many audit lines an organisation's export holds at most.
@@ -357,6 +360,117 @@ fn past_tense(action: CallAction) -> &'static str {
 /// seconds; the index learns of each through the outbox). Returns their addresses.
 pub async fn publish_due(state: &AppState) -> Result<Vec<String>, ServiceError> {
     Ok(state.publishing.publish_due(state.clock.now()).await?)
+}
+
+/// Who may upload a sheet for `organisation_id` (its editors), and the body's name.
+async fn sheet_editor(
+    state: &AppState,
+    session: Option<&str>,
+    organisation_id: &str,
+) -> Result<(Viewer, String), ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (name, role) = funding_body(state, &viewer, organisation_id).await?;
+    if role != Some(Role::Editor) {
+        return Err(forbidden("upload calls for this funding body"));
+    }
+    Ok((viewer, name))
+}
+
+/// A spreadsheet of calls read before anything is written: its columns with their fields
+/// (guessed unless `mapping` is given) and each row's outcome, with its mistakes by line.
+pub async fn preview_sheet(
+    state: &AppState,
+    session: Option<&str>,
+    organisation_id: &str,
+    text: &str,
+    mapping: Option<&[Option<String>]>,
+) -> Result<SheetPreview, ServiceError> {
+    let (_, name) = sheet_editor(state, session, organisation_id).await?;
+    let (columns, rows) = sheet::read_sheet(text, mapping, &name).map_err(ServiceError::Invalid)?;
+    let existing: Vec<String> = state
+        .publishing
+        .organisation_calls(organisation_id.trim(), state.clock.now())
+        .await?
+        .into_iter()
+        .filter(|call| call.state == CallState::Draft)
+        .map(|call| call.external_id)
+        .collect();
+    Ok(sheet::preview(columns, &rows, &existing))
+}
+
+/// Writes the good rows of a sheet as drafts: a reference that is already a draft of this body
+/// updates it (importing the same sheet again changes nothing); a reference used by a call in
+/// another state or by someone else is refused, like a row with mistakes.
+pub async fn import_sheet(
+    state: &AppState,
+    session: Option<&str>,
+    organisation_id: &str,
+    text: &str,
+    mapping: Option<&[Option<String>]>,
+) -> Result<SheetOutcome, ServiceError> {
+    let (viewer, name) = sheet_editor(state, session, organisation_id).await?;
+    let organisation_id = organisation_id.trim();
+    let (_, rows) = sheet::read_sheet(text, mapping, &name).map_err(ServiceError::Invalid)?;
+    let mut outcome = SheetOutcome::default();
+    for row in rows {
+        let refuse = |message: &str| SheetRow {
+            line: row.line,
+            reference: row.reference.clone(),
+            title: row.title.clone(),
+            errors: vec![FieldError::new("reference", message)],
+            updates: false,
+        };
+        let call = match row.call {
+            Ok(call) => call,
+            Err(ref errors) => {
+                outcome.refused.push(SheetRow {
+                    errors: errors.clone(),
+                    ..refuse("")
+                });
+                continue;
+            }
+        };
+        let entry = audit(
+            state,
+            &viewer,
+            "import_call",
+            organisation_id,
+            format!("{} (line {})", call.external_id, row.line),
+        );
+        match state.publishing.call_record(&call.external_id).await? {
+            None => match state.publishing.create_call(&call, organisation_id, None, &entry).await {
+                Ok(()) => outcome.created += 1,
+                Err(StoreError::Conflict(_)) => outcome
+                    .refused
+                    .push(refuse("This reference is already used by another call.")),
+                Err(error) => return Err(error.into()),
+            },
+            Some(record) if record.organisation_id != organisation_id => {
+                outcome
+                    .refused
+                    .push(refuse("This reference is already used by another call."));
+            }
+            Some(record) if record.state != CallState::Draft => outcome.refused.push(refuse(&format!(
+                "This call is {}: change it in the editor.",
+                record.state.label().to_lowercase()
+            ))),
+            Some(record) if changes(&record.call, &call).is_empty() => outcome.unchanged += 1,
+            Some(record) => {
+                if state
+                    .publishing
+                    .save_call(&call, CallState::Draft, record.publish_at, None, &entry)
+                    .await?
+                {
+                    outcome.updated += 1;
+                } else {
+                    outcome
+                        .refused
+                        .push(refuse("This call changed state meanwhile: try again."));
+                }
+            }
+        }
+    }
+    Ok(outcome)
 }
 
 /// A description's Markdown as the call page will show it (sanitised HTML), for the editor's

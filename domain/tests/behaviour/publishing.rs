@@ -459,8 +459,93 @@ async fn nobody_approves_their_own_submission_and_importers_cannot_overwrite_a_b
     ));
 }
 
+/// Five calls, three of them with a mistake (no title; an unreadable deadline; an unknown country).
+const SHEET: &str = "Reference;Title;Programme;Instrument;Deadline;Countries;Budget\n\
+    SH-1;Cyber vouchers;Innoviris RIS3;voucher;2027-03-04;BE;50 000\n\
+    SH-2;;Innoviris RIS3;grant;2027-03-04;BE;1000\n\
+    SH-3;Growth loans;Innoviris RIS3;loan;next week;BE;\n\
+    SH-4;Audits;Innoviris RIS3;grant;2027-04-01;XX;100\n\
+    SH-5;Training;Innoviris RIS3;grant;2027-05-01;BE;20000\n";
+
+async fn a_sheet_names_its_bad_lines_writes_nothing_until_confirmed_and_imports_once(store: Arc<dyn Store>) {
+    let people = cast(&store).await;
+    let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
+    let state = state_with(&store, &index, 10);
+    let preview = publishing::preview_sheet(&state, Some(&people.editor), &people.authority, SHEET, None)
+        .await
+        .unwrap();
+    let bad: Vec<usize> = preview
+        .rows
+        .iter()
+        .filter(|row| !row.errors.is_empty())
+        .map(|row| row.line)
+        .collect();
+    assert_eq!(bad, [3, 4, 5]);
+    assert_eq!(preview.rows[1].errors[0].field, "title");
+    assert!(
+        publishing::desk(&state, Some(&people.editor), &people.authority)
+            .await
+            .unwrap()
+            .calls
+            .is_empty(),
+        "a preview writes nothing"
+    );
+    for someone in [&people.reviewer, &people.outsider] {
+        assert!(forbidden(
+            publishing::preview_sheet(&state, Some(someone), &people.authority, SHEET, None).await
+        ));
+        assert!(forbidden(
+            publishing::import_sheet(&state, Some(someone), &people.authority, SHEET, None).await
+        ));
+    }
+
+    let outcome = publishing::import_sheet(&state, Some(&people.editor), &people.authority, SHEET, None)
+        .await
+        .unwrap();
+    assert_eq!((outcome.created, outcome.updated, outcome.unchanged), (2, 0, 0));
+    assert_eq!(
+        outcome.refused.iter().map(|row| row.line).collect::<Vec<_>>(),
+        [3, 4, 5]
+    );
+    let again = publishing::import_sheet(&state, Some(&people.editor), &people.authority, SHEET, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.created, again.updated, again.unchanged),
+        (0, 0, 2),
+        "idempotent by reference"
+    );
+    let changed = SHEET.replace("50 000", "60 000");
+    let third = publishing::import_sheet(&state, Some(&people.editor), &people.authority, &changed, None)
+        .await
+        .unwrap();
+    assert_eq!((third.created, third.updated, third.unchanged), (0, 1, 1));
+    let desk = publishing::desk(&state, Some(&people.editor), &people.authority)
+        .await
+        .unwrap();
+    assert_eq!(desk.calls.len(), 2);
+    assert!(desk.calls.iter().all(|call| call.state == CallState::Draft));
+    assert!(
+        not_found(catalogue::get_call(&state, "SH-1").await),
+        "drafts stay private"
+    );
+
+    // A reference another body uses is refused on its line.
+    let theirs = "Reference,Title,Programme,Deadline\nSH-1,Copy,Other RIS3,2027-03-04\n";
+    let outcome = publishing::import_sheet(&state, Some(&people.outsider), &people.other_authority, theirs, None)
+        .await
+        .unwrap();
+    assert_eq!(outcome.refused.len(), 1);
+    assert_eq!(outcome.refused[0].line, 2);
+    assert_eq!(
+        store.call_record("SH-1").await.unwrap().unwrap().call.budget_total_eur,
+        Some(60_000)
+    );
+}
+
 crate::on_both_backends!(shared:
     an_authority_drafts_a_grant_its_reviewer_publishes_and_its_editor_amends,
     a_loan_sent_back_stays_private_and_a_scheduled_call_publishes_itself,
     nobody_approves_their_own_submission_and_importers_cannot_overwrite_a_bodys_call,
+    a_sheet_names_its_bad_lines_writes_nothing_until_confirmed_and_imports_once,
 );

@@ -248,7 +248,7 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 35] = [
+const MATRIX: [(&str, Rule); 37] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -284,6 +284,8 @@ const MATRIX: [(&str, Rule); 35] = [
     ("create_call", Rule::BodyEditor),
     ("save_call", Rule::BodyEditor),
     ("act_on_call", Rule::BodyEditor),
+    ("preview_sheet", Rule::BodyEditor),
+    ("import_sheet", Rule::BodyEditor),
 ];
 
 fn allowed(rule: Rule, caller: Caller) -> bool {
@@ -439,6 +441,11 @@ async fn authorisation_matrix(app: TestApp) {
                     ..draft_form(&draft)
                 } }),
                 "act_on_call" => json!({ "external_id": draft, "action": "submit", "comment": "" }),
+                "preview_sheet" | "import_sheet" => json!({
+                    "organisation_id": ours,
+                    "text": format!("Reference,Title,Programme,Rolling\n{draft}-sheet,Sheet call,RIS3,yes\n"),
+                    "mapping": null,
+                }),
                 other => panic!("no arguments for {other}"),
             };
             let (status, cookies, answer) = call(&app, name, session.as_deref(), body).await;

@@ -892,6 +892,27 @@ async fn every_call_editor_input_refuses_hostile_values_plainly_and_escapes_what
                 serde_json::json!({ "external_id": "H-0-title", "action": payload, "comment": "" }),
             ),
             ("preview_description", serde_json::json!({ "markdown": payload })),
+            (
+                "preview_sheet",
+                serde_json::json!({ "organisation_id": organisation, "text": payload, "mapping": null }),
+            ),
+            (
+                "preview_sheet",
+                serde_json::json!({
+                    "organisation_id": organisation,
+                    // (Reference and title come back in the preview as data: the payload goes elsewhere.)
+                    "text": format!("Reference,Title,Programme,Deadline\nH-{round},Vouchers,{payload},{payload}\n"),
+                    "mapping": [payload, "title", null, "deadline_1"],
+                }),
+            ),
+            (
+                "import_sheet",
+                serde_json::json!({
+                    "organisation_id": organisation,
+                    "text": format!("Reference;Title;Programme;Rolling\nS-{round};Vouchers;{payload};yes\n"),
+                    "mapping": null,
+                }),
+            ),
         ] {
             let (status, answer) = post_as(&app, function, &session, &body).await;
             assert!(

@@ -3,6 +3,7 @@
 //! existing one with its workflow and versions (`/publish/calls/:id`).
 
 pub mod editor;
+pub mod sheet;
 
 use crate::api::publishing::{
     act_on_call, create_call, open_call_editor, open_desk, save_call, CallAction, CallForm, CallState, EditableCall,
@@ -127,7 +128,12 @@ fn desk_view(desk: PublishingDesk) -> impl IntoView {
     view! {
         <h1>{desk.organisation_name.clone()}</h1>
         <p class="desk-actions">
-            {is_editor.then(|| view! { <a class="button primary" href=format!("/publish/new/{encoded}")>"New call"</a> " " })}
+            {is_editor.then(|| view! {
+                <a class="button primary" href=format!("/publish/new/{encoded}")>"New call"</a>
+                " "
+                <a class="button" href=format!("/publish/upload/{encoded}")>"Upload a spreadsheet"</a>
+                " "
+            })}
             <a class="button" href=format!("/api/publishing/audit.csv?organisation={encoded}") download="">"Audit log (CSV)"</a>
         </p>
         <DeskSection title="Waiting for review" calls=by_state(CallState::InReview) empty="Nothing waits for a reviewer." />

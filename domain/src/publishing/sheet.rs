@@ -1,0 +1,355 @@
+//! A spreadsheet of calls (CSV): its columns mapped to the editor's fields — guessed from the
+//! headers, corrected by the editor — and every row read into a call through the same form
+//! rules as the editor, with its mistakes by line, before anything is written.
+
+use super::{CallForm, DeadlineInput, FieldError, SheetColumn, SheetPreview, SheetRow, MAX_SHEET_BYTES, SHEET_FIELDS};
+use crate::store::NewCall;
+
+/// The most rows one upload may hold.
+pub const MAX_SHEET_ROWS: usize = 1_000;
+/// The most columns one upload may hold.
+pub const MAX_SHEET_COLUMNS: usize = 60;
+
+/// One row of a sheet, read.
+#[derive(Debug)]
+pub struct ReadRow {
+    /// Its line in the file (the header is line 1).
+    pub line: usize,
+    /// The call, or what is wrong with the row.
+    pub call: Result<NewCall, Vec<FieldError>>,
+    /// The reference it names (empty when none).
+    pub reference: String,
+    /// The title it names.
+    pub title: String,
+}
+
+/// A header as compared: lower case, letters and digits only.
+fn folded(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Other words spreadsheets use for a field.
+const ALIASES: [(&str, &str); 16] = [
+    ("ref", "reference"),
+    ("id", "reference"),
+    ("name", "title"),
+    ("instrument", "instrument_kind"),
+    ("kind", "instrument_kind"),
+    ("type", "instrument_kind"),
+    ("deadline", "deadline_1"),
+    ("closes", "deadline_1"),
+    ("budget", "budget_total"),
+    ("country", "countries"),
+    ("region", "regions"),
+    ("nuts", "regions"),
+    ("smes", "sme_only"),
+    ("link", "url"),
+    ("timezone", "time_zone"),
+    ("opens", "opening"),
+];
+
+/// The field a header names, if it names one.
+pub fn guess_field(header: &str) -> Option<&'static str> {
+    let header = folded(header);
+    SHEET_FIELDS
+        .iter()
+        .find(|(field, label)| folded(field) == header || folded(label) == header)
+        .map(|(field, _)| *field)
+        .or_else(|| {
+            ALIASES
+                .iter()
+                .find(|(alias, _)| folded(alias) == header)
+                .map(|(_, field)| *field)
+        })
+}
+
+/// A yes/no cell: yes, true, 1, x (and the same in French, German, Dutch, Portuguese).
+fn yes(cell: &str) -> bool {
+    matches!(
+        cell.trim().to_lowercase().as_str(),
+        "yes" | "y" | "true" | "1" | "x" | "oui" | "ja" | "sim" | "si" | "sí"
+    )
+}
+
+/// A list cell: values separated by commas, semicolons, bars or spaces.
+fn list(cell: &str) -> Vec<String> {
+    cell.split([',', ';', '|', ' ', '\n'])
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(str::to_uppercase)
+        .collect()
+}
+
+/// Puts `cell` into the form's `field`.
+fn fill(form: &mut CallForm, field: &str, cell: &str) {
+    let text = cell.trim().to_owned();
+    let mut deadline = |index: usize, label: bool| {
+        while form.deadlines.len() <= index {
+            form.deadlines.push(DeadlineInput::default());
+        }
+        if label {
+            form.deadlines[index].label = text.clone();
+        } else {
+            form.deadlines[index].at = text.clone();
+        }
+    };
+    match field {
+        "deadline_1" => deadline(0, false),
+        "deadline_1_label" => deadline(0, true),
+        "deadline_2" => deadline(1, false),
+        "deadline_2_label" => deadline(1, true),
+        "deadline_3" => deadline(2, false),
+        "deadline_3_label" => deadline(2, true),
+        "reference" => form.reference = text,
+        "title" => form.title = text,
+        "programme" => form.programme = text,
+        "instrument_kind" => form.instrument_kind = text.to_lowercase().replace(['-', ' '], "_"),
+        "opening" => form.opening = text,
+        "rolling" => form.rolling = yes(&text),
+        "time_zone" => form.time_zone = text,
+        "budget_total" => form.budget_total = text,
+        "budget_min" => form.budget_min = text,
+        "budget_max" => form.budget_max = text,
+        "funding_rate" => form.funding_rate = text.trim_end_matches('%').to_owned(),
+        "countries" => form.countries = list(&text),
+        "regions" => form.regions = list(&text),
+        "sme_only" => form.sme_only = yes(&text),
+        "min_partners" => form.min_partners = text,
+        "min_countries" => form.min_countries = text,
+        "trl_min" => form.trl_min = text,
+        "trl_max" => form.trl_max = text,
+        "dual_use" => form.dual_use = yes(&text),
+        "keywords" => form.keywords = text.replace(';', ","),
+        "description" => form.description = cell.to_owned(),
+        "url" => form.url = text,
+        _ => {}
+    }
+}
+
+/// Reads `text` (CSV, comma or semicolon separated, first line the headers) with `mapping`
+/// (one field or none per column; `None`: guessed from the headers) for the funding body
+/// `publisher`. Returns the columns with their fields and every row read, or why the file
+/// cannot be read at all.
+pub fn read_sheet(
+    text: &str,
+    mapping: Option<&[Option<String>]>,
+    publisher: &str,
+) -> Result<(Vec<SheetColumn>, Vec<ReadRow>), String> {
+    if text.len() > MAX_SHEET_BYTES {
+        return Err(format!(
+            "The file is larger than {} KB: split it, or leave the long descriptions out.",
+            MAX_SHEET_BYTES / 1_000
+        ));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|error| format!("The first line cannot be read as column names: {error}."))?
+        .iter()
+        .map(|header| crate::sanitize::clean_line(header, 80))
+        .collect();
+    if headers.iter().all(String::is_empty) {
+        return Err("The file has no column names on its first line.".into());
+    }
+    if headers.len() > MAX_SHEET_COLUMNS {
+        return Err(format!("The file has more than {MAX_SHEET_COLUMNS} columns."));
+    }
+    let fields: Vec<Option<&'static str>> = match mapping {
+        Some(mapping) => headers
+            .iter()
+            .enumerate()
+            .map(|(index, _)| {
+                let chosen = mapping.get(index).cloned().flatten()?;
+                SHEET_FIELDS
+                    .iter()
+                    .find(|(field, _)| *field == chosen)
+                    .map(|(field, _)| *field)
+            })
+            .collect(),
+        None => {
+            let mut taken = Vec::new();
+            headers
+                .iter()
+                .map(|header| {
+                    let field = guess_field(header).filter(|field| !taken.contains(field))?;
+                    taken.push(field);
+                    Some(field)
+                })
+                .collect()
+        }
+    };
+    let columns = headers
+        .into_iter()
+        .zip(&fields)
+        .map(|(header, field)| SheetColumn {
+            header,
+            field: field.map(str::to_owned),
+        })
+        .collect();
+    let mut rows = Vec::new();
+    // Where each row starts in the file, counted from its byte offset: blank lines are
+    // skipped and quoted cells may span lines, so the record count is not the line.
+    let (mut counted_to, mut line) = (0_usize, 1_usize);
+    for (index, record) in reader.records().enumerate() {
+        let start = match &record {
+            Ok(record) => record.position().map(|at| at.byte() as usize),
+            Err(error) => error.position().map(|at| at.byte() as usize),
+        };
+        // The reader's position is where it began reading: before any blank lines it skipped.
+        let start = start.map(|start| {
+            let bytes = text.as_bytes();
+            let mut first = start.min(bytes.len());
+            while first < bytes.len() && matches!(bytes[first], b'\n' | b'\r') {
+                first += 1;
+            }
+            first
+        });
+        let line = match start.filter(|start| *start >= counted_to) {
+            Some(start) => {
+                line += text.as_bytes()[counted_to..start]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count();
+                counted_to = start;
+                line
+            }
+            None => index + 2,
+        };
+        if rows.len() == MAX_SHEET_ROWS {
+            return Err(format!("The file has more than {MAX_SHEET_ROWS} rows; split it."));
+        }
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                rows.push(ReadRow {
+                    line,
+                    call: Err(vec![FieldError::new(
+                        "row",
+                        format!("This line cannot be read: {error}."),
+                    )]),
+                    reference: String::new(),
+                    title: String::new(),
+                });
+                continue;
+            }
+        };
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let mut form = CallForm {
+            deadlines: Vec::new(),
+            ..CallForm::blank(crate::call::InstrumentKind::Grant)
+        };
+        for (cell, field) in record.iter().zip(&fields) {
+            if let Some(field) = field {
+                fill(&mut form, field, cell);
+            }
+        }
+        rows.push(ReadRow {
+            line,
+            reference: crate::sanitize::clean_line(&form.reference, 60),
+            title: crate::sanitize::clean_line(&form.title, 120),
+            call: form.to_new_call(publisher),
+        });
+    }
+    Ok((columns, rows))
+}
+
+/// What the editor sees before confirming: the columns and each row's outcome.
+pub fn preview(columns: Vec<SheetColumn>, rows: &[ReadRow], existing: &[String]) -> SheetPreview {
+    SheetPreview {
+        columns,
+        rows: rows
+            .iter()
+            .map(|row| SheetRow {
+                line: row.line,
+                reference: row.reference.clone(),
+                title: row.title.clone(),
+                errors: row.call.as_ref().err().cloned().unwrap_or_default(),
+                updates: existing.contains(&row.reference),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHEET: &str = "Reference;Title;Programme;Instrument;Deadline;Countries;Budget;SMEs\n\
+        RIS3-1;Cyber vouchers;RIS3;voucher;2027-03-04;BE;50 000;yes\n\
+        RIS3-2;;RIS3;grant;2027-03-04;BE;1000;no\n\
+        \n\
+        RIS3-3;Growth loans;RIS3;loan;next week;XX;;\n";
+
+    #[test]
+    fn headers_are_guessed_and_rows_read_with_their_line_numbers() {
+        let (columns, rows) = read_sheet(SHEET, None, "Region").unwrap();
+        let fields: Vec<Option<&str>> = columns.iter().map(|c| c.field.as_deref()).collect();
+        assert_eq!(
+            fields,
+            [
+                Some("reference"),
+                Some("title"),
+                Some("programme"),
+                Some("instrument_kind"),
+                Some("deadline_1"),
+                Some("countries"),
+                Some("budget_total"),
+                Some("sme_only")
+            ]
+        );
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 5]);
+        let first = rows[0].call.as_ref().unwrap();
+        assert_eq!(first.budget_total_eur, Some(50_000));
+        assert!(first.sme_only);
+        let second = rows[1].call.as_ref().unwrap_err();
+        assert_eq!(second[0].field, "title");
+        let third: Vec<&str> = rows[2]
+            .call
+            .as_ref()
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert!(
+            third.contains(&"deadlines.0") && third.contains(&"countries"),
+            "{third:?}"
+        );
+    }
+
+    #[test]
+    fn a_chosen_mapping_overrides_the_guess_and_unmapped_columns_are_ignored() {
+        let text = "Code,Heading,Prog,Closes\nA-1,Cyber,RIS3,2027-01-10\n";
+        let mapping = [
+            Some("reference".to_owned()),
+            Some("title".to_owned()),
+            Some("programme".to_owned()),
+            None,
+        ];
+        let (_, rows) = read_sheet(text, Some(&mapping), "Region").unwrap();
+        let errors = rows[0].call.as_ref().unwrap_err();
+        assert_eq!(errors[0].field, "deadlines", "the deadline column was left unmapped");
+    }
+
+    #[test]
+    fn a_file_without_headers_or_too_wide_is_refused_as_a_whole() {
+        assert!(read_sheet("", None, "Region").is_err());
+        let wide = (0..61).map(|i| format!("c{i}")).collect::<Vec<_>>().join(",");
+        assert!(read_sheet(&wide, None, "Region").unwrap_err().contains("60 columns"));
+    }
+}
