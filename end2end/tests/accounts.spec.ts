@@ -1,28 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-
-/** The password of every demo person (see `domain/src/demo.rs`, printed by scripts/demo). */
-const DEMO_PASSWORD = 'fundbridge demo 2026';
-
-/** Waits until the page runs its wasm (forms only work from then on). */
-async function hydrated(page: Page) {
-  await expect(page.locator('main')).toHaveAttribute('data-hydrated', 'true');
-}
-
-async function logIn(page: Page, email: string, password: string) {
-  await page.goto('/account/login');
-  await hydrated(page);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
-
-async function logOut(page: Page) {
-  await page.goto('/account');
-  await hydrated(page);
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await expect(page.locator('.viewer')).toContainText('Log in');
-}
+import { DEMO_PASSWORD, hydrated, logIn, logOut } from './session';
 
 /** Opens the newest message to `email` whose subject has `subject`, and follows its first link. */
 async function followMailedLink(page: Page, email: string, subject: string) {

@@ -1,27 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-
-/** The password of every demo person (see `domain/src/demo.rs`, printed by scripts/demo). */
-const DEMO_PASSWORD = 'fundbridge demo 2026';
-
-async function hydrated(page: Page) {
-  await expect(page.locator('main')).toHaveAttribute('data-hydrated', 'true');
-}
-
-async function logIn(page: Page, email: string) {
-  await page.goto('/account/login');
-  await hydrated(page);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
-
-async function logOut(page: Page) {
-  await page.goto('/account');
-  await hydrated(page);
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await expect(page.locator('.viewer')).toContainText('Log in');
-}
+import { hydrated, logIn, logOut } from './session';
 
 /** Opens the desk of the demo funding body from /publish; returns its address. */
 async function openDesk(page: Page): Promise<string> {
@@ -89,7 +67,7 @@ test('an authority drafts a grant and a loan; its reviewer publishes one and sen
     await page.getByLabel('Title').fill(loanTitle);
     await page.getByLabel('Programme').fill('Regional growth finance');
     await page.getByLabel('Instrument').selectOption('loan');
-    await page.getByLabel(/^Rolling/).check();
+    await page.getByRole('checkbox', { name: /Rolling/ }).check();
     await page.getByLabel('Maximum per project').fill('2500000');
   });
   await page.getByRole('button', { name: 'Submit for review' }).click();
@@ -140,7 +118,7 @@ test('an authority drafts a grant and a loan; its reviewer publishes one and sen
 
   // The audit log lists every step, as CSV.
   const organisation = new URL(desk).pathname.split('/').pop()!;
-  const csv = await (await page.request.get(`/api/publishing/audit.csv?organisation=${organisation}`)).text();
+  const csv = await (await page.request.get(`/exports/audit.csv?organisation=${organisation}`)).text();
   for (const step of ['create_call', 'submit_call', 'approve_call', 'send_back_call', 'edit_call']) {
     expect(csv).toContain(step);
   }
@@ -169,7 +147,7 @@ test('a spreadsheet with three bad rows shows their lines and writes nothing unt
 
   // Nothing is written by the preview.
   await page.goto(desk);
-  await expect(page.locator('.desk-table')).not.toContainText(`Cyber vouchers ${stamp}`);
+  await expect(page.locator('section.desk')).not.toContainText(`Cyber vouchers ${stamp}`);
 
   await page.getByRole('link', { name: 'Upload a spreadsheet' }).click();
   await hydrated(page);
@@ -178,6 +156,6 @@ test('a spreadsheet with three bad rows shows their lines and writes nothing unt
   await expect(page.getByRole('status')).toContainText('2 created, 0 updated, 0 unchanged, 3 not written.');
   await expect(page.getByRole('status')).toContainText('Line 3');
   await page.goto(desk);
-  await expect(page.locator('.desk-table')).toContainText(`Cyber vouchers ${stamp}`);
-  await expect(page.locator('.desk-table')).toContainText(`Training ${stamp}`);
+  await expect(page.locator('section.desk')).toContainText(`Cyber vouchers ${stamp}`);
+  await expect(page.locator('section.desk')).toContainText(`Training ${stamp}`);
 });

@@ -16,7 +16,7 @@ pub struct AuditQuery {
     organisation: String,
 }
 
-/// `GET /api/publishing/audit.csv?organisation=ID`: the body's audit log, for its editors,
+/// `GET /exports/audit.csv?organisation=ID`: the body's audit log, for its editors,
 /// reviewers and administrators.
 pub async fn audit_csv(
     State(state): State<ServerState>,

@@ -143,6 +143,17 @@ fn refused_fields<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> Vec<St
     }
 }
 
+/// Drafts `form` as the body's editor and submits it for review: the call's address.
+async fn submitted(state: &AppState, people: &Cast, form: &CallForm) -> String {
+    let id = publishing::create_call(state, Some(&people.editor), &people.authority, form)
+        .await
+        .unwrap();
+    publishing::act_on_call(state, Some(&people.editor), &id, CallAction::Submit, "")
+        .await
+        .unwrap();
+    id
+}
+
 async fn public_total(state: &AppState, text: &str) -> u64 {
     let query = CallQuery {
         text: text.to_owned(),
@@ -289,12 +300,7 @@ async fn a_loan_sent_back_stays_private_and_a_scheduled_call_publishes_itself(st
     let people = cast(&store).await;
     let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
     let state = state_with(&store, &index, 10);
-    let loan_id = publishing::create_call(&state, Some(&people.editor), &people.authority, &loan())
-        .await
-        .unwrap();
-    publishing::act_on_call(&state, Some(&people.editor), &loan_id, CallAction::Submit, "")
-        .await
-        .unwrap();
+    let loan_id = submitted(&state, &people, &loan()).await;
     assert_eq!(
         refused_fields(
             publishing::act_on_call(&state, Some(&people.reviewer), &loan_id, CallAction::SendBack, " ").await
@@ -326,12 +332,7 @@ async fn a_loan_sent_back_stays_private_and_a_scheduled_call_publishes_itself(st
         publish_at: "2026-11-28T09:00".into(),
         ..grant()
     };
-    let id = publishing::create_call(&state, Some(&people.editor), &people.authority, &scheduled)
-        .await
-        .unwrap();
-    publishing::act_on_call(&state, Some(&people.editor), &id, CallAction::Submit, "")
-        .await
-        .unwrap();
+    let id = submitted(&state, &people, &scheduled).await;
     let approved = publishing::act_on_call(&state, Some(&people.reviewer), &id, CallAction::Approve, "")
         .await
         .unwrap();
@@ -340,7 +341,7 @@ async fn a_loan_sent_back_stays_private_and_a_scheduled_call_publishes_itself(st
     assert!(not_found(catalogue::get_call(&state, &id).await));
     // 28 November 09:00 in Brussels is 08:00 UTC: a day minus two hours after `start`.
     let later = state_with(&store, &index, 22 * 60);
-    assert_eq!(publishing::publish_due(&later).await.unwrap(), [id.clone()]);
+    assert_eq!(publishing::publish_due(&later).await.unwrap(), vec![id.clone()]);
     assert!(
         publishing::publish_due(&later).await.unwrap().is_empty(),
         "published once"
@@ -383,12 +384,7 @@ async fn nobody_approves_their_own_submission_and_importers_cannot_overwrite_a_b
     let people = cast(&store).await;
     let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
     let state = state_with(&store, &index, 10);
-    let id = publishing::create_call(&state, Some(&people.editor), &people.authority, &grant())
-        .await
-        .unwrap();
-    publishing::act_on_call(&state, Some(&people.editor), &id, CallAction::Submit, "")
-        .await
-        .unwrap();
+    let id = submitted(&state, &people, &grant()).await;
     // The submitter becomes a reviewer: still not the one to approve their own call.
     memberships::grant_role(
         &state,

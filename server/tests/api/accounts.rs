@@ -476,3 +476,59 @@ async fn the_join_page_names_the_organisation_and_an_unknown_one_plainly() {
     let (_, _, answer) = call(&app, "get_organisation", None, json!({ "external_id": "no-such-org" })).await;
     assert_eq!(answer, json!({ "NotFound": "that organisation" }));
 }
+
+#[tokio::test]
+async fn a_bodys_audit_log_downloads_as_csv_for_its_people_only() {
+    let mut data = organisations(5, 2);
+    for organisation in &mut data.organisations {
+        organisation.kind = domain::organisation::OrganisationKind::PublicAuthority;
+    }
+    let app = TestApp::spawn().await.with_demo_data(&data).await;
+    let (ours, theirs) = (&data.organisations[0].external_id, &data.organisations[1].external_id);
+    accounts::create_admin(&app.state, "admin@example.eu", "Admin", "correct horse battery")
+        .await
+        .unwrap();
+    let admin = service_session(&app, "admin@example.eu").await;
+    for (email, organisation) in [("editor@example.eu", ours), ("outsider@example.eu", theirs)] {
+        account(&app, email).await;
+        memberships::grant_role(&app.state, Some(&admin), email, organisation, Some(Role::Editor))
+            .await
+            .unwrap();
+    }
+    let editor = service_session(&app, "editor@example.eu").await;
+    let outsider = service_session(&app, "outsider@example.eu").await;
+    let form = domain::publishing::CallForm {
+        reference: "CSV-1".into(),
+        title: "Cyber vouchers".into(),
+        programme: "RIS3".into(),
+        rolling: true,
+        ..domain::publishing::CallForm::blank(domain::InstrumentKind::Grant)
+    };
+    domain::services::publishing::create_call(&app.state, Some(&editor), ours, &form)
+        .await
+        .unwrap();
+    let export = |session: Option<String>| {
+        let mut request = app
+            .client
+            .get(format!("{}/exports/audit.csv?organisation={ours}", app.address));
+        if let Some(session) = session {
+            request = request.header("cookie", format!("fundbridge-session={session}"));
+        }
+        request.send()
+    };
+    let response = export(Some(editor)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let csv = response.text().await.unwrap();
+    assert!(csv.starts_with("time (UTC),who,action,details"), "{csv}");
+    assert!(csv.contains(",create_call,CSV-1"), "{csv}");
+    assert_eq!(export(None).await.unwrap().status(), 401);
+    assert_eq!(export(Some(outsider)).await.unwrap().status(), 403);
+}

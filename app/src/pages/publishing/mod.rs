@@ -134,7 +134,7 @@ fn desk_view(desk: PublishingDesk) -> impl IntoView {
                 <a class="button" href=format!("/publish/upload/{encoded}")>"Upload a spreadsheet"</a>
                 " "
             })}
-            <a class="button" href=format!("/api/publishing/audit.csv?organisation={encoded}") download="">"Audit log (CSV)"</a>
+            <a class="button" href=format!("/exports/audit.csv?organisation={encoded}") download="">"Audit log (CSV)"</a>
         </p>
         <DeskSection title="Waiting for review" calls=by_state(CallState::InReview) empty="Nothing waits for a reviewer." />
         <DeskSection title="Drafts" calls=by_state(CallState::Draft) empty="No drafts." />
