@@ -3,7 +3,7 @@
 //! the session's person, never only in the UI, and each recorded in the audit log.
 
 use super::accounts::require_viewer;
-use super::{limits, AppState, ServiceError};
+use super::{forbidden, limits, AppState, ServiceError};
 use crate::mail::templates::Message;
 use crate::organisation::NewOrganisationForm;
 use crate::people::{Role, Viewer, MAX_MESSAGE_CHARS};
@@ -18,11 +18,6 @@ fn check_organisation_id(organisation_id: &str) -> Result<(), ServiceError> {
     crate::codes::OrganisationId::parse(organisation_id)
         .map(drop)
         .map_err(|_| ServiceError::NotFound("that organisation".into()))
-}
-
-/// Refusal for a person without the right.
-fn forbidden(what: &str) -> ServiceError {
-    ServiceError::Forbidden(format!("You are not allowed to {what}."))
 }
 
 /// Refuses unless the viewer is an administrator.

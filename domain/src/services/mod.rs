@@ -54,6 +54,11 @@ pub enum ServiceError {
     },
 }
 
+/// Refusal for a person without the right to `what` ("grant roles", "edit this call").
+fn forbidden(what: &str) -> ServiceError {
+    ServiceError::Forbidden(format!("You are not allowed to {what}."))
+}
+
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {

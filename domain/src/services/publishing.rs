@@ -5,7 +5,7 @@
 //! person, and every step is in the organisation's audit log.
 
 use super::accounts::require_viewer;
-use super::{AppState, ServiceError};
+use super::{forbidden, AppState, ServiceError};
 use crate::codes::{CallId, OrganisationId};
 use crate::organisation::OrganisationKind;
 use crate::people::{Role, Viewer};
@@ -18,11 +18,6 @@ use crate::store::{AuditEntry, CallRecord, NewVersion, StateChange, StoreError};
 
 /// How many audit lines an organisation's export holds at most.
 const AUDIT_EXPORT_LINES: u32 = 10_000;
-
-/// Refusal for a person without the right.
-fn forbidden(what: &str) -> ServiceError {
-    ServiceError::Forbidden(format!("You are not allowed to {what}."))
-}
 
 /// What cannot be a call is not found, without asking the database.
 fn call_id(external_id: &str) -> Result<CallId, ServiceError> {
