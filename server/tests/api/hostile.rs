@@ -600,23 +600,30 @@ async fn account_forms_refuse_hostile_values_plainly_and_escape_what_they_keep()
     }
 }
 
+/// Stores a confirmed account at `email` (an administrator when `admin`) and logs it in through
+/// the service: the session id.
+async fn logged_in(app: &TestApp, email: &str, admin: bool) -> String {
+    if app.store.person_by_email(email).await.unwrap().is_none() {
+        let person = domain::store::NewPerson {
+            email: email.into(),
+            display_name: "Hostile tester".into(),
+            password_hash: domain::credentials::hash_password("correct horse battery"),
+            verified: true,
+            is_admin: admin,
+        };
+        app.store.create_person(&person, None, now()).await.unwrap();
+    }
+    let client = domain::services::accounts::Client::default();
+    domain::services::accounts::log_in(&app.state, email, "correct horse battery", &client, None)
+        .await
+        .unwrap()
+        .token
+}
+
 #[tokio::test]
 async fn adding_an_organisation_refuses_hostile_values_plainly() {
     let app = TestApp::spawn().await;
-    let person = domain::store::NewPerson {
-        email: "ana@example.eu".into(),
-        display_name: "Ana".into(),
-        password_hash: domain::credentials::hash_password("correct horse battery"),
-        verified: true,
-        is_admin: false,
-    };
-    app.store.create_person(&person, None, now()).await.unwrap();
-    let client = domain::services::accounts::Client::default();
-    let mut session =
-        domain::services::accounts::log_in(&app.state, "ana@example.eu", "correct horse battery", &client, None)
-            .await
-            .unwrap()
-            .token;
+    let mut session = logged_in(&app, "ana@example.eu", false).await;
     let valid =
         serde_json::json!({ "name": "Aveiro Labs", "kind": "sme", "country": "PT", "website": "", "description": "" });
     for payload in payloads() {
@@ -659,20 +666,7 @@ async fn adding_an_organisation_refuses_hostile_values_plainly() {
 #[tokio::test]
 async fn every_account_and_membership_input_refuses_hostile_values_plainly() {
     let app = TestApp::spawn().await;
-    let person = domain::store::NewPerson {
-        email: "root@example.eu".into(),
-        display_name: "Root".into(),
-        password_hash: domain::credentials::hash_password("correct horse battery"),
-        verified: true,
-        is_admin: true,
-    };
-    app.store.create_person(&person, None, now()).await.unwrap();
-    let client = domain::services::accounts::Client::default();
-    let mut session =
-        domain::services::accounts::log_in(&app.state, "root@example.eu", "correct horse battery", &client, None)
-            .await
-            .unwrap()
-            .token;
+    let mut session = logged_in(&app, "root@example.eu", true).await;
     // Every server function taking text, with a valid value in each field; each field in turn
     // gets each payload, called by a logged-in administrator (who may call them all).
     let functions = [
@@ -775,25 +769,7 @@ async fn post_as(app: &TestApp, function: &str, session: &str, body: &serde_json
 async fn every_call_editor_input_refuses_hostile_values_plainly_and_escapes_what_it_keeps() {
     use domain::publishing::CallForm;
     let app = TestApp::spawn().await;
-    let person = domain::store::NewPerson {
-        email: "editor@region.example".into(),
-        display_name: "Editor".into(),
-        password_hash: domain::credentials::hash_password("correct horse battery"),
-        verified: true,
-        is_admin: false,
-    };
-    app.store.create_person(&person, None, now()).await.unwrap();
-    let client = domain::services::accounts::Client::default();
-    let login = || {
-        domain::services::accounts::log_in(
-            &app.state,
-            "editor@region.example",
-            "correct horse battery",
-            &client,
-            None,
-        )
-    };
-    let session = login().await.unwrap().token;
+    let session = logged_in(&app, "editor@region.example", false).await;
     let authority = domain::organisation::NewOrganisationForm {
         name: "Hostile Region".into(),
         kind: "public_authority".into(),
@@ -805,7 +781,7 @@ async fn every_call_editor_input_refuses_hostile_values_plainly_and_escapes_what
         .await
         .unwrap();
     // Becoming its editor rotated the session: start a fresh one.
-    let session = login().await.unwrap().token;
+    let session = logged_in(&app, "editor@region.example", false).await;
     let valid = |reference: &str| {
         serde_json::to_value(CallForm {
             reference: reference.to_owned(),
@@ -872,6 +848,25 @@ async fn every_call_editor_input_refuses_hostile_values_plainly_and_escapes_what
                 );
             }
         }
+        // The audit export's one input, in its query string.
+        let response = app
+            .client
+            .get(format!(
+                "{}/exports/audit.csv?organisation={}",
+                app.address,
+                percent_encode(&payload)
+            ))
+            .header("cookie", format!("fundbridge-session={session}"))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let answer = response.text().await.unwrap();
+        assert!(
+            matches!(status, 400 | 403 | 404),
+            "audit export {payload:?}: {status} {answer}"
+        );
+        assert!(!answer.contains(SCRIPT_MARK) && !answer.contains("<img"), "{answer}");
         for (function, body) in [
             ("open_desk", serde_json::json!({ "organisation_id": payload })),
             ("open_call_editor", serde_json::json!({ "external_id": payload })),
