@@ -32,6 +32,26 @@ pub fn brussels_date_time(instant: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A deadline in the time zone its publisher states it in ("4 Mar 2027, 17:00 Lisbon / Dublin
+/// time (WET)"); Brussels time when the publisher does not say.
+pub fn zoned_date_time(instant: DateTime<Utc>, zone: Option<domain::time::DeadlineZone>) -> String {
+    match zone {
+        Some(zone) if zone != domain::time::DeadlineZone::Central => {
+            format!("{} {}", zone.to_local(instant).format("%-d %b %Y, %H:%M"), zone.label())
+        }
+        _ => brussels_date_time(instant),
+    }
+}
+
+/// The labels of `codes` in `vocabulary`, joined for reading ("Cryptology, Health").
+pub fn term_labels(vocabulary: &[domain::taxonomy::Term], codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|code| domain::taxonomy::label(vocabulary, code))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// "15 Sep 2026".
 pub fn date(instant: DateTime<Utc>) -> String {
     to_brussels(instant).format("%-d %b %Y").to_string()

@@ -70,6 +70,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/publish/new/:organisation") view=pages::publishing::NewCallPage />
                     <Route path=path!("/publish/upload/:organisation") view=pages::publishing::sheet::SheetUploadPage />
                     <Route path=path!("/publish/calls/*id") view=pages::publishing::EditCallPage />
+                    <Route path=path!("/publish/priorities/:organisation") view=pages::regions::StrategyPage />
+                    <Route path=path!("/regions/:code") view=pages::regions::RegionPage ssr=SsrMode::Async />
                     <Route path=path!("/publish/:organisation") view=pages::publishing::DeskPage />
                 </Routes>
             </Layout>

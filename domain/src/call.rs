@@ -173,6 +173,30 @@ impl UnknownValue {
     }
 }
 
+/// The most document links a call keeps.
+pub const MAX_DOCUMENTS: usize = 12;
+/// The longest document label or contact.
+pub const MAX_LABEL_CHARS: usize = 200;
+
+/// A link to one of a call's documents (work programme, guide for applicants, templates).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentLink {
+    /// What the document is ("Guide for applicants").
+    pub label: String,
+    /// Where it is (http or https).
+    pub url: String,
+}
+
+/// The capabilities and sectors a funding body chose for its call (instead of those derived
+/// from its text).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallTopics {
+    /// Capability codes of the JRC research domains.
+    pub domains: Vec<String>,
+    /// NIS2 sector codes.
+    pub sectors: Vec<String>,
+}
+
 /// One submission deadline of a call; multi-stage calls have one per stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
@@ -295,6 +319,24 @@ pub struct CallDetail {
     pub eligible_regions: Vec<NutsCode>,
     /// Keywords.
     pub keywords: Vec<String>,
+    /// Capabilities (codes of the JRC research domains) it is about.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// NIS2 sectors (codes) it addresses.
+    #[serde(default)]
+    pub sectors: Vec<String>,
+    /// Whether its funding body chose the capabilities and sectors (else derived from the text).
+    #[serde(default)]
+    pub topics_chosen: bool,
+    /// The kinds of organisation that may apply; empty: any.
+    #[serde(default)]
+    pub applicant_kinds: Vec<crate::organisation::OrganisationKind>,
+    /// Whom to ask about it (an address, a telephone number or a helpdesk page).
+    #[serde(default)]
+    pub contact: Option<String>,
+    /// Links to its documents.
+    #[serde(default)]
+    pub documents: Vec<DocumentLink>,
     /// Description text (plain text).
     pub description: String,
     /// Link to the publisher's page.

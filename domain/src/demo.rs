@@ -49,11 +49,13 @@ pub struct DemoData {
     pub members: Vec<ClusterMember>,
     /// The names of the regions the demo places things in.
     pub regions: Vec<crate::geo::Region>,
+    /// Smart-specialisation strategies, recorded by an authority of each region that has one.
+    pub strategies: Vec<crate::store::NewStrategy>,
 }
 
 impl DemoData {
     /// Writes everything into `store` — calls, organisations, clusters with their members,
-    /// region names — each kind in one transaction.
+    /// region names, then each region's strategy — each kind in one transaction.
     pub async fn write_to(
         &self,
         store: &dyn crate::store::Store,
@@ -63,6 +65,17 @@ impl DemoData {
         store.upsert_organisations(&self.organisations, now).await?;
         store.upsert_clusters(&self.clusters, &self.members, now).await?;
         store.upsert_regions(&self.regions, now).await?;
+        for strategy in &self.strategies {
+            let audit = crate::store::AuditEntry {
+                actor_id: None,
+                action: "demo_seed",
+                subject_id: None,
+                organisation_id: Some(strategy.organisation_id.clone()),
+                detail: strategy.region.clone(),
+                at: now,
+            };
+            store.save_strategy(strategy, now, &audit).await?;
+        }
         Ok(())
     }
 }
@@ -360,13 +373,122 @@ pub fn generate(seed: u64, anchor: NaiveDate, size: DemoSize) -> DemoData {
             name: region.name.to_owned(),
         })
         .collect();
+    let strategies = generate_strategies(&mut rng, &organisations);
     DemoData {
         calls,
         organisations,
         clusters,
         members,
         regions,
+        strategies,
     }
+}
+
+/// Smart-specialisation themes a region's strategy picks from: (title, capabilities,
+/// sectors, what the region means by it).
+const PRIORITY_THEMES: &[(&str, &[&str], &[&str], &str)] = &[
+    (
+        "Maritime and port cybersecurity",
+        &["network-security", "incident-handling"],
+        &["transport"],
+        "Securing ports, shipping and offshore platforms: monitoring, incident response and resilient communications for the maritime economy.",
+    ),
+    (
+        "Digital health and patient data",
+        &["data-security", "identity"],
+        &["health"],
+        "Hospitals, medical devices and health data spaces that patients can trust, built with the region's medical technology companies.",
+    ),
+    (
+        "Secure and smart energy grids",
+        &["secure-engineering", "network-security"],
+        &["energy"],
+        "Protecting grids, renewables and storage as they are digitalised, from substation equipment to the control room.",
+    ),
+    (
+        "Industry 4.0 and industrial control security",
+        &["secure-engineering", "measurements"],
+        &["manufacturing"],
+        "Security by design for the region's manufacturers: connected machines, industrial control systems and their supply chains.",
+    ),
+    (
+        "Trusted digital public services",
+        &["identity", "trust"],
+        &["public-administration"],
+        "Electronic identity, trust services and resilient municipal IT so citizens and businesses can rely on online public services.",
+    ),
+    (
+        "Space and secure satellite communications",
+        &["cryptology", "network-security"],
+        &["space"],
+        "Ground segments, secure links and quantum-safe encryption for the region's space and telecommunications industry.",
+    ),
+    (
+        "Financial services resilience",
+        &["governance", "assurance"],
+        &["banking", "financial"],
+        "Helping banks, insurers and fintechs meet DORA and NIS2 through testing, audit and certification services from local SMEs.",
+    ),
+    (
+        "Post-quantum and applied cryptography",
+        &["cryptology", "foundations"],
+        &["digital-infrastructure"],
+        "Research and early products in post-quantum cryptography and quantum key distribution, from the region's laboratories to market.",
+    ),
+    (
+        "Cyber skills and training",
+        &["education", "human-aspects"],
+        &["research"],
+        "Cyber ranges, vocational courses and university programmes that grow the security workforce the region's companies need.",
+    ),
+    (
+        "Agri-food supply-chain security",
+        &["data-security", "trust"],
+        &["food"],
+        "Traceability and protection of data along the agri-food chain, from farm sensors to retail platforms.",
+    ),
+];
+
+/// A strategy for each demo region that has a public authority: three to five themes, recorded
+/// by the region's first authority.
+fn generate_strategies(rng: &mut Rng, organisations: &[Organisation]) -> Vec<crate::store::NewStrategy> {
+    let owned = |codes: &[&str]| codes.iter().map(|code| (*code).to_owned()).collect::<Vec<_>>();
+    REGIONS
+        .iter()
+        .filter_map(|region| {
+            let authority = organisations.iter().find(|o| {
+                o.kind == OrganisationKind::PublicAuthority
+                    && o.nuts_code.as_ref().map(NutsCode::as_str) == Some(region.nuts)
+            })?;
+            let count = rng.range(3, 5) as usize;
+            let first = rng.below(PRIORITY_THEMES.len());
+            let priorities = (0..count)
+                .map(|offset| {
+                    let (title, domains, sectors, text) = PRIORITY_THEMES[(first + offset * 3) % PRIORITY_THEMES.len()];
+                    crate::smart_specialisation::Priority {
+                        title: title.to_owned(),
+                        domains: owned(domains),
+                        sectors: owned(sectors),
+                        text: text.to_owned(),
+                    }
+                })
+                .collect();
+            Some(crate::store::NewStrategy {
+                region: region.nuts.to_owned(),
+                organisation_id: authority.external_id.clone(),
+                summary: format!(
+                    "{}'s research and innovation strategy for smart specialisation (RIS3) 2021–2027 names the fields \
+                     where the region concentrates its ERDF support; calls of the region favour projects serving them.",
+                    region.name
+                ),
+                strategy_url: Some(format!(
+                    "https://ris3.example.eu/{}/strategy-2021-2027.pdf",
+                    region.nuts.to_lowercase()
+                )),
+                priorities,
+            })
+        })
+        .collect()
 }
 
 /// Which family a generated call belongs to, cycling so every family is represented.
@@ -993,5 +1115,14 @@ mod tests {
         }
         assert!(data.organisations.iter().any(|o| !o.certifications.is_empty()));
         assert!(data.organisations.iter().all(|o| !o.capabilities.is_empty()));
+        assert!(data.strategies.len() >= 5, "most demo regions have a strategy");
+        for strategy in &data.strategies {
+            let form = crate::smart_specialisation::StrategyForm {
+                summary: strategy.summary.clone(),
+                strategy_url: strategy.strategy_url.clone().unwrap_or_default(),
+                priorities: strategy.priorities.clone(),
+            };
+            assert_eq!(form.mistakes(), Vec::new(), "{}", strategy.region);
+        }
     }
 }

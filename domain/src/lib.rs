@@ -16,6 +16,7 @@ pub mod people;
 pub mod publishing;
 pub mod query;
 pub mod sanitize;
+pub mod smart_specialisation;
 pub mod taxonomy;
 pub mod time;
 

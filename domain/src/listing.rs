@@ -41,6 +41,8 @@ pub struct CallView {
     pub description_html: String,
     /// Its funding body's material changes since publication, newest first.
     pub changes: Vec<crate::publishing::PublicChange>,
+    /// The smart-specialisation priorities of its regions it serves.
+    pub priorities: Vec<crate::smart_specialisation::ServedPriority>,
 }
 
 /// One page of the partner directory with what its filter panel needs.

@@ -213,7 +213,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
 
 /// What a person types to add their organisation to the directory (the profile's other
 /// fields are edited afterwards).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewOrganisationForm {
     /// Legal or usual name.
     pub name: String,
@@ -221,6 +221,10 @@ pub struct NewOrganisationForm {
     pub kind: String,
     /// Its country code (`PT`).
     pub country: String,
+    /// Its NUTS region (`PT11`; empty: not said). A public authority records its region's
+    /// smart-specialisation priorities.
+    #[serde(default)]
+    pub region: String,
     /// Its website (empty: none).
     pub website: String,
     /// What it does.
@@ -241,6 +245,16 @@ impl NewOrganisationForm {
         // The messages do not repeat what was typed: a form answers in its own words.
         let country = CountryCode::parse(self.country.trim())
             .map_err(|_| "choose a country (a two-letter code such as PT or EL)".to_owned())?;
+        let region = self.region.trim();
+        let nuts_code = if region.is_empty() {
+            None
+        } else {
+            let code = NutsCode::parse(&region.to_uppercase())
+                .ok()
+                .filter(|code| code.is_region() && code.country() == country)
+                .ok_or("the region must be a NUTS code of the chosen country (such as PT11), or empty")?;
+            Some(code)
+        };
         if self.description.chars().count() > MAX_DESCRIPTION_CHARS {
             return Err(format!(
                 "the description must have at most {MAX_DESCRIPTION_CHARS} characters"
@@ -260,7 +274,7 @@ impl NewOrganisationForm {
             name: name.to_owned(),
             kind,
             country,
-            nuts_code: None,
+            nuts_code,
             size_class: None,
             headcount: None,
             website,
@@ -282,6 +296,24 @@ impl NewOrganisationForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_organisations_region_must_lie_in_its_country() {
+        let form = |region: &str| NewOrganisationForm {
+            name: "Région Bretagne".into(),
+            kind: "public_authority".into(),
+            country: "FR".into(),
+            region: region.into(),
+            ..NewOrganisationForm::default()
+        };
+        let placed = form(" frh0 ").to_organisation("region-bretagne").unwrap();
+        assert_eq!(placed.nuts_code.map(|code| code.to_string()).as_deref(), Some("FRH0"));
+        assert_eq!(form("").to_organisation("region-bretagne").unwrap().nuts_code, None);
+        for wrong in ["PT11", "FR", "<b>", "FRH0123"] {
+            let error = form(wrong).to_organisation("region-bretagne").unwrap_err();
+            assert!(error.contains("NUTS code of the chosen country"), "{wrong}: {error}");
+        }
+    }
 
     #[test]
     fn a_twelve_person_company_with_two_million_turnover_is_small() {

@@ -159,3 +159,29 @@ test('a spreadsheet with three bad rows shows their lines and writes nothing unt
   await expect(page.locator('section.desk')).toContainText(`Cyber vouchers ${stamp}`);
   await expect(page.locator('section.desk')).toContainText(`Training ${stamp}`);
 });
+
+test("an authority's editor records a smart-specialisation priority that its region's public page shows", async ({ page }) => {
+  const title = `Secure ports and logistics ${Date.now()}`;
+  await logIn(page, 'editor@fundbridge.localhost');
+  await openDesk(page);
+  await page.getByRole('link', { name: 'Regional priorities (RIS3)' }).click();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: /Smart-specialisation priorities of/ })).toBeVisible();
+  const before = await page.locator('.priority-fields').count();
+  await page.getByRole('button', { name: 'Add a priority' }).click();
+  const added = page.locator('.priority-fields').nth(before);
+  // Saving without a capability or sector names the mistake on the priority and keeps the text.
+  await added.getByLabel('Name').fill(title);
+  await page.getByRole('button', { name: 'Save priorities' }).click();
+  await expect(added.locator('.field-error')).toContainText('at least one capability or sector');
+  await expect(added.getByLabel('Name')).toHaveValue(title);
+  await added.getByRole('checkbox', { name: 'Transport' }).focus();
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Save priorities' }).click();
+  await expect(page.getByRole('status')).toContainText('Saved');
+
+  await page.getByRole('link', { name: 'public page' }).click();
+  const priority = page.locator('.priority').filter({ hasText: title });
+  await expect(priority).toBeVisible();
+  await expect(priority.locator('.tag.sector')).toHaveText('Transport');
+});

@@ -1,8 +1,8 @@
 //! Server functions: the only way the UI reaches data (accounts and memberships in
-//! [`accounts`], funding bodies' calls in [`publishing`]). Each is a thin adapter — it takes its
-//! (already sanitised) arguments, calls one service of `domain::services` with the one
-//! `AppState` the server provides, and turns the service's error into an [`AppError`] with
-//! its HTTP status. Their bodies compile only with the `ssr` feature.
+//! [`accounts`], funding bodies' calls in [`publishing`], regions' strategies in [`regions`]).
+//! Each is a thin adapter — it takes its (already sanitised) arguments, calls one service of
+//! `domain::services` with the one `AppState` the server provides, and turns the service's
+//! error into an [`AppError`] with its HTTP status. Their bodies compile only with the `ssr` feature.
 
 use crate::error::AppError;
 pub use domain::listing::{CallListing, CallView, OrganisationListing};
@@ -68,3 +68,4 @@ pub async fn search_organisations(query: OrganisationQuery) -> Result<Organisati
 
 pub mod accounts;
 pub mod publishing;
+pub mod regions;

@@ -6,8 +6,8 @@
 use super::accounts::session;
 use crate::error::AppError;
 pub use domain::publishing::{
-    CallAction, CallForm, CallState, CallVersion, DeadlineInput, EditableCall, FieldError, OwnedCall, PublishingDesk,
-    SheetOutcome, SheetPreview, SHEET_FIELDS,
+    CallAction, CallForm, CallState, CallVersion, DeadlineInput, DocumentInput, EditableCall, FieldError, OwnedCall,
+    PublishingDesk, SheetOutcome, SheetPreview, SHEET_FIELDS,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;

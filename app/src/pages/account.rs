@@ -517,7 +517,7 @@ fn ChangeEmail() -> impl IntoView {
 /// Adds the person's organisation to the directory (they become its editor).
 #[component]
 pub fn NewOrganisationPage() -> impl IntoView {
-    let (name, website) = (NodeRef::new(), NodeRef::new());
+    let (name, website, region) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
     let (kind, country): (NodeRef<leptos::html::Select>, NodeRef<leptos::html::Select>) =
         (NodeRef::new(), NodeRef::new());
     let description: NodeRef<Textarea> = NodeRef::new();
@@ -542,6 +542,7 @@ pub fn NewOrganisationPage() -> impl IntoView {
                     name: typed(name),
                     kind: selected(kind),
                     country: selected(country),
+                    region: typed(region),
                     website: typed(website),
                     description: description.get().map(|d| d.value()).unwrap_or_default(),
                 });
@@ -558,6 +559,11 @@ pub fn NewOrganisationPage() -> impl IntoView {
                     <select id="organisation_country" name="organisation_country" node_ref=country>
                         {domain::geo::COUNTRY_NAMES.iter().map(|(code, label)| view! { <option value=*code>{*label}</option> }).collect_view()}
                     </select>
+                </label>
+                <label class="field" for="organisation_region">
+                    <span>"NUTS region (optional)"</span>
+                    <input id="organisation_region" name="organisation_region" type="text" maxlength="5" placeholder="e.g. PT11" node_ref=region />
+                    <small class="hint">"A public authority records its region's smart-specialisation priorities."</small>
                 </label>
                 <label class="field" for="organisation_website">
                     <span>"Website (optional)"</span>

@@ -4,11 +4,13 @@ use crate::api::{get_call, CallView};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::page_title::PageTitle;
 use crate::components::status_badge::CallBadges;
-use crate::format::{brussels_date_time, budget_range, date, euros, percent_decode, relative_days};
+use crate::format::{budget_range, date, euros, percent_decode, relative_days, term_labels, zoned_date_time};
 use crate::hooks::use_call_query;
 use crate::pages::calls::list_url;
 use chrono::{DateTime, Utc};
 use domain::geo::area_label;
+use domain::taxonomy::{CAPABILITIES, SECTORS};
+use domain::time::DeadlineZone;
 use domain::{CallDetail, CallQuery, Deadline};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -71,7 +73,7 @@ fn consortium(call: &CallDetail) -> Option<String> {
 
 /// The deadlines by stage, passed ones marked, or the rolling-call notice.
 #[component]
-fn DeadlineTable(deadlines: Vec<Deadline>, now: DateTime<Utc>) -> impl IntoView {
+fn DeadlineTable(deadlines: Vec<Deadline>, zone: Option<DeadlineZone>, now: DateTime<Utc>) -> impl IntoView {
     if deadlines.is_empty() {
         return view! { <p>"Rolling: applications are accepted until the funds are used."</p> }.into_any();
     }
@@ -82,7 +84,7 @@ fn DeadlineTable(deadlines: Vec<Deadline>, now: DateTime<Utc>) -> impl IntoView 
             view! {
                 <tr class:passed=passed>
                     <td>{d.label.clone().unwrap_or_else(|| format!("Stage {}", d.stage))}</td>
-                    <td><time datetime=d.at.to_rfc3339()>{brussels_date_time(d.at)}</time></td>
+                    <td><time datetime=d.at.to_rfc3339()>{zoned_date_time(d.at, zone)}</time></td>
                     <td>{relative_days(d.at, now)}</td>
                 </tr>
             }
@@ -106,10 +108,24 @@ fn CallDetailView(view: CallView) -> impl IntoView {
         region_names,
         description_html,
         changes,
+        priorities,
     } = view;
     let summary = call.summary.clone();
     let (trl, consortium) = (maturity(&call), consortium(&call));
-    let deadlines = view! { <DeadlineTable deadlines=call.deadlines.clone() now /> };
+    let deadlines = view! { <DeadlineTable deadlines=call.deadlines.clone() zone=call.deadline_time_zone now /> };
+    let applicants = (!call.applicant_kinds.is_empty()).then(|| {
+        call.applicant_kinds
+            .iter()
+            .map(|kind| kind.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let documents: Vec<_> = call
+        .documents
+        .iter()
+        .filter(|document| domain::sanitize::is_http_url(&document.url))
+        .cloned()
+        .collect();
     view! {
         <PageTitle text=summary.title.clone() />
         <article class="call-detail">
@@ -138,6 +154,20 @@ fn CallDetailView(view: CallView) -> impl IntoView {
                     </ul>
                 </section>
             })}
+            {(!priorities.is_empty()).then(|| view! {
+                <section class="call-priorities" aria-labelledby="priorities-heading">
+                    <h2 id="priorities-heading">"Regional smart-specialisation priorities it serves"</h2>
+                    <ul>
+                        {priorities.into_iter().map(|served| view! {
+                            <li>
+                                <strong>{served.title.clone()}</strong>
+                                " — "
+                                <a href=crate::pages::regions::region_path(&served.region)>{served.region_label.clone()}</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             <section aria-labelledby="deadlines-heading">
                 <h2 id="deadlines-heading">"Deadlines"</h2>
                 {deadlines}
@@ -161,15 +191,29 @@ fn CallDetailView(view: CallView) -> impl IntoView {
                     {fact("Funding rate", call.funding_rate_pct.map(|r| format!("{r}%")))}
                     {fact("Maturity", trl)}
                     {fact("Consortium", consortium)}
+                    {fact("Who may apply", applicants)}
                     {fact("Eligible countries", (!call.eligible_countries.is_empty()).then(|| call.eligible_countries.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")))}
                     {fact("Eligible regions", (!call.eligible_regions.is_empty()).then(|| {
                         let labels: Vec<String> = call.eligible_regions.iter().map(|code| area_label(code.as_str(), &region_names)).collect();
                         labels.join(", ")
                     }))}
                     {fact("Keywords", (!call.keywords.is_empty()).then(|| call.keywords.join(", ")))}
+                    {fact("Capabilities", (!call.domains.is_empty()).then(|| term_labels(CAPABILITIES, &call.domains)))}
+                    {fact("NIS2 sectors", (!call.sectors.is_empty()).then(|| term_labels(SECTORS, &call.sectors)))}
+                    {fact("Contact", call.contact.clone())}
                     {fact("Last updated", Some(date(call.updated_at)))}
                 </dl>
             </section>
+            {(!documents.is_empty()).then(|| view! {
+                <section aria-labelledby="documents-heading">
+                    <h2 id="documents-heading">"Documents"</h2>
+                    <ul class="documents">
+                        {documents.into_iter().map(|document| view! {
+                            <li><a href=document.url rel="noopener noreferrer" target="_blank">{document.label}" ↗"</a></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             <section aria-labelledby="description-heading">
                 <h2 id="description-heading">"Description"</h2>
                 // Rendered and sanitised on the server (domain::markdown): no script, handler or

@@ -8,3 +8,4 @@ pub mod home;
 pub mod not_found;
 pub mod organisations;
 pub mod publishing;
+pub mod regions;

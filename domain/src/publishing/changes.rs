@@ -82,7 +82,34 @@ fn shown_fields(call: &NewCall) -> Vec<(&'static str, &'static str, String, bool
         ("min_partners", "Minimum partners", whole(call.min_partners), true),
         ("min_countries", "Minimum countries", whole(call.min_countries), true),
         ("trl", "Readiness levels", trl, true),
+        (
+            "applicant_kinds",
+            "Who may apply",
+            if call.applicant_kinds.is_empty() {
+                "anyone".to_owned()
+            } else {
+                call.applicant_kinds
+                    .iter()
+                    .map(|kind| kind.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+            true,
+        ),
         ("dual_use", "Dual use", yes_no(call.dual_use), false),
+        ("domains", "Capabilities", call.domains().join(", "), false),
+        ("sectors", "Sectors", call.sectors().join(", "), false),
+        ("contact", "Contact", call.contact.clone().unwrap_or_default(), false),
+        (
+            "documents",
+            "Documents",
+            call.documents
+                .iter()
+                .map(|d| d.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            false,
+        ),
         ("keywords", "Keywords", call.keywords.join(", "), false),
         ("description", "Description", call.description.clone(), false),
         ("url", "Official page", call.url.clone().unwrap_or_default(), false),
@@ -172,8 +199,11 @@ mod tests {
         let mut changed = call();
         changed.budget_total_eur = Some(1_500_000);
         changed.sme_only = true;
+        changed.applicant_kinds = vec![crate::organisation::OrganisationKind::Sme];
         let found = changes(&call(), &changed);
+        assert_eq!(found.len(), 3);
         assert!(found.iter().all(|change| change.material));
+        assert_eq!(found[2].sentence(), "Who may apply changed from anyone to SME");
         assert_eq!(
             found[0].sentence(),
             "Total budget changed from €2,000,000 to €1,500,000"

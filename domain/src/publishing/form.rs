@@ -2,10 +2,12 @@
 //! and writing a stored call back into the form.
 
 use super::*;
-use crate::call::Deadline;
+use crate::call::{CallTopics, Deadline, DocumentLink, MAX_DOCUMENTS, MAX_LABEL_CHARS};
 use crate::codes::{CallId, CountryCode, NutsCode, Trl};
+use crate::organisation::OrganisationKind;
 use crate::sanitize::{check_text, is_http_url};
 use crate::store::NewCall;
+use crate::taxonomy;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 /// Where a call written in the editor comes from (`NewCall::source`).
@@ -229,6 +231,12 @@ impl CallForm {
         let keywords = self.keywords(&mut errors);
         let description = self.description(&mut errors);
         let url = self.link(&mut errors);
+        let applicant_kinds = self.applicant_kinds(&mut errors);
+        let chosen_topics = self.topics(&mut errors);
+        let contact = errors
+            .take("contact", line(&self.contact, "contact", MAX_LABEL_CHARS, false))
+            .filter(|contact| !contact.is_empty());
+        let documents = self.documents(&mut errors);
         if let Err(error) = self.publication_time() {
             errors.0.push(error);
         }
@@ -257,6 +265,10 @@ impl CallForm {
                 keywords,
                 description,
                 url,
+                applicant_kinds,
+                chosen_topics,
+                contact,
+                documents,
                 ..NewCall::new(&reference, SOURCE, &title, &programme, publisher)
             }),
             _ => Err(errors.0),
@@ -379,6 +391,74 @@ impl CallForm {
         Some(url.to_owned())
     }
 
+    /// The kinds of organisation admitted, each known and listed once.
+    fn applicant_kinds(&self, errors: &mut Errors) -> Vec<OrganisationKind> {
+        let mut kinds = Vec::new();
+        for value in &self.applicant_kinds {
+            match OrganisationKind::parse(value) {
+                Some(kind) if !kinds.contains(&kind) => kinds.push(kind),
+                Some(_) => {}
+                None => {
+                    errors.add("applicant_kinds", "Pick the kinds of applicant from the list.");
+                    return Vec::new();
+                }
+            }
+        }
+        kinds
+    }
+
+    /// The capabilities and sectors chosen from the vocabularies (`None` when neither is:
+    /// they are derived from the text).
+    fn topics(&self, errors: &mut Errors) -> Option<CallTopics> {
+        let mut picked = |field: &str, codes: &[String], vocabulary: &[taxonomy::Term]| -> Vec<String> {
+            let mut kept: Vec<String> = Vec::new();
+            for code in codes {
+                if !taxonomy::contains(vocabulary, code) || kept.len() == vocabulary.len() {
+                    errors.add(field, "Pick from the list.");
+                    return Vec::new();
+                }
+                if !kept.contains(code) {
+                    kept.push(code.clone());
+                }
+            }
+            kept
+        };
+        let domains = picked("domains", &self.domains, taxonomy::CAPABILITIES);
+        let sectors = picked("sectors", &self.sectors, taxonomy::SECTORS);
+        (!domains.is_empty() || !sectors.is_empty()).then_some(CallTopics { domains, sectors })
+    }
+
+    /// The document links, each with a label and an http(s) address.
+    fn documents(&self, errors: &mut Errors) -> Vec<DocumentLink> {
+        if self.documents.len() > MAX_DOCUMENTS {
+            errors.add("documents", format!("Link at most {MAX_DOCUMENTS} documents."));
+            return Vec::new();
+        }
+        let mut documents = Vec::new();
+        for (index, document) in self.documents.iter().enumerate() {
+            let field = format!("documents.{index}");
+            let (label, url) = (document.label.trim(), document.url.trim());
+            if label.is_empty() && url.is_empty() {
+                continue;
+            }
+            let label = errors.take(&field, line(label, "document's name", MAX_LABEL_CHARS, true));
+            if url.chars().count() > MAX_LINK_CHARS || !is_http_url(url) || check_text("link", url, false).is_err() {
+                errors.add(
+                    &field,
+                    "Give the document's address starting with https:// (or http://).",
+                );
+                continue;
+            }
+            if let Some(label) = label {
+                documents.push(DocumentLink {
+                    label,
+                    url: url.to_owned(),
+                });
+            }
+        }
+        documents
+    }
+
     /// The form showing a stored call.
     pub fn from_call(call: &NewCall) -> CallForm {
         let zone = call.deadline_time_zone.unwrap_or(DeadlineZone::Central);
@@ -416,6 +496,30 @@ impl CallForm {
             keywords: call.keywords.join(", "),
             description: call.description.clone(),
             url: call.url.clone().unwrap_or_default(),
+            applicant_kinds: call
+                .applicant_kinds
+                .iter()
+                .map(|kind| kind.as_str().to_owned())
+                .collect(),
+            domains: call
+                .chosen_topics
+                .as_ref()
+                .map(|t| t.domains.clone())
+                .unwrap_or_default(),
+            sectors: call
+                .chosen_topics
+                .as_ref()
+                .map(|t| t.sectors.clone())
+                .unwrap_or_default(),
+            contact: call.contact.clone().unwrap_or_default(),
+            documents: call
+                .documents
+                .iter()
+                .map(|document| DocumentInput {
+                    label: document.label.clone(),
+                    url: document.url.clone(),
+                })
+                .collect(),
             publish_at: String::new(),
             change_note: String::new(),
         }
@@ -455,6 +559,13 @@ mod tests {
             regions: vec!["BE10".into()],
             budget_total: "2 000 000".into(),
             budget_max: "150,000".into(),
+            applicant_kinds: vec!["sme".into(), "research_organisation".into()],
+            sectors: vec!["transport".into()],
+            contact: "ris3@innoviris.example".into(),
+            documents: vec![DocumentInput {
+                label: "Guide for applicants".into(),
+                url: "https://innoviris.example/guide.pdf".into(),
+            }],
             ..CallForm::blank(InstrumentKind::Grant)
         }
     }
@@ -476,6 +587,27 @@ mod tests {
         assert_eq!(call.budget_max_eur, Some(150_000));
         assert_eq!(call.eligible_regions[0].as_str(), "BE10");
         assert_eq!(call.source, SOURCE);
+        assert_eq!(
+            call.applicant_kinds,
+            [OrganisationKind::Sme, OrganisationKind::ResearchOrganisation]
+        );
+        assert_eq!(call.sectors(), ["transport"], "chosen, not derived from the text");
+        assert_eq!(call.domains(), Vec::<String>::new());
+        assert_eq!(call.contact.as_deref(), Some("ris3@innoviris.example"));
+        assert_eq!(call.documents[0].label, "Guide for applicants");
+        let derived = CallForm {
+            sectors: Vec::new(),
+            title: "Security of hospital networks".into(),
+            ..grant()
+        }
+        .to_new_call("Brussels Region")
+        .unwrap();
+        assert_eq!(derived.chosen_topics, None);
+        assert!(
+            derived.sectors().contains(&"health".to_owned()),
+            "{:?}",
+            derived.sectors()
+        );
     }
 
     #[test]
@@ -510,6 +642,20 @@ mod tests {
             countries: vec!["FR".into()],
             regions: vec!["BE10".into(), "XX99".into()],
             url: "javascript:alert(1)".into(),
+            applicant_kinds: vec!["pirates".into()],
+            domains: vec!["alchemy".into()],
+            sectors: vec!["<b>".into()],
+            contact: "a\u{7}b".into(),
+            documents: vec![
+                DocumentInput {
+                    label: String::new(),
+                    url: String::new(),
+                },
+                DocumentInput {
+                    label: "Guide".into(),
+                    url: "javascript:alert(1)".into(),
+                },
+            ],
             ..grant()
         };
         let errors = fields(form.to_new_call("Body").unwrap_err());
@@ -524,6 +670,11 @@ mod tests {
             "trl_max",
             "regions",
             "url",
+            "applicant_kinds",
+            "domains",
+            "sectors",
+            "contact",
+            "documents.1",
         ] {
             assert!(errors.iter().any(|f| f == field), "{field} missing from {errors:?}");
         }

@@ -171,9 +171,20 @@ pub struct DeadlineInput {
     pub at: String,
 }
 
-/// Every field of a call as the editor holds it: text as typed, so that a refused form comes
-/// back exactly as it was sent.
+/// One document link as typed in the editor.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentInput {
+    /// What the document is ("Guide for applicants").
+    pub label: String,
+    /// Its address.
+    pub url: String,
+}
+
+/// Every field of a call as the editor holds it: text as typed, so that a refused form comes
+/// back exactly as it was sent. Fields added later default to empty, so a draft a browser kept
+/// from before still opens.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CallForm {
     /// The funding body's own reference; it becomes the call's address and never changes.
     pub reference: String,
@@ -221,6 +232,17 @@ pub struct CallForm {
     pub description: String,
     /// Link to the funding body's own page for the call.
     pub url: String,
+    /// The kinds of organisation that may apply, as [`crate::organisation::OrganisationKind::as_str`];
+    /// none: any.
+    pub applicant_kinds: Vec<String>,
+    /// Capability codes the call is about; none: derived from its text.
+    pub domains: Vec<String>,
+    /// NIS2 sector codes it addresses; none: derived from its text.
+    pub sectors: Vec<String>,
+    /// Whom to ask (an address, a telephone number, a helpdesk page).
+    pub contact: String,
+    /// Links to the call's documents.
+    pub documents: Vec<DocumentInput>,
     /// When to publish once approved (`2027-01-10T09:00`, in the call's time zone); empty: at once.
     pub publish_at: String,
     /// For a published call: the one-line public note saying what changed (needed when the
@@ -330,6 +352,9 @@ pub struct PublishingDesk {
     pub organisation_id: String,
     /// Its name.
     pub organisation_name: String,
+    /// The NUTS region whose smart-specialisation priorities it records (public authorities
+    /// with a region on their profile).
+    pub region: Option<String>,
     /// The person's role there (`None`: an administrator looking in).
     pub role: Option<Role>,
     /// Its calls, most recently changed first.

@@ -84,8 +84,10 @@ pub async fn get_call(state: &AppState, external_id: &str) -> Result<CallView, S
     let call = state.calls.get_call(id.as_str(), now).await?.ok_or_else(not_found)?;
     let region_names = region_names(state, call.eligible_regions.iter().map(NutsCode::to_string)).await;
     let changes = state.publishing.public_changes(id.as_str()).await?;
+    let priorities = super::regions::call_priorities(state, &call).await;
     Ok(CallView {
         changes,
+        priorities,
         description_html: crate::markdown::to_safe_html(&call.description),
         call,
         now,

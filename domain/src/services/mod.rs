@@ -1,8 +1,8 @@
 //! The use cases a request reaches, one module each, over one [`AppState`] that the server
 //! builds once and hands to every handler and server function. A request flows one way:
 //! server function → service → store and search. The call catalogue and the partner
-//! directory, accounts, memberships and funding bodies' publishing are here; matching will
-//! be a module beside them.
+//! directory, accounts, memberships, funding bodies' publishing and regions' strategies are
+//! here; matching will be a module beside them.
 
 pub mod accounts;
 pub mod catalogue;
@@ -10,12 +10,13 @@ pub mod directory;
 pub mod limits;
 pub mod memberships;
 pub mod publishing;
+pub mod regions;
 
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{
     CallStore, Directory, MailOutbox, Memberships, People, Publishing, RateLimits, SearchLog, SearchLogEntry, Store,
-    StoreError,
+    StoreError, Strategies,
 };
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -108,6 +109,8 @@ pub struct AppState {
     pub memberships: Arc<dyn Memberships>,
     /// Funding bodies' calls through their workflow.
     pub publishing: Arc<dyn Publishing>,
+    /// Regions' smart-specialisation strategies.
+    pub strategies: Arc<dyn Strategies>,
     /// Rate-limit counters.
     pub rate_limits: Arc<dyn RateLimits>,
     /// Mail owed to people (administrators read what could not be delivered).
@@ -153,6 +156,7 @@ impl AppState {
             memberships: store.clone(),
             mail_outbox: store.clone(),
             publishing: store.clone(),
+            strategies: store.clone(),
             rate_limits: store,
             clock,
             site: Site::default(),

@@ -7,7 +7,7 @@
 use super::accounts::require_viewer;
 use super::{forbidden, AppState, ServiceError};
 use crate::codes::{CallId, OrganisationId};
-use crate::organisation::OrganisationKind;
+use crate::organisation::{Organisation, OrganisationKind};
 use crate::people::{Role, Viewer};
 use crate::publishing::changes::changes;
 use crate::publishing::{
@@ -30,7 +30,7 @@ async fn funding_body(
     state: &AppState,
     viewer: &Viewer,
     organisation_id: &str,
-) -> Result<(String, Option<Role>), ServiceError> {
+) -> Result<(Organisation, Option<Role>), ServiceError> {
     let not_found = || ServiceError::NotFound("that organisation".into());
     let id = OrganisationId::parse(organisation_id).map_err(|_| not_found())?;
     let organisation = state
@@ -48,7 +48,7 @@ async fn funding_body(
             organisation.name
         )));
     }
-    Ok((organisation.name, role))
+    Ok((organisation, role))
 }
 
 /// Whether organisations of `kind` publish calls (authorities and agencies, banks and funds).
@@ -86,14 +86,19 @@ pub async fn desk(
     organisation_id: &str,
 ) -> Result<PublishingDesk, ServiceError> {
     let viewer = require_viewer(state, session).await?;
-    let (organisation_name, role) = funding_body(state, &viewer, organisation_id).await?;
+    let (organisation, role) = funding_body(state, &viewer, organisation_id).await?;
     let calls = state
         .publishing
         .organisation_calls(organisation_id.trim(), state.clock.now())
         .await?;
+    let records_priorities = organisation.kind == OrganisationKind::PublicAuthority;
     Ok(PublishingDesk {
         organisation_id: organisation_id.trim().to_owned(),
-        organisation_name,
+        region: organisation
+            .nuts_code
+            .filter(|code| records_priorities && code.is_region())
+            .map(|code| code.to_string()),
+        organisation_name: organisation.name,
         role,
         calls,
     })
@@ -108,12 +113,12 @@ pub async fn create_call(
     form: &CallForm,
 ) -> Result<String, ServiceError> {
     let viewer = require_viewer(state, session).await?;
-    let (organisation_name, role) = funding_body(state, &viewer, organisation_id).await?;
+    let (organisation, role) = funding_body(state, &viewer, organisation_id).await?;
     if role != Some(Role::Editor) {
         return Err(forbidden("draft calls for this funding body"));
     }
     let call = form
-        .to_new_call(&organisation_name)
+        .to_new_call(&organisation.name)
         .map_err(ServiceError::InvalidFields)?;
     let publish_at = form
         .publication_time()
@@ -364,11 +369,11 @@ async fn sheet_editor(
     organisation_id: &str,
 ) -> Result<(Viewer, String), ServiceError> {
     let viewer = require_viewer(state, session).await?;
-    let (name, role) = funding_body(state, &viewer, organisation_id).await?;
+    let (organisation, role) = funding_body(state, &viewer, organisation_id).await?;
     if role != Some(Role::Editor) {
         return Err(forbidden("upload calls for this funding body"));
     }
-    Ok((viewer, name))
+    Ok((viewer, organisation.name))
 }
 
 /// A spreadsheet of calls read before anything is written: its columns with their fields

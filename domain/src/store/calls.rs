@@ -1,8 +1,11 @@
 //! Where calls are stored: what a writer hands in ([`NewCall`]) and the [`CallStore`] reads.
 
 use super::{StoreError, UpsertOutcome};
-use crate::call::{CallDetail, CallSummary, Deadline, InstrumentKind};
+use crate::call::{
+    CallDetail, CallSummary, CallTopics, Deadline, DocumentLink, InstrumentKind, MAX_DOCUMENTS, MAX_LABEL_CHARS,
+};
 use crate::codes::{CallId, CountryCode, NutsCode, Trl};
+use crate::organisation::OrganisationKind;
 use crate::query::{CallPage, CallQuery, ProgrammeCount};
 use crate::time::DeadlineZone;
 use async_trait::async_trait;
@@ -74,6 +77,18 @@ pub struct NewCall {
     pub description: String,
     /// Link to the publisher's page.
     pub url: Option<String>,
+    /// The capabilities and sectors its funding body chose (`None`: derived from the text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chosen_topics: Option<CallTopics>,
+    /// The kinds of organisation that may apply; empty: any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub applicant_kinds: Vec<OrganisationKind>,
+    /// Whom to ask about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// Links to its documents.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<DocumentLink>,
 }
 
 impl NewCall {
@@ -111,6 +126,10 @@ impl NewCall {
             keywords: Vec::new(),
             description: String::new(),
             url: None,
+            chosen_topics: None,
+            applicant_kinds: Vec::new(),
+            contact: None,
+            documents: Vec::new(),
         }
     }
 
@@ -127,14 +146,22 @@ impl NewCall {
         format!("{}\n{}\n{}", self.title, self.keywords.join("\n"), self.description)
     }
 
-    /// The capabilities (JRC research domains) the call is about, derived from its text.
+    /// The capabilities (JRC research domains) the call is about: as its funding body chose
+    /// them, else derived from its text.
     pub fn domains(&self) -> Vec<String> {
-        crate::taxonomy::call_capabilities(&self.classified_text())
+        match &self.chosen_topics {
+            Some(topics) => topics.domains.clone(),
+            None => crate::taxonomy::call_capabilities(&self.classified_text()),
+        }
     }
 
-    /// The NIS2 sectors the call addresses, derived from its text.
+    /// The NIS2 sectors the call addresses: as its funding body chose them, else derived from
+    /// its text.
     pub fn sectors(&self) -> Vec<String> {
-        crate::taxonomy::call_sectors(&self.classified_text())
+        match &self.chosen_topics {
+            Some(topics) => topics.sectors.clone(),
+            None => crate::taxonomy::call_sectors(&self.classified_text()),
+        }
     }
 
     /// Checks the rules the database cannot express portably.
@@ -194,7 +221,40 @@ impl NewCall {
             check_text(field, value, false)?;
         }
         check_text("description", &self.description, true)?;
-        self.url.as_deref().map_or(Ok(()), |url| check_link("link", url))
+        self.url.as_deref().map_or(Ok(()), |url| check_link("link", url))?;
+        self.check_additions()
+    }
+
+    /// Refuses unknown topics, too many or malformed document links and a contact that is too
+    /// long or holds control characters.
+    fn check_additions(&self) -> Result<(), String> {
+        use crate::sanitize::{check_link, check_text};
+        use crate::taxonomy::{contains, CAPABILITIES, SECTORS};
+        if let Some(topics) = &self.chosen_topics {
+            if let Some(code) = topics.domains.iter().find(|code| !contains(CAPABILITIES, code)) {
+                return Err(format!("unknown capability {code:?}"));
+            }
+            if let Some(code) = topics.sectors.iter().find(|code| !contains(SECTORS, code)) {
+                return Err(format!("unknown sector {code:?}"));
+            }
+        }
+        if let Some(contact) = &self.contact {
+            if contact.chars().count() > MAX_LABEL_CHARS {
+                return Err(format!("the contact is longer than {MAX_LABEL_CHARS} characters"));
+            }
+            check_text("contact", contact, false)?;
+        }
+        if self.documents.len() > MAX_DOCUMENTS {
+            return Err(format!("more than {MAX_DOCUMENTS} document links"));
+        }
+        for document in &self.documents {
+            if document.label.chars().count() > MAX_LABEL_CHARS {
+                return Err(format!("a document label is longer than {MAX_LABEL_CHARS} characters"));
+            }
+            check_text("document label", &document.label, false)?;
+            check_link("document link", &document.url)?;
+        }
+        Ok(())
     }
 }
 
@@ -234,6 +294,13 @@ impl From<&CallDetail> for NewCall {
             keywords: call.keywords.clone(),
             description: call.description.clone(),
             url: call.url.clone(),
+            chosen_topics: call.topics_chosen.then(|| CallTopics {
+                domains: call.domains.clone(),
+                sectors: call.sectors.clone(),
+            }),
+            applicant_kinds: call.applicant_kinds.clone(),
+            contact: call.contact.clone(),
+            documents: call.documents.clone(),
         }
     }
 }
@@ -256,6 +323,16 @@ pub trait CallStore: Send + Sync {
     /// These calls in full, in the order of `external_ids` (unknown ids are left out): one
     /// round trip for the calls and one for their deadlines, however many there are.
     async fn call_details(&self, external_ids: &[String], now: DateTime<Utc>) -> Result<Vec<CallDetail>, StoreError>;
+
+    /// Up to `limit` calls open or forthcoming at `now` that are restricted to `region`, to a
+    /// region inside it or to a larger region around it (not merely to its country), next
+    /// deadline first: a region's own calls, for its page.
+    async fn regional_calls(
+        &self,
+        region: &str,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<CallSummary>, StoreError>;
 
     /// The list fields of these calls, in the order of `external_ids` (unknown ids are left out).
     async fn call_summaries(&self, external_ids: &[String], now: DateTime<Utc>)

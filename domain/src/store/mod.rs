@@ -2,8 +2,8 @@
 //! (organisations, clusters, region names), [`IndexOutbox`] (index updates owed to the search
 //! engine), [`MailOutbox`] (mail owed to people), [`People`] (accounts, tokens, sessions),
 //! [`Memberships`] (roles, requests, administrators, the audit log), [`Publishing`] (funding
-//! bodies' calls through review, scheduling and versions),
-//! [`RateLimits`] and [`SearchLog`]; [`Store`] is all of them
+//! bodies' calls through review, scheduling and versions), [`Strategies`] (regions'
+//! smart-specialisation priorities), [`RateLimits`] and [`SearchLog`]; [`Store`] is all of them
 //! on one database. Two backends (SQLite for the embedded default, PostgreSQL at scale) are
 //! chosen once at start-up from the URL.
 //!
@@ -24,6 +24,7 @@ pub mod postgres;
 pub mod publishing;
 pub mod search_log;
 pub mod sqlite;
+pub mod strategies;
 
 pub use calls::{CallStore, NewCall};
 pub use directory::Directory;
@@ -33,6 +34,7 @@ pub use outbox::{IndexLag, IndexOutbox, IndexedEntity, OutboxEntry};
 pub use people::{EmailToken, NewPerson, People, Person, RateLimits, Session, TokenPurpose};
 pub use publishing::{CallRecord, NewVersion, Publishing, StateChange};
 pub use search_log::{SearchLog, SearchLogEntry};
+pub use strategies::{NewStrategy, Strategies};
 
 use async_trait::async_trait;
 use serde::Serialize;
@@ -137,7 +139,17 @@ pub struct Counts {
 /// indexer and the health check hold this.
 #[async_trait]
 pub trait Store:
-    CallStore + Directory + IndexOutbox + MailOutbox + Memberships + People + Publishing + RateLimits + SearchLog + 'static
+    CallStore
+    + Directory
+    + IndexOutbox
+    + MailOutbox
+    + Memberships
+    + People
+    + Publishing
+    + RateLimits
+    + SearchLog
+    + Strategies
+    + 'static
 {
     /// Which backend this is.
     fn backend(&self) -> Backend;

@@ -690,6 +690,7 @@ async fn a_person_adds_their_organisation_and_becomes_its_editor(store: Arc<dyn 
         name: name.to_owned(),
         kind: "sme".to_owned(),
         country: "PT".to_owned(),
+        region: "PT16".to_owned(),
         website: website.to_owned(),
         description: "Post-quantum key exchange for utilities.".to_owned(),
     };
@@ -705,6 +706,10 @@ async fn a_person_adds_their_organisation_and_becomes_its_editor(store: Arc<dyn 
     assert_eq!(viewer.role_in(&id), Some(Role::Editor));
     let stored = store.get_organisation(&id).await.unwrap().unwrap();
     assert_eq!(stored.name, "Aveiro Labs, Lda.");
+    assert_eq!(
+        stored.nuts_code.as_ref().map(|code| code.to_string()).as_deref(),
+        Some("PT16")
+    );
     assert!(
         store
             .pending_index_changes(10)

@@ -130,8 +130,32 @@ async fn a_created_call_reads_back_with_all_its_fields(store: &dyn Store) {
 }
 
 async fn every_field_written_is_read_back_unchanged(store: &dyn Store) {
-    let data = demo::generate(5, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(), DemoSize::DEMO);
+    let mut data = demo::generate(5, NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(), DemoSize::DEMO);
+    // What only the call editor writes: chosen topics, who may apply, contact, documents.
+    let edited = &mut data.calls[0];
+    edited.chosen_topics = Some(domain::call::CallTopics {
+        domains: vec!["cryptology".into()],
+        sectors: vec![],
+    });
+    edited.applicant_kinds = vec![
+        domain::organisation::OrganisationKind::Sme,
+        domain::organisation::OrganisationKind::University,
+    ];
+    edited.contact = Some("helpdesk@region.example".into());
+    edited.documents = vec![domain::call::DocumentLink {
+        label: "Guide for applicants".into(),
+        url: "https://region.example/guide.pdf".into(),
+    }];
     store.upsert_calls(&data.calls, now()).await.unwrap();
+    let first = store
+        .get_call(&data.calls[0].external_id, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (first.domains.as_slice(), first.topics_chosen),
+        (&["cryptology".to_owned()][..], true)
+    );
     for written in &data.calls {
         let read = store.get_call(&written.external_id, now()).await.unwrap().unwrap();
         assert_eq!(&NewCall::from(&read), written);

@@ -16,5 +16,6 @@ mod publishing;
 mod regions;
 mod search_log;
 mod services;
+mod smart_specialisation;
 #[path = "../common/smtp_server.rs"]
 mod smtp_server;

@@ -26,11 +26,12 @@ struct Cast {
     other_authority: String,
 }
 
-fn authority(name: &str, country: &str) -> NewOrganisationForm {
+pub(crate) fn authority(name: &str, country: &str) -> NewOrganisationForm {
     NewOrganisationForm {
         name: name.to_owned(),
         kind: "public_authority".to_owned(),
         country: country.to_owned(),
+        region: format!("{country}10"),
         website: String::new(),
         description: "Regional innovation agency running the RIS3 programme.".to_owned(),
     }

@@ -248,7 +248,7 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 37] = [
+const MATRIX: [(&str, Rule); 40] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -286,6 +286,9 @@ const MATRIX: [(&str, Rule); 37] = [
     ("act_on_call", Rule::BodyEditor),
     ("preview_sheet", Rule::BodyEditor),
     ("import_sheet", Rule::BodyEditor),
+    ("get_region", Rule::Read),
+    ("open_strategy", Rule::BodyMember),
+    ("save_strategy", Rule::BodyEditor),
 ];
 
 fn allowed(rule: Rule, caller: Caller) -> bool {
@@ -446,6 +449,10 @@ async fn authorisation_matrix(app: TestApp) {
                     "text": format!("Reference,Title,Programme,Rolling\n{draft}-sheet,Sheet call,RIS3,yes\n"),
                     "mapping": null,
                 }),
+                "open_strategy" => json!({ "organisation_id": ours }),
+                "save_strategy" => json!({ "organisation_id": ours, "form": {
+                    "summary": format!("Saved by {caller:?}"), "strategy_url": "",
+                    "priorities": [{ "title": "Ports", "domains": [], "sectors": ["transport"], "text": "" }] } }),
                 other => panic!("no arguments for {other}"),
             };
             let (status, cookies, answer) = call(&app, name, session.as_deref(), body).await;

@@ -624,10 +624,9 @@ async fn logged_in(app: &TestApp, email: &str, admin: bool) -> String {
 async fn adding_an_organisation_refuses_hostile_values_plainly() {
     let app = TestApp::spawn().await;
     let mut session = logged_in(&app, "ana@example.eu", false).await;
-    let valid =
-        serde_json::json!({ "name": "Aveiro Labs", "kind": "sme", "country": "PT", "website": "", "description": "" });
+    let valid = serde_json::json!({ "name": "Aveiro Labs", "kind": "sme", "country": "PT", "region": "PT16", "website": "", "description": "" });
     for payload in payloads() {
-        for field in ["name", "kind", "country", "website", "description"] {
+        for field in ["name", "kind", "country", "region", "website", "description"] {
             let mut form = valid.clone();
             form[field] = serde_json::Value::String(payload.clone());
             let response = app
@@ -774,6 +773,7 @@ async fn every_call_editor_input_refuses_hostile_values_plainly_and_escapes_what
         name: "Hostile Region".into(),
         kind: "public_authority".into(),
         country: "BE".into(),
+        region: "BE10".into(),
         website: String::new(),
         description: String::new(),
     };
@@ -925,4 +925,89 @@ async fn every_call_editor_input_refuses_hostile_values_plainly_and_escapes_what
         }
     }
     assert!(created > 0, "the valid parts of hostile forms are kept (as text)");
+}
+
+#[tokio::test]
+async fn every_strategy_input_refuses_hostile_values_plainly_and_the_region_page_escapes_what_it_keeps() {
+    let app = TestApp::spawn().await;
+    let session = logged_in(&app, "editor@region.example", false).await;
+    let authority = domain::organisation::NewOrganisationForm {
+        name: "Hostile Region".into(),
+        kind: "public_authority".into(),
+        country: "BE".into(),
+        region: "BE10".into(),
+        ..domain::organisation::NewOrganisationForm::default()
+    };
+    let organisation = domain::services::memberships::create_organisation(&app.state, Some(&session), &authority)
+        .await
+        .unwrap();
+    let session = logged_in(&app, "editor@region.example", false).await;
+    let valid = serde_json::json!({
+        "summary": "Digital trust.",
+        "strategy_url": "https://region.example/ris3.pdf",
+        "priorities": [{ "title": "Ports", "domains": ["network-security"], "sectors": ["transport"], "text": "" }],
+    });
+    let mut saved = 0;
+    for payload in payloads() {
+        let mut forms = Vec::new();
+        for field in ["summary", "strategy_url"] {
+            let mut form = valid.clone();
+            form[field] = serde_json::Value::String(payload.clone());
+            forms.push((field.to_owned(), form));
+        }
+        for field in ["title", "text"] {
+            let mut form = valid.clone();
+            form["priorities"][0][field] = serde_json::Value::String(payload.clone());
+            forms.push((format!("priorities.{field}"), form));
+        }
+        for list in ["domains", "sectors"] {
+            let mut form = valid.clone();
+            form["priorities"][0][list] = serde_json::json!([payload.clone()]);
+            forms.push((format!("priorities.{list}"), form));
+        }
+        for (field, form) in forms {
+            let body = serde_json::json!({ "organisation_id": organisation, "form": form });
+            let (status, answer) = post_as(&app, "save_strategy", &session, &body).await;
+            assert!(matches!(status, 200 | 400), "{field} = {payload:?}: {status} {answer}");
+            assert!(!answer.contains(SCRIPT_MARK), "{field} reflected {answer}");
+            if field.ends_with("domains") || field.ends_with("sectors") || field == "strategy_url" {
+                assert_ne!(status, 200, "{payload:?} is no {field}");
+            }
+            if status == 200 {
+                saved += 1;
+                let (status, page) = app.get("/regions/BE10").await;
+                assert_eq!(status, 200);
+                assert!(
+                    !page.contains(SCRIPT_MARK) && !page.contains("<img src=x"),
+                    "{field}: {page}"
+                );
+                assert!(!page.contains("href=\"javascript:"), "{field}: {page}");
+            }
+        }
+        for (function, body) in [
+            ("get_region", serde_json::json!({ "code": payload })),
+            ("open_strategy", serde_json::json!({ "organisation_id": payload })),
+            (
+                "save_strategy",
+                serde_json::json!({ "organisation_id": payload, "form": valid.clone() }),
+            ),
+        ] {
+            let (status, answer) = post_as(&app, function, &session, &body).await;
+            assert!(
+                matches!(status, 400 | 403 | 404),
+                "{function} {payload:?}: {status} {answer}"
+            );
+            assert!(
+                !answer.contains(SCRIPT_MARK) && !answer.contains("<img"),
+                "{function}: {answer}"
+            );
+        }
+        let (status, page) = app.get(&format!("/regions/{}", percent_encode(&payload))).await;
+        assert!(
+            matches!(status, 200 | 400 | 404 | 414),
+            "region page {payload:?}: {status}"
+        );
+        assert!(!page.contains(SCRIPT_MARK) && !page.contains("<img src=x"), "{page}");
+    }
+    assert!(saved > 0, "the valid parts of hostile forms are kept (as text)");
 }

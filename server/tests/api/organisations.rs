@@ -83,6 +83,7 @@ async fn profile_text_is_escaped_and_only_web_addresses_become_links() {
             code: directory().organisations[0].nuts_code.clone().unwrap(),
             name: "<b>Breizh</b>".into(),
         }],
+        strategies: vec![],
     };
     let app = TestApp::spawn().await.with_demo_data(&data).await;
     let (_, html) = app.get("/organisations").await;

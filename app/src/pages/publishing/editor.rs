@@ -2,9 +2,11 @@
 //! previewed as the call page will show it, and what was typed kept in the browser until the
 //! server has it — a refused form, an expired session or a closed tab loses nothing.
 
-use crate::api::publishing::{preview_description, CallForm, DeadlineInput, FieldError};
+use crate::api::publishing::{preview_description, CallForm, DeadlineInput, DocumentInput, FieldError};
 use crate::error::AppError;
+use domain::call::MAX_DOCUMENTS;
 use domain::codes::{CountryCode, NutsCode};
+use domain::organisation::OrganisationKind;
 use domain::publishing::{MAX_AREAS, MAX_DEADLINES, MAX_DESCRIPTION_CHARS};
 use domain::time::DeadlineZone;
 use domain::InstrumentKind;
@@ -20,7 +22,7 @@ pub fn field_errors(answer: Option<&Result<impl Clone, AppError>>) -> Vec<FieldE
 }
 
 /// The message for `field` (or any of its parts: `deadlines` covers `deadlines.2`).
-fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
+pub(crate) fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
     let messages: Vec<&str> = errors
         .iter()
         .filter(|error| error.field == field)
@@ -31,7 +33,7 @@ fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
 
 /// The error under a field, announced when it appears.
 #[component]
-fn FieldMessage(errors: Signal<Vec<FieldError>>, field: String) -> impl IntoView {
+pub(crate) fn FieldMessage(errors: Signal<Vec<FieldError>>, field: String) -> impl IntoView {
     let id = format!("{}-error", field.replace('.', "-"));
     move || {
         errors.with(|errors| message_for(errors, &field)).map(|message| {
@@ -100,6 +102,47 @@ fn CheckField(
             {label}
         </label>
     }
+}
+
+/// One checkbox per `(code, label)` of `options`, bound to a list of codes of the form.
+#[component]
+fn CodeChecks(
+    form: RwSignal<CallForm>,
+    errors: Signal<Vec<FieldError>>,
+    name: &'static str,
+    legend: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    get: fn(&CallForm) -> &Vec<String>,
+    set: fn(&mut CallForm) -> &mut Vec<String>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="field checks">
+            <legend>{legend}</legend>
+            {options.into_iter().map(|(code, label)| view! {
+                <label class="check">
+                    <input type="checkbox" name=name value=code
+                        prop:checked=move || form.with(|f| get(f).iter().any(|c| c == code))
+                        on:change=move |event| {
+                            let on = event_target_checked(&event);
+                            form.update(|f| {
+                                let codes = set(f);
+                                codes.retain(|c| c != code);
+                                if on {
+                                    codes.push(code.to_owned());
+                                }
+                            });
+                        } />
+                    " " {label}
+                </label>
+            }).collect_view()}
+            <FieldMessage errors field=name.to_owned() />
+        </fieldset>
+    }
+}
+
+/// `(code, label)` of every term of a vocabulary.
+fn terms(vocabulary: &'static [domain::taxonomy::Term]) -> Vec<(&'static str, &'static str)> {
+    vocabulary.iter().map(|term| (term.code, term.label)).collect()
 }
 
 /// Chosen countries or regions as removable chips, with a way to add one more.
@@ -369,6 +412,7 @@ pub fn CallEditor(
             {dates_group(form, errors, published)}
             {money_group(form, errors)}
             {eligibility_group(form, errors)}
+            {topics_group(form, errors)}
             {texts_group(form, errors)}
             {published.then(|| view! {
                 <TextField form errors name="change_note" label="What changed, for applicants (shown on the call page)" max=500
@@ -461,9 +505,71 @@ fn eligibility_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>) 
                 <TextField form errors name="trl_min" label="Lowest readiness level (TRL 1–9)" max=1 get=|f| f.trl_min.clone() set=|f, v| f.trl_min = v />
                 <TextField form errors name="trl_max" label="Highest readiness level (TRL 1–9)" max=1 get=|f| f.trl_max.clone() set=|f, v| f.trl_max = v />
                 <CheckField form name="dual_use" label="Open to dual-use (civil–military) projects" get=|f| f.dual_use set=|f, v| f.dual_use = v />
+                <CodeChecks form errors name="applicant_kinds" legend="Kinds of applicant (none ticked: anyone)"
+                    options=OrganisationKind::ALL.into_iter().map(|kind| (kind.as_str(), kind.label())).collect()
+                    get=|f| &f.applicant_kinds set=|f| &mut f.applicant_kinds />
             </fieldset>
     }
     .into_any()
+}
+
+/// Capabilities and sectors, picked from the vocabularies or suggested from the text.
+fn topics_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>) -> AnyView {
+    let suggest = move |_| {
+        form.update(|f| {
+            let text = format!("{}\n{}\n{}", f.title, f.keywords.replace(',', "\n"), f.description);
+            f.domains = domain::taxonomy::call_capabilities(&text);
+            f.sectors = domain::taxonomy::call_sectors(&text);
+        })
+    };
+    view! {
+            <fieldset class="group">
+                <legend>"What it is about"</legend>
+                <p class="hint">"Companies are matched to the call by these. Leave them all unticked to have them derived from the text, or start from what the text suggests."</p>
+                <button type="button" class="button" on:click=suggest>"Suggest from the title and description"</button>
+                <CodeChecks form errors name="domains" legend="Capabilities (JRC cybersecurity taxonomy)"
+                    options=terms(domain::taxonomy::CAPABILITIES) get=|f| &f.domains set=|f| &mut f.domains />
+                <CodeChecks form errors name="sectors" legend="NIS2 sectors"
+                    options=terms(domain::taxonomy::SECTORS) get=|f| &f.sectors set=|f| &mut f.sectors />
+            </fieldset>
+    }
+    .into_any()
+}
+
+/// The document links: one row per document, added and removed as needed.
+#[component]
+fn DocumentRows(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>) -> impl IntoView {
+    let count = Memo::new(move |_| form.with(|f| f.documents.len()));
+    let full = move || count.get() >= MAX_DOCUMENTS;
+    view! {
+        <fieldset class="field documents">
+            <legend>"Documents (work programme, guide for applicants, templates)"</legend>
+            <ol class="document-rows">
+                {move || (0..count.get()).map(|index| view! {
+                    <li class="document-row">
+                        <label>
+                            <span>{format!("Document {} name", index + 1)}</span>
+                            <input type="text" maxlength="200"
+                                prop:value=move || form.with(|f| f.documents.get(index).map(|d| d.label.clone()).unwrap_or_default())
+                                on:input=move |event| form.update(|f| if let Some(d) = f.documents.get_mut(index) { d.label = event_target_value(&event) }) />
+                        </label>
+                        <label>
+                            <span>{format!("Document {} address", index + 1)}</span>
+                            <input type="url" maxlength="2000" placeholder="https://…"
+                                prop:value=move || form.with(|f| f.documents.get(index).map(|d| d.url.clone()).unwrap_or_default())
+                                on:input=move |event| form.update(|f| if let Some(d) = f.documents.get_mut(index) { d.url = event_target_value(&event) }) />
+                        </label>
+                        <button type="button" class="button" aria-label=format!("Remove document {}", index + 1)
+                            on:click=move |_| form.update(|f| { if index < f.documents.len() { f.documents.remove(index); } })>"Remove"</button>
+                        <FieldMessage errors field=format!("documents.{index}") />
+                    </li>
+                }).collect_view()}
+            </ol>
+            <button type="button" class="button" disabled=full
+                on:click=move |_| form.update(|f| f.documents.push(DocumentInput::default()))>"Add a document"</button>
+            <FieldMessage errors field="documents".to_owned() />
+        </fieldset>
+    }
 }
 
 /// Keywords, link and the description with its preview.
@@ -473,6 +579,9 @@ fn texts_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>) -> Any
                 <legend>"Description and links"</legend>
                 <TextField form errors name="keywords" label="Keywords (separated by commas)" max=2000 get=|f| f.keywords.clone() set=|f, v| f.keywords = v />
                 <TextField form errors name="url" label="Your page for this call (optional)" kind="url" max=2000 get=|f| f.url.clone() set=|f, v| f.url = v />
+                <TextField form errors name="contact" label="Contact (an address, a telephone number or a helpdesk page)" max=200
+                    get=|f| f.contact.clone() set=|f, v| f.contact = v />
+                <DocumentRows form errors />
                 <DescriptionField form errors />
             </fieldset>
     }

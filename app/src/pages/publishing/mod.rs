@@ -135,6 +135,12 @@ fn desk_view(desk: PublishingDesk) -> impl IntoView {
                 " "
             })}
             <a class="button" href=format!("/exports/audit.csv?organisation={encoded}") download="">"Audit log (CSV)"</a>
+            {desk.region.clone().map(|region| view! {
+                " "
+                <a class="button" href=format!("/publish/priorities/{encoded}")>"Regional priorities (RIS3)"</a>
+                " "
+                <a href=crate::pages::regions::region_path(&region)>{format!("Public page of {region}")}</a>
+            })}
         </p>
         <DeskSection title="Waiting for review" calls=by_state(CallState::InReview) empty="Nothing waits for a reviewer." />
         <DeskSection title="Drafts" calls=by_state(CallState::Draft) empty="No drafts." />

@@ -3,6 +3,7 @@
 use super::*;
 use crate::call::{CallDates, CallDetail, CallSummary, Deadline, InstrumentKind};
 use crate::codes::{CodeError, CountryCode, NutsCode, Trl};
+use crate::organisation::OrganisationKind;
 use crate::query::{CallPage, CallQuery, CallSort, ProgrammeCount};
 use crate::store::{join_lines, split_codes, split_lines, CallStore, IndexedEntity, NewCall, UpsertOutcome};
 use crate::time::{whole_seconds, DeadlineZone};
@@ -66,6 +67,18 @@ fn call_columns(call: &NewCall, now: DateTime<Utc>) -> Vec<(&'static str, Value)
         ("sectors", text(&join_lines(&call.sectors()))),
         ("description", text(&call.description)),
         ("url", opt_text(&call.url)),
+        ("topics_chosen", Value::Bool(call.chosen_topics.is_some())),
+        (
+            "applicant_kinds",
+            text(&join_lines(
+                &call.applicant_kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            )),
+        ),
+        ("contact", opt_text(&call.contact)),
+        (
+            "documents",
+            text(&serde_json::to_string(&call.documents).expect("document links always serialise")),
+        ),
         ("content_hash", text(&call.content_hash())),
         ("updated_at", Value::Time(Some(now))),
     ]
@@ -274,6 +287,12 @@ struct DetailRow {
     eligible_countries: String,
     eligible_regions: String,
     keywords: String,
+    domains: String,
+    sectors: String,
+    topics_chosen: bool,
+    applicant_kinds: String,
+    contact: Option<String>,
+    documents: String,
     description: String,
     url: Option<String>,
     created_at: DateTime<Utc>,
@@ -426,7 +445,8 @@ impl SqlStore {
         builder.push(
             ", c.source, c.call_identifier, c.call_title, c.action_type, c.deadline_model, c.deadline_time_zone, c.budget_total_eur, \
              c.expected_grants, c.funding_rate_pct, c.trl_min, c.trl_max, c.min_partners, c.min_countries, \
-             c.eligible_countries, c.eligible_regions, c.keywords, c.description, c.url, c.created_at, c.updated_at \
+             c.eligible_countries, c.eligible_regions, c.keywords, c.domains, c.sectors, c.topics_chosen, \
+             c.applicant_kinds, c.contact, c.documents, c.description, c.url, c.created_at, c.updated_at \
              FROM calls c WHERE c.external_id",
         );
         push_any_of(&mut builder, external_ids.iter().cloned());
@@ -476,6 +496,20 @@ impl SqlStore {
                 eligible_countries: split_codes(&row.eligible_countries, CountryCode::parse).map_err(corrupt)?,
                 eligible_regions: split_codes(&row.eligible_regions, NutsCode::parse).map_err(corrupt)?,
                 keywords: split_lines(&row.keywords),
+                domains: split_lines(&row.domains),
+                sectors: split_lines(&row.sectors),
+                topics_chosen: row.topics_chosen,
+                applicant_kinds: split_lines(&row.applicant_kinds)
+                    .iter()
+                    .map(|kind| {
+                        OrganisationKind::parse(kind).ok_or_else(|| {
+                            StoreError::Corrupt(format!("calls {external_id:?}: unknown applicant kind {kind:?}"))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?,
+                contact: row.contact,
+                documents: serde_json::from_str(&row.documents)
+                    .map_err(|error| StoreError::Corrupt(format!("calls {external_id:?}: documents: {error}")))?,
                 description: row.description,
                 url: row.url,
                 created_at: row.created_at,
@@ -484,6 +518,20 @@ impl SqlStore {
             by_external_id.insert(external_id, detail);
         }
         Ok(external_ids.iter().filter_map(|id| by_external_id.remove(id)).collect())
+    }
+}
+
+impl SqlStore {
+    /// List rows as summaries, with their deadlines read in one round trip.
+    async fn summaries(&self, rows: Vec<SummaryRow>, now: DateTime<Utc>) -> Result<Vec<CallSummary>, StoreError> {
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let mut deadlines = self.deadlines_of(&ids).await?;
+        rows.into_iter()
+            .map(|row| {
+                let own = deadlines.remove(&row.id).unwrap_or_default();
+                row.into_summary(&own, now)
+            })
+            .collect()
     }
 }
 
@@ -515,18 +563,8 @@ impl CallStore for SqlStore {
             .push(" OFFSET ")
             .push_bind(i64::try_from(query.offset()).unwrap_or(i64::MAX));
         let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(&self.pool).await?;
-
-        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-        let mut deadlines = self.deadlines_of(&ids).await?;
-        let items = rows
-            .into_iter()
-            .map(|row| {
-                let own = deadlines.remove(&row.id).unwrap_or_default();
-                row.into_summary(&own, now)
-            })
-            .collect::<Result<_, _>>()?;
         Ok(CallPage {
-            items,
+            items: self.summaries(rows, now).await?,
             total: u64::try_from(total).unwrap_or(0),
             page: query.page,
             per_page: query.per_page,
@@ -535,6 +573,38 @@ impl CallStore for SqlStore {
 
     async fn call_details(&self, external_ids: &[String], now: DateTime<Utc>) -> Result<Vec<CallDetail>, StoreError> {
         self.details(external_ids, now, Visibility::Public).await
+    }
+
+    async fn regional_calls(
+        &self,
+        region: &str,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<CallSummary>, StoreError> {
+        let mut select = QueryBuilder::<Db>::new("SELECT ");
+        select.push(SUMMARY_COLUMNS);
+        push_calls_with_deadlines(&mut select, now);
+        select
+            .push(" WHERE (c.last_deadline_at IS NULL OR c.last_deadline_at >= ")
+            .push_bind(whole_seconds(now));
+        // Restricted to the region or a region inside it (FRH0 takes FRH01) …
+        select
+            .push(") AND ((")
+            .push_bind("\n")
+            .push(" || c.eligible_regions) LIKE ");
+        select
+            .push_bind(format!("%\n{}%", like_escaped(region)))
+            .push(LIKE_ESCAPE);
+        // … or to a larger region around it (FRH0 is in FRH); not to a whole country.
+        for area in crate::geo::nuts_lineage(region).filter(|area| area.len() > 2 && *area != region) {
+            select.push(" OR ");
+            push_has_line(&mut select, "c.eligible_regions", area);
+        }
+        select.push(")");
+        push_order(&mut select, CallSort::Deadline, now);
+        select.push(" LIMIT ").push_bind(i64::from(limit));
+        let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        self.summaries(rows, now).await
     }
 
     async fn call_summaries(

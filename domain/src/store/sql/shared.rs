@@ -2,7 +2,8 @@
 // and `postgres.rs` each `include!` this one after defining `type Db` and `MIGRATOR`, so the
 // same statements are type-checked against each driver; it includes one file per aggregate
 // as a child module (`calls.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `memberships.rs`,
-// `publishing.rs`, `people.rs`, `search_log.rs`). Dialect-specific SQL does not belong here (see the `store` module's
+// `publishing.rs`, `people.rs`, `search_log.rs`,
+// `strategies.rs`). Dialect-specific SQL does not belong here (see the `store` module's
 // documentation for where it goes); placeholders come from `QueryBuilder`, which knows each
 // dialect.
 
@@ -178,6 +179,11 @@ mod publishing {
 /// Accounts, tokens, sessions and rate-limit counters.
 mod people {
     include!("people.rs");
+}
+
+/// Regions' smart-specialisation strategies.
+mod strategies {
+    include!("strategies.rs");
 }
 
 /// The anonymous search log.

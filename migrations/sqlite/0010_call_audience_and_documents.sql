@@ -1,0 +1,9 @@
+-- What the call editor adds to a call: who may apply (organisation kinds, one per line; empty:
+-- anyone), a contact, links to the call's documents (JSON list of {label, url}), and whether
+-- its capabilities and sectors were chosen by its funding body rather than derived from its
+-- text (SQLite dialect).
+
+ALTER TABLE calls ADD COLUMN applicant_kinds TEXT NOT NULL DEFAULT '';
+ALTER TABLE calls ADD COLUMN contact TEXT;
+ALTER TABLE calls ADD COLUMN documents TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE calls ADD COLUMN topics_chosen INTEGER NOT NULL DEFAULT 0;
