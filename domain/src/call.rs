@@ -337,6 +337,10 @@ pub struct CallDetail {
     /// Links to its documents.
     #[serde(default)]
     pub documents: Vec<DocumentLink>,
+    /// Its amounts as stated in another currency than the euro, with the rate its funding body
+    /// converts them at (the euro fields hold them converted).
+    #[serde(default)]
+    pub local_amounts: Option<crate::money::LocalAmounts>,
     /// Description text (plain text).
     pub description: String,
     /// Link to the publisher's page.

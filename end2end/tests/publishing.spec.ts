@@ -139,7 +139,7 @@ test('a spreadsheet with three bad rows shows their lines and writes nothing unt
   const desk = await openDesk(page);
   await page.getByRole('link', { name: 'Upload a spreadsheet' }).click();
   await hydrated(page);
-  await page.getByLabel('CSV file').setInputFiles({ name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByLabel('CSV or XLSX file').setInputFiles({ name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await expect(page.getByRole('heading', { name: 'Rows: 2 good, 3 with mistakes' })).toBeVisible();
   const bad = page.locator('.sheet-rows tr.row-error');
   await expect(bad).toHaveCount(3);
@@ -151,7 +151,7 @@ test('a spreadsheet with three bad rows shows their lines and writes nothing unt
 
   await page.getByRole('link', { name: 'Upload a spreadsheet' }).click();
   await hydrated(page);
-  await page.getByLabel('CSV file').setInputFiles({ name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByLabel('CSV or XLSX file').setInputFiles({ name: 'calls.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('button', { name: 'Write the 2 good rows as drafts' }).click();
   await expect(page.getByRole('status')).toContainText('2 created, 0 updated, 0 unchanged, 3 not written.');
   await expect(page.getByRole('status')).toContainText('Line 3');

@@ -185,8 +185,22 @@ fn CallDetailView(view: CallView) -> impl IntoView {
                     {fact("Type of action", call.action_type.clone())}
                     {fact("Deadline model", call.deadline_model.clone())}
                     {fact("Opens", call.opening_at.map(date))}
-                    {fact("Per project", budget_range(summary.budget_min_eur, summary.budget_max_eur))}
-                    {fact("Total budget", call.budget_total_eur.map(euros))}
+                    {match call.local_amounts.clone() {
+                        None => view! {
+                            {fact("Per project", budget_range(summary.budget_min_eur, summary.budget_max_eur))}
+                            {fact("Total budget", call.budget_total_eur.map(euros))}
+                        }.into_any(),
+                        Some(local) => view! {
+                            {fact("Per project", match (local.min, local.max) {
+                                (Some(min), Some(max)) => Some(format!("{} to {}", local.shown(min), local.shown(max))),
+                                (None, Some(max)) => Some(format!("up to {}", local.shown(max))),
+                                (Some(min), None) => Some(format!("from {}", local.shown(min))),
+                                (None, None) => None,
+                            })}
+                            {fact("Total budget", local.total.map(|total| local.shown(total)))}
+                            {fact("Exchange rate", Some(format!("{} {} per euro, as the funding body converts", local.rate(), local.currency)))}
+                        }.into_any(),
+                    }}
                     {fact("Expected projects", call.expected_grants.map(|n| n.to_string()))}
                     {fact("Funding rate", call.funding_rate_pct.map(|r| format!("{r}%")))}
                     {fact("Maturity", trl)}

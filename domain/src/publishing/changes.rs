@@ -3,6 +3,7 @@
 //! material changes only, so this list is the one place that decides what they hear.
 
 use super::FieldChange;
+use crate::money::LocalAmounts;
 use crate::store::NewCall;
 use crate::time::DeadlineZone;
 use chrono::{DateTime, Utc};
@@ -51,6 +52,12 @@ fn shown_fields(call: &NewCall) -> Vec<(&'static str, &'static str, String, bool
             max.map_or("?".into(), |l| l.get().to_string())
         ),
     };
+    // An amount as stated (in another currency, with its value in euro), or in euro.
+    let local = |pick: fn(&LocalAmounts) -> Option<i64>| call.local_amounts.as_ref().map(|l| (l, pick(l)));
+    let amount = |in_euro: Option<i64>, stated: Option<(&LocalAmounts, Option<i64>)>| match stated {
+        Some((local, value)) => value.map(|value| local.shown(value)).unwrap_or_default(),
+        None => euro(in_euro),
+    };
     vec![
         ("title", "Title", call.title.clone(), false),
         ("programme", "Programme", call.programme.clone(), false),
@@ -67,9 +74,24 @@ fn shown_fields(call: &NewCall) -> Vec<(&'static str, &'static str, String, bool
             true,
         ),
         ("deadlines", "Deadline", deadlines, true),
-        ("budget_total", "Total budget", euro(call.budget_total_eur), true),
-        ("budget_min", "Minimum per project", euro(call.budget_min_eur), true),
-        ("budget_max", "Maximum per project", euro(call.budget_max_eur), true),
+        (
+            "budget_total",
+            "Total budget",
+            amount(call.budget_total_eur, local(|l| l.total)),
+            true,
+        ),
+        (
+            "budget_min",
+            "Minimum per project",
+            amount(call.budget_min_eur, local(|l| l.min)),
+            true,
+        ),
+        (
+            "budget_max",
+            "Maximum per project",
+            amount(call.budget_max_eur, local(|l| l.max)),
+            true,
+        ),
         (
             "funding_rate",
             "Funding rate",

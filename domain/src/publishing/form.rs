@@ -4,6 +4,7 @@
 use super::*;
 use crate::call::{CallTopics, Deadline, DocumentLink, MAX_DOCUMENTS, MAX_LABEL_CHARS};
 use crate::codes::{CallId, CountryCode, NutsCode, Trl};
+use crate::money::LocalAmounts;
 use crate::organisation::OrganisationKind;
 use crate::sanitize::{check_text, is_http_url};
 use crate::store::NewCall;
@@ -165,6 +166,13 @@ impl CallForm {
                 errors.add("budget_max", "The maximum per project is above the total budget.");
             }
         }
+        let local_amounts = self.local_amounts(&mut errors, budget_total, budget_min, budget_max);
+        let in_euros = |amount: Option<i64>| match &local_amounts {
+            Some(local) => amount.map(|amount| local.to_euros(amount)),
+            None => amount,
+        };
+        let (budget_total, budget_min, budget_max) =
+            (in_euros(budget_total), in_euros(budget_min), in_euros(budget_max));
         let small = |errors: &mut Errors, field: &str, value: &str, what: &str, max: i64| {
             errors
                 .take(field, number(value, what, 1, max))
@@ -269,6 +277,7 @@ impl CallForm {
                 chosen_topics,
                 contact,
                 documents,
+                local_amounts,
                 ..NewCall::new(&reference, SOURCE, &title, &programme, publisher)
             }),
             _ => Err(errors.0),
@@ -391,6 +400,38 @@ impl CallForm {
         Some(url.to_owned())
     }
 
+    /// The amounts as stated in the call's currency with its rate, when that is not the euro.
+    fn local_amounts(
+        &self,
+        errors: &mut Errors,
+        total: Option<i64>,
+        min: Option<i64>,
+        max: Option<i64>,
+    ) -> Option<LocalAmounts> {
+        let currency = self.currency.trim();
+        if currency.is_empty() || currency == "EUR" {
+            return None;
+        }
+        let Some((currency, _)) = crate::money::CURRENCIES.iter().find(|(code, _)| *code == currency) else {
+            errors.add("currency", "Choose the currency from the list.");
+            return None;
+        };
+        let Some(micro_rate) = crate::money::parse_rate(&self.euro_rate) else {
+            errors.add(
+                "euro_rate",
+                format!("Give the rate your programme converts at: {currency} per euro, like 4.25."),
+            );
+            return None;
+        };
+        Some(LocalAmounts {
+            currency: (*currency).to_owned(),
+            micro_rate,
+            total,
+            min,
+            max,
+        })
+    }
+
     /// The kinds of organisation admitted, each known and listed once.
     fn applicant_kinds(&self, errors: &mut Errors) -> Vec<OrganisationKind> {
         let mut kinds = Vec::new();
@@ -481,9 +522,26 @@ impl CallForm {
                 })
                 .collect(),
             time_zone: zone.as_str().to_owned(),
-            budget_total: amount(call.budget_total_eur),
-            budget_min: amount(call.budget_min_eur),
-            budget_max: amount(call.budget_max_eur),
+            budget_total: amount(
+                call.local_amounts
+                    .as_ref()
+                    .map_or(call.budget_total_eur, |local| local.total),
+            ),
+            budget_min: amount(
+                call.local_amounts
+                    .as_ref()
+                    .map_or(call.budget_min_eur, |local| local.min),
+            ),
+            budget_max: amount(
+                call.local_amounts
+                    .as_ref()
+                    .map_or(call.budget_max_eur, |local| local.max),
+            ),
+            currency: call
+                .local_amounts
+                .as_ref()
+                .map_or_else(|| "EUR".to_owned(), |local| local.currency.clone()),
+            euro_rate: call.local_amounts.as_ref().map(LocalAmounts::rate).unwrap_or_default(),
             funding_rate: small(call.funding_rate_pct),
             countries: call.eligible_countries.iter().map(ToString::to_string).collect(),
             regions: call.eligible_regions.iter().map(ToString::to_string).collect(),
@@ -608,6 +666,47 @@ mod tests {
             "{:?}",
             derived.sectors()
         );
+    }
+
+    #[test]
+    fn amounts_in_another_currency_are_kept_exactly_and_converted_for_comparison() {
+        let zloty = CallForm {
+            currency: "PLN".into(),
+            euro_rate: "4,25".into(),
+            budget_total: "8 500 000".into(),
+            budget_max: "425 000".into(),
+            ..grant()
+        };
+        let call = zloty.to_new_call("Mazowieckie").unwrap();
+        let local = call.local_amounts.clone().unwrap();
+        assert_eq!(
+            (local.currency.as_str(), local.total, local.max),
+            ("PLN", Some(8_500_000), Some(425_000))
+        );
+        assert_eq!(
+            (call.budget_total_eur, call.budget_max_eur),
+            (Some(2_000_000), Some(100_000))
+        );
+        let again = CallForm::from_call(&call);
+        assert_eq!(
+            (
+                again.currency.as_str(),
+                again.euro_rate.as_str(),
+                again.budget_total.as_str()
+            ),
+            ("PLN", "4.25", "8500000")
+        );
+        assert_eq!(again.to_new_call("Mazowieckie").unwrap(), call);
+        let no_rate = CallForm {
+            euro_rate: "about four".into(),
+            ..zloty.clone()
+        };
+        assert_eq!(fields(no_rate.to_new_call("M").unwrap_err()), ["euro_rate"]);
+        let unknown = CallForm {
+            currency: "XBT".into(),
+            ..zloty
+        };
+        assert_eq!(fields(unknown.to_new_call("M").unwrap_err()), ["currency"]);
     }
 
     #[test]

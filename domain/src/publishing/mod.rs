@@ -202,11 +202,15 @@ pub struct CallForm {
     pub deadlines: Vec<DeadlineInput>,
     /// The deadlines' time zone, as [`DeadlineZone::as_str`].
     pub time_zone: String,
-    /// Total budget, in euro.
+    /// The currency the amounts are stated in (`EUR`, or a code of [`crate::money::CURRENCIES`]).
+    pub currency: String,
+    /// For another currency than the euro: its units per euro, as the programme converts.
+    pub euro_rate: String,
+    /// Total budget, in the call's currency.
     pub budget_total: String,
-    /// Per-project minimum, in euro.
+    /// Per-project minimum, in the call's currency.
     pub budget_min: String,
-    /// Per-project maximum, in euro.
+    /// Per-project maximum, in the call's currency.
     pub budget_max: String,
     /// Maximum funding rate, in percent.
     pub funding_rate: String,
@@ -256,6 +260,7 @@ impl CallForm {
         CallForm {
             instrument_kind: kind.as_str().to_owned(),
             time_zone: DeadlineZone::Central.as_str().to_owned(),
+            currency: "EUR".to_owned(),
             deadlines: vec![DeadlineInput::default()],
             ..CallForm::default()
         }
@@ -359,6 +364,27 @@ pub struct PublishingDesk {
     pub role: Option<Role>,
     /// Its calls, most recently changed first.
     pub calls: Vec<OwnedCall>,
+    /// The instant the desk was read at.
+    pub now: DateTime<Utc>,
+}
+
+/// How far ahead the desk looks for deadlines coming.
+pub const DEADLINES_AHEAD_DAYS: i64 = 42;
+
+impl PublishingDesk {
+    /// The body's public or scheduled calls whose next deadline falls within
+    /// [`DEADLINES_AHEAD_DAYS`], soonest first.
+    pub fn deadlines_coming(&self) -> Vec<&OwnedCall> {
+        let horizon = self.now + chrono::Duration::days(DEADLINES_AHEAD_DAYS);
+        let mut coming: Vec<&OwnedCall> = self
+            .calls
+            .iter()
+            .filter(|call| matches!(call.state, CallState::Published | CallState::Scheduled))
+            .filter(|call| call.next_deadline.is_some_and(|at| at >= self.now && at <= horizon))
+            .collect();
+        coming.sort_by_key(|call| call.next_deadline);
+        coming
+    }
 }
 
 /// A call as its editor opens it: the form, where it stands and what may be done next.
@@ -402,6 +428,9 @@ pub struct PublicChange {
 /// The largest spreadsheet upload, in bytes: what fits in one request (the server takes
 /// requests of up to 64 KiB) — about a hundred calls without long descriptions.
 pub const MAX_SHEET_BYTES: usize = 60_000;
+/// The largest XLSX workbook accepted, in bytes (sent as base64 inside a request's JSON; its
+/// cells are bounded again as they are read).
+pub const MAX_XLSX_BYTES: usize = 45_000;
 
 /// The fields a spreadsheet column can fill, with their names for people.
 pub const SHEET_FIELDS: [(&str, &str); 28] = [
@@ -484,6 +513,37 @@ pub struct SheetOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_desk_lists_public_deadlines_of_the_next_six_weeks_soonest_first() {
+        let now = DateTime::<Utc>::UNIX_EPOCH + chrono::Duration::days(20_000);
+        let call = |id: &str, state: CallState, days: Option<i64>| OwnedCall {
+            external_id: id.into(),
+            title: id.into(),
+            instrument_kind: InstrumentKind::Grant,
+            state,
+            next_deadline: days.map(|d| now + chrono::Duration::days(d)),
+            publish_at: None,
+            review_comment: None,
+            updated_at: now,
+        };
+        let desk = PublishingDesk {
+            organisation_id: "body".into(),
+            organisation_name: "Body".into(),
+            region: None,
+            role: None,
+            calls: vec![
+                call("late", CallState::Published, Some(40)),
+                call("soon", CallState::Scheduled, Some(3)),
+                call("far", CallState::Published, Some(60)),
+                call("draft", CallState::Draft, Some(5)),
+                call("rolling", CallState::Published, None),
+            ],
+            now,
+        };
+        let coming: Vec<&str> = desk.deadlines_coming().iter().map(|c| c.external_id.as_str()).collect();
+        assert_eq!(coming, ["soon", "late"]);
+    }
 
     #[test]
     fn the_workflow_moves_only_along_its_arrows() {

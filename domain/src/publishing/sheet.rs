@@ -1,8 +1,12 @@
-//! A spreadsheet of calls (CSV): its columns mapped to the editor's fields — guessed from the
-//! headers, corrected by the editor — and every row read into a call through the same form
-//! rules as the editor, with its mistakes by line, before anything is written.
+//! A spreadsheet of calls (CSV, or the first worksheet of an XLSX workbook): its columns
+//! mapped to the editor's fields — guessed from the headers, corrected by the editor — and
+//! every row read into a call through the same form rules as the editor, with its mistakes by
+//! line, before anything is written.
 
-use super::{CallForm, DeadlineInput, FieldError, SheetColumn, SheetPreview, SheetRow, MAX_SHEET_BYTES, SHEET_FIELDS};
+use super::{
+    CallForm, DeadlineInput, FieldError, SheetColumn, SheetPreview, SheetRow, MAX_SHEET_BYTES, MAX_XLSX_BYTES,
+    SHEET_FIELDS,
+};
 use crate::store::NewCall;
 
 /// The most rows one upload may hold.
@@ -130,6 +134,114 @@ fn fill(form: &mut CallForm, field: &str, cell: &str) {
     }
 }
 
+/// The most text the cells of one workbook may hold in all.
+const MAX_XLSX_TEXT_BYTES: usize = 2_000_000;
+
+/// Reads an upload: CSV `text`, or — when `xlsx_base64` is given — the first worksheet of that
+/// XLSX workbook (base64, as JSON carries bytes), its rows numbered as the spreadsheet numbers
+/// them. See [`read_sheet`] for the rest.
+pub fn read_upload(
+    text: &str,
+    xlsx_base64: Option<&str>,
+    mapping: Option<&[Option<String>]>,
+    publisher: &str,
+) -> Result<(Vec<SheetColumn>, Vec<ReadRow>), String> {
+    let Some(encoded) = xlsx_base64 else {
+        return read_sheet(text, mapping, publisher);
+    };
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| "The workbook did not arrive whole; choose the file again.".to_owned())?;
+    if bytes.len() > MAX_XLSX_BYTES {
+        return Err(format!(
+            "The workbook is larger than {} KB: split it, or save it as CSV.",
+            MAX_XLSX_BYTES / 1_000
+        ));
+    }
+    read_rows(&xlsx_as_csv(&bytes)?, mapping, publisher)
+}
+
+/// The text of one spreadsheet cell as the form reads it: whole numbers without a decimal
+/// point, dates as `2027-03-04` (with `T17:00` when they have a time), booleans as yes or no.
+fn cell_text(cell: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
+    match cell {
+        DataRef::Int(n) => n.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::String(text) => text.clone(),
+        DataRef::SharedString(text) => (*text).to_owned(),
+        DataRef::Bool(yes) => if *yes { "yes" } else { "no" }.to_owned(),
+        DataRef::DateTime(at) => match at.as_datetime() {
+            Some(at) if at.time() == chrono::NaiveTime::MIN => at.format("%Y-%m-%d").to_string(),
+            Some(at) => at.format("%Y-%m-%dT%H:%M").to_string(),
+            None => String::new(),
+        },
+        DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => text.clone(),
+        DataRef::Error(_) | DataRef::Empty => String::new(),
+    }
+}
+
+/// The first worksheet of an XLSX workbook as CSV, one line per spreadsheet row (empty rows
+/// kept, so lines are the spreadsheet's row numbers). Cells are read one at a time: a sheet
+/// claiming a million rows costs nothing until it has them, and is refused at the limits.
+pub fn xlsx_as_csv(bytes: &[u8]) -> Result<String, String> {
+    use calamine::{Reader, Xlsx};
+    let unreadable =
+        |_| "The file cannot be read as an Excel workbook (.xlsx); save it again as .xlsx or as CSV.".to_owned();
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(unreadable)?;
+    let first = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| "The workbook has no worksheet.".to_owned())?;
+    let mut cells = workbook.worksheet_cells_reader(&first).map_err(unreadable)?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut held = 0_usize;
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        let (row, column) = cell.get_position();
+        let (row, column) = (row as usize, column as usize);
+        let text = cell_text(cell.get_value());
+        if text.trim().is_empty() {
+            continue;
+        }
+        if column >= MAX_SHEET_COLUMNS {
+            return Err(format!("The sheet has more than {MAX_SHEET_COLUMNS} columns."));
+        }
+        if row > MAX_SHEET_ROWS {
+            return Err(format!("The sheet has more than {MAX_SHEET_ROWS} rows; split it."));
+        }
+        held += text.len();
+        if held > MAX_XLSX_TEXT_BYTES {
+            return Err(format!(
+                "The sheet holds more than {} MB of text; split it.",
+                MAX_XLSX_TEXT_BYTES / 1_000_000
+            ));
+        }
+        if rows.len() <= row {
+            rows.resize(row + 1, Vec::new());
+        }
+        let cells_of_row = &mut rows[row];
+        if cells_of_row.len() <= column {
+            cells_of_row.resize(column + 1, String::new());
+        }
+        cells_of_row[column] = text;
+    }
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    for mut row in rows {
+        row.resize(width.max(1), String::new());
+        writer
+            .write_record(&row)
+            .map_err(|error| format!("The sheet cannot be read: {error}."))?;
+    }
+    let csv = writer
+        .into_inner()
+        .map_err(|error| format!("The sheet cannot be read: {error}."))?;
+    String::from_utf8(csv).map_err(|_| "The sheet holds text that is not valid Unicode.".to_owned())
+}
+
 /// Reads `text` (CSV, comma or semicolon separated, first line the headers) with `mapping`
 /// (one field or none per column; `None`: guessed from the headers) for the funding body
 /// `publisher`. Returns the columns with their fields and every row read, or why the file
@@ -145,6 +257,16 @@ pub fn read_sheet(
             MAX_SHEET_BYTES / 1_000
         ));
     }
+    read_rows(text, mapping, publisher)
+}
+
+/// [`read_sheet`] without the limit on the upload's size (a workbook's cells are bounded
+/// as they are read).
+fn read_rows(
+    text: &str,
+    mapping: Option<&[Option<String>]>,
+    publisher: &str,
+) -> Result<(Vec<SheetColumn>, Vec<ReadRow>), String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().next().unwrap_or_default();
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
@@ -344,6 +466,69 @@ mod tests {
         let (_, rows) = read_sheet(text, Some(&mapping), "Region").unwrap();
         let errors = rows[0].call.as_ref().unwrap_err();
         assert_eq!(errors[0].field, "deadlines", "the deadline column was left unmapped");
+    }
+
+    /// A workbook whose first sheet holds `rows` (dates in the "Deadline" column as dates).
+    fn workbook(rows: &[&[&str]]) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                if let Ok(at) = rust_xlsxwriter::ExcelDateTime::parse_from_str(cell) {
+                    sheet.write_datetime_with_format(r, c, at, &date).unwrap();
+                } else if let Ok(number) = cell.parse::<f64>() {
+                    sheet.write_number(r, c, number).unwrap();
+                } else if !cell.is_empty() {
+                    sheet.write_string(r, c, *cell).unwrap();
+                }
+            }
+        }
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn an_xlsx_sheet_reads_like_its_csv_with_dates_numbers_and_row_numbers_kept() {
+        let bytes = workbook(&[
+            &["Reference", "Title", "Programme", "Deadline", "Budget"],
+            &["X-1", "Cyber vouchers", "RIS3", "2027-03-04", "50000"],
+            &[],
+            &["X-2", "", "RIS3", "2027-04-01", "1000"],
+        ]);
+        let csv = xlsx_as_csv(&bytes).unwrap();
+        assert_eq!(
+            csv,
+            "Reference,Title,Programme,Deadline,Budget\nX-1,Cyber vouchers,RIS3,2027-03-04,50000\n,,,,\nX-2,,RIS3,2027-04-01,1000\n"
+        );
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        let (_, rows) = read_upload("", Some(&encoded), None, "Region").unwrap();
+        assert_eq!(
+            rows.iter().map(|row| row.line).collect::<Vec<_>>(),
+            [2, 4],
+            "spreadsheet row numbers"
+        );
+        assert_eq!(rows[0].call.as_ref().unwrap().budget_total_eur, Some(50_000));
+        assert!(rows[1].call.is_err(), "no title");
+    }
+
+    #[test]
+    fn a_workbook_that_is_not_one_or_claims_too_much_is_refused_plainly() {
+        let not_a_workbook = xlsx_as_csv(b"Reference,Title\nX-1,Vouchers\n").unwrap_err();
+        assert!(
+            not_a_workbook.contains("cannot be read as an Excel workbook"),
+            "{not_a_workbook}"
+        );
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Reference").unwrap();
+        sheet.write_string(1_048_575, 0, "far away").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let error = xlsx_as_csv(&bytes).unwrap_err();
+        assert!(error.contains("more than 1000 rows"), "{error}");
+        let error = read_upload("", Some("not base64!"), None, "Region").unwrap_err();
+        assert!(error.contains("did not arrive whole"), "{error}");
     }
 
     #[test]

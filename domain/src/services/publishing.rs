@@ -101,6 +101,7 @@ pub async fn desk(
         organisation_name: organisation.name,
         role,
         calls,
+        now: state.clock.now(),
     })
 }
 
@@ -376,17 +377,37 @@ async fn sheet_editor(
     Ok((viewer, organisation.name))
 }
 
+/// A spreadsheet as uploaded: CSV text, or an XLSX workbook in base64 (then `text` is unused).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SheetUpload<'a> {
+    /// The CSV text.
+    pub text: &'a str,
+    /// The workbook, base64-encoded.
+    pub xlsx_base64: Option<&'a str>,
+}
+
+impl<'a> SheetUpload<'a> {
+    /// An upload of CSV `text`.
+    pub fn csv(text: &'a str) -> SheetUpload<'a> {
+        SheetUpload {
+            text,
+            xlsx_base64: None,
+        }
+    }
+}
+
 /// A spreadsheet of calls read before anything is written: its columns with their fields
 /// (guessed unless `mapping` is given) and each row's outcome, with its mistakes by line.
 pub async fn preview_sheet(
     state: &AppState,
     session: Option<&str>,
     organisation_id: &str,
-    text: &str,
+    upload: &SheetUpload<'_>,
     mapping: Option<&[Option<String>]>,
 ) -> Result<SheetPreview, ServiceError> {
     let (_, name) = sheet_editor(state, session, organisation_id).await?;
-    let (columns, rows) = sheet::read_sheet(text, mapping, &name).map_err(ServiceError::Invalid)?;
+    let (columns, rows) =
+        sheet::read_upload(upload.text, upload.xlsx_base64, mapping, &name).map_err(ServiceError::Invalid)?;
     let existing: Vec<String> = state
         .publishing
         .organisation_calls(organisation_id.trim(), state.clock.now())
@@ -405,12 +426,13 @@ pub async fn import_sheet(
     state: &AppState,
     session: Option<&str>,
     organisation_id: &str,
-    text: &str,
+    upload: &SheetUpload<'_>,
     mapping: Option<&[Option<String>]>,
 ) -> Result<SheetOutcome, ServiceError> {
     let (viewer, name) = sheet_editor(state, session, organisation_id).await?;
     let organisation_id = organisation_id.trim();
-    let (_, rows) = sheet::read_sheet(text, mapping, &name).map_err(ServiceError::Invalid)?;
+    let (_, rows) =
+        sheet::read_upload(upload.text, upload.xlsx_base64, mapping, &name).map_err(ServiceError::Invalid)?;
     let mut outcome = SheetOutcome::default();
     for row in rows {
         let refuse = |message: &str| SheetRow {

@@ -5,6 +5,7 @@ use crate::call::{
     CallDetail, CallSummary, CallTopics, Deadline, DocumentLink, InstrumentKind, MAX_DOCUMENTS, MAX_LABEL_CHARS,
 };
 use crate::codes::{CallId, CountryCode, NutsCode, Trl};
+use crate::money::LocalAmounts;
 use crate::organisation::OrganisationKind;
 use crate::query::{CallPage, CallQuery, ProgrammeCount};
 use crate::time::DeadlineZone;
@@ -89,6 +90,10 @@ pub struct NewCall {
     /// Links to its documents.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<DocumentLink>,
+    /// Its amounts as stated in another currency than the euro (the `_eur` fields hold them
+    /// converted at its rate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_amounts: Option<LocalAmounts>,
 }
 
 impl NewCall {
@@ -130,6 +135,7 @@ impl NewCall {
             applicant_kinds: Vec::new(),
             contact: None,
             documents: Vec::new(),
+            local_amounts: None,
         }
     }
 
@@ -244,6 +250,11 @@ impl NewCall {
             }
             check_text("contact", contact, false)?;
         }
+        if let Some(local) = &self.local_amounts {
+            if !crate::money::CURRENCIES.iter().any(|(code, _)| *code == local.currency) || local.micro_rate <= 0 {
+                return Err(format!("unknown currency {:?} or rate", local.currency));
+            }
+        }
         if self.documents.len() > MAX_DOCUMENTS {
             return Err(format!("more than {MAX_DOCUMENTS} document links"));
         }
@@ -301,6 +312,7 @@ impl From<&CallDetail> for NewCall {
             applicant_kinds: call.applicant_kinds.clone(),
             contact: call.contact.clone(),
             documents: call.documents.clone(),
+            local_amounts: call.local_amounts.clone(),
         }
     }
 }

@@ -146,6 +146,13 @@ async fn every_field_written_is_read_back_unchanged(store: &dyn Store) {
         label: "Guide for applicants".into(),
         url: "https://region.example/guide.pdf".into(),
     }];
+    edited.local_amounts = Some(domain::money::LocalAmounts {
+        currency: "PLN".into(),
+        micro_rate: 4_251_300,
+        total: Some(8_500_000),
+        min: None,
+        max: Some(425_000),
+    });
     store.upsert_calls(&data.calls, now()).await.unwrap();
     let first = store
         .get_call(&data.calls[0].external_id, now())

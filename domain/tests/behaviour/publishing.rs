@@ -10,6 +10,7 @@ use domain::people::Role;
 use domain::publishing::{CallAction, CallForm, CallState, DeadlineInput};
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::indexer::apply_all_pending;
+use domain::services::publishing::SheetUpload;
 use domain::services::{accounts, catalogue, memberships, publishing, AppState, Clock, ServiceError};
 use domain::store::{NewCall, Store, StoreError};
 use domain::{CallQuery, InstrumentKind};
@@ -468,9 +469,15 @@ async fn a_sheet_names_its_bad_lines_writes_nothing_until_confirmed_and_imports_
     let people = cast(&store).await;
     let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
     let state = state_with(&store, &index, 10);
-    let preview = publishing::preview_sheet(&state, Some(&people.editor), &people.authority, SHEET, None)
-        .await
-        .unwrap();
+    let preview = publishing::preview_sheet(
+        &state,
+        Some(&people.editor),
+        &people.authority,
+        &SheetUpload::csv(SHEET),
+        None,
+    )
+    .await
+    .unwrap();
     let bad: Vec<usize> = preview
         .rows
         .iter()
@@ -489,33 +496,51 @@ async fn a_sheet_names_its_bad_lines_writes_nothing_until_confirmed_and_imports_
     );
     for someone in [&people.reviewer, &people.outsider] {
         assert!(forbidden(
-            publishing::preview_sheet(&state, Some(someone), &people.authority, SHEET, None).await
+            publishing::preview_sheet(&state, Some(someone), &people.authority, &SheetUpload::csv(SHEET), None).await
         ));
         assert!(forbidden(
-            publishing::import_sheet(&state, Some(someone), &people.authority, SHEET, None).await
+            publishing::import_sheet(&state, Some(someone), &people.authority, &SheetUpload::csv(SHEET), None).await
         ));
     }
 
-    let outcome = publishing::import_sheet(&state, Some(&people.editor), &people.authority, SHEET, None)
-        .await
-        .unwrap();
+    let outcome = publishing::import_sheet(
+        &state,
+        Some(&people.editor),
+        &people.authority,
+        &SheetUpload::csv(SHEET),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!((outcome.created, outcome.updated, outcome.unchanged), (2, 0, 0));
     assert_eq!(
         outcome.refused.iter().map(|row| row.line).collect::<Vec<_>>(),
         [3, 4, 5]
     );
-    let again = publishing::import_sheet(&state, Some(&people.editor), &people.authority, SHEET, None)
-        .await
-        .unwrap();
+    let again = publishing::import_sheet(
+        &state,
+        Some(&people.editor),
+        &people.authority,
+        &SheetUpload::csv(SHEET),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (again.created, again.updated, again.unchanged),
         (0, 0, 2),
         "idempotent by reference"
     );
     let changed = SHEET.replace("50 000", "60 000");
-    let third = publishing::import_sheet(&state, Some(&people.editor), &people.authority, &changed, None)
-        .await
-        .unwrap();
+    let third = publishing::import_sheet(
+        &state,
+        Some(&people.editor),
+        &people.authority,
+        &SheetUpload::csv(&changed),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!((third.created, third.updated, third.unchanged), (0, 1, 1));
     let desk = publishing::desk(&state, Some(&people.editor), &people.authority)
         .await
@@ -529,9 +554,15 @@ async fn a_sheet_names_its_bad_lines_writes_nothing_until_confirmed_and_imports_
 
     // A reference another body uses is refused on its line.
     let theirs = "Reference,Title,Programme,Deadline\nSH-1,Copy,Other RIS3,2027-03-04\n";
-    let outcome = publishing::import_sheet(&state, Some(&people.outsider), &people.other_authority, theirs, None)
-        .await
-        .unwrap();
+    let outcome = publishing::import_sheet(
+        &state,
+        Some(&people.outsider),
+        &people.other_authority,
+        &SheetUpload::csv(theirs),
+        None,
+    )
+    .await
+    .unwrap();
     assert_eq!(outcome.refused.len(), 1);
     assert_eq!(outcome.refused[0].line, 2);
     assert_eq!(
@@ -540,8 +571,70 @@ async fn a_sheet_names_its_bad_lines_writes_nothing_until_confirmed_and_imports_
     );
 }
 
+/// [`SHEET`] as an Excel workbook, its deadlines as date cells: base64, as the browser sends it.
+fn sheet_as_workbook() -> String {
+    use base64::Engine as _;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let page = book.add_worksheet();
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for (row, line) in SHEET.lines().enumerate() {
+        for (column, cell) in line.trim().split(';').enumerate() {
+            let (row, column) = (row as u32, column as u16);
+            match rust_xlsxwriter::ExcelDateTime::parse_from_str(cell) {
+                Ok(at) if row > 0 => page.write_datetime_with_format(row, column, at, &date),
+                _ => page.write_string(row, column, cell),
+            }
+            .unwrap();
+        }
+    }
+    base64::engine::general_purpose::STANDARD.encode(book.save_to_buffer().unwrap())
+}
+
+async fn a_workbook_previews_like_its_csv_and_imports_its_good_rows(store: Arc<dyn Store>) {
+    let people = cast(&store).await;
+    let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
+    let state = state_with(&store, &index, 10);
+    let workbook = sheet_as_workbook();
+    let upload = SheetUpload {
+        text: "",
+        xlsx_base64: Some(&workbook),
+    };
+    let preview = publishing::preview_sheet(&state, Some(&people.editor), &people.authority, &upload, None)
+        .await
+        .unwrap();
+    let csv = publishing::preview_sheet(
+        &state,
+        Some(&people.editor),
+        &people.authority,
+        &SheetUpload::csv(SHEET),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(preview, csv, "the same columns, rows, lines and mistakes");
+    let outcome = publishing::import_sheet(&state, Some(&people.editor), &people.authority, &upload, None)
+        .await
+        .unwrap();
+    assert_eq!((outcome.created, outcome.refused.len()), (2, 3));
+    let deadline = store.call_record("SH-1").await.unwrap().unwrap().call.deadlines[0].at;
+    assert_eq!(
+        deadline.to_rfc3339(),
+        "2027-03-04T16:00:00+00:00",
+        "a date cell is a date, 17:00 Brussels"
+    );
+    let garbage = SheetUpload {
+        text: "",
+        xlsx_base64: Some("UEsDBBQAAAAIAA=="),
+    };
+    assert!(matches!(
+        publishing::preview_sheet(&state, Some(&people.editor), &people.authority, &garbage, None).await,
+        Err(ServiceError::Invalid(message)) if message.contains("Excel workbook")
+    ));
+}
+
 crate::on_both_backends!(shared:
     an_authority_drafts_a_grant_its_reviewer_publishes_and_its_editor_amends,
+    a_workbook_previews_like_its_csv_and_imports_its_good_rows,
     a_loan_sent_back_stays_private_and_a_scheduled_call_publishes_itself,
     nobody_approves_their_own_submission_and_importers_cannot_overwrite_a_bodys_call,
     a_sheet_names_its_bad_lines_writes_nothing_until_confirmed_and_imports_once,

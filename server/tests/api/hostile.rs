@@ -908,6 +908,10 @@ async fn every_call_editor_input_refuses_hostile_values_plainly_and_escapes_what
                     "mapping": null,
                 }),
             ),
+            (
+                "preview_sheet",
+                serde_json::json!({ "organisation_id": organisation, "text": "", "mapping": null, "xlsx": payload }),
+            ),
         ] {
             let (status, answer) = post_as(&app, function, &session, &body).await;
             assert!(

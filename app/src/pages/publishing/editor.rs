@@ -480,7 +480,22 @@ fn dates_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>, publis
 fn money_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>) -> AnyView {
     view! {
             <fieldset class="group">
-                <legend>"Money (in euro)"</legend>
+                <legend>"Money"</legend>
+                <label class="field" for="call_currency">
+                    <span>"Currency of the amounts"</span>
+                    <select id="call_currency" name="currency"
+                        prop:value=move || form.with(|f| if f.currency.is_empty() { "EUR".to_owned() } else { f.currency.clone() })
+                        on:change=move |event| form.update(|f| f.currency = event_target_value(&event))>
+                        <option value="EUR">"Euro (EUR)"</option>
+                        {domain::money::CURRENCIES.iter().map(|(code, name)| view! { <option value=*code>{format!("{name} ({code})")}</option> }).collect_view()}
+                    </select>
+                    <FieldMessage errors field="currency".to_owned() />
+                </label>
+                <Show when=move || form.with(|f| !f.currency.is_empty() && f.currency != "EUR")>
+                    <TextField form errors name="euro_rate" label="Exchange rate: units of the currency per euro" max=14
+                        hint="As your programme converts (e.g. 4.25). The amounts stay as you state them; readers also see them in euro."
+                        get=|f| f.euro_rate.clone() set=|f, v| f.euro_rate = v />
+                </Show>
                 <TextField form errors name="budget_total" label="Total budget" max=20 get=|f| f.budget_total.clone() set=|f, v| f.budget_total = v />
                 <TextField form errors name="budget_min" label="Minimum per project" max=20 get=|f| f.budget_min.clone() set=|f, v| f.budget_min = v />
                 <TextField form errors name="budget_max" label="Maximum per project" max=20 get=|f| f.budget_max.clone() set=|f, v| f.budget_max = v />

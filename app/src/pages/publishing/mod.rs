@@ -100,6 +100,33 @@ fn DeskSection(title: &'static str, calls: Vec<OwnedCall>, empty: &'static str) 
     }
 }
 
+/// The body's public deadlines of the coming weeks, soonest first.
+#[component]
+fn DeadlinesComing(calls: Vec<OwnedCall>, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    view! {
+        <section class="desk-section deadlines-coming">
+            <h2>{format!("Deadlines in the next {} weeks ({})", domain::publishing::DEADLINES_AHEAD_DAYS / 7, calls.len())}</h2>
+            {if calls.is_empty() {
+                view! { <p class="muted">"No published call closes in the coming weeks."</p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {calls.into_iter().map(|call| {
+                            let at = call.next_deadline.unwrap_or(now);
+                            view! {
+                                <li>
+                                    <a href=editor_path(&call.external_id)>{call.title.clone()}</a>
+                                    {format!(" — {} ({})", brussels_date_time(at), crate::format::relative_days(at, now))}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
 /// A funding body's desk: drafts, calls waiting for review, scheduled, published and archived.
 #[component]
 pub fn DeskPage() -> impl IntoView {
@@ -142,6 +169,7 @@ fn desk_view(desk: PublishingDesk) -> impl IntoView {
                 <a href=crate::pages::regions::region_path(&region)>{format!("Public page of {region}")}</a>
             })}
         </p>
+        <DeadlinesComing calls=desk.deadlines_coming().into_iter().cloned().collect() now=desk.now />
         <DeskSection title="Waiting for review" calls=by_state(CallState::InReview) empty="Nothing waits for a reviewer." />
         <DeskSection title="Drafts" calls=by_state(CallState::Draft) empty="No drafts." />
         <DeskSection title="Scheduled" calls=by_state(CallState::Scheduled) empty="Nothing scheduled." />

@@ -1,6 +1,7 @@
-//! Uploading a spreadsheet of calls (CSV): the file is read in the browser, its columns are
-//! mapped to fields (guessed from the headers, changeable here), every row is previewed with
-//! its mistakes by line, and nothing is written until the editor confirms.
+//! Uploading a spreadsheet of calls (CSV or XLSX): the file is read in the browser (a workbook
+//! travels as base64 and is read on the server), its columns are mapped to fields (guessed from
+//! the headers, changeable here), every row is previewed with its mistakes by line, and nothing
+//! is written until the editor confirms.
 
 use crate::api::publishing::{import_sheet, preview_sheet, SheetOutcome, SheetPreview, SHEET_FIELDS};
 use crate::components::error_notice::inline_alert;
@@ -8,17 +9,52 @@ use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-/// Reads the file chosen in the input `event` came from, as text.
+/// A chosen file as it is sent: CSV text, or an XLSX workbook in base64.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Upload {
+    /// The CSV text (empty for a workbook).
+    text: String,
+    /// The workbook, base64-encoded.
+    xlsx: Option<String>,
+}
+
+/// Reads the file chosen in `input`: a `.xlsx` workbook as base64, anything else as text.
 #[cfg(feature = "hydrate")]
-async fn chosen_file_text(input: web_sys::HtmlInputElement) -> Result<String, String> {
+async fn chosen_file(input: web_sys::HtmlInputElement) -> Result<Upload, String> {
+    use domain::publishing::{MAX_SHEET_BYTES, MAX_XLSX_BYTES};
     let file = input
         .files()
         .and_then(|files| files.get(0))
         .ok_or_else(|| "Choose a file first.".to_owned())?;
+    if file.name().to_lowercase().ends_with(".xlsx") {
+        let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+            .await
+            .map_err(|_| "The workbook cannot be read; choose it again.".to_owned())?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        if bytes.len() > MAX_XLSX_BYTES {
+            return Err(format!(
+                "The workbook is larger than {} KB: split it, or save it as CSV.",
+                MAX_XLSX_BYTES / 1_000
+            ));
+        }
+        use base64::Engine as _;
+        return Ok(Upload {
+            text: String::new(),
+            xlsx: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+        });
+    }
     let text = wasm_bindgen_futures::JsFuture::from(file.text())
         .await
-        .map_err(|_| "The file cannot be read as text; save it as CSV (UTF-8).".to_owned())?;
-    text.as_string().ok_or_else(|| "The file is not text.".to_owned())
+        .map_err(|_| "The file cannot be read as text; save it as CSV (UTF-8) or XLSX.".to_owned())?
+        .as_string()
+        .ok_or_else(|| "The file is not text.".to_owned())?;
+    if text.len() > MAX_SHEET_BYTES {
+        return Err(format!(
+            "The file is larger than {} KB: split it, or leave the long descriptions out.",
+            MAX_SHEET_BYTES / 1_000
+        ));
+    }
+    Ok(Upload { text, xlsx: None })
 }
 
 /// The upload page of the funding body in the address.
@@ -26,26 +62,26 @@ async fn chosen_file_text(input: web_sys::HtmlInputElement) -> Result<String, St
 pub fn SheetUploadPage() -> impl IntoView {
     let params = use_params_map();
     let organisation = params.with_untracked(|p| p.get("organisation").unwrap_or_default());
-    let text = RwSignal::new(None::<String>);
+    let upload = RwSignal::new(None::<Upload>);
     let read_error = RwSignal::new(None::<String>);
     let mapping = RwSignal::new(None::<Vec<Option<String>>>);
     let organisation_for_preview = organisation.clone();
     let preview = Resource::new(
-        move || (text.get(), mapping.get()),
-        move |(text, mapping)| {
+        move || (upload.get(), mapping.get()),
+        move |(upload, mapping)| {
             let organisation = organisation_for_preview.clone();
             async move {
-                match text {
-                    Some(text) => preview_sheet(organisation, text, mapping).await.map(Some),
+                match upload {
+                    Some(Upload { text, xlsx }) => preview_sheet(organisation, text, mapping, xlsx).await.map(Some),
                     None => Ok(None),
                 }
             }
         },
     );
     let organisation_for_import = organisation.clone();
-    let confirm = Action::new(move |(text, mapping): &(String, Option<Vec<Option<String>>>)| {
-        let (organisation, text, mapping) = (organisation_for_import.clone(), text.clone(), mapping.clone());
-        async move { import_sheet(organisation, text, mapping).await }
+    let confirm = Action::new(move |(chosen, mapping): &(Upload, Option<Vec<Option<String>>>)| {
+        let (organisation, chosen, mapping) = (organisation_for_import.clone(), chosen.clone(), mapping.clone());
+        async move { import_sheet(organisation, chosen.text, mapping, chosen.xlsx).await }
     });
     let on_file = move |event: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
@@ -58,14 +94,11 @@ pub fn SheetUploadPage() -> impl IntoView {
                 return;
             };
             leptos::task::spawn_local(async move {
-                match chosen_file_text(input).await {
-                    Ok(contents) if contents.len() > domain::publishing::MAX_SHEET_BYTES => read_error.set(Some(
-                        "The file is larger than 60 KB: split it, or leave the long descriptions out.".into(),
-                    )),
-                    Ok(contents) => {
+                match chosen_file(input).await {
+                    Ok(chosen) => {
                         read_error.set(None);
                         mapping.set(None);
-                        text.set(Some(contents));
+                        upload.set(Some(chosen));
                     }
                     Err(message) => read_error.set(Some(message)),
                 }
@@ -80,10 +113,10 @@ pub fn SheetUploadPage() -> impl IntoView {
         <section class="publish sheet-upload">
             <p><a href=desk.clone()>"← Back to the desk"</a></p>
             <h1>"Upload a spreadsheet of calls"</h1>
-            <p>"Save your sheet as CSV (UTF-8, comma or semicolon separated, column names on the first line, up to 60 KB). Each row becomes a draft; a reference that is already one of your drafts updates it. Nothing is written until you confirm."</p>
+            <p>"Upload an Excel workbook (.xlsx, its first sheet, up to 45 KB) or a CSV file (UTF-8, comma or semicolon separated, up to 60 KB), with column names on the first row. Each row becomes a draft; a reference that is already one of your drafts updates it. Nothing is written until you confirm."</p>
             <label class="field" for="sheet_file">
-                <span>"CSV file"</span>
-                <input id="sheet_file" name="sheet_file" type="file" accept=".csv,text/csv" on:change=on_file />
+                <span>"CSV or XLSX file"</span>
+                <input id="sheet_file" name="sheet_file" type="file" accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" on:change=on_file />
             </label>
             {move || read_error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <Transition fallback=|| view! { <p>"Reading…"</p> }>
@@ -94,8 +127,8 @@ pub fn SheetUploadPage() -> impl IntoView {
                         <button class="button primary" type="button"
                             disabled=move || confirm.pending().get() || preview.rows.iter().all(|row| !row.errors.is_empty())
                             on:click=move |_| {
-                                if let Some(text) = text.get_untracked() {
-                                    confirm.dispatch((text, mapping.get_untracked()));
+                                if let Some(chosen) = upload.get_untracked() {
+                                    confirm.dispatch((chosen, mapping.get_untracked()));
                                 }
                             }>
                             {format!("Write the {} good rows as drafts", preview.rows.iter().filter(|row| row.errors.is_empty()).count())}

@@ -79,6 +79,14 @@ fn call_columns(call: &NewCall, now: DateTime<Utc>) -> Vec<(&'static str, Value)
             "documents",
             text(&serde_json::to_string(&call.documents).expect("document links always serialise")),
         ),
+        (
+            "local_amounts",
+            Value::Text(
+                call.local_amounts
+                    .as_ref()
+                    .map(|amounts| serde_json::to_string(amounts).expect("amounts always serialise")),
+            ),
+        ),
         ("content_hash", text(&call.content_hash())),
         ("updated_at", Value::Time(Some(now))),
     ]
@@ -293,6 +301,7 @@ struct DetailRow {
     applicant_kinds: String,
     contact: Option<String>,
     documents: String,
+    local_amounts: Option<String>,
     description: String,
     url: Option<String>,
     created_at: DateTime<Utc>,
@@ -446,7 +455,7 @@ impl SqlStore {
             ", c.source, c.call_identifier, c.call_title, c.action_type, c.deadline_model, c.deadline_time_zone, c.budget_total_eur, \
              c.expected_grants, c.funding_rate_pct, c.trl_min, c.trl_max, c.min_partners, c.min_countries, \
              c.eligible_countries, c.eligible_regions, c.keywords, c.domains, c.sectors, c.topics_chosen, \
-             c.applicant_kinds, c.contact, c.documents, c.description, c.url, c.created_at, c.updated_at \
+             c.applicant_kinds, c.contact, c.documents, c.local_amounts, c.description, c.url, c.created_at, c.updated_at \
              FROM calls c WHERE c.external_id",
         );
         push_any_of(&mut builder, external_ids.iter().cloned());
@@ -510,6 +519,11 @@ impl SqlStore {
                 contact: row.contact,
                 documents: serde_json::from_str(&row.documents)
                     .map_err(|error| StoreError::Corrupt(format!("calls {external_id:?}: documents: {error}")))?,
+                local_amounts: row
+                    .local_amounts
+                    .map(|json| serde_json::from_str(&json))
+                    .transpose()
+                    .map_err(|error| StoreError::Corrupt(format!("calls {external_id:?}: local amounts: {error}")))?,
                 description: row.description,
                 url: row.url,
                 created_at: row.created_at,
