@@ -433,7 +433,7 @@ pub const MAX_SHEET_BYTES: usize = 60_000;
 pub const MAX_XLSX_BYTES: usize = 45_000;
 
 /// The fields a spreadsheet column can fill, with their names for people.
-pub const SHEET_FIELDS: [(&str, &str); 28] = [
+pub const SHEET_FIELDS: [(&str, &str); 32] = [
     ("reference", "Your reference"),
     ("title", "Title"),
     ("programme", "Programme"),
@@ -447,6 +447,8 @@ pub const SHEET_FIELDS: [(&str, &str); 28] = [
     ("deadline_3", "Deadline 3"),
     ("deadline_3_label", "Deadline 3 name"),
     ("time_zone", "Time zone"),
+    ("currency", "Currency"),
+    ("euro_rate", "Exchange rate"),
     ("budget_total", "Total budget"),
     ("budget_min", "Minimum per project"),
     ("budget_max", "Maximum per project"),
@@ -459,6 +461,8 @@ pub const SHEET_FIELDS: [(&str, &str); 28] = [
     ("trl_min", "Lowest TRL"),
     ("trl_max", "Highest TRL"),
     ("dual_use", "Dual use"),
+    ("applicant_kinds", "Who may apply"),
+    ("contact", "Contact"),
     ("keywords", "Keywords"),
     ("description", "Description"),
     ("url", "Link"),

@@ -37,7 +37,7 @@ fn folded(header: &str) -> String {
 }
 
 /// Other words spreadsheets use for a field.
-const ALIASES: [(&str, &str); 16] = [
+const ALIASES: [(&str, &str); 19] = [
     ("ref", "reference"),
     ("id", "reference"),
     ("name", "title"),
@@ -54,6 +54,9 @@ const ALIASES: [(&str, &str); 16] = [
     ("link", "url"),
     ("timezone", "time_zone"),
     ("opens", "opening"),
+    ("rate", "euro_rate"),
+    ("applicants", "applicant_kinds"),
+    ("email", "contact"),
 ];
 
 /// The field a header names, if it names one.
@@ -85,6 +88,22 @@ fn list(cell: &str) -> Vec<String> {
         .map(str::trim)
         .filter(|value| !value.is_empty())
         .map(str::to_uppercase)
+        .collect()
+}
+
+/// Kinds of applicant, by code (`research_organisation`) or name (`Research organisation`);
+/// what is neither is kept for the form to refuse.
+fn applicant_kinds(cell: &str) -> Vec<String> {
+    use crate::organisation::OrganisationKind;
+    cell.split([',', ';', '|', '\n'])
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(|value| {
+            OrganisationKind::ALL
+                .into_iter()
+                .find(|kind| folded(kind.as_str()) == folded(value) || folded(kind.label()) == folded(value))
+                .map_or_else(|| value.to_owned(), |kind| kind.as_str().to_owned())
+        })
         .collect()
 }
 
@@ -127,6 +146,10 @@ fn fill(form: &mut CallForm, field: &str, cell: &str) {
         "trl_min" => form.trl_min = text,
         "trl_max" => form.trl_max = text,
         "dual_use" => form.dual_use = yes(&text),
+        "currency" => form.currency = text.to_uppercase(),
+        "euro_rate" => form.euro_rate = text,
+        "applicant_kinds" => form.applicant_kinds = applicant_kinds(&text),
+        "contact" => form.contact = text,
         "keywords" => form.keywords = text.replace(';', ","),
         "description" => form.description = cell.to_owned(),
         "url" => form.url = text,
@@ -486,6 +509,22 @@ mod tests {
             }
         }
         book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn currency_rate_applicants_and_contact_columns_fill_their_fields() {
+        let text = "Ref;Title;Programme;Rolling;Currency;Rate;Budget;Applicants;Email\n\
+                    PL-1;Bony;RPO Mazowsze;yes;pln;4,25;8 500 000;SME, Research organisation;ris3@mazovia.example\n";
+        let (columns, rows) = read_sheet(text, None, "Mazowsze").unwrap();
+        assert!(columns.iter().all(|column| column.field.is_some()), "{columns:?}");
+        let call = rows[0].call.as_ref().unwrap();
+        assert_eq!(
+            call.local_amounts.as_ref().map(|l| (l.currency.as_str(), l.total)),
+            Some(("PLN", Some(8_500_000)))
+        );
+        assert_eq!(call.budget_total_eur, Some(2_000_000));
+        assert_eq!(call.applicant_kinds.len(), 2);
+        assert_eq!(call.contact.as_deref(), Some("ris3@mazovia.example"));
     }
 
     #[test]

@@ -812,10 +812,20 @@ async fn every_call_editor_input_refuses_hostile_values_plainly_and_escapes_what
             form[field.as_str()] = serde_json::Value::String(payload.clone());
             forms.push((field.clone(), form));
         }
-        for (index, list) in ["countries", "regions"].into_iter().enumerate() {
+        for (index, list) in ["countries", "regions", "applicant_kinds", "domains", "sectors"]
+            .into_iter()
+            .enumerate()
+        {
             let mut form = valid(&format!("H-{round}-list-{index}"));
             form[list] = serde_json::json!([payload.clone()]);
             forms.push((list.to_owned(), form));
+        }
+        for part in ["label", "url"] {
+            let mut form = valid(&format!("H-{round}-document-{part}"));
+            let mut document = serde_json::json!({ "label": "Guide", "url": "https://region.example/guide.pdf" });
+            document[part] = serde_json::Value::String(payload.clone());
+            form["documents"] = serde_json::json!([document]);
+            forms.push((format!("documents.{part}"), form));
         }
         for part in ["label", "at"] {
             let mut form = valid(&format!("H-{round}-deadline-{part}"));
