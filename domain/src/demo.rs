@@ -805,10 +805,9 @@ fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
         OrganisationKind::LargeEnterprise => rng.range(260, 20_000) as u32,
         _ => rng.range(20, 2_000) as u32,
     };
-    let size_class = matches!(kind, OrganisationKind::Sme | OrganisationKind::LargeEnterprise).then(|| {
-        let turnover = u64::from(headcount) * rng.range(60_000, 180_000) as u64;
-        SizeClass::classify(headcount, turnover, turnover / 2)
-    });
+    let turnover = matches!(kind, OrganisationKind::Sme | OrganisationKind::LargeEnterprise)
+        .then(|| u64::from(headcount) * rng.range(60_000, 180_000) as u64);
+    let size_class = turnover.map(|turnover| SizeClass::classify(headcount, turnover, turnover / 2));
     let focus = rng.pick(SUBJECTS);
     let slug: String = name
         .to_lowercase()
@@ -850,6 +849,7 @@ fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
     } else {
         Vec::new()
     };
+    let dual_use = rng.chance(30);
     Organisation {
         external_id: format!("{slug}-{index:04}"),
         website: Some(format!("https://{}.example.eu", slug.replace('-', ""))),
@@ -860,10 +860,47 @@ fn generate_organisation(rng: &mut Rng, index: usize) -> Organisation {
         size_class,
         headcount: Some(headcount as i32),
         description: format!("Works on {focus} {application}."),
-        dual_use: rng.chance(30),
+        dual_use,
+        profile: demo_profile(index, turnover, dual_use, &capabilities),
         capabilities,
         sectors,
         certifications,
+    }
+}
+
+/// The rest of a demo organisation's profile, from what was drawn for it (no further draws,
+/// so the data drawn after it stays as it was).
+fn demo_profile(
+    index: usize,
+    turnover: Option<u64>,
+    dual_use: bool,
+    capabilities: &[String],
+) -> crate::profile::ProfileDetails {
+    use crate::profile::{DualUseInterest, ProfileDetails};
+    let turnover = turnover.map(|t| i64::try_from(t).unwrap_or(i64::MAX));
+    let wants_funding = match index % 3 {
+        0 => vec![InstrumentKind::Grant],
+        1 => vec![InstrumentKind::Grant, InstrumentKind::Voucher],
+        _ => vec![InstrumentKind::Grant, InstrumentKind::Equity, InstrumentKind::Loan],
+    };
+    let partner = taxonomy::CAPABILITIES[index % taxonomy::CAPABILITIES.len()]
+        .code
+        .to_owned();
+    ProfileDetails {
+        turnover_eur: turnover,
+        balance_sheet_eur: turnover.map(|t| t / 2),
+        offer_trl: Some(trl(3 + (index % 6) as i64)),
+        dual_use_interest: Some(if dual_use {
+            DualUseInterest::Both
+        } else {
+            DualUseInterest::Civil
+        }),
+        wants_funding,
+        wants_capabilities: (!capabilities.contains(&partner))
+            .then_some(partner)
+            .into_iter()
+            .collect(),
+        ..ProfileDetails::default()
     }
 }
 

@@ -13,6 +13,7 @@ pub mod money;
 pub mod organisation;
 pub mod organisation_query;
 pub mod people;
+pub mod profile;
 pub mod publishing;
 pub mod query;
 pub mod sanitize;

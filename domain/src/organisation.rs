@@ -162,6 +162,9 @@ pub struct Organisation {
     /// Certifications it holds: codes of [`taxonomy::CERTIFICATIONS`].
     #[serde(default)]
     pub certifications: Vec<String>,
+    /// The rest of its profile, as its editors gave it.
+    #[serde(default)]
+    pub profile: crate::profile::ProfileDetails,
 }
 
 /// An organisation with the clusters it belongs to, as profiles and the index show it.
@@ -283,6 +286,7 @@ impl NewOrganisationForm {
             capabilities: Vec::new(),
             sectors: Vec::new(),
             certifications: Vec::new(),
+            profile: crate::profile::ProfileDetails::default(),
         };
         // The record's rules name the record; the person filling the form knows which one.
         let prefix = format!("{external_id}: ");

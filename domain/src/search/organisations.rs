@@ -243,6 +243,7 @@ mod tests {
                 capabilities: vec!["assurance".into()],
                 sectors: vec![],
                 certifications: vec!["iso27001".into()],
+                profile: Default::default(),
             },
             clusters: vec![],
         };

@@ -48,6 +48,7 @@ async fn an_organisation_with_an_unknown_kind_or_size_is_corrupt(db: &TestDb) {
         capabilities: Vec::new(),
         sectors: Vec::new(),
         certifications: Vec::new(),
+        profile: Default::default(),
     };
     let all = [organisation("k"), organisation("s")];
     store.upsert_organisations(&all, now()).await.unwrap();

@@ -25,6 +25,12 @@ fn organisation(id: &str, name: &str) -> Organisation {
         capabilities: vec!["assurance".to_owned(), "incident-handling".to_owned()],
         sectors: vec!["health".to_owned()],
         certifications: vec!["iso27001".to_owned()],
+        profile: domain::profile::ProfileDetails {
+            turnover_eur: Some(2_000_000),
+            offer_trl: Some(domain::Trl::new(6).unwrap()),
+            wants_funding: vec![domain::InstrumentKind::Grant],
+            ..Default::default()
+        },
     }
 }
 

@@ -68,6 +68,7 @@ struct OrganisationRow {
     capabilities: String,
     sectors: String,
     certifications: String,
+    profile: String,
 }
 
 impl OrganisationRow {
@@ -92,6 +93,9 @@ impl OrganisationRow {
             None => None,
             Some(code) => Some(NutsCode::parse(code).map_err(|error| corrupt_code(&error))?),
         };
+        let profile = serde_json::from_str(&self.profile).map_err(|error| {
+            StoreError::Corrupt(format!("organisations {:?}: profile: {error}", self.external_id))
+        })?;
         Ok(Organisation {
             kind,
             size_class,
@@ -103,6 +107,7 @@ impl OrganisationRow {
             country,
             nuts_code,
             headcount: self.headcount,
+            profile,
             website: self.website,
             description: self.description,
             dual_use: self.dual_use,
@@ -122,8 +127,8 @@ pub(super) async fn write_organisation(
         .await?;
     let mut builder = QueryBuilder::<Db>::new(
         "INSERT INTO organisations (external_id, name, kind, country, nuts_code, size_class, headcount, \
-             website, description, dual_use, capabilities, sectors, certifications, name_key, created_at, \
-             updated_at) VALUES (",
+             website, description, dual_use, capabilities, sectors, certifications, profile, name_key, \
+             created_at, updated_at) VALUES (",
     );
     let mut values = builder.separated(", ");
     values.push_bind(org.external_id.clone());
@@ -139,6 +144,7 @@ pub(super) async fn write_organisation(
     values.push_bind(join_lines(&org.capabilities));
     values.push_bind(join_lines(&org.sectors));
     values.push_bind(join_lines(&org.certifications));
+    values.push_bind(serde_json::to_string(&org.profile).expect("a profile always serialises"));
     values.push_bind(crate::text::name_key(org.name.trim(), &org.external_id));
     values.push_bind(whole_seconds(now));
     values.push_bind(whole_seconds(now));
@@ -147,7 +153,7 @@ pub(super) async fn write_organisation(
              country = excluded.country, nuts_code = excluded.nuts_code, size_class = excluded.size_class, \
              headcount = excluded.headcount, website = excluded.website, description = excluded.description, \
              dual_use = excluded.dual_use, capabilities = excluded.capabilities, sectors = excluded.sectors, \
-             certifications = excluded.certifications, name_key = excluded.name_key, \
+             certifications = excluded.certifications, profile = excluded.profile, name_key = excluded.name_key, \
              updated_at = excluded.updated_at",
     );
     builder.build().execute(&mut **tx).await?;
@@ -184,7 +190,7 @@ impl Directory for SqlStore {
         }
         let mut builder = QueryBuilder::<Db>::new(
             "SELECT external_id, name, kind, country, nuts_code, size_class, headcount, website, description, \
-             dual_use, capabilities, sectors, certifications FROM organisations WHERE external_id",
+             dual_use, capabilities, sectors, certifications, profile FROM organisations WHERE external_id",
         );
         push_any_of(&mut builder, external_ids.iter().cloned());
         let rows: Vec<OrganisationRow> = builder.build_query_as().fetch_all(&self.pool).await?;
