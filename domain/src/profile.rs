@@ -85,6 +85,52 @@ pub struct ProfileDetails {
     pub wants_countries: Vec<CountryCode>,
 }
 
+impl Organisation {
+    /// This organisation as people outside it see it: turnover and balance sheet are its own
+    /// (the size class they give is public).
+    pub fn without_private_figures(mut self) -> Organisation {
+        self.profile.turnover_eur = None;
+        self.profile.balance_sheet_eur = None;
+        self
+    }
+}
+
+/// One organisation's public page, with what its own people see besides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationPage {
+    /// The organisation and its clusters (figures only for its own people).
+    pub detail: crate::organisation::OrganisationDetail,
+    /// Where it is, as people read it (`Bretagne (FRH0)`, or the country).
+    pub place: String,
+    /// Its size class with the rule, when its figures give one.
+    pub size: Option<SizeFinding>,
+    /// Open and forthcoming calls its capabilities touch, in its country.
+    pub calls: Vec<crate::call::CallSummary>,
+    /// The instant statuses were derived at.
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// The viewer's role in it, if any.
+    pub role: Option<crate::people::Role>,
+    /// How complete the profile is (for its own people only).
+    pub completeness: Option<Completeness>,
+}
+
+/// What an organisation's editors see when editing its profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileEditor {
+    /// The organisation's public identifier.
+    pub organisation_id: String,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: OrganisationKind,
+    /// Its country code.
+    pub country: String,
+    /// The profile as saved.
+    pub form: ProfileForm,
+    /// How complete it is.
+    pub completeness: Completeness,
+}
+
 /// A size class with the rule that gave it, for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SizeFinding {

@@ -1,5 +1,6 @@
 //! Server functions: the only way the UI reaches data (accounts and memberships in
-//! [`accounts`], funding bodies' calls in [`publishing`], regions' strategies in [`regions`]).
+//! [`accounts`], organisations' pages and profiles in [`profiles`], funding bodies' calls in
+//! [`publishing`], regions' strategies in [`regions`]).
 //! Each is a thin adapter — it takes its (already sanitised) arguments, calls one service of
 //! `domain::services` with the one `AppState` the server provides, and turns the service's
 //! error into an [`AppError`] with its HTTP status. Their bodies compile only with the `ssr` feature.
@@ -67,5 +68,6 @@ pub async fn search_organisations(query: OrganisationQuery) -> Result<Organisati
 }
 
 pub mod accounts;
+pub mod profiles;
 pub mod publishing;
 pub mod regions;

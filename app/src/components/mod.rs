@@ -9,3 +9,4 @@ pub mod page_title;
 pub mod pager;
 pub mod search_field;
 pub mod status_badge;
+pub mod vocabulary_picker;

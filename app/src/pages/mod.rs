@@ -6,6 +6,7 @@ pub mod call_detail;
 pub mod calls;
 pub mod home;
 pub mod not_found;
+pub mod organisation;
 pub mod organisations;
 pub mod publishing;
 pub mod regions;

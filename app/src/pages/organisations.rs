@@ -319,10 +319,12 @@ fn OrganisationCard(detail: OrganisationDetail, hit: Option<SearchHit>, place: S
     view! {
         <li class="call-card organisation-card" data-organisation-id=org.external_id.clone()>
             <h3 class="call-title">
-                {match &hit {
-                    Some(hit) => view! { <Marked text=hit.title.clone() /> }.into_any(),
-                    None => org.name.clone().into_any(),
-                }}
+                <a href=crate::pages::organisation::organisation_path(&org.external_id)>
+                    {match &hit {
+                        Some(hit) => view! { <Marked text=hit.title.clone() /> }.into_any(),
+                        None => org.name.clone().into_any(),
+                    }}
+                </a>
             </h3>
             <p class="call-meta">{facts.join(" · ")}</p>
             {match hit.and_then(|hit| description_part(hit.snippet)) {

@@ -26,13 +26,13 @@ pub async fn search_organisations(
             } else {
                 results.hits
             };
-            let items = state.directory.organisation_details(&ids).await?;
+            let items = public(state.directory.organisation_details(&ids).await?);
             (items, highlights, results.total, results.facets, false)
         }
         Err(error) => {
             tracing::warn!(%error, "search index unavailable: the directory comes from the database");
             let (items, total) = state.directory.list_organisations(query).await?;
-            (items, Vec::new(), total, OrganisationFacets::default(), true)
+            (public(items), Vec::new(), total, OrganisationFacets::default(), true)
         }
     };
     let offered = facets.region.iter().map(|f| f.value.clone());
@@ -73,5 +73,16 @@ pub async fn get_organisation(state: &AppState, external_id: &str) -> Result<Org
         return Err(not_found());
     };
     let details = state.directory.organisation_details(&[id.as_str().to_owned()]).await?;
-    details.into_iter().next().ok_or_else(not_found)
+    public(details).into_iter().next().ok_or_else(not_found)
+}
+
+/// Organisations as the public directory shows them: without their private figures.
+pub(super) fn public(details: Vec<OrganisationDetail>) -> Vec<OrganisationDetail> {
+    details
+        .into_iter()
+        .map(|detail| OrganisationDetail {
+            organisation: detail.organisation.without_private_figures(),
+            ..detail
+        })
+        .collect()
 }

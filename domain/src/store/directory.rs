@@ -21,6 +21,15 @@ pub trait Directory: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Vec<UpsertOutcome>, StoreError>;
 
+    /// Saves an organisation's edited profile (it must exist) with `audit`, in one transaction
+    /// with its index update; an invalid one is refused with its reason and nothing is written.
+    async fn save_organisation(
+        &self,
+        organisation: &Organisation,
+        now: DateTime<Utc>,
+        audit: &super::AuditEntry,
+    ) -> Result<(), StoreError>;
+
     /// One organisation by external id.
     async fn get_organisation(&self, external_id: &str) -> Result<Option<Organisation>, StoreError> {
         let ids = [external_id.to_owned()];

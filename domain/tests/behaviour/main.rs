@@ -12,6 +12,7 @@ mod indexing;
 mod mail_outbox;
 mod mail_sending;
 mod organisations;
+mod profiles;
 mod publishing;
 mod regions;
 mod search_log;

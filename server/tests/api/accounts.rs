@@ -248,7 +248,7 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 40] = [
+const MATRIX: [(&str, Rule); 43] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -289,6 +289,9 @@ const MATRIX: [(&str, Rule); 40] = [
     ("get_region", Rule::Read),
     ("open_strategy", Rule::BodyMember),
     ("save_strategy", Rule::BodyEditor),
+    ("get_organisation_page", Rule::Read),
+    ("open_profile", Rule::BodyEditor),
+    ("save_profile", Rule::BodyEditor),
 ];
 
 fn allowed(rule: Rule, caller: Caller) -> bool {
@@ -453,6 +456,9 @@ async fn authorisation_matrix(app: TestApp) {
                 "save_strategy" => json!({ "organisation_id": ours, "form": {
                     "summary": format!("Saved by {caller:?}"), "strategy_url": "",
                     "priorities": [{ "title": "Ports", "domains": [], "sectors": ["transport"], "text": "" }] } }),
+                "open_profile" => json!({ "external_id": ours }),
+                "save_profile" => json!({ "external_id": ours, "form": {
+                    "description": format!("Edited by {caller:?}"), "headcount": "12", "turnover": "2000000" } }),
                 other => panic!("no arguments for {other}"),
             };
             let (status, cookies, answer) = call(&app, name, session.as_deref(), body).await;

@@ -1025,3 +1025,95 @@ async fn every_strategy_input_refuses_hostile_values_plainly_and_the_region_page
     }
     assert!(saved > 0, "the valid parts of hostile forms are kept (as text)");
 }
+
+#[tokio::test]
+async fn every_profile_input_refuses_hostile_values_plainly_and_the_page_escapes_what_it_keeps() {
+    let app = TestApp::spawn().await;
+    let session = logged_in(&app, "ana@aveiro-labs.example", false).await;
+    let company = domain::organisation::NewOrganisationForm {
+        name: "Aveiro Labs".into(),
+        kind: "sme".into(),
+        country: "PT".into(),
+        ..domain::organisation::NewOrganisationForm::default()
+    };
+    let organisation = domain::services::memberships::create_organisation(&app.state, Some(&session), &company)
+        .await
+        .unwrap();
+    let session = logged_in(&app, "ana@aveiro-labs.example", false).await;
+    let valid = serde_json::json!({ "description": "Audits.", "capabilities": ["assurance"], "headcount": "12" });
+    let mut saved = 0;
+    for payload in payloads() {
+        let mut forms = Vec::new();
+        for field in [
+            "description",
+            "website",
+            "region",
+            "headcount",
+            "turnover",
+            "balance_sheet",
+            "offer_trl",
+            "dual_use_interest",
+        ] {
+            let mut form = valid.clone();
+            form[field] = serde_json::Value::String(payload.clone());
+            forms.push((field.to_owned(), form));
+        }
+        for list in [
+            "capabilities",
+            "sectors",
+            "certifications",
+            "wants_funding",
+            "wants_capabilities",
+            "wants_countries",
+        ] {
+            let mut form = valid.clone();
+            form[list] = serde_json::json!([payload.clone()]);
+            forms.push((list.to_owned(), form));
+        }
+        let mut expiry = valid.clone();
+        expiry["certifications"] = serde_json::json!(["iso27001"]);
+        expiry["certification_expiry"] = serde_json::json!({ "iso27001": payload.clone() });
+        forms.push(("certification_expiry".to_owned(), expiry));
+        for (field, form) in forms {
+            let body = serde_json::json!({ "external_id": organisation, "form": form });
+            let (status, answer) = post_as(&app, "save_profile", &session, &body).await;
+            assert!(matches!(status, 200 | 400), "{field} = {payload:?}: {status} {answer}");
+            assert!(!answer.contains(SCRIPT_MARK), "{field} reflected {answer}");
+            if status == 200 {
+                saved += 1;
+                let (status, page) = app.get(&format!("/organisations/{organisation}")).await;
+                assert_eq!(status, 200);
+                assert!(
+                    !page.contains(SCRIPT_MARK) && !page.contains("<img src=x"),
+                    "{field}: {page}"
+                );
+                assert!(!page.contains("href=\"javascript:"), "{field}: {page}");
+            }
+        }
+        for (function, body) in [
+            ("get_organisation_page", serde_json::json!({ "external_id": payload })),
+            ("open_profile", serde_json::json!({ "external_id": payload })),
+            (
+                "save_profile",
+                serde_json::json!({ "external_id": payload, "form": valid.clone() }),
+            ),
+        ] {
+            let (status, answer) = post_as(&app, function, &session, &body).await;
+            assert!(
+                matches!(status, 400 | 403 | 404),
+                "{function} {payload:?}: {status} {answer}"
+            );
+            assert!(
+                !answer.contains(SCRIPT_MARK) && !answer.contains("<img"),
+                "{function}: {answer}"
+            );
+        }
+        let (status, page) = app.get(&format!("/organisations/{}", percent_encode(&payload))).await;
+        assert!(
+            matches!(status, 200 | 400 | 404 | 414),
+            "organisation page {payload:?}: {status}"
+        );
+        assert!(!page.contains(SCRIPT_MARK) && !page.contains("<img src=x"), "{page}");
+    }
+    assert!(saved > 0, "the valid parts of hostile forms are kept (as text)");
+}

@@ -7,7 +7,7 @@ use crate::codes::{CodeError, CountryCode, NutsCode};
 use crate::geo::Region;
 use crate::organisation::{Organisation, OrganisationDetail, OrganisationKind, SizeClass};
 use crate::organisation_query::{OrganisationQuery, OrganisationSort};
-use crate::store::{join_lines, split_lines, Directory, IndexedEntity, UpsertOutcome};
+use crate::store::{join_lines, split_lines, AuditEntry, Directory, IndexedEntity, UpsertOutcome};
 use crate::time::whole_seconds;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -182,6 +182,21 @@ impl Directory for SqlStore {
         }
         tx.commit().await?;
         Ok(outcomes)
+    }
+
+    async fn save_organisation(
+        &self,
+        organisation: &Organisation,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        organisation.validate().map_err(StoreError::Invalid)?;
+        let mut tx = self.pool.begin().await?;
+        super::memberships::organisation_row(&mut tx, &organisation.external_id).await?;
+        write_organisation(&mut tx, organisation, now).await?;
+        super::memberships::record(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn organisation_details(&self, external_ids: &[String]) -> Result<Vec<OrganisationDetail>, StoreError> {
