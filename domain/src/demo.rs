@@ -1033,7 +1033,7 @@ pub struct DemoPerson {
 
 /// One demo person per role: an administrator; a member of the first demo organisation; an
 /// editor and a reviewer of the first public authority (a funding body); a manager of the
-/// second organisation.
+/// second organisation; an editor of the first SME (its profile).
 pub fn people(data: &DemoData) -> Vec<DemoPerson> {
     let organisation = |index: usize| data.organisations.get(index).map(|o| o.external_id.clone());
     let person = |local: &str, name: &str, membership: Option<(String, Role)>| DemoPerson {
@@ -1049,6 +1049,12 @@ pub fn people(data: &DemoData) -> Vec<DemoPerson> {
         .find(|o| o.kind == crate::organisation::OrganisationKind::PublicAuthority)
         .map(|o| o.external_id.clone())
         .or_else(|| organisation(0));
+    // An editor of a company, who keeps its profile.
+    let company = data
+        .organisations
+        .iter()
+        .find(|o| o.kind == crate::organisation::OrganisationKind::Sme)
+        .map(|o| o.external_id.clone());
     vec![
         person("admin", "Ada Admin", None),
         person("member", "Marta Member", organisation(0).map(|id| (id, Role::Member))),
@@ -1063,6 +1069,7 @@ pub fn people(data: &DemoData) -> Vec<DemoPerson> {
             "Magnus Manager",
             organisation(1).map(|id| (id, Role::Manager)),
         ),
+        person("sme", "Sofia SME", company.map(|id| (id, Role::Editor))),
     ]
 }
 

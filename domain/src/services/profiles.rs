@@ -7,7 +7,7 @@ use super::{forbidden, region_names, AppState, ServiceError};
 use crate::call::CallStatus;
 use crate::codes::{NutsCode, OrganisationId};
 use crate::geo::{area_label, country_label};
-use crate::organisation::{Organisation, OrganisationDetail};
+use crate::organisation::{Organisation, OrganisationDetail, OrganisationKind, SizeClass};
 use crate::people::Role;
 use crate::profile::{completeness, OrganisationPage, ProfileEditor, ProfileForm};
 use crate::query::{CallQuery, CallSort};
@@ -36,11 +36,10 @@ pub async fn organisation_page(
         .await?
         .and_then(|viewer| viewer.role_in(&detail.organisation.external_id));
     let org = &detail.organisation;
-    let size = crate::organisation::SizeClass::classify_known(
-        org.headcount,
-        org.profile.turnover_eur,
-        org.profile.balance_sheet_eur,
-    );
+    let is_company = matches!(org.kind, OrganisationKind::Sme | OrganisationKind::LargeEnterprise);
+    let size = is_company
+        .then(|| SizeClass::classify_known(org.headcount, org.profile.turnover_eur, org.profile.balance_sheet_eur))
+        .flatten();
     let now = state.clock.now();
     let calls = if org.capabilities.is_empty() {
         Vec::new()
