@@ -63,6 +63,55 @@ impl DualUseInterest {
     }
 }
 
+/// Who may see a profile field: everyone, signed-in members of the portal, or only the
+/// organisation's own people. Ordered from the widest audience to the narrowest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Everyone, signed in or not (and the search index).
+    Public,
+    /// People signed in to the portal.
+    Members,
+    /// The organisation's own people.
+    Organisation,
+}
+
+impl Audience {
+    /// Every audience, widest first.
+    pub const ALL: [Audience; 3] = [Audience::Public, Audience::Members, Audience::Organisation];
+
+    /// The stored and sent form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Public => "public",
+            Audience::Members => "members",
+            Audience::Organisation => "organisation",
+        }
+    }
+
+    /// The audience named `value`, if it is one.
+    pub fn parse(value: &str) -> Option<Audience> {
+        Audience::ALL.into_iter().find(|audience| audience.as_str() == value)
+    }
+
+    /// What editors read when choosing.
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Public => "Everyone",
+            Audience::Members => "Signed-in members",
+            Audience::Organisation => "Only our organisation",
+        }
+    }
+}
+
+/// The fields whose audience an organisation's editors choose, with the audience they have
+/// until then.
+pub const RESTRICTABLE_FIELDS: [(&str, Audience); 3] = [
+    ("headcount", Audience::Public),
+    ("turnover", Audience::Organisation),
+    ("balance_sheet", Audience::Organisation),
+];
+
 /// The profile's details beyond the directory card; every one optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -83,14 +132,36 @@ pub struct ProfileDetails {
     pub wants_capabilities: Vec<String>,
     /// Countries it looks for partners in.
     pub wants_countries: Vec<CountryCode>,
+    /// Who sees each of the [`RESTRICTABLE_FIELDS`], where the editors chose.
+    pub visibility: BTreeMap<String, Audience>,
+}
+
+impl ProfileDetails {
+    /// Who may see `field` (one of [`RESTRICTABLE_FIELDS`]).
+    pub fn audience(&self, field: &str) -> Audience {
+        self.visibility.get(field).copied().unwrap_or_else(|| {
+            RESTRICTABLE_FIELDS
+                .iter()
+                .find(|(name, _)| *name == field)
+                .map_or(Audience::Organisation, |(_, default)| *default)
+        })
+    }
 }
 
 impl Organisation {
-    /// This organisation as people outside it see it: turnover and balance sheet are its own
-    /// (the size class they give is public).
-    pub fn without_private_figures(mut self) -> Organisation {
-        self.profile.turnover_eur = None;
-        self.profile.balance_sheet_eur = None;
+    /// This organisation as someone of `viewer`'s audience sees it: each restricted field
+    /// left out unless its audience includes them (the size class stays public).
+    pub fn as_seen_by(mut self, viewer: Audience) -> Organisation {
+        let hidden = |profile: &ProfileDetails, field: &str| profile.audience(field) > viewer;
+        if hidden(&self.profile, "headcount") {
+            self.headcount = None;
+        }
+        if hidden(&self.profile, "turnover") {
+            self.profile.turnover_eur = None;
+        }
+        if hidden(&self.profile, "balance_sheet") {
+            self.profile.balance_sheet_eur = None;
+        }
         self
     }
 }
@@ -211,6 +282,8 @@ pub struct ProfileForm {
     pub wants_capabilities: Vec<String>,
     /// Countries it looks for partners in.
     pub wants_countries: Vec<String>,
+    /// Who sees each of the [`RESTRICTABLE_FIELDS`] (`public`, `members`, `organisation`).
+    pub visibility: BTreeMap<String, String>,
 }
 
 /// Collects a form's mistakes, each on its field.
@@ -295,6 +368,10 @@ impl ProfileForm {
                 .collect(),
             wants_capabilities: details.wants_capabilities.clone(),
             wants_countries: details.wants_countries.iter().map(ToString::to_string).collect(),
+            visibility: RESTRICTABLE_FIELDS
+                .iter()
+                .map(|(field, _)| ((*field).to_owned(), details.audience(field).as_str().to_owned()))
+                .collect(),
         }
     }
 
@@ -407,6 +484,25 @@ impl ProfileForm {
                 }
             }
         }
+        let mut visibility = BTreeMap::new();
+        for (field, value) in &self.visibility {
+            let default = RESTRICTABLE_FIELDS
+                .iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, audience)| *audience);
+            match (Audience::parse(value.trim()), default) {
+                // Only a choice other than the default is kept: the default may change later.
+                (Some(audience), Some(default)) => {
+                    if audience != default {
+                        visibility.insert(field.clone(), audience);
+                    }
+                }
+                _ => {
+                    mistakes.add("visibility", "Choose who sees each field from the list.");
+                    break;
+                }
+            }
+        }
         if !mistakes.0.is_empty() {
             return Err(mistakes.0);
         }
@@ -442,6 +538,7 @@ impl ProfileForm {
                 wants_funding,
                 wants_capabilities,
                 wants_countries,
+                visibility,
             },
             ..organisation.clone()
         })
@@ -663,6 +760,33 @@ mod tests {
         assert!(mistakes
             .iter()
             .all(|m| !m.message.contains("alchemy") && !m.message.contains("<b>")));
+    }
+
+    #[test]
+    fn each_restricted_field_reaches_only_its_audience() {
+        let mut org = sme();
+        org.headcount = Some(12);
+        org.profile.turnover_eur = Some(2_000_000);
+        assert_eq!(
+            org.clone().as_seen_by(Audience::Public).headcount,
+            Some(12),
+            "staff are public by default"
+        );
+        assert_eq!(
+            org.clone().as_seen_by(Audience::Members).profile.turnover_eur,
+            None,
+            "figures are the organisation's"
+        );
+        org.profile.visibility.insert("headcount".into(), Audience::Members);
+        assert_eq!(org.clone().as_seen_by(Audience::Public).headcount, None);
+        assert_eq!(org.clone().as_seen_by(Audience::Members).headcount, Some(12));
+        let own = org.clone().as_seen_by(Audience::Organisation);
+        assert_eq!((own.headcount, own.profile.turnover_eur), (Some(12), Some(2_000_000)));
+        let wrong = ProfileForm {
+            visibility: BTreeMap::from([("headcount".into(), "everyone-ish".into())]),
+            ..ProfileForm::default()
+        };
+        assert_eq!(wrong.apply_to(&sme()).unwrap_err()[0].field, "visibility");
     }
 
     #[test]

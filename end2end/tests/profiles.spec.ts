@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { hydrated, logIn, logOut } from './session';
 
-test("an SME's editor fills its profile with the keyboard, sees its size class, and outsiders never see its turnover", async ({ page }) => {
+test("an SME's editor fills its profile with the keyboard, sees its size class, hides its staff, and outsiders never see them or its turnover", async ({ page }) => {
   await logIn(page, 'sme@fundbridge.localhost');
   const name = (await page.locator('.viewer-organisations').textContent())!.replace(/^\s*·\s*/, '').trim();
 
@@ -25,6 +25,7 @@ test("an SME's editor fills its profile with the keyboard, sees its size class, 
   await page.getByLabel('Staff (annual work units)').fill('12');
   await page.getByLabel('Annual turnover (€)').fill('2 345 678');
   await page.getByLabel('Balance-sheet total (€)').fill('');
+  await page.getByLabel('Who sees the staff').selectOption('organisation');
   await expect(page.locator('.size-finding')).toContainText('Small (< 50 staff): fewer than 50 staff');
   await page.getByRole('button', { name: 'Save the profile' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toContainText('% complete');
@@ -32,6 +33,7 @@ test("an SME's editor fills its profile with the keyboard, sees its size class, 
   await page.goto(profilePage);
   await expect(page.locator('.facts')).toContainText('Steganography, Steganalysis and Watermarking');
   await expect(page.locator('.facts')).toContainText('€2,345,678');
+  await expect(page.locator('.facts')).toContainText('Staff');
   await logOut(page);
 
   // An anonymous visitor: neither the page's HTML nor the server function's JSON holds it.
@@ -39,6 +41,8 @@ test("an SME's editor fills its profile with the keyboard, sees its size class, 
   expect(html).toContain('Small (&lt; 50 staff)');
   expect(html).not.toContain('2,345,678');
   expect(html).not.toContain('2345678');
+  expect(html).not.toContain('<dt>Staff</dt>');
+  expect(html).not.toContain('"headcount":12');
   const id = new URL(profilePage).pathname.split('/').pop();
   const json = await (await page.request.post('/api/get_organisation_page', {
     data: { external_id: id },
@@ -46,4 +50,5 @@ test("an SME's editor fills its profile with the keyboard, sees its size class, 
   })).text();
   expect(json).toContain('"class":"small"');
   expect(json).not.toContain('2345678');
+  expect(json).toContain('"headcount":null');
 });

@@ -56,7 +56,8 @@ pub async fn get_call(external_id: String) -> Result<CallView, AppError> {
 #[server(input = Json, prefix = "/api", endpoint = "get_organisation")]
 pub async fn get_organisation(external_id: String) -> Result<OrganisationDetail, AppError> {
     use domain::services::directory;
-    Ok(directory::get_organisation(&state(), &external_id).await?)
+    let token = accounts::session::token();
+    Ok(directory::get_organisation(&state(), token.as_deref(), &external_id).await?)
 }
 
 /// Searches the partner directory.
@@ -64,7 +65,8 @@ pub async fn get_organisation(external_id: String) -> Result<OrganisationDetail,
 #[server(input = Json, prefix = "/api", endpoint = "search_organisations")]
 pub async fn search_organisations(query: OrganisationQuery) -> Result<OrganisationListing, AppError> {
     use domain::services::directory;
-    Ok(directory::search_organisations(&state(), &query).await?)
+    let token = accounts::session::token();
+    Ok(directory::search_organisations(&state(), token.as_deref(), &query).await?)
 }
 
 pub mod accounts;

@@ -13,7 +13,7 @@ use crate::format::{percent_decode, term_labels};
 use crate::pages::publishing::editor::{field_errors, FieldMessage};
 use domain::organisation::SizeClass;
 use domain::people::Role;
-use domain::profile::{Completeness, DualUseInterest, SIZE_SCOPE_NOTE};
+use domain::profile::{Audience, Completeness, DualUseInterest, SIZE_SCOPE_NOTE};
 use domain::publishing::FieldError;
 use domain::taxonomy::{CAPABILITIES, CERTIFICATIONS, SECTORS};
 use domain::InstrumentKind;
@@ -191,6 +191,22 @@ fn ProfileField(
     }
 }
 
+/// Who sees one restricted field of the profile.
+#[component]
+fn AudienceSelect(form: RwSignal<ProfileForm>, field: &'static str, label: &'static str) -> impl IntoView {
+    let id = format!("profile_{field}_audience");
+    view! {
+        <label class="field audience" for=id.clone()>
+            <span>{format!("Who sees the {label}")}</span>
+            <select id=id.clone() name=format!("{field}_audience")
+                prop:value=move || form.with(|f| f.visibility.get(field).cloned().unwrap_or_default())
+                on:change=move |event| form.update(|f| { f.visibility.insert(field.to_owned(), event_target_value(&event)); })>
+                {Audience::ALL.into_iter().map(|audience| view! { <option value=audience.as_str()>{audience.label()}</option> }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// A figure as typed, read leniently for the live size class (the server reads it strictly).
 fn typed_figure(value: &str) -> Option<i64> {
     let digits: String = value.chars().filter(char::is_ascii_digit).collect();
@@ -265,16 +281,26 @@ fn ProfileEditorView(editor: ProfileEditor) -> impl IntoView {
                 <ProfileField form errors name="region" label="NUTS region" max=5 hint="Such as PT11; regional calls and priorities use it."
                     get=|f| f.region.clone() set=|f, v| f.region = v />
                 <ProfileField form errors name="website" label="Website" kind="url" get=|f| f.website.clone() set=|f, v| f.website = v />
-                <ProfileField form errors name="headcount" label="Staff (annual work units)" max=10 get=|f| f.headcount.clone() set=|f, v| f.headcount = v />
-                <ProfileField form errors name="turnover" label="Annual turnover (€)" max=20 get=|f| f.turnover.clone() set=|f, v| f.turnover = v />
-                <ProfileField form errors name="balance_sheet" label="Balance-sheet total (€)" max=20 get=|f| f.balance_sheet.clone() set=|f, v| f.balance_sheet = v />
+                <div class="field-with-audience">
+                    <ProfileField form errors name="headcount" label="Staff (annual work units)" max=10 get=|f| f.headcount.clone() set=|f, v| f.headcount = v />
+                    <AudienceSelect form field="headcount" label="staff" />
+                </div>
+                <div class="field-with-audience">
+                    <ProfileField form errors name="turnover" label="Annual turnover (€)" max=20 get=|f| f.turnover.clone() set=|f, v| f.turnover = v />
+                    <AudienceSelect form field="turnover" label="turnover" />
+                </div>
+                <div class="field-with-audience">
+                    <ProfileField form errors name="balance_sheet" label="Balance-sheet total (€)" max=20 get=|f| f.balance_sheet.clone() set=|f, v| f.balance_sheet = v />
+                    <AudienceSelect form field="balance_sheet" label="balance sheet" />
+                </div>
+                <FieldMessage errors field="visibility".to_owned() />
                 <p class="size-finding" role="status">
                     {move || match size.get() {
                         Some(finding) => format!("{}: {}.", finding.class.label(), finding.rule),
                         None => "Give the staff and the turnover or the balance sheet to see the size class.".to_owned(),
                     }}
                 </p>
-                <p class="hint">{SIZE_SCOPE_NOTE} " Turnover and balance sheet are shown only to your organisation's members; the size class is public."</p>
+                <p class="hint">{SIZE_SCOPE_NOTE} " Each figure reaches only whom you choose — never the search index unless everyone may see it; the size class is public."</p>
             </fieldset>
             <fieldset class="group">
                 <legend>"Certifications"</legend>

@@ -45,7 +45,8 @@ pub struct OrganisationDocument {
 impl OrganisationDocument {
     /// The document for a stored organisation.
     pub fn from_detail(detail: &OrganisationDetail) -> OrganisationDocument {
-        let org = &detail.organisation;
+        // The index answers anyone: it holds only what the public may see.
+        let org = &detail.organisation.clone().as_seen_by(crate::profile::Audience::Public);
         let labels = |codes: &[String], vocabulary: &[taxonomy::Term]| -> Vec<String> {
             codes
                 .iter()

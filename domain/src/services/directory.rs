@@ -8,14 +8,17 @@ use crate::codes::NutsCode;
 pub use crate::listing::OrganisationListing;
 use crate::organisation::OrganisationDetail;
 use crate::organisation_query::{OrganisationFacets, OrganisationQuery};
+use crate::profile::Audience;
 
 /// One page of organisations matching `query`: searched in the index, the page's profiles read
 /// from the database; while the index fails, filtered and paged by the database (`degraded`,
 /// without counts). A search with text is logged anonymously.
 pub async fn search_organisations(
     state: &AppState,
+    session: Option<&str>,
     query: &OrganisationQuery,
 ) -> Result<OrganisationListing, ServiceError> {
+    let viewer = super::accounts::viewer(state, session).await?;
     let clusters = state.directory.cluster_refs().await?;
     let (items, highlights, total, facets, degraded) = match state.organisation_index.search_organisations(query).await
     {
@@ -26,13 +29,19 @@ pub async fn search_organisations(
             } else {
                 results.hits
             };
-            let items = public(state.directory.organisation_details(&ids).await?);
+            let items = seen_by(state.directory.organisation_details(&ids).await?, viewer.as_ref());
             (items, highlights, results.total, results.facets, false)
         }
         Err(error) => {
             tracing::warn!(%error, "search index unavailable: the directory comes from the database");
             let (items, total) = state.directory.list_organisations(query).await?;
-            (public(items), Vec::new(), total, OrganisationFacets::default(), true)
+            (
+                seen_by(items, viewer.as_ref()),
+                Vec::new(),
+                total,
+                OrganisationFacets::default(),
+                true,
+            )
         }
     };
     let offered = facets.region.iter().map(|f| f.value.clone());
@@ -65,23 +74,47 @@ pub async fn suggest_organisations(state: &AppState, text: &str) -> Result<Vec<S
         .map_err(suggestions_unavailable)
 }
 
-/// One organisation of the directory, with its clusters; "not found" for an identifier that
-/// cannot exist, without asking the database.
-pub async fn get_organisation(state: &AppState, external_id: &str) -> Result<OrganisationDetail, ServiceError> {
+/// One organisation of the directory, with its clusters, as the session's person may see it;
+/// "not found" for an identifier that cannot exist, without asking the database.
+pub async fn get_organisation(
+    state: &AppState,
+    session: Option<&str>,
+    external_id: &str,
+) -> Result<OrganisationDetail, ServiceError> {
+    let viewer = super::accounts::viewer(state, session).await?;
     let not_found = || ServiceError::NotFound("that organisation".into());
     let Ok(id) = crate::codes::OrganisationId::parse(external_id) else {
         return Err(not_found());
     };
     let details = state.directory.organisation_details(&[id.as_str().to_owned()]).await?;
-    public(details).into_iter().next().ok_or_else(not_found)
+    seen_by(details, viewer.as_ref())
+        .into_iter()
+        .next()
+        .ok_or_else(not_found)
 }
 
-/// Organisations as the public directory shows them: without their private figures.
-pub(super) fn public(details: Vec<OrganisationDetail>) -> Vec<OrganisationDetail> {
+/// The audience `viewer` belongs to for `organisation_id`: its own people, signed-in members,
+/// or the public.
+pub(super) fn audience_of(viewer: Option<&crate::people::Viewer>, organisation_id: &str) -> Audience {
+    match viewer {
+        Some(viewer) if viewer.role_in(organisation_id).is_some() => Audience::Organisation,
+        Some(_) => Audience::Members,
+        None => Audience::Public,
+    }
+}
+
+/// Organisations as `viewer` (or, without one, the public) may see them.
+pub(super) fn seen_by(
+    details: Vec<OrganisationDetail>,
+    viewer: Option<&crate::people::Viewer>,
+) -> Vec<OrganisationDetail> {
     details
         .into_iter()
         .map(|detail| OrganisationDetail {
-            organisation: detail.organisation.without_private_figures(),
+            organisation: detail
+                .organisation
+                .clone()
+                .as_seen_by(audience_of(viewer, &detail.organisation.external_id)),
             ..detail
         })
         .collect()

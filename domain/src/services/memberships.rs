@@ -90,7 +90,7 @@ pub async fn request_membership(
     if viewer.role_in(organisation_id).is_some() {
         return Err(ServiceError::Invalid("You belong to this organisation already.".into()));
     }
-    let organisation = super::directory::get_organisation(state, organisation_id).await?;
+    let organisation = super::directory::get_organisation(state, None, organisation_id).await?;
     let name = organisation.organisation.name.clone();
     if kind == RequestKind::Claim {
         let website = organisation.organisation.website.as_deref().unwrap_or_default();

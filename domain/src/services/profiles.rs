@@ -32,8 +32,9 @@ pub async fn organisation_page(
     external_id: &str,
 ) -> Result<OrganisationPage, ServiceError> {
     let detail = organisation(state, external_id).await?;
-    let role = viewer(state, session)
-        .await?
+    let viewer = viewer(state, session).await?;
+    let role = viewer
+        .as_ref()
         .and_then(|viewer| viewer.role_in(&detail.organisation.external_id));
     let org = &detail.organisation;
     let is_company = matches!(org.kind, OrganisationKind::Sme | OrganisationKind::LargeEnterprise);
@@ -61,10 +62,7 @@ pub async fn organisation_page(
         |code| area_label(code.as_str(), &names),
     );
     let completeness = role.is_some().then(|| completeness(org));
-    let detail = match role {
-        Some(_) => detail,
-        None => super::directory::public(vec![detail]).remove(0),
-    };
+    let detail = super::directory::seen_by(vec![detail], viewer.as_ref()).remove(0);
     Ok(OrganisationPage {
         detail,
         place,

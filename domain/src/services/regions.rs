@@ -43,7 +43,7 @@ pub async fn region_page(state: &AppState, code: &str) -> Result<RegionView, Ser
         country: country_label(region.country().as_str()),
         strategy,
         calls,
-        organisations: super::directory::public(organisations),
+        organisations: super::directory::seen_by(organisations, None),
         organisation_total,
         now,
     })

@@ -86,17 +86,55 @@ async fn an_editor_fills_the_profile_and_outsiders_never_see_its_figures(store: 
     assert_eq!(public.detail.organisation.profile.balance_sheet_eur, None);
     assert_eq!(public.size.map(|finding| finding.class), Some(SizeClass::Small));
     assert!(public.completeness.is_none());
-    let card = directory::get_organisation(&state, &id).await.unwrap();
+    let card = directory::get_organisation(&state, None, &id).await.unwrap();
     assert_eq!(card.organisation.profile.turnover_eur, None);
     domain::search::indexer::apply_all_pending(store.as_ref(), index.as_ref())
         .await
         .unwrap();
-    let listed = directory::search_organisations(&state, &OrganisationQuery::default())
+    let listed = directory::search_organisations(&state, None, &OrganisationQuery::default())
         .await
         .unwrap();
     assert_eq!(listed.items.len(), 1);
     assert_eq!(listed.items[0].organisation.profile.turnover_eur, None);
     assert_eq!(listed.items[0].organisation.headcount, Some(12));
+
+    // Staff for signed-in members only: not for the public, nor in the index.
+    let stranger = verified_session(&store, "eve@elsewhere.example").await;
+    let members_only = ProfileForm {
+        visibility: [("headcount".to_owned(), "members".to_owned())].into(),
+        ..profile()
+    };
+    profiles::save_profile(&state, Some(&editor), &id, &members_only)
+        .await
+        .unwrap();
+    domain::search::indexer::apply_all_pending(store.as_ref(), index.as_ref())
+        .await
+        .unwrap();
+    let seen = |page: domain::profile::OrganisationPage| page.detail.organisation.headcount;
+    assert_eq!(
+        seen(profiles::organisation_page(&state, None, &id).await.unwrap()),
+        None
+    );
+    assert_eq!(
+        seen(profiles::organisation_page(&state, Some(&stranger), &id).await.unwrap()),
+        Some(12)
+    );
+    let anonymous = directory::search_organisations(&state, None, &OrganisationQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(anonymous.items[0].organisation.headcount, None);
+    let signed_in = directory::search_organisations(&state, Some(&stranger), &OrganisationQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(signed_in.items[0].organisation.headcount, Some(12));
+    assert_eq!(
+        signed_in.items[0].organisation.profile.turnover_eur, None,
+        "the figures stay the organisation's"
+    );
+    let document = domain::search::organisations::OrganisationDocument::from_detail(
+        &store.organisation_details(std::slice::from_ref(&id)).await.unwrap()[0],
+    );
+    assert_eq!(document.headcount, None, "the index holds only what the public may see");
 
     // The page lists the open calls its capabilities touch, in its country.
     let mut call = NewCall::new(

@@ -138,8 +138,8 @@ async fn the_directory_searches_the_index_and_the_database_when_it_fails(store: 
     let indexed = with_index(store.clone()).await;
     let down = with_index_down(store.clone());
     let query = OrganisationQuery::from_pairs([("country", "FR"), ("per_page", "100")]);
-    let from_index = directory::search_organisations(&indexed, &query).await.unwrap();
-    let from_database = directory::search_organisations(&down, &query).await.unwrap();
+    let from_index = directory::search_organisations(&indexed, None, &query).await.unwrap();
+    let from_database = directory::search_organisations(&down, None, &query).await.unwrap();
     assert!(!from_index.degraded && from_database.degraded);
     assert!(from_index.total > 0);
     assert_eq!(from_index.total, from_database.total);
@@ -151,7 +151,7 @@ async fn the_directory_searches_the_index_and_the_database_when_it_fails(store: 
 
     let first = &from_index.items[0].organisation.name;
     let word: String = first.chars().take(4).collect();
-    directory::search_organisations(&indexed, &OrganisationQuery::from_pairs([("q", word.as_str())]))
+    directory::search_organisations(&indexed, None, &OrganisationQuery::from_pairs([("q", word.as_str())]))
         .await
         .unwrap();
     let logged = store.recent_searches(1).await.unwrap();

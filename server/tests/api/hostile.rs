@@ -1070,6 +1070,11 @@ async fn every_profile_input_refuses_hostile_values_plainly_and_the_page_escapes
             form[list] = serde_json::json!([payload.clone()]);
             forms.push((list.to_owned(), form));
         }
+        for key in ["headcount".to_owned(), payload.clone()] {
+            let mut audience = valid.clone();
+            audience["visibility"] = serde_json::json!({ key: payload.clone() });
+            forms.push(("visibility".to_owned(), audience));
+        }
         let mut expiry = valid.clone();
         expiry["certifications"] = serde_json::json!(["iso27001"]);
         expiry["certification_expiry"] = serde_json::json!({ "iso27001": payload.clone() });
