@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/join") view=pages::account::JoinPage />
                     <Route path=path!("/account/organisations/new") view=pages::account::NewOrganisationPage />
                     <Route path=path!("/admin") view=pages::admin::AdminPage />
+                    <Route path=path!("/privacy") view=pages::privacy::PrivacyPage />
                     <Route path=path!("/publish") view=pages::publishing::PublishPage />
                     <Route path=path!("/publish/new/:organisation") view=pages::publishing::NewCallPage />
                     <Route path=path!("/publish/upload/:organisation") view=pages::publishing::sheet::SheetUploadPage />

@@ -73,7 +73,8 @@ pub fn router(state: ServerState) -> Router {
     let options = state.leptos.clone();
     let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/exports/audit.csv", get(exports::audit_csv));
+        .route("/exports/audit.csv", get(exports::audit_csv))
+        .route("/exports/my-data.json", get(exports::personal_data));
     if state.dev_mailbox.is_some() {
         router = router
             .route("/dev/mailbox", get(dev_mailbox::list))

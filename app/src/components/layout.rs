@@ -71,7 +71,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="container">
                 <p>
                     "Fundbridge matches European SMEs to funding and partners. "
-                    "Topic data from the EU Funding & Tenders Portal © European Union, reused under CC BY 4.0."
+                    "Topic data from the EU Funding & Tenders Portal © European Union, reused under CC BY 4.0. "
+                    <a href="/privacy">"Privacy"</a>
                 </p>
             </div>
         </footer>

@@ -1,11 +1,11 @@
 //! Account pages: sign up, log in, confirm an address, forget and reset a password, ask to
 //! join or add an organisation, and the account itself (organisations, requests to decide,
-//! sessions, password, name, address). Each form calls
+//! sessions, password, name, address, their data: download or delete). Each form calls
 //! one server function and shows its answer or its error where the person is looking.
 
 use crate::api::accounts::{
-    change_password, confirm_email_change, create_organisation, current_viewer, decide_request, end_session,
-    list_sessions, log_in, log_out, pending_requests, rename, request_email_change, request_membership,
+    change_password, confirm_email_change, create_organisation, current_viewer, decide_request, delete_account,
+    end_session, list_sessions, log_in, log_out, pending_requests, rename, request_email_change, request_membership,
     request_password_reset, reset_password, sign_up, verify_email, NewOrganisationForm, OrganisationKind, RequestKind,
     SignUpForm, Viewer,
 };
@@ -363,6 +363,7 @@ fn AccountDetails(
             <ChangePassword />
             <ChangeName />
             <ChangeEmail />
+            <YourData />
             <button class="button" type="button" on:click=move |_| { logout.dispatch(()); }>"Log out"</button>
         </section>
     }
@@ -459,6 +460,38 @@ fn ChangePassword() -> impl IntoView {
             <button class="button" type="submit" disabled=move || action.pending().get()>"Change password"</button>
         </form>
         <FormOutcome outcome=Signal::derive(move || action.value().get()) />
+    }
+}
+
+/// The person's data: download it all, or delete the account (with the password, and a
+/// word on what is kept).
+#[component]
+fn YourData() -> impl IntoView {
+    let viewer = CurrentViewer::use_context();
+    let password = NodeRef::new();
+    let navigate = use_navigate();
+    let action = Action::new(move |password: &String| {
+        let password = password.clone();
+        async move { delete_account(password).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            viewer.refresh();
+            navigate("/?account=deleted", Default::default());
+        }
+    });
+    view! {
+        <h2>"Your data"</h2>
+        <p><a class="button" href="/exports/my-data.json" download="">"Download everything we hold about you (JSON)"</a></p>
+        <p>"Deleting your account ends your sessions and removes your name, address, memberships and requests at once. The audit log keeps its lines with your name replaced by \"deleted account\"; organisations and calls you worked on stay, without your name. See the " <a href="/privacy">"privacy page"</a> "."</p>
+        <form class="delete-account" on:submit=move |event: SubmitEvent| {
+            event.prevent_default();
+            action.dispatch(typed(password));
+        }>
+            <Field label="Your password, to delete the account" name="delete_password" kind="password" autocomplete="current-password" input=password />
+            <button class="button danger" type="submit" disabled=move || action.pending().get()>"Delete my account"</button>
+        </form>
+        {move || action.value().get().and_then(Result::err).map(inline_alert)}
     }
 }
 

@@ -8,5 +8,6 @@ pub mod home;
 pub mod not_found;
 pub mod organisation;
 pub mod organisations;
+pub mod privacy;
 pub mod publishing;
 pub mod regions;

@@ -307,7 +307,10 @@ async fn viewer_of(state: &AppState, person: &Person) -> Result<Viewer, ServiceE
 
 /// The live session for the cookie's `token` and its person, or `None` (no cookie, unknown,
 /// idle or too old — an expired one is deleted —, or the account disabled).
-async fn live_session(state: &AppState, token: Option<&str>) -> Result<Option<(Session, Person)>, ServiceError> {
+pub(super) async fn live_session(
+    state: &AppState,
+    token: Option<&str>,
+) -> Result<Option<(Session, Person)>, ServiceError> {
     let Some(token) = token.filter(|token| credentials::is_token(token)) else {
         return Ok(None);
     };
@@ -491,7 +494,7 @@ pub async fn change_password(
 }
 
 /// Refuses unless `password` is the person's current one (failures count against the address).
-async fn confirm_password(state: &AppState, person: &Person, password: &str) -> Result<(), ServiceError> {
+pub(super) async fn confirm_password(state: &AppState, person: &Person, password: &str) -> Result<(), ServiceError> {
     let key = email_key(&person.email);
     limits::check(state, limits::LOGIN_FAILURES_PER_ADDRESS, &key).await?;
     let (password, hash) = (password.to_owned(), person.password_hash.clone());

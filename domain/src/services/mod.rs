@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod directory;
 pub mod limits;
 pub mod memberships;
+pub mod privacy;
 pub mod profiles;
 pub mod publishing;
 pub mod regions;

@@ -93,4 +93,8 @@ pub trait Memberships: Send + Sync {
 
     /// The latest `limit` lines of the audit log, newest first.
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+
+    /// The latest `limit` audit lines the person `person_id` made or is the subject of,
+    /// newest first.
+    async fn person_activity(&self, person_id: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
 }

@@ -177,6 +177,13 @@ pub trait People: Send + Sync {
 
     /// Ends every session of the person; returns how many.
     async fn end_all_sessions(&self, person_id: i64) -> Result<u64, StoreError>;
+
+    /// Deletes the person `person_id` and what is theirs alone — sessions, tokens, memberships,
+    /// requests, mail not yet sent to their address, rate-limit counters on it — recording
+    /// `audit`. The audit log keeps its lines, the person in them replaced by a tombstone
+    /// (shown as "deleted account"); organisations, calls and their versions stay, their
+    /// author left blank.
+    async fn delete_person(&self, person_id: i64, audit: &super::AuditEntry) -> Result<(), StoreError>;
 }
 
 /// Counters for rate limits, shared by every app server through the database.

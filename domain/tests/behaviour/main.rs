@@ -12,6 +12,7 @@ mod indexing;
 mod mail_outbox;
 mod mail_sending;
 mod organisations;
+mod privacy;
 mod profiles;
 mod publishing;
 mod regions;

@@ -248,7 +248,7 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 43] = [
+const MATRIX: [(&str, Rule); 44] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -269,6 +269,7 @@ const MATRIX: [(&str, Rule); 43] = [
     ("reset_password", Rule::Public),
     ("confirm_email_change", Rule::Public),
     ("change_password", Rule::LoggedIn),
+    ("delete_account", Rule::LoggedIn),
     ("request_email_change", Rule::LoggedIn),
     ("rename", Rule::LoggedIn),
     ("end_session", Rule::LoggedIn),
@@ -430,6 +431,9 @@ async fn authorisation_matrix(app: TestApp) {
                 "change_password" => json!({ "current": "correct horse battery", "password": "correct horse battery" }),
                 "request_email_change" => json!({ "password": "wrong password here", "email": "new@example.eu" }),
                 "rename" => json!({ "display_name": "Renamed" }),
+                // A wrong password: refused as a mistake (400) for anyone logged in, and nobody
+                // of the matrix is deleted.
+                "delete_account" => json!({ "password": "wrong password here" }),
                 "end_session" => json!({ "handle": "0".repeat(64) }),
                 "request_membership" => json!({ "organisation_id": theirs, "kind": "join", "message": "" }),
                 "create_organisation" => json!({ "form": {
@@ -544,4 +548,30 @@ async fn a_bodys_audit_log_downloads_as_csv_for_its_people_only() {
     assert!(csv.contains(",create_call,CSV-1"), "{csv}");
     assert_eq!(export(None).await.unwrap().status(), 401);
     assert_eq!(export(Some(outsider)).await.unwrap().status(), 403);
+}
+
+#[tokio::test]
+async fn a_person_downloads_their_own_data_as_json_and_only_theirs() {
+    let app = TestApp::spawn().await;
+    account(&app, "ana@example.eu").await;
+    let session = service_session(&app, "ana@example.eu").await;
+    let download = |session: Option<String>| {
+        let mut request = app.client.get(format!("{}/exports/my-data.json", app.address));
+        if let Some(session) = session {
+            request = request.header("cookie", format!("fundbridge-session={session}"));
+        }
+        request.send()
+    };
+    let response = download(Some(session)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let data: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(data["email"], "ana@example.eu");
+    assert!(data["sessions"].as_array().is_some_and(|sessions| !sessions.is_empty()));
+    assert!(!data.to_string().contains("argon2"), "{data}");
+    assert_eq!(download(None).await.unwrap().status(), 401);
 }

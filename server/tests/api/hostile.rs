@@ -1095,6 +1095,18 @@ async fn every_profile_input_refuses_hostile_values_plainly_and_the_page_escapes
                 assert!(!page.contains("href=\"javascript:"), "{field}: {page}");
             }
         }
+        let (status, answer) = post_as(
+            &app,
+            "delete_account",
+            &session,
+            &serde_json::json!({ "password": payload }),
+        )
+        .await;
+        assert!(
+            matches!(status, 400 | 429),
+            "delete_account {payload:?}: {status} {answer}"
+        );
+        assert!(!answer.contains(SCRIPT_MARK), "{answer}");
         for (function, body) in [
             ("get_organisation_page", serde_json::json!({ "external_id": payload })),
             ("open_profile", serde_json::json!({ "external_id": payload })),

@@ -93,9 +93,8 @@ impl OrganisationRow {
             None => None,
             Some(code) => Some(NutsCode::parse(code).map_err(|error| corrupt_code(&error))?),
         };
-        let profile = serde_json::from_str(&self.profile).map_err(|error| {
-            StoreError::Corrupt(format!("organisations {:?}: profile: {error}", self.external_id))
-        })?;
+        let profile = serde_json::from_str(&self.profile)
+            .map_err(|error| StoreError::Corrupt(format!("organisations {:?}: profile: {error}", self.external_id)))?;
         Ok(Organisation {
             kind,
             size_class,

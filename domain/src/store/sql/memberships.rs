@@ -318,18 +318,27 @@ impl Memberships for SqlStore {
     }
 
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
-        self.audit_lines(None, limit).await
+        self.audit_lines(AuditScope::All, limit).await
+    }
+
+    async fn person_activity(&self, person_id: i64, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+        self.audit_lines(AuditScope::Person(person_id), limit).await
     }
 }
 
+/// Which audit lines to read.
+pub(super) enum AuditScope<'a> {
+    /// Every line.
+    All,
+    /// Lines about one organisation (its public identifier).
+    Organisation(&'a str),
+    /// Lines a person made or is the subject of.
+    Person(i64),
+}
+
 impl SqlStore {
-    /// The latest `limit` audit lines, newest first: all of them, or those about the
-    /// organisation `organisation_id`.
-    pub(super) async fn audit_lines(
-        &self,
-        organisation_id: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<AuditRecord>, StoreError> {
+    /// The latest `limit` audit lines of `scope`, newest first.
+    pub(super) async fn audit_lines(&self, scope: AuditScope<'_>, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
         type Row = (
             DateTime<Utc>,
             Option<String>,
@@ -339,14 +348,23 @@ impl SqlStore {
             String,
         );
         let mut builder = QueryBuilder::<Db>::new(
-            "SELECT a.at, actor.display_name, a.action, subject.display_name, o.name, a.detail FROM audit_log a \
+            "SELECT a.at, CASE WHEN a.actor_id < 0 THEN 'deleted account' ELSE actor.display_name END, a.action, \
+             CASE WHEN a.subject_id < 0 THEN 'deleted account' ELSE subject.display_name END, o.name, a.detail \
+             FROM audit_log a \
              LEFT JOIN people actor ON actor.id = a.actor_id LEFT JOIN people subject ON subject.id = a.subject_id \
              LEFT JOIN organisations o ON o.id = a.organisation_id",
         );
-        if let Some(organisation_id) = organisation_id {
-            builder
-                .push(" WHERE o.external_id = ")
-                .push_bind(organisation_id.to_owned());
+        match scope {
+            AuditScope::All => {}
+            AuditScope::Organisation(organisation_id) => {
+                builder
+                    .push(" WHERE o.external_id = ")
+                    .push_bind(organisation_id.to_owned());
+            }
+            AuditScope::Person(person_id) => {
+                builder.push(" WHERE a.actor_id = ").push_bind(person_id);
+                builder.push(" OR a.subject_id = ").push_bind(person_id);
+            }
         }
         builder.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(limit));
         let rows: Vec<Row> = builder.build_query_as().fetch_all(&self.pool).await?;

@@ -336,6 +336,43 @@ impl People for SqlStore {
             .await?;
         Ok(done.rows_affected())
     }
+
+    async fn delete_person(&self, person_id: i64, audit: &crate::store::AuditEntry) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let email: String = with_id("SELECT email FROM people WHERE id = ", person_id)
+            .build_query_scalar()
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("that account".into()))?;
+        super::memberships::record(&mut tx, audit).await?;
+        // Tombstones, this deletion's own line included: the negative id names no one (SQLite
+        // may hand a deleted row's id to the next account; a line must never read as theirs).
+        for column in ["actor_id", "subject_id"] {
+            let mut builder = QueryBuilder::<Db>::new("UPDATE audit_log SET ");
+            builder
+                .push(column)
+                .push(" = -")
+                .push(column)
+                .push(" WHERE ")
+                .push(column);
+            builder.push(" = ").push_bind(person_id);
+            builder.build().execute(&mut *tx).await?;
+        }
+        equals("DELETE FROM mail_outbox WHERE recipient = ", &email)
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        equals("DELETE FROM rate_limits WHERE key = ", &email_key(&email))
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        with_id("DELETE FROM people WHERE id = ", person_id)
+            .build()
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// `sql` (a statement on `rate_limits`) for one key's counter in one window.

@@ -303,6 +303,7 @@ impl Publishing for SqlStore {
     }
 
     async fn organisation_audit(&self, organisation_id: &str, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
-        self.audit_lines(Some(organisation_id), limit).await
+        self.audit_lines(super::memberships::AuditScope::Organisation(organisation_id), limit)
+            .await
     }
 }
