@@ -315,17 +315,10 @@ impl Mistakes {
 
     /// Codes of `vocabulary`, each once; a code outside it is a mistake.
     fn codes(&mut self, field: &str, codes: &[String], vocabulary: &[Term]) -> Vec<String> {
-        let mut kept: Vec<String> = Vec::new();
-        for code in codes {
-            if !taxonomy::contains(vocabulary, code) || kept.len() == vocabulary.len() {
-                self.add(field, "Pick from the list.");
-                return Vec::new();
-            }
-            if !kept.contains(code) {
-                kept.push(code.clone());
-            }
-        }
-        kept
+        taxonomy::picked(vocabulary, codes).unwrap_or_else(|| {
+            self.add(field, "Pick from the list.");
+            Vec::new()
+        })
     }
 }
 

@@ -481,6 +481,21 @@ pub fn label<'a>(vocabulary: &[Term], code: &'a str) -> &'a str {
     }
 }
 
+/// `codes` as picked from `vocabulary`: each once, in the order given; `None` when one of
+/// them is not a term of it (or there are more than it has, repeats aside, to read).
+pub fn picked(vocabulary: &[Term], codes: &[String]) -> Option<Vec<String>> {
+    let mut kept: Vec<String> = Vec::new();
+    for code in codes {
+        if !contains(vocabulary, code) || kept.len() == vocabulary.len() {
+            return None;
+        }
+        if !kept.contains(code) {
+            kept.push(code.clone());
+        }
+    }
+    Some(kept)
+}
+
 /// Whether `code` is a term of `vocabulary`.
 pub fn contains(vocabulary: &[Term], code: &str) -> bool {
     vocabulary.iter().any(|term| term.code == code)

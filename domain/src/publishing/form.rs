@@ -451,18 +451,11 @@ impl CallForm {
     /// The capabilities and sectors chosen from the vocabularies (`None` when neither is:
     /// they are derived from the text).
     fn topics(&self, errors: &mut Errors) -> Option<CallTopics> {
-        let mut picked = |field: &str, codes: &[String], vocabulary: &[taxonomy::Term]| -> Vec<String> {
-            let mut kept: Vec<String> = Vec::new();
-            for code in codes {
-                if !taxonomy::contains(vocabulary, code) || kept.len() == vocabulary.len() {
-                    errors.add(field, "Pick from the list.");
-                    return Vec::new();
-                }
-                if !kept.contains(code) {
-                    kept.push(code.clone());
-                }
-            }
-            kept
+        let mut picked = |field: &str, codes: &[String], vocabulary: &[taxonomy::Term]| {
+            taxonomy::picked(vocabulary, codes).unwrap_or_else(|| {
+                errors.add(field, "Pick from the list.");
+                Vec::new()
+            })
         };
         let domains = picked("domains", &self.domains, taxonomy::CAPABILITIES);
         let sectors = picked("sectors", &self.sectors, taxonomy::SECTORS);

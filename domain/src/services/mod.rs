@@ -62,6 +62,29 @@ fn forbidden(what: &str) -> ServiceError {
     ServiceError::Forbidden(format!("You are not allowed to {what}."))
 }
 
+/// The organisation `organisation_id` and `viewer`'s role in it, for its members and
+/// administrators only (others are refused the right to `what`); what cannot be an
+/// identifier, or names no organisation, is not found.
+async fn member_organisation(
+    state: &AppState,
+    viewer: &crate::people::Viewer,
+    organisation_id: &str,
+    what: &str,
+) -> Result<(crate::organisation::Organisation, Option<crate::people::Role>), ServiceError> {
+    let not_found = || ServiceError::NotFound("that organisation".into());
+    let id = crate::codes::OrganisationId::parse(organisation_id.trim()).map_err(|_| not_found())?;
+    let organisation = state
+        .directory
+        .get_organisation(id.as_str())
+        .await?
+        .ok_or_else(not_found)?;
+    let role = viewer.role_in(id.as_str());
+    if role.is_none() && !viewer.is_admin {
+        return Err(forbidden(what));
+    }
+    Ok((organisation, role))
+}
+
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {

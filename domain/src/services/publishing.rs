@@ -6,7 +6,7 @@
 
 use super::accounts::require_viewer;
 use super::{forbidden, AppState, ServiceError};
-use crate::codes::{CallId, OrganisationId};
+use crate::codes::CallId;
 use crate::organisation::{Organisation, OrganisationKind};
 use crate::people::{Role, Viewer};
 use crate::publishing::changes::changes;
@@ -31,17 +31,8 @@ async fn funding_body(
     viewer: &Viewer,
     organisation_id: &str,
 ) -> Result<(Organisation, Option<Role>), ServiceError> {
-    let not_found = || ServiceError::NotFound("that organisation".into());
-    let id = OrganisationId::parse(organisation_id).map_err(|_| not_found())?;
-    let organisation = state
-        .directory
-        .get_organisation(id.as_str())
-        .await?
-        .ok_or_else(not_found)?;
-    let role = viewer.role_in(id.as_str());
-    if role.is_none() && !viewer.is_admin {
-        return Err(forbidden("see this organisation's calls"));
-    }
+    let (organisation, role) =
+        super::member_organisation(state, viewer, organisation_id, "see this organisation's calls").await?;
     if !publishes_calls(organisation.kind) {
         return Err(ServiceError::Invalid(format!(
             "{} is not a funding body: only public authorities, agencies and investors publish calls.",

@@ -5,7 +5,7 @@
 use super::accounts::require_viewer;
 use super::{forbidden, region_names, AppState, ServiceError};
 use crate::call::CallDetail;
-use crate::codes::{NutsCode, OrganisationId};
+use crate::codes::NutsCode;
 use crate::geo::{area_label, country_label, nuts_lineage};
 use crate::organisation::{Organisation, OrganisationKind};
 use crate::organisation_query::OrganisationQuery;
@@ -57,17 +57,8 @@ async fn authority(
     viewer: &Viewer,
     organisation_id: &str,
 ) -> Result<(Organisation, NutsCode, Option<Role>), ServiceError> {
-    let not_found = || ServiceError::NotFound("that organisation".into());
-    let id = OrganisationId::parse(organisation_id.trim()).map_err(|_| not_found())?;
-    let organisation = state
-        .directory
-        .get_organisation(id.as_str())
-        .await?
-        .ok_or_else(not_found)?;
-    let role = viewer.role_in(id.as_str());
-    if role.is_none() && !viewer.is_admin {
-        return Err(forbidden("see this organisation's strategy"));
-    }
+    let (organisation, role) =
+        super::member_organisation(state, viewer, organisation_id, "see this organisation's strategy").await?;
     if organisation.kind != OrganisationKind::PublicAuthority {
         return Err(ServiceError::Invalid(format!(
             "{} is not a public authority: only a region's authorities record its smart-specialisation priorities.",

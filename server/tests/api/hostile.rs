@@ -979,49 +979,25 @@ async fn every_strategy_input_refuses_hostile_values_plainly_and_the_region_page
             form["priorities"][0][list] = serde_json::json!([payload.clone()]);
             forms.push((format!("priorities.{list}"), form));
         }
-        for (field, form) in forms {
-            let body = serde_json::json!({ "organisation_id": organisation, "form": form });
-            let (status, answer) = post_as(&app, "save_strategy", &session, &body).await;
-            assert!(matches!(status, 200 | 400), "{field} = {payload:?}: {status} {answer}");
-            assert!(!answer.contains(SCRIPT_MARK), "{field} reflected {answer}");
-            if field.ends_with("domains") || field.ends_with("sectors") || field == "strategy_url" {
-                assert_ne!(status, 200, "{payload:?} is no {field}");
-            }
-            if status == 200 {
-                saved += 1;
-                let (status, page) = app.get("/regions/BE10").await;
-                assert_eq!(status, 200);
-                assert!(
-                    !page.contains(SCRIPT_MARK) && !page.contains("<img src=x"),
-                    "{field}: {page}"
-                );
-                assert!(!page.contains("href=\"javascript:"), "{field}: {page}");
-            }
-        }
-        for (function, body) in [
+        saved += save_hostile_forms(
+            &app,
+            &session,
+            "save_strategy",
+            ("organisation_id", &organisation),
+            forms,
+            "/regions/BE10",
+            &["domains", "sectors", "strategy_url"],
+        )
+        .await;
+        let calls = vec![
             ("get_region", serde_json::json!({ "code": payload })),
             ("open_strategy", serde_json::json!({ "organisation_id": payload })),
             (
                 "save_strategy",
                 serde_json::json!({ "organisation_id": payload, "form": valid.clone() }),
             ),
-        ] {
-            let (status, answer) = post_as(&app, function, &session, &body).await;
-            assert!(
-                matches!(status, 400 | 403 | 404),
-                "{function} {payload:?}: {status} {answer}"
-            );
-            assert!(
-                !answer.contains(SCRIPT_MARK) && !answer.contains("<img"),
-                "{function}: {answer}"
-            );
-        }
-        let (status, page) = app.get(&format!("/regions/{}", percent_encode(&payload))).await;
-        assert!(
-            matches!(status, 200 | 400 | 404 | 414),
-            "region page {payload:?}: {status}"
-        );
-        assert!(!page.contains(SCRIPT_MARK) && !page.contains("<img src=x"), "{page}");
+        ];
+        refused_plainly(&app, &session, calls, &format!("/regions/{}", percent_encode(&payload))).await;
     }
     assert!(saved > 0, "the valid parts of hostile forms are kept (as text)");
 }
@@ -1079,22 +1055,17 @@ async fn every_profile_input_refuses_hostile_values_plainly_and_the_page_escapes
         expiry["certifications"] = serde_json::json!(["iso27001"]);
         expiry["certification_expiry"] = serde_json::json!({ "iso27001": payload.clone() });
         forms.push(("certification_expiry".to_owned(), expiry));
-        for (field, form) in forms {
-            let body = serde_json::json!({ "external_id": organisation, "form": form });
-            let (status, answer) = post_as(&app, "save_profile", &session, &body).await;
-            assert!(matches!(status, 200 | 400), "{field} = {payload:?}: {status} {answer}");
-            assert!(!answer.contains(SCRIPT_MARK), "{field} reflected {answer}");
-            if status == 200 {
-                saved += 1;
-                let (status, page) = app.get(&format!("/organisations/{organisation}")).await;
-                assert_eq!(status, 200);
-                assert!(
-                    !page.contains(SCRIPT_MARK) && !page.contains("<img src=x"),
-                    "{field}: {page}"
-                );
-                assert!(!page.contains("href=\"javascript:"), "{field}: {page}");
-            }
-        }
+        let page = format!("/organisations/{organisation}");
+        saved += save_hostile_forms(
+            &app,
+            &session,
+            "save_profile",
+            ("external_id", &organisation),
+            forms,
+            &page,
+            &[],
+        )
+        .await;
         let (status, answer) = post_as(
             &app,
             "delete_account",
@@ -1107,30 +1078,75 @@ async fn every_profile_input_refuses_hostile_values_plainly_and_the_page_escapes
             "delete_account {payload:?}: {status} {answer}"
         );
         assert!(!answer.contains(SCRIPT_MARK), "{answer}");
-        for (function, body) in [
+        let calls = vec![
             ("get_organisation_page", serde_json::json!({ "external_id": payload })),
             ("open_profile", serde_json::json!({ "external_id": payload })),
             (
                 "save_profile",
                 serde_json::json!({ "external_id": payload, "form": valid.clone() }),
             ),
-        ] {
-            let (status, answer) = post_as(&app, function, &session, &body).await;
-            assert!(
-                matches!(status, 400 | 403 | 404),
-                "{function} {payload:?}: {status} {answer}"
-            );
-            assert!(
-                !answer.contains(SCRIPT_MARK) && !answer.contains("<img"),
-                "{function}: {answer}"
-            );
-        }
-        let (status, page) = app.get(&format!("/organisations/{}", percent_encode(&payload))).await;
-        assert!(
-            matches!(status, 200 | 400 | 404 | 414),
-            "organisation page {payload:?}: {status}"
-        );
-        assert!(!page.contains(SCRIPT_MARK) && !page.contains("<img src=x"), "{page}");
+        ];
+        refused_plainly(
+            &app,
+            &session,
+            calls,
+            &format!("/organisations/{}", percent_encode(&payload)),
+        )
+        .await;
     }
     assert!(saved > 0, "the valid parts of hostile forms are kept (as text)");
+}
+
+/// Saves each `(field, form)` of one hostile round through `function` (the form beside the
+/// `owner` argument): 200 or 400, nothing reflected, and — after each save — `page` holds
+/// nothing active. Fields in `never_saved` must be refused. Returns how many were saved.
+async fn save_hostile_forms(
+    app: &TestApp,
+    session: &str,
+    function: &str,
+    owner: (&str, &str),
+    forms: Vec<(String, serde_json::Value)>,
+    page: &str,
+    never_saved: &[&str],
+) -> usize {
+    let mut saved = 0;
+    for (field, form) in forms {
+        let body = serde_json::json!({ owner.0: owner.1, "form": form });
+        let (status, answer) = post_as(app, function, session, &body).await;
+        assert!(matches!(status, 200 | 400), "{function} {field}: {status} {answer}");
+        assert!(!answer.contains(SCRIPT_MARK), "{field} reflected {answer}");
+        if never_saved.iter().any(|refused| field.ends_with(refused)) {
+            assert_ne!(status, 200, "{function} saved a hostile {field}");
+        }
+        if status == 200 {
+            saved += 1;
+            let (status, html) = app.get(page).await;
+            assert_eq!(status, 200);
+            assert!(
+                !html.contains(SCRIPT_MARK) && !html.contains("<img src=x"),
+                "{field}: {html}"
+            );
+            assert!(!html.contains("href=\"javascript:"), "{field}: {html}");
+        }
+    }
+    saved
+}
+
+/// Each `(function, body)` is refused plainly (400, 403 or 404) without reflecting markup,
+/// and the page at `path` answers without any.
+async fn refused_plainly(app: &TestApp, session: &str, calls: Vec<(&str, serde_json::Value)>, path: &str) {
+    for (function, body) in calls {
+        let (status, answer) = post_as(app, function, session, &body).await;
+        assert!(
+            matches!(status, 400 | 403 | 404),
+            "{function} {body}: {status} {answer}"
+        );
+        assert!(
+            !answer.contains(SCRIPT_MARK) && !answer.contains("<img"),
+            "{function}: {answer}"
+        );
+    }
+    let (status, html) = app.get(path).await;
+    assert!(matches!(status, 200 | 400 | 404 | 414), "{path}: {status}");
+    assert!(!html.contains(SCRIPT_MARK) && !html.contains("<img src=x"), "{html}");
 }
