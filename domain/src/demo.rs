@@ -146,7 +146,7 @@ const REGIONS: &[Region] = &[
     Region {
         country: "FR",
         nuts: "FR10",
-        name: "Île-de-France",
+        name: "Ile-de-France",
         authority: "Région Île-de-France",
         legal_form: "SAS",
     },
@@ -230,7 +230,7 @@ const REGIONS: &[Region] = &[
     Region {
         country: "BE",
         nuts: "BE24",
-        name: "Vlaams-Brabant",
+        name: "Prov. Vlaams-Brabant",
         authority: "VLAIO",
         legal_form: "BV",
     },
@@ -1117,6 +1117,30 @@ mod tests {
 
     fn anchor() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    #[test]
+    fn demo_regions_carry_their_eurostat_codes_and_names() {
+        // Eurostat's NUTS 2024 list, read from the shared data folder (never copied): every
+        // demo region exists there, at level 2, under the name the demo shows.
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/nuts/nuts2024.csv");
+        let csv = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let published: std::collections::HashMap<String, (String, String)> = reader
+            .records()
+            .map(|record| {
+                let record = record.unwrap();
+                (record[1].to_owned(), (record[2].to_owned(), record[3].to_owned()))
+            })
+            .collect();
+        for region in REGIONS {
+            let (name, level) = published
+                .get(region.nuts)
+                .unwrap_or_else(|| panic!("{} is not a NUTS 2024 code", region.nuts));
+            assert_eq!(level, "2", "{}", region.nuts);
+            assert_eq!(name, region.name, "{}", region.nuts);
+            assert!(region.nuts.starts_with(region.country), "{}", region.nuts);
+        }
     }
 
     #[test]
