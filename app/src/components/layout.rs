@@ -62,6 +62,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/calls">"Funding calls"</A>
                     <A href="/organisations">"Partners"</A>
+                    <A href="/clusters">"Clusters"</A>
                 </nav>
                 <ViewerBadge />
             </div>

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod call_detail;
 pub mod calls;
+pub mod clusters;
 pub mod home;
 pub mod not_found;
 pub mod organisation;

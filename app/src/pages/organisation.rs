@@ -128,7 +128,12 @@ fn organisation_view(page: OrganisationPage) -> impl IntoView {
                 {fact("Looks for funding", (!details.wants_funding.is_empty()).then(|| details.wants_funding.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")))}
                 {fact("Looks for partners in", (!details.wants_capabilities.is_empty()).then(|| term_labels(CAPABILITIES, &details.wants_capabilities)))}
                 {fact("Looks for partners from", (!details.wants_countries.is_empty()).then(|| details.wants_countries.iter().map(|c| domain::geo::country_label(c.as_str())).collect::<Vec<_>>().join(", ")))}
-                {fact("Clusters", (!detail.clusters.is_empty()).then(|| detail.clusters.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ")))}
+                {(!detail.clusters.is_empty()).then(|| view! {
+                    <dt>"Clusters"</dt>
+                    <dd>{detail.clusters.iter().map(|c| view! {
+                        <a class="cluster-link" href=crate::pages::clusters::cluster_path(&c.external_id)>{c.name.clone()}</a> " "
+                    }).collect_view()}</dd>
+                })}
             </dl>
             {size.map(|_| view! { <p class="muted">{SIZE_SCOPE_NOTE}</p> })}
             <section aria-labelledby="organisation-calls-heading">

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod clusters;
 pub mod directory;
 pub mod limits;
 pub mod memberships;

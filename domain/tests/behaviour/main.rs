@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod calls;
+mod clusters;
 mod corrupt_rows;
 mod hostile;
 mod import;

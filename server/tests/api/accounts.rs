@@ -248,13 +248,15 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 44] = [
+const MATRIX: [(&str, Rule); 46] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
     ("get_call", Rule::Read),
     ("search_organisations", Rule::Read),
     ("get_organisation", Rule::Read),
+    ("list_clusters", Rule::Read),
+    ("get_cluster_page", Rule::Read),
     ("current_viewer", Rule::Read),
     ("list_sessions", Rule::LoggedIn),
     ("pending_requests", Rule::LoggedIn),

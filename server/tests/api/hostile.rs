@@ -1078,6 +1078,33 @@ async fn every_profile_input_refuses_hostile_values_plainly_and_the_page_escapes
             "delete_account {payload:?}: {status} {answer}"
         );
         assert!(!answer.contains(SCRIPT_MARK), "{answer}");
+        let (status, html) = app
+            .get(&format!(
+                "/clusters?q={0}&region={0}&profile={0}",
+                percent_encode(&payload)
+            ))
+            .await;
+        assert!(matches!(status, 200 | 400 | 414), "clusters {payload:?}: {status}");
+        assert!(!html.contains(SCRIPT_MARK) && !html.contains("<img src=x"), "{html}");
+        let (status, answer) = post_as(
+            &app,
+            "list_clusters",
+            &session,
+            &serde_json::json!({ "query": { "text": payload, "region": payload, "profile": null } }),
+        )
+        .await;
+        assert!(
+            matches!(status, 200 | 400),
+            "list_clusters {payload:?}: {status} {answer}"
+        );
+        assert!(!answer.contains(SCRIPT_MARK), "{answer}");
+        refused_plainly(
+            &app,
+            &session,
+            vec![("get_cluster_page", serde_json::json!({ "external_id": payload }))],
+            &format!("/clusters/{}", percent_encode(&payload)),
+        )
+        .await;
         let calls = vec![
             ("get_organisation_page", serde_json::json!({ "external_id": payload })),
             ("open_profile", serde_json::json!({ "external_id": payload })),

@@ -2,7 +2,7 @@
 // `shared.rs` as the `directory` module).
 
 use super::*;
-use crate::cluster::{Cluster, ClusterMember, ClusterRef};
+use crate::cluster::{Cluster, ClusterMember, ClusterRef, DualUseProfile};
 use crate::codes::{CodeError, CountryCode, NutsCode};
 use crate::geo::Region;
 use crate::organisation::{Organisation, OrganisationDetail, OrganisationKind, SizeClass};
@@ -346,6 +346,37 @@ impl Directory for SqlStore {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn clusters(&self) -> Result<Vec<(Cluster, u64)>, StoreError> {
+        type Row = (String, String, String, Option<String>, String, String, String, String, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT c.external_id, c.name, c.country, c.nuts_code, c.focus, c.dual_use_profile, c.networks, \
+             c.description, (SELECT COUNT(*) FROM cluster_members m WHERE m.cluster_id = c.id) \
+             FROM clusters c ORDER BY c.name, c.external_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(external_id, name, country, nuts_code, focus, profile, networks, description, members)| {
+                let corrupt = |what: String| StoreError::Corrupt(format!("clusters {external_id:?}: {what}"));
+                let cluster = Cluster {
+                    country: CountryCode::parse(&country).map_err(|error| corrupt(error.to_string()))?,
+                    nuts_code: nuts_code
+                        .map(|code| NutsCode::parse(&code))
+                        .transpose()
+                        .map_err(|error| corrupt(error.to_string()))?,
+                    dual_use_profile: DualUseProfile::parse(&profile)
+                        .ok_or_else(|| corrupt(format!("unknown profile {profile:?}")))?,
+                    networks: split_lines(&networks),
+                    external_id: external_id.clone(),
+                    name,
+                    focus,
+                    description,
+                };
+                Ok((cluster, u64::try_from(members).unwrap_or(0)))
+            })
+            .collect()
     }
 
     async fn cluster_members(&self, cluster_id: &str) -> Result<Vec<ClusterMember>, StoreError> {
