@@ -349,7 +349,17 @@ impl Directory for SqlStore {
     }
 
     async fn clusters(&self) -> Result<Vec<(Cluster, u64)>, StoreError> {
-        type Row = (String, String, String, Option<String>, String, String, String, String, i64);
+        type Row = (
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            i64,
+        );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT c.external_id, c.name, c.country, c.nuts_code, c.focus, c.dual_use_profile, c.networks, \
              c.description, (SELECT COUNT(*) FROM cluster_members m WHERE m.cluster_id = c.id) \
@@ -358,24 +368,26 @@ impl Directory for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(external_id, name, country, nuts_code, focus, profile, networks, description, members)| {
-                let corrupt = |what: String| StoreError::Corrupt(format!("clusters {external_id:?}: {what}"));
-                let cluster = Cluster {
-                    country: CountryCode::parse(&country).map_err(|error| corrupt(error.to_string()))?,
-                    nuts_code: nuts_code
-                        .map(|code| NutsCode::parse(&code))
-                        .transpose()
-                        .map_err(|error| corrupt(error.to_string()))?,
-                    dual_use_profile: DualUseProfile::parse(&profile)
-                        .ok_or_else(|| corrupt(format!("unknown profile {profile:?}")))?,
-                    networks: split_lines(&networks),
-                    external_id: external_id.clone(),
-                    name,
-                    focus,
-                    description,
-                };
-                Ok((cluster, u64::try_from(members).unwrap_or(0)))
-            })
+            .map(
+                |(external_id, name, country, nuts_code, focus, profile, networks, description, members)| {
+                    let corrupt = |what: String| StoreError::Corrupt(format!("clusters {external_id:?}: {what}"));
+                    let cluster = Cluster {
+                        country: CountryCode::parse(&country).map_err(|error| corrupt(error.to_string()))?,
+                        nuts_code: nuts_code
+                            .map(|code| NutsCode::parse(&code))
+                            .transpose()
+                            .map_err(|error| corrupt(error.to_string()))?,
+                        dual_use_profile: DualUseProfile::parse(&profile)
+                            .ok_or_else(|| corrupt(format!("unknown profile {profile:?}")))?,
+                        networks: split_lines(&networks),
+                        external_id: external_id.clone(),
+                        name,
+                        focus,
+                        description,
+                    };
+                    Ok((cluster, u64::try_from(members).unwrap_or(0)))
+                },
+            )
             .collect()
     }
 
