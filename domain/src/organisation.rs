@@ -56,6 +56,12 @@ impl OrganisationKind {
         OrganisationKind::ALL.into_iter().find(|kind| kind.as_str() == value)
     }
 
+    /// Whether organisations of this kind publish calls (authorities and agencies, banks and
+    /// funds).
+    pub fn publishes_calls(self) -> bool {
+        matches!(self, OrganisationKind::PublicAuthority | OrganisationKind::Investor)
+    }
+
     /// What people read.
     pub fn label(self) -> &'static str {
         match self {

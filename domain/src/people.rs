@@ -74,6 +74,8 @@ pub struct Membership {
     pub organisation_id: String,
     /// Its name.
     pub organisation_name: String,
+    /// Its kind (whether it publishes calls, records a region's priorities, …).
+    pub organisation_kind: crate::organisation::OrganisationKind,
     /// What the person may do for it.
     pub role: Role,
 }

@@ -23,7 +23,8 @@ fn ViewerBadge() -> impl IntoView {
                         let organisations: Vec<String> =
                             person.memberships.iter().map(|m| m.organisation_name.clone()).collect();
                         let publishes = person.memberships.iter().any(|m| {
-                            matches!(m.role, domain::people::Role::Editor | domain::people::Role::Reviewer)
+                            m.organisation_kind.publishes_calls()
+                                && matches!(m.role, domain::people::Role::Editor | domain::people::Role::Reviewer)
                         });
                         view! {
                             {publishes.then(|| view! { <A href="/publish" attr:class="publish-link">"Publish"</A> " " })}

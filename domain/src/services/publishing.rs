@@ -33,18 +33,13 @@ async fn funding_body(
 ) -> Result<(Organisation, Option<Role>), ServiceError> {
     let (organisation, role) =
         super::member_organisation(state, viewer, organisation_id, "see this organisation's calls").await?;
-    if !publishes_calls(organisation.kind) {
+    if !organisation.kind.publishes_calls() {
         return Err(ServiceError::Invalid(format!(
             "{} is not a funding body: only public authorities, agencies and investors publish calls.",
             organisation.name
         )));
     }
     Ok((organisation, role))
-}
-
-/// Whether organisations of `kind` publish calls (authorities and agencies, banks and funds).
-pub fn publishes_calls(kind: OrganisationKind) -> bool {
-    matches!(kind, OrganisationKind::PublicAuthority | OrganisationKind::Investor)
 }
 
 /// The call `external_id` of a funding body, for someone of that body (or an administrator);

@@ -704,6 +704,11 @@ async fn a_person_adds_their_organisation_and_becomes_its_editor(store: Arc<dyn 
     assert_eq!(id, "aveiro-labs-lda-pt");
     let viewer = accounts::viewer(&state, Some(&session)).await.unwrap().unwrap();
     assert_eq!(viewer.role_in(&id), Some(Role::Editor));
+    assert_eq!(
+        viewer.memberships[0].organisation_kind,
+        domain::organisation::OrganisationKind::Sme,
+        "the header knows a company publishes no calls"
+    );
     let stored = store.get_organisation(&id).await.unwrap().unwrap();
     assert_eq!(stored.name, "Aveiro Labs, Lda.");
     assert_eq!(

@@ -38,7 +38,7 @@ pub fn PublishPage() -> impl IntoView {
                 {move || viewer.0.get().map(|result| match result {
                     Ok(Some(person)) => {
                         let bodies: Vec<_> = person.memberships.iter()
-                            .filter(|m| matches!(m.role, Role::Editor | Role::Reviewer))
+                            .filter(|m| m.organisation_kind.publishes_calls() && matches!(m.role, Role::Editor | Role::Reviewer))
                             .cloned().collect();
                         if bodies.is_empty() {
                             view! {

@@ -130,15 +130,18 @@ async fn write_membership(
 impl Memberships for SqlStore {
     async fn memberships_of(&self, person_id: i64) -> Result<Vec<Membership>, StoreError> {
         let mut builder = QueryBuilder::<Db>::new(
-            "SELECT o.external_id, o.name, m.role FROM memberships m JOIN organisations o ON o.id = m.organisation_id \
-             WHERE m.person_id = ",
+            "SELECT o.external_id, o.name, o.kind, m.role FROM memberships m \
+             JOIN organisations o ON o.id = m.organisation_id WHERE m.person_id = ",
         );
         builder.push_bind(person_id).push(" ORDER BY o.name, o.external_id");
-        let rows: Vec<(String, String, String)> = builder.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<(String, String, String, String)> = builder.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter()
-            .map(|(organisation_id, organisation_name, stored)| {
+            .map(|(organisation_id, organisation_name, kind, stored)| {
+                let what = format!("membership of {person_id} in {organisation_id}");
                 Ok(Membership {
-                    role: role(&stored, &format!("membership of {person_id} in {organisation_id}"))?,
+                    role: role(&stored, &what)?,
+                    organisation_kind: crate::organisation::OrganisationKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("{what}: unknown kind {kind:?}")))?,
                     organisation_id,
                     organisation_name,
                 })
