@@ -89,6 +89,17 @@ pub fn parse_rate(text: &str) -> Option<i64> {
     (micro > 0).then_some(micro)
 }
 
+/// A whole number as people type amounts and counts (`2 000 000`, `2,000,000`, `€150'000`):
+/// `None` when nothing is typed, else the number or why it is not one.
+pub fn typed_whole_number(value: &str) -> Option<Result<i64, std::num::ParseIntError>> {
+    let digits: String = value
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | ',' | '\'' | '_' | '€'))
+        .collect();
+    (!digits.is_empty()).then(|| digits.parse::<i64>())
+}
+
 /// Groups digits by thousands with commas: `1500000` → `1,500,000`.
 pub fn thousands(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
@@ -114,6 +125,14 @@ pub fn exact_euros(amount: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_numbers_lose_their_separators() {
+        assert_eq!(typed_whole_number(" 2 000 000 "), Some(Ok(2_000_000)));
+        assert_eq!(typed_whole_number("€150'000"), Some(Ok(150_000)));
+        assert_eq!(typed_whole_number(""), None);
+        assert!(typed_whole_number("lots").is_some_and(|n| n.is_err()));
+    }
 
     #[test]
     fn digits_are_grouped_by_three() {

@@ -297,14 +297,7 @@ impl Mistakes {
 
     /// A whole number in `0..=max`, or none when empty.
     fn number(&mut self, field: &str, value: &str, max: i64) -> Option<i64> {
-        let digits: String = value
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | ',' | '\'' | '_' | '€'))
-            .collect();
-        if digits.is_empty() {
-            return None;
-        }
-        match digits.parse::<i64>() {
+        match crate::money::typed_whole_number(value)? {
             Ok(n) if (0..=max).contains(&n) => Some(n),
             _ => {
                 self.add(field, format!("Give a whole number between 0 and {max}."));

@@ -1,6 +1,7 @@
 //! Pieces shared by several pages.
 
 pub mod call_card;
+pub mod check_list;
 pub mod error_notice;
 pub mod filter_panel;
 pub mod layout;

@@ -6,6 +6,7 @@ use crate::api::profiles::{
     get_organisation_page, open_profile, save_profile, OrganisationPage, ProfileEditor, ProfileForm,
 };
 use crate::components::call_card::CallCard;
+use crate::components::check_list::CheckList;
 use crate::components::error_notice::{inline_alert, ErrorNotice};
 use crate::components::page_title::PageTitle;
 use crate::components::vocabulary_picker::VocabularyPicker;
@@ -212,10 +213,9 @@ fn AudienceSelect(form: RwSignal<ProfileForm>, field: &'static str, label: &'sta
     }
 }
 
-/// A figure as typed, read leniently for the live size class (the server reads it strictly).
+/// A figure as typed (the server reads it again, strictly).
 fn typed_figure(value: &str) -> Option<i64> {
-    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
-    digits.parse().ok()
+    domain::money::typed_whole_number(value).and_then(Result::ok)
 }
 
 #[component]
@@ -329,47 +329,16 @@ fn ProfileEditorView(editor: ProfileEditor) -> impl IntoView {
             </fieldset>
             <fieldset class="group">
                 <legend>"What it looks for"</legend>
-                <fieldset class="field checks">
-                    <legend>"Funding"</legend>
-                    {InstrumentKind::ALL.into_iter().map(|kind| view! {
-                        <label class="check">
-                            <input type="checkbox" value=kind.as_str()
-                                prop:checked=move || form.with(|f| f.wants_funding.iter().any(|k| k == kind.as_str()))
-                                on:change=move |event| {
-                                    let on = event_target_checked(&event);
-                                    form.update(|f| {
-                                        f.wants_funding.retain(|k| k != kind.as_str());
-                                        if on { f.wants_funding.push(kind.as_str().to_owned()); }
-                                    });
-                                } />
-                            " " {kind.label()}
-                        </label>
-                    }).collect_view()}
-                </fieldset>
+                <CheckList name="wants_funding" legend="Funding"
+                    options=InstrumentKind::ALL.into_iter().map(|kind| (kind.as_str(), kind.label())).collect()
+                    chosen=list(|f| f.wants_funding.clone()) set=Callback::new(move |codes| form.update(|f| f.wants_funding = codes)) />
                 <FieldMessage errors field="wants_funding".to_owned() />
                 <VocabularyPicker id="profile_wants_capabilities" label="Partner capabilities" vocabulary=CAPABILITIES
                     chosen=list(|f| f.wants_capabilities.clone()) set=Callback::new(move |codes| form.update(|f| f.wants_capabilities = codes)) />
                 <FieldMessage errors field="wants_capabilities".to_owned() />
-                <fieldset class="field checks">
-                    <legend>"Partners from"</legend>
-                    {domain::geo::COUNTRY_NAMES.iter().map(|(code, name)| {
-                        let code: &'static str = code;
-                        view! {
-                            <label class="check">
-                                <input type="checkbox" value=code
-                                    prop:checked=move || form.with(|f| f.wants_countries.iter().any(|c| c == code))
-                                    on:change=move |event| {
-                                        let on = event_target_checked(&event);
-                                        form.update(|f| {
-                                            f.wants_countries.retain(|c| c != code);
-                                            if on { f.wants_countries.push(code.to_owned()); }
-                                        });
-                                    } />
-                                " " {*name}
-                            </label>
-                        }
-                    }).collect_view()}
-                </fieldset>
+                <CheckList name="wants_countries" legend="Partners from"
+                    options=domain::geo::COUNTRY_NAMES.to_vec()
+                    chosen=list(|f| f.wants_countries.clone()) set=Callback::new(move |codes| form.update(|f| f.wants_countries = codes)) />
                 <FieldMessage errors field="wants_countries".to_owned() />
             </fieldset>
             <button class="button primary" type="submit" disabled=move || save.pending().get()>"Save the profile"</button>

@@ -6,13 +6,14 @@ use crate::api::regions::{
     get_region, open_strategy, save_strategy, Priority, RegionView, StrategyEditor, StrategyForm,
 };
 use crate::components::call_card::CallCard;
+use crate::components::check_list::{terms, CheckList};
 use crate::components::error_notice::{inline_alert, ErrorNotice};
 use crate::components::page_title::PageTitle;
 use crate::format::{date, term_labels};
 use crate::pages::publishing::editor::{field_errors, FieldMessage};
 use domain::publishing::FieldError;
 use domain::smart_specialisation::{MAX_PRIORITIES, MAX_SUMMARY_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS};
-use domain::taxonomy::{self, Term, CAPABILITIES, SECTORS};
+use domain::taxonomy::{self, CAPABILITIES, SECTORS};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -238,53 +239,18 @@ fn PriorityFields(form: RwSignal<StrategyForm>, errors: Signal<Vec<FieldError>>,
                     on:input=move |event| { let value = event_target_value(&event); write(&|p| p.text = value.clone()) }></textarea>
                 <FieldMessage errors field=field("text") />
             </label>
-            <VocabularyChecks form index vocabulary=CAPABILITIES legend="Capabilities" sectors=false />
+            <CheckList name="domains" legend="Capabilities" options=terms(CAPABILITIES)
+                chosen=Signal::derive(move || form.with(|f| f.priorities.get(index).map(|p| p.domains.clone()).unwrap_or_default()))
+                set=Callback::new(move |codes: Vec<String>| write(&|p| p.domains = codes.clone())) />
             <FieldMessage errors field=field("domains") />
-            <VocabularyChecks form index vocabulary=SECTORS legend="NIS2 sectors" sectors=true />
+            <CheckList name="sectors" legend="NIS2 sectors" options=terms(SECTORS)
+                chosen=Signal::derive(move || form.with(|f| f.priorities.get(index).map(|p| p.sectors.clone()).unwrap_or_default()))
+                set=Callback::new(move |codes: Vec<String>| write(&|p| p.sectors = codes.clone())) />
             <FieldMessage errors field=field("sectors") />
             <button type="button" class="button"
                 on:click=move |_| form.update(|f| { if index < f.priorities.len() { f.priorities.remove(index); } })>
                 "Remove this priority"
             </button>
-        </fieldset>
-    }
-}
-
-/// One checkbox per term of `vocabulary`, bound to a priority's capabilities (or sectors).
-#[component]
-fn VocabularyChecks(
-    form: RwSignal<StrategyForm>,
-    index: usize,
-    vocabulary: &'static [Term],
-    legend: &'static str,
-    sectors: bool,
-) -> impl IntoView {
-    view! {
-        <fieldset class="checks">
-            <legend>{legend}</legend>
-            {vocabulary.iter().map(|term| {
-                let code = term.code;
-                let checked = move || form.with(|f| f.priorities.get(index).is_some_and(|p| {
-                    let chosen = if sectors { &p.sectors } else { &p.domains };
-                    chosen.iter().any(|c| c == code)
-                }));
-                let toggle = move |on: bool| form.update(|f| {
-                    if let Some(p) = f.priorities.get_mut(index) {
-                        let chosen = if sectors { &mut p.sectors } else { &mut p.domains };
-                        chosen.retain(|c| c != code);
-                        if on {
-                            chosen.push(code.to_owned());
-                        }
-                    }
-                });
-                view! {
-                    <label class="check">
-                        <input type="checkbox" value=code prop:checked=checked
-                            on:change=move |event| toggle(event_target_checked(&event)) />
-                        " " {term.label}
-                    </label>
-                }
-            }).collect_view()}
         </fieldset>
     }
 }

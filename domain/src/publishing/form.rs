@@ -47,18 +47,11 @@ fn line(value: &str, what: &str, max: usize, required: bool) -> Result<String, S
 
 /// An optional whole number between `min` and `max`.
 fn number(value: &str, what: &str, min: i64, max: i64) -> Result<Option<i64>, String> {
-    let digits: String = value
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | ',' | '\'' | '_'))
-        .collect();
-    if digits.is_empty() {
-        return Ok(None);
-    }
-    match digits.parse::<i64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-        Ok(_) => Err(format!("The {what} must be between {min} and {max}.")),
-        Err(_) => Err(format!("The {what} must be a whole number, like 250000.")),
+    match crate::money::typed_whole_number(value) {
+        None => Ok(None),
+        Some(Ok(n)) if (min..=max).contains(&n) => Ok(Some(n)),
+        Some(Ok(_)) => Err(format!("The {what} must be between {min} and {max}.")),
+        Some(Err(_)) => Err(format!("The {what} must be a whole number, like 250000.")),
     }
 }
 

@@ -24,7 +24,7 @@ fn place(cluster: &Cluster, names: &RegionNames) -> String {
 
 /// The clusters `query` admits, by name.
 pub async fn list_clusters(state: &AppState, query: &ClusterQuery) -> Result<Vec<ClusterCard>, ServiceError> {
-    let clusters = state.directory.clusters().await?;
+    let clusters = state.directory.clusters(None).await?;
     let names = region_names(
         state,
         clusters
@@ -53,10 +53,9 @@ pub async fn cluster_page(
     let id = OrganisationId::parse(external_id.trim()).map_err(|_| not_found())?;
     let (cluster, count) = state
         .directory
-        .clusters()
+        .clusters(Some(id.as_str()))
         .await?
-        .into_iter()
-        .find(|(cluster, _)| cluster.external_id == id.as_str())
+        .pop()
         .ok_or_else(not_found)?;
     let viewer = viewer(state, session).await?;
     let memberships = state.directory.cluster_members(&cluster.external_id).await?;

@@ -82,15 +82,20 @@ pub async fn get_organisation(
     external_id: &str,
 ) -> Result<OrganisationDetail, ServiceError> {
     let viewer = super::accounts::viewer(state, session).await?;
+    let detail = organisation_detail(state, external_id).await?;
+    Ok(seen_by(vec![detail], viewer.as_ref()).remove(0))
+}
+
+/// The organisation `external_id` with its clusters, whole (callers decide what a viewer sees);
+/// what cannot be an identifier is not found without asking the database.
+pub(super) async fn organisation_detail(
+    state: &AppState,
+    external_id: &str,
+) -> Result<OrganisationDetail, ServiceError> {
     let not_found = || ServiceError::NotFound("that organisation".into());
-    let Ok(id) = crate::codes::OrganisationId::parse(external_id) else {
-        return Err(not_found());
-    };
+    let id = crate::codes::OrganisationId::parse(external_id.trim()).map_err(|_| not_found())?;
     let details = state.directory.organisation_details(&[id.as_str().to_owned()]).await?;
-    seen_by(details, viewer.as_ref())
-        .into_iter()
-        .next()
-        .ok_or_else(not_found)
+    details.into_iter().next().ok_or_else(not_found)
 }
 
 /// The audience `viewer` belongs to for `organisation_id`: its own people, signed-in members,

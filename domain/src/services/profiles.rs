@@ -5,9 +5,9 @@
 use super::accounts::{require_viewer, viewer};
 use super::{forbidden, region_names, AppState, ServiceError};
 use crate::call::CallStatus;
-use crate::codes::{NutsCode, OrganisationId};
+use crate::codes::NutsCode;
 use crate::geo::{area_label, country_label};
-use crate::organisation::{Organisation, OrganisationDetail, OrganisationKind, SizeClass};
+use crate::organisation::{Organisation, OrganisationKind, SizeClass};
 use crate::people::Role;
 use crate::profile::{completeness, OrganisationPage, ProfileEditor, ProfileForm};
 use crate::query::{CallQuery, CallSort};
@@ -16,22 +16,13 @@ use crate::store::AuditEntry;
 /// How many calls an organisation's page lists.
 const PAGE_CALLS: u32 = 10;
 
-/// The organisation `external_id` with its clusters; what cannot be an identifier is not found
-/// without asking the database.
-async fn organisation(state: &AppState, external_id: &str) -> Result<OrganisationDetail, ServiceError> {
-    let not_found = || ServiceError::NotFound("that organisation".into());
-    let id = OrganisationId::parse(external_id.trim()).map_err(|_| not_found())?;
-    let details = state.directory.organisation_details(&[id.as_str().to_owned()]).await?;
-    details.into_iter().next().ok_or_else(not_found)
-}
-
 /// The page of the organisation `external_id`, as the session's person (or anyone) sees it.
 pub async fn organisation_page(
     state: &AppState,
     session: Option<&str>,
     external_id: &str,
 ) -> Result<OrganisationPage, ServiceError> {
-    let detail = organisation(state, external_id).await?;
+    let detail = super::directory::organisation_detail(state, external_id).await?;
     let viewer = viewer(state, session).await?;
     let role = viewer
         .as_ref()
@@ -98,7 +89,7 @@ async fn editable(
     external_id: &str,
 ) -> Result<(Organisation, i64), ServiceError> {
     let viewer = require_viewer(state, session).await?;
-    let detail = organisation(state, external_id).await?;
+    let detail = super::directory::organisation_detail(state, external_id).await?;
     if viewer.role_in(&detail.organisation.external_id) != Some(Role::Editor) {
         return Err(forbidden("edit this organisation's profile"));
     }

@@ -65,8 +65,9 @@ pub trait Directory: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
-    /// Every cluster with its number of members, by name.
-    async fn clusters(&self) -> Result<Vec<(Cluster, u64)>, StoreError>;
+    /// Every cluster (or only the one with external id `only`) with its number of members,
+    /// by name.
+    async fn clusters(&self, only: Option<&str>) -> Result<Vec<(Cluster, u64)>, StoreError>;
 
     /// The members of a cluster, by organisation name.
     async fn cluster_members(&self, cluster_id: &str) -> Result<Vec<ClusterMember>, StoreError>;

@@ -3,6 +3,7 @@
 //! server has it — a refused form, an expired session or a closed tab loses nothing.
 
 use crate::api::publishing::{preview_description, CallForm, DeadlineInput, DocumentInput, FieldError};
+use crate::components::check_list::{terms, CheckList};
 use crate::error::AppError;
 use domain::call::MAX_DOCUMENTS;
 use domain::codes::{CountryCode, NutsCode};
@@ -102,47 +103,6 @@ fn CheckField(
             {label}
         </label>
     }
-}
-
-/// One checkbox per `(code, label)` of `options`, bound to a list of codes of the form.
-#[component]
-fn CodeChecks(
-    form: RwSignal<CallForm>,
-    errors: Signal<Vec<FieldError>>,
-    name: &'static str,
-    legend: &'static str,
-    options: Vec<(&'static str, &'static str)>,
-    get: fn(&CallForm) -> &Vec<String>,
-    set: fn(&mut CallForm) -> &mut Vec<String>,
-) -> impl IntoView {
-    view! {
-        <fieldset class="field checks">
-            <legend>{legend}</legend>
-            {options.into_iter().map(|(code, label)| view! {
-                <label class="check">
-                    <input type="checkbox" name=name value=code
-                        prop:checked=move || form.with(|f| get(f).iter().any(|c| c == code))
-                        on:change=move |event| {
-                            let on = event_target_checked(&event);
-                            form.update(|f| {
-                                let codes = set(f);
-                                codes.retain(|c| c != code);
-                                if on {
-                                    codes.push(code.to_owned());
-                                }
-                            });
-                        } />
-                    " " {label}
-                </label>
-            }).collect_view()}
-            <FieldMessage errors field=name.to_owned() />
-        </fieldset>
-    }
-}
-
-/// `(code, label)` of every term of a vocabulary.
-fn terms(vocabulary: &'static [domain::taxonomy::Term]) -> Vec<(&'static str, &'static str)> {
-    vocabulary.iter().map(|term| (term.code, term.label)).collect()
 }
 
 /// Chosen countries or regions as removable chips, with a way to add one more.
@@ -520,9 +480,11 @@ fn eligibility_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>) 
                 <TextField form errors name="trl_min" label="Lowest readiness level (TRL 1–9)" max=1 get=|f| f.trl_min.clone() set=|f, v| f.trl_min = v />
                 <TextField form errors name="trl_max" label="Highest readiness level (TRL 1–9)" max=1 get=|f| f.trl_max.clone() set=|f, v| f.trl_max = v />
                 <CheckField form name="dual_use" label="Open to dual-use (civil–military) projects" get=|f| f.dual_use set=|f, v| f.dual_use = v />
-                <CodeChecks form errors name="applicant_kinds" legend="Kinds of applicant (none ticked: anyone)"
+                <CheckList name="applicant_kinds" legend="Kinds of applicant (none ticked: anyone)"
                     options=OrganisationKind::ALL.into_iter().map(|kind| (kind.as_str(), kind.label())).collect()
-                    get=|f| &f.applicant_kinds set=|f| &mut f.applicant_kinds />
+                    chosen=Signal::derive(move || form.with(|f| f.applicant_kinds.clone()))
+                    set=Callback::new(move |codes| form.update(|f| f.applicant_kinds = codes)) />
+                <FieldMessage errors field="applicant_kinds".to_owned() />
             </fieldset>
     }
     .into_any()
@@ -542,10 +504,16 @@ fn topics_group(form: RwSignal<CallForm>, errors: Signal<Vec<FieldError>>) -> An
                 <legend>"What it is about"</legend>
                 <p class="hint">"Companies are matched to the call by these. Leave them all unticked to have them derived from the text, or start from what the text suggests."</p>
                 <button type="button" class="button" on:click=suggest>"Suggest from the title and description"</button>
-                <CodeChecks form errors name="domains" legend="Capabilities (JRC cybersecurity taxonomy)"
-                    options=terms(domain::taxonomy::CAPABILITIES) get=|f| &f.domains set=|f| &mut f.domains />
-                <CodeChecks form errors name="sectors" legend="NIS2 sectors"
-                    options=terms(domain::taxonomy::SECTORS) get=|f| &f.sectors set=|f| &mut f.sectors />
+                <CheckList name="domains" legend="Capabilities (JRC cybersecurity taxonomy)"
+                    options=terms(domain::taxonomy::CAPABILITIES)
+                    chosen=Signal::derive(move || form.with(|f| f.domains.clone()))
+                    set=Callback::new(move |codes| form.update(|f| f.domains = codes)) />
+                <FieldMessage errors field="domains".to_owned() />
+                <CheckList name="sectors" legend="NIS2 sectors"
+                    options=terms(domain::taxonomy::SECTORS)
+                    chosen=Signal::derive(move || form.with(|f| f.sectors.clone()))
+                    set=Callback::new(move |codes| form.update(|f| f.sectors = codes)) />
+                <FieldMessage errors field="sectors".to_owned() />
             </fieldset>
     }
     .into_any()

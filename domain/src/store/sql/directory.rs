@@ -348,7 +348,7 @@ impl Directory for SqlStore {
         Ok(())
     }
 
-    async fn clusters(&self) -> Result<Vec<(Cluster, u64)>, StoreError> {
+    async fn clusters(&self, only: Option<&str>) -> Result<Vec<(Cluster, u64)>, StoreError> {
         type Row = (
             String,
             String,
@@ -360,13 +360,17 @@ impl Directory for SqlStore {
             String,
             i64,
         );
-        let rows: Vec<Row> = sqlx::query_as(
+        let mut builder = QueryBuilder::<Db>::new(
             "SELECT c.external_id, c.name, c.country, c.nuts_code, c.focus, c.dual_use_profile, c.networks, \
-             c.description, (SELECT COUNT(*) FROM cluster_members m WHERE m.cluster_id = c.id) \
-             FROM clusters c ORDER BY c.name, c.external_id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+             c.description, (SELECT COUNT(*) FROM cluster_members m WHERE m.cluster_id = c.id) FROM clusters c",
+        );
+        if let Some(external_id) = only {
+            builder
+                .push(" WHERE c.external_id = ")
+                .push_bind(external_id.to_owned());
+        }
+        builder.push(" ORDER BY c.name, c.external_id");
+        let rows: Vec<Row> = builder.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(
                 |(external_id, name, country, nuts_code, focus, profile, networks, description, members)| {
