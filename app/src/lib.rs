@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations") view=pages::organisations::OrganisationsPage ssr=SsrMode::Async />
                     <Route path=path!("/clusters") view=pages::clusters::ClustersPage ssr=SsrMode::Async />
                     <Route path=path!("/clusters/:id") view=pages::clusters::ClusterDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/clusters/:id/edit") view=pages::clusters::ClusterEditPage />
                     <Route path=path!("/organisations/:id") view=pages::organisation::OrganisationProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/organisations/:id/profile") view=pages::organisation::ProfilePage />
                     <Route path=path!("/account") view=pages::account::AccountPage />

@@ -983,6 +983,8 @@ fn generate_clusters(
                 }
             }
         }
+        // The coordinating member runs the cluster on the portal.
+        let managed_by = chosen.first().map(|o| o.external_id.clone());
         for (position, organisation) in chosen.into_iter().enumerate() {
             members.push(ClusterMember {
                 cluster_id: external_id.clone(),
@@ -1009,6 +1011,7 @@ fn generate_clusters(
             focus: focus.to_owned(),
             dual_use_profile: profile,
             networks,
+            managed_by,
         });
     }
     (clusters, members)

@@ -7,8 +7,8 @@
 use crate::call::CallSummary;
 use crate::geo::RegionNames;
 use crate::organisation::OrganisationDetail;
-use crate::publishing::FieldError;
-use crate::sanitize::{forbidden_control, is_http_url};
+use crate::publishing::{check_length, FieldError};
+use crate::sanitize::is_http_url;
 use crate::taxonomy;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -136,15 +136,6 @@ impl StrategyForm {
             }
         }
         errors
-    }
-}
-
-/// Refuses text longer than `max` characters or holding control characters.
-fn check_length(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize, multiline: bool) {
-    if value.chars().count() > max {
-        errors.push(FieldError::new(field, format!("Keep it under {max} characters.")));
-    } else if forbidden_control(value, multiline).is_some() {
-        errors.push(FieldError::new(field, "Remove the control characters."));
     }
 }
 

@@ -1,14 +1,24 @@
 //! Clusters: the list (`/clusters`, filtered by words, region and civil–military profile in
-//! its URL) and one cluster's page (`/clusters/:id`) with its members and the calls they could
-//! lead.
+//! its URL), one cluster's page (`/clusters/:id`) with its members and the calls they could
+//! lead — and, for the people concerned, running it: its managers invite organisations,
+//! decide applications and remove members; an organisation's editors ask to join, answer an
+//! invitation or leave; the managers edit the page (`/clusters/:id/edit`).
 
-use crate::api::{get_cluster_page, list_clusters};
+use crate::api::clusters::{
+    decide_cluster_request, get_cluster_page, list_clusters, open_cluster_editor, remove_cluster_member,
+    request_cluster_membership, save_cluster, ClusterForm, ClusterRequest, ClusterRequestKind,
+};
+use crate::api::search_organisations;
 use crate::components::call_card::CallCard;
-use crate::components::error_notice::ErrorNotice;
+use crate::components::error_notice::{inline_alert, ErrorNotice};
 use crate::components::page_title::PageTitle;
+use crate::error::AppError;
 use crate::format::{percent_decode, term_labels};
 use crate::pages::organisation::organisation_path;
+use crate::pages::publishing::editor::{field_errors, FieldMessage};
 use domain::cluster::{ClusterCard, ClusterPage, ClusterQuery, DualUseProfile};
+use domain::organisation_query::OrganisationQuery;
+use domain::publishing::FieldError;
 use domain::taxonomy::CAPABILITIES;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -88,17 +98,189 @@ fn cluster_card(card: ClusterCard) -> impl IntoView {
 pub fn ClusterDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || percent_decode(&params.with(|p| p.get("id").unwrap_or_default()));
-    let page = Resource::new(id, get_cluster_page);
+    // Every change made on the page reloads it (members, requests, counts).
+    let changes = RwSignal::new(0_u32);
+    let page = Resource::new(move || (id(), changes.get()), |(id, _)| get_cluster_page(id));
+    let status = RwSignal::new(None::<Result<String, AppError>>);
+    provide_context(ClusterChanges { changes, status });
     view! {
         <p class="back"><a href="/clusters">"← All clusters"</a></p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(page) => cluster_view(page).into_any(),
                     Err(error) => view! { <PageTitle text="Cluster not found" /> <ErrorNotice error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+/// What the cluster page's actions share: a counter that reloads the page, and the last
+/// action's outcome, shown in one live region.
+#[derive(Clone, Copy)]
+struct ClusterChanges {
+    changes: RwSignal<u32>,
+    status: RwSignal<Option<Result<String, AppError>>>,
+}
+
+impl ClusterChanges {
+    /// Records an action's outcome (`done` says what happened) and reloads on success.
+    fn settle(self, outcome: Result<String, AppError>) {
+        if outcome.is_ok() {
+            self.changes.update(|n| *n += 1);
+        }
+        self.status.set(Some(outcome));
+    }
+}
+
+/// Runs `call` and settles its outcome with `done` as the message of a success.
+fn act<F>(call: F, done: &'static str)
+where
+    F: std::future::Future<Output = Result<(), AppError>> + 'static,
+{
+    let changes = expect_context::<ClusterChanges>();
+    leptos::task::spawn_local(async move {
+        changes.settle(call.await.map(|()| done.to_owned()));
+    });
+}
+
+/// The outcome of the last action on the page.
+#[component]
+fn ClusterStatus() -> impl IntoView {
+    let changes = expect_context::<ClusterChanges>();
+    view! {
+        <div class="cluster-status" aria-live="polite">
+            {move || changes.status.get().map(|outcome| match outcome {
+                Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
+                Err(error) => inline_alert(error),
+            })}
+        </div>
+    }
+}
+
+/// A pending invitation or application with the buttons the viewer may use.
+fn request_item(request: ClusterRequest, manages: bool) -> impl IntoView {
+    let id = request.id;
+    // Only the side that did not ask accepts; either side may decline (the asking side withdraws).
+    let may_accept = match request.kind {
+        ClusterRequestKind::Invitation => !manages,
+        ClusterRequestKind::Application => manages,
+    };
+    let what = match request.kind {
+        ClusterRequestKind::Invitation => format!("{} is invited", request.organisation_name),
+        ClusterRequestKind::Application => format!("{} asks to join", request.organisation_name),
+    };
+    view! {
+        <li class="cluster-request">
+            <a href=organisation_path(&request.organisation_id)><strong>{what}</strong></a>
+            {format!(" · since {}", request.created_at.format("%-d %B %Y"))}
+            {(!request.message.is_empty()).then(|| view! { <q>{request.message.clone()}</q> })}
+            " "
+            {may_accept.then(|| view! {
+                <button class="button primary" type="button" on:click=move |_| act(decide_cluster_request(id, true), "Accepted: it is a member now.")>"Accept"</button>
+                " "
+                <button class="button" type="button" on:click=move |_| act(decide_cluster_request(id, false), "Declined.")>"Decline"</button>
+            })}
+            {(!may_accept).then(|| view! {
+                <button class="button" type="button" on:click=move |_| act(decide_cluster_request(id, false), "Withdrawn.")>"Withdraw"</button>
+            })}
+        </li>
+    }
+}
+
+/// The managers' search for organisations to invite, with a message for all of them.
+#[component]
+fn InviteOrganisations(cluster_id: String, members: Vec<String>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let found = Resource::new(
+        move || text.get(),
+        |text| async move {
+            if text.trim().chars().count() < 2 {
+                return Ok(Vec::new());
+            }
+            let query = OrganisationQuery {
+                text,
+                per_page: 8,
+                ..OrganisationQuery::default()
+            };
+            search_organisations(query).await.map(|listing| listing.items)
+        },
+    );
+    let changes = expect_context::<ClusterChanges>();
+    view! {
+        <div class="invite">
+            <h3>"Invite an organisation"</h3>
+            <label class="field" for="invite_search"><span>"Find it by name"</span>
+                <input id="invite_search" type="search" maxlength="200" autocomplete="off"
+                    on:input=move |event| text.set(event_target_value(&event)) /></label>
+            <label class="field" for="invite_message"><span>"Message with the invitation (optional)"</span>
+                <textarea id="invite_message" rows="2" maxlength="500" prop:value=move || message.get()
+                    on:input=move |event| message.set(event_target_value(&event))></textarea></label>
+            <Transition fallback=|| ()>
+                {move || found.get().map(|result| match result {
+                    Ok(items) => view! {
+                        <ul class="invite-results">
+                            {items.into_iter().map(|detail| {
+                                let org = detail.organisation;
+                                let member = members.contains(&org.external_id);
+                                let (cluster_id, org_id) = (cluster_id.clone(), org.external_id.clone());
+                                view! {
+                                    <li>
+                                        <strong>{org.name.clone()}</strong>
+                                        {format!(" · {} · {}", org.kind.label(), org.country)}
+                                        " "
+                                        {if member {
+                                            view! { <span class="muted">"a member"</span> }.into_any()
+                                        } else {
+                                            view! {
+                                                <button class="button" type="button" on:click=move |_| {
+                                                    let call = request_cluster_membership(cluster_id.clone(), org_id.clone(), ClusterRequestKind::Invitation, message.get_untracked());
+                                                    leptos::task::spawn_local(async move { changes.settle(call.await) });
+                                                }>{format!("Invite {}", org.name)}</button>
+                                            }.into_any()
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => inline_alert(error),
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// An organisation's editors ask to join, for one of the organisations they speak for.
+#[component]
+fn AskToJoin(cluster_id: String, organisations: Vec<(String, String)>) -> impl IntoView {
+    let chosen = RwSignal::new(organisations.first().map(|(id, _)| id.clone()).unwrap_or_default());
+    let message = RwSignal::new(String::new());
+    let changes = expect_context::<ClusterChanges>();
+    let single = (organisations.len() == 1).then(|| organisations[0].1.clone());
+    view! {
+        <form class="ask-to-join" on:submit=move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let call = request_cluster_membership(cluster_id.clone(), chosen.get_untracked(), ClusterRequestKind::Application, message.get_untracked());
+            leptos::task::spawn_local(async move { changes.settle(call.await) });
+        }>
+            <h2>"Join this cluster"</h2>
+            {match single {
+                Some(name) => view! { <p>{format!("Ask for {name} to join. The cluster's managers decide.")}</p> }.into_any(),
+                None => view! {
+                    <label class="field" for="ask_organisation"><span>"For"</span>
+                        <select id="ask_organisation" prop:value=move || chosen.get() on:change=move |event| chosen.set(event_target_value(&event))>
+                            {organisations.iter().map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> }).collect_view()}
+                        </select></label>
+                }.into_any(),
+            }}
+            <label class="field" for="ask_message"><span>"Message to the managers (optional)"</span>
+                <textarea id="ask_message" rows="2" maxlength="500" prop:value=move || message.get()
+                    on:input=move |event| message.set(event_target_value(&event))></textarea></label>
+            <button class="button primary" type="submit">"Ask to join"</button>
+        </form>
     }
 }
 
@@ -108,8 +290,17 @@ fn cluster_view(page: ClusterPage) -> impl IntoView {
         members,
         calls,
         now,
+        manages,
+        requests,
+        may_ask,
+        own_members,
     } = page;
     let cluster = card.cluster;
+    let cluster_id = cluster.external_id.clone();
+    let member_ids: Vec<String> = members
+        .iter()
+        .map(|(detail, _)| detail.organisation.external_id.clone())
+        .collect();
     view! {
         <PageTitle text=cluster.name.clone() />
         <article class="cluster-page">
@@ -120,15 +311,40 @@ fn cluster_view(page: ClusterPage) -> impl IntoView {
                 <dt>"Focus"</dt><dd>{cluster.focus.clone()}</dd>
                 {(!cluster.networks.is_empty()).then(|| view! { <dt>"Networks"</dt><dd>{cluster.networks.join(", ")}</dd> })}
             </dl>
+            <ClusterStatus />
+            {manages.then(|| view! {
+                <section class="cluster-admin" aria-labelledby="cluster-admin-heading">
+                    <h2 id="cluster-admin-heading">"Run this cluster"</h2>
+                    <p>
+                        <a class="button" href=format!("{}/edit", cluster_path(&cluster_id))>"Edit the cluster's page"</a>
+                        " "
+                        <a class="button" href=format!("{}/import", cluster_path(&cluster_id))>"Import members from a CSV"</a>
+                    </p>
+                    <InviteOrganisations cluster_id=cluster_id.clone() members=member_ids.clone() />
+                </section>
+            })}
+            {(!requests.is_empty()).then(|| view! {
+                <section aria-labelledby="cluster-requests-heading">
+                    <h2 id="cluster-requests-heading">{format!("Waiting for a decision ({})", requests.len())}</h2>
+                    <ul class="requests">{requests.into_iter().map(|request| request_item(request, manages)).collect_view()}</ul>
+                </section>
+            })}
+            {(!may_ask.is_empty()).then(|| view! { <AskToJoin cluster_id=cluster_id.clone() organisations=may_ask /> })}
             <section aria-labelledby="cluster-members-heading">
                 <h2 id="cluster-members-heading">{format!("Members ({})", members.len())}</h2>
                 <ul class="region-organisations">
                     {members.into_iter().map(|(detail, role)| {
                         let org = detail.organisation;
+                        let (cluster_id, org_id) = (cluster_id.clone(), org.external_id.clone());
+                        let label = if manages { format!("Remove {}", org.name) } else { "Leave".to_owned() };
                         view! {
                             <li>
                                 <a href=organisation_path(&org.external_id)><strong>{org.name.clone()}</strong></a>
                                 {format!(" · {} · {role}", org.kind.label())}
+                                {(manages || own_members.contains(&org.external_id)).then(|| view! {
+                                    " "
+                                    <button class="button small" type="button" on:click=move |_| act(remove_cluster_member(cluster_id.clone(), org_id.clone()), "Removed from the cluster.")>{label.clone()}</button>
+                                })}
                                 {(!org.capabilities.is_empty()).then(|| view! { <br /><small class="muted">{term_labels(CAPABILITIES, &org.capabilities)}</small> })}
                             </li>
                         }
@@ -144,5 +360,95 @@ fn cluster_view(page: ClusterPage) -> impl IntoView {
                 }}
             </section>
         </article>
+    }
+}
+
+/// The cluster's page as its managers edit it (`/clusters/:id/edit`).
+#[component]
+pub fn ClusterEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || percent_decode(&params.with(|p| p.get("id").unwrap_or_default()));
+    let editor = Resource::new(id, open_cluster_editor);
+    view! {
+        <PageTitle text="Edit the cluster" />
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match editor.await {
+                    Ok(editor) => view! { <ClusterEditor external_id=editor.external_id country=editor.country form=editor.form /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One line of the cluster form.
+#[component]
+fn ClusterField(
+    form: RwSignal<ClusterForm>,
+    errors: Signal<Vec<FieldError>>,
+    name: &'static str,
+    label: &'static str,
+    max: usize,
+    get: fn(&ClusterForm) -> String,
+    set: fn(&mut ClusterForm, String),
+) -> impl IntoView {
+    let id = format!("cluster_{name}");
+    view! {
+        <label class="field" for=id.clone()>
+            <span>{label}</span>
+            <input id=id.clone() name=name maxlength=max.to_string() prop:value=move || form.with(get)
+                on:input=move |event| form.update(|f| set(f, event_target_value(&event))) />
+            <FieldMessage errors field=name.to_owned() />
+        </label>
+    }
+}
+
+#[component]
+fn ClusterEditor(external_id: String, country: String, form: ClusterForm) -> impl IntoView {
+    let form = RwSignal::new(form);
+    let save = Action::new(|(id, form): &(String, ClusterForm)| save_cluster(id.clone(), form.clone()));
+    let errors = Signal::derive(move || save.value().with(|answer| field_errors(answer.as_ref())));
+    let page = cluster_path(&external_id);
+    view! {
+        <p class="back"><a href=page.clone()>"← Back to the cluster"</a></p>
+        <h1>{move || format!("Edit {}", form.with(|f| f.name.clone()))}</h1>
+        <form class="cluster-form" novalidate on:submit=move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            save.dispatch((external_id.clone(), form.get_untracked()));
+        }>
+            <ClusterField form errors name="name" label="Name" max=120 get=|f| f.name.clone() set=|f, v| f.name = v />
+            <ClusterField form errors name="focus" label="Focus (one line)" max=200 get=|f| f.focus.clone() set=|f, v| f.focus = v />
+            <label class="field" for="cluster_description">
+                <span>"What the cluster does"</span>
+                <textarea id="cluster_description" name="description" rows="6" maxlength="4000"
+                    prop:value=move || form.with(|f| f.description.clone())
+                    on:input=move |event| form.update(|f| f.description = event_target_value(&event))></textarea>
+                <FieldMessage errors field="description".to_owned() />
+            </label>
+            <ClusterField form errors name="region" label="NUTS region" max=5 get=|f| f.region.clone() set=|f, v| f.region = v />
+            <p class="hint">{format!("A region in {country}, such as {country}1; empty for the whole country.")}</p>
+            <label class="field" for="cluster_profile_edit">
+                <span>"Civil or defence"</span>
+                <select id="cluster_profile_edit" name="profile" prop:value=move || form.with(|f| f.profile.clone())
+                    on:change=move |event| form.update(|f| f.profile = event_target_value(&event))>
+                    {DualUseProfile::ALL.into_iter().map(|profile| view! { <option value=profile.as_str()>{profile.label()}</option> }).collect_view()}
+                </select>
+                <FieldMessage errors field="profile".to_owned() />
+            </label>
+            <label class="field" for="cluster_networks">
+                <span>"Networks it belongs to (one per line)"</span>
+                <textarea id="cluster_networks" name="networks" rows="3"
+                    prop:value=move || form.with(|f| f.networks.clone())
+                    on:input=move |event| form.update(|f| f.networks = event_target_value(&event))></textarea>
+                <FieldMessage errors field="networks".to_owned() />
+            </label>
+            <button class="button primary" type="submit" disabled=move || save.pending().get()>"Save"</button>
+            {move || save.value().get().map(|answer| match answer {
+                Ok(()) => view! { <p class="notice" role="status">"Saved. " <a href=page.clone()>"See the page"</a></p> }.into_any(),
+                Err(AppError::InvalidFields(_)) => view! { <p class="form-error" role="alert">"Please correct the fields marked above."</p> }.into_any(),
+                Err(error) => inline_alert(error),
+            })}
+        </form>
     }
 }

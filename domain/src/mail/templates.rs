@@ -28,6 +28,14 @@ pub enum Message {
     EmailChanged,
     /// A request to join an organisation was accepted or declined.
     JoinDecided,
+    /// A cluster invites an organisation (to its editors).
+    ClusterInvitation,
+    /// An organisation asks to join a cluster (to the cluster's managers).
+    ClusterApplication,
+    /// An invitation or application was accepted, declined or withdrawn (to the other side).
+    ClusterDecided,
+    /// A message or reply reached an inbox.
+    ContactMessage,
 }
 
 impl Message {
@@ -41,6 +49,10 @@ impl Message {
             Message::ConfirmNewEmail => "confirm_new_email",
             Message::EmailChanged => "email_changed",
             Message::JoinDecided => "join_decided",
+            Message::ClusterInvitation => "cluster_invitation",
+            Message::ClusterApplication => "cluster_application",
+            Message::ClusterDecided => "cluster_decided",
+            Message::ContactMessage => "contact_message",
         }
     }
 }
@@ -84,6 +96,14 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "en/email_changed.html",
         "en/join_decided.txt",
         "en/join_decided.html",
+        "en/cluster_invitation.txt",
+        "en/cluster_invitation.html",
+        "en/cluster_application.txt",
+        "en/cluster_application.html",
+        "en/cluster_decided.txt",
+        "en/cluster_decided.html",
+        "en/contact_message.txt",
+        "en/contact_message.html",
     ] {
         environment
             .add_template(name, source)
@@ -136,10 +156,16 @@ mod tests {
             Message::ConfirmNewEmail,
             Message::EmailChanged,
             Message::JoinDecided,
+            Message::ClusterInvitation,
+            Message::ClusterApplication,
+            Message::ClusterDecided,
+            Message::ContactMessage,
         ] {
             let values = json!({
                 "name": "Ana", "link": "https://fundbridge.example/account?token=abc",
                 "new_email": "new@example.eu", "organisation": "Aveiro Labs", "accepted": true,
+                "cluster": "Bretagne Cyber Cluster", "message": "Welcome", "sender": "Bo", "recipient": "Aveiro Labs",
+                "call": "", "body": "Shall we bid together?", "first": true,
             });
             let rendered = render(message, "en", values).expect("renders");
             assert!(

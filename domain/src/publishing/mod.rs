@@ -286,6 +286,16 @@ impl FieldError {
     }
 }
 
+/// Adds an error on `field` when `value` is longer than `max` characters or holds control
+/// characters (line breaks and tabs allowed where `multiline`).
+pub fn check_length(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize, multiline: bool) {
+    if value.chars().count() > max {
+        errors.push(FieldError::new(field, format!("Keep it under {max} characters.")));
+    } else if crate::sanitize::forbidden_control(value, multiline).is_some() {
+        errors.push(FieldError::new(field, "Remove the control characters."));
+    }
+}
+
 /// One field that changed between two versions of a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {

@@ -1,15 +1,31 @@
 //! Clusters: the list filtered by region, words of their name or focus and civil–military
-//! profile, and one cluster's page with its members (as the viewer may see them) and the open
-//! calls its members' capabilities touch.
+//! profile; one cluster's page with its members (as the viewer may see them) and the open
+//! calls its members' capabilities touch; and running a cluster — its managers (the editors
+//! and managers of the organisation that runs it) edit its page, invite organisations, accept
+//! or remove members; an organisation's editors ask to join, answer invitations or leave.
+//! Every change is checked here, recorded in the audit log and mailed to the other side
+//! through the outbox, in one transaction.
 
-use super::accounts::viewer;
-use super::{region_names, AppState, ServiceError};
+use super::accounts::{link, require_viewer, viewer};
+use super::{forbidden, limits, mail_to_team, region_names, speaks_for, AppState, ServiceError};
 use crate::call::CallStatus;
-use crate::cluster::{Cluster, ClusterCard, ClusterPage, ClusterQuery};
+use crate::cluster::{
+    Cluster, ClusterCard, ClusterEditor, ClusterForm, ClusterPage, ClusterQuery, ClusterRequest, ClusterRequestKind,
+};
 use crate::codes::{NutsCode, OrganisationId};
 use crate::geo::{area_label, country_label, RegionNames};
+use crate::mail::templates::Message;
+use crate::people::{Viewer, MAX_MESSAGE_CHARS};
 use crate::query::{CallQuery, CallSort};
+use crate::store::{AuditEntry, NewClusterRequest, StoreError};
 use std::collections::BTreeMap;
+
+/// Invitations and applications one person may file per day (each mails a team).
+pub const CLUSTER_REQUESTS_PER_PERSON: limits::Limit = limits::Limit {
+    bucket: "cluster-requests-person",
+    max: 50,
+    window_minutes: 24 * 60,
+};
 
 /// How many calls a cluster's page lists.
 const CLUSTER_CALLS: u32 = 10;
@@ -43,20 +59,31 @@ pub async fn list_clusters(state: &AppState, query: &ClusterQuery) -> Result<Vec
         .collect())
 }
 
+/// Whether `viewer` runs `cluster`: an editor or manager of the organisation that runs it, or
+/// an administrator.
+fn manages(viewer: &Viewer, cluster: &Cluster) -> bool {
+    viewer.is_admin || cluster.managed_by.as_deref().is_some_and(|org| speaks_for(viewer, org))
+}
+
+/// The cluster `external_id`, or not found (also for what cannot be an identifier).
+async fn find_cluster(state: &AppState, external_id: &str) -> Result<(Cluster, u64), ServiceError> {
+    let not_found = || ServiceError::NotFound("that cluster".into());
+    let id = OrganisationId::parse(external_id.trim()).map_err(|_| not_found())?;
+    state
+        .directory
+        .clusters(Some(id.as_str()))
+        .await?
+        .pop()
+        .ok_or_else(not_found)
+}
+
 /// The cluster `external_id`'s page, as the session's person (or anyone) may see it.
 pub async fn cluster_page(
     state: &AppState,
     session: Option<&str>,
     external_id: &str,
 ) -> Result<ClusterPage, ServiceError> {
-    let not_found = || ServiceError::NotFound("that cluster".into());
-    let id = OrganisationId::parse(external_id.trim()).map_err(|_| not_found())?;
-    let (cluster, count) = state
-        .directory
-        .clusters(Some(id.as_str()))
-        .await?
-        .pop()
-        .ok_or_else(not_found)?;
+    let (cluster, count) = find_cluster(state, external_id).await?;
     let viewer = viewer(state, session).await?;
     let memberships = state.directory.cluster_members(&cluster.external_id).await?;
     let ids: Vec<String> = memberships.iter().map(|m| m.organisation_id.clone()).collect();
@@ -104,6 +131,44 @@ pub async fn cluster_page(
         })
         .collect();
     let names = region_names(state, cluster.nuts_code.iter().map(NutsCode::to_string)).await;
+    let manages = viewer.as_ref().is_some_and(|viewer| manages(viewer, &cluster));
+    let own_members = viewer.as_ref().map_or_else(Vec::new, |viewer| {
+        roles
+            .keys()
+            .filter(|org| speaks_for(viewer, org))
+            .map(|org| (*org).to_owned())
+            .collect()
+    });
+    let (requests, may_ask) = match &viewer {
+        None => (Vec::new(), Vec::new()),
+        Some(viewer) => {
+            let own: Vec<String> = viewer
+                .memberships
+                .iter()
+                .filter(|m| m.role.admits_members())
+                .map(|m| m.organisation_id.clone())
+                .collect();
+            let requests = if manages {
+                state.clusters.cluster_requests(Some(&cluster.external_id), &[]).await?
+            } else if own.is_empty() {
+                Vec::new()
+            } else {
+                state
+                    .clusters
+                    .cluster_requests(Some(&cluster.external_id), &own)
+                    .await?
+            };
+            let may_ask = viewer
+                .memberships
+                .iter()
+                .filter(|m| m.role.admits_members())
+                .filter(|m| !roles.contains_key(m.organisation_id.as_str()))
+                .filter(|m| !requests.iter().any(|r| r.organisation_id == m.organisation_id))
+                .map(|m| (m.organisation_id.clone(), m.organisation_name.clone()))
+                .collect();
+            (requests, may_ask)
+        }
+    };
     Ok(ClusterPage {
         card: ClusterCard {
             place: place(&cluster, &names),
@@ -113,5 +178,271 @@ pub async fn cluster_page(
         members,
         calls,
         now,
+        manages,
+        requests,
+        may_ask,
+        own_members,
     })
+}
+
+/// An audit line for a change to `cluster` concerning the organisation `organisation_id`.
+fn cluster_audit(
+    state: &AppState,
+    viewer: &Viewer,
+    action: &'static str,
+    organisation_id: Option<&str>,
+    cluster: &Cluster,
+) -> AuditEntry {
+    AuditEntry {
+        actor_id: Some(viewer.person_id),
+        action,
+        subject_id: None,
+        organisation_id: organisation_id.map(str::to_owned),
+        detail: format!("cluster {}", cluster.external_id),
+        at: state.clock.now(),
+    }
+}
+
+/// The cluster's page, for its managers to edit.
+pub async fn cluster_editor(
+    state: &AppState,
+    session: Option<&str>,
+    cluster_id: &str,
+) -> Result<ClusterEditor, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (cluster, _) = find_cluster(state, cluster_id).await?;
+    if !manages(&viewer, &cluster) {
+        return Err(forbidden("edit this cluster"));
+    }
+    Ok(ClusterEditor {
+        external_id: cluster.external_id.clone(),
+        country: cluster.country.to_string(),
+        form: ClusterForm::from_cluster(&cluster),
+    })
+}
+
+/// Saves the cluster's page as its managers edited it; mistakes are named on their fields
+/// and nothing is written.
+pub async fn save_cluster(
+    state: &AppState,
+    session: Option<&str>,
+    cluster_id: &str,
+    form: &ClusterForm,
+) -> Result<(), ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (cluster, _) = find_cluster(state, cluster_id).await?;
+    if !manages(&viewer, &cluster) {
+        return Err(forbidden("edit this cluster"));
+    }
+    let mistakes = form.mistakes(&cluster.country);
+    if !mistakes.is_empty() {
+        return Err(ServiceError::InvalidFields(mistakes));
+    }
+    let edited = form.apply_to(&cluster);
+    let audit = cluster_audit(state, &viewer, "cluster_edit", cluster.managed_by.as_deref(), &cluster);
+    state.clusters.save_cluster(&edited, state.clock.now(), &audit).await?;
+    Ok(())
+}
+
+/// The message that goes with a request, checked: one paragraph or a few, bounded.
+fn request_message(message: &str) -> Result<String, ServiceError> {
+    let message = message.trim();
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(ServiceError::Invalid(format!(
+            "Keep the message under {MAX_MESSAGE_CHARS} characters."
+        )));
+    }
+    crate::sanitize::check_text("message", message, true).map_err(ServiceError::Invalid)?;
+    Ok(message.to_owned())
+}
+
+/// Files an invitation (by the cluster's managers) or an application (by the organisation's
+/// editors) and mails the side that decides. Returns what happens next, for the person.
+pub async fn request_cluster_membership(
+    state: &AppState,
+    session: Option<&str>,
+    cluster_id: &str,
+    organisation_id: &str,
+    kind: ClusterRequestKind,
+    message: &str,
+) -> Result<String, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (cluster, _) = find_cluster(state, cluster_id).await?;
+    let allowed = match kind {
+        ClusterRequestKind::Invitation => manages(&viewer, &cluster),
+        ClusterRequestKind::Application => speaks_for(&viewer, organisation_id.trim()),
+    };
+    if !allowed {
+        return Err(forbidden(match kind {
+            ClusterRequestKind::Invitation => "invite organisations to this cluster",
+            ClusterRequestKind::Application => "ask to join for this organisation",
+        }));
+    }
+    let message = request_message(message)?;
+    let not_found = || ServiceError::NotFound("that organisation".into());
+    let organisation_id = OrganisationId::parse(organisation_id.trim()).map_err(|_| not_found())?;
+    let organisation = state
+        .directory
+        .get_organisation(organisation_id.as_str())
+        .await?
+        .ok_or_else(not_found)?;
+    limits::count(state, CLUSTER_REQUESTS_PER_PERSON, &viewer.person_id.to_string()).await?;
+    let values = serde_json::json!({
+        "cluster": cluster.name, "organisation": organisation.name, "message": message,
+        "link": link(state, &format!("/clusters/{}", cluster.external_id)),
+    });
+    let key = format!(
+        "cluster-{}:{}:{}:{}",
+        kind.as_str(),
+        cluster.external_id,
+        organisation.external_id,
+        state.clock.now().timestamp()
+    );
+    let (team, template, action) = match kind {
+        ClusterRequestKind::Invitation => (
+            Some(organisation.external_id.as_str()),
+            Message::ClusterInvitation,
+            "cluster_invite",
+        ),
+        ClusterRequestKind::Application => (
+            cluster.managed_by.as_deref(),
+            Message::ClusterApplication,
+            "cluster_apply",
+        ),
+    };
+    let mails = match team {
+        Some(team) => mail_to_team(state, team, &key, template, values).await?,
+        None => Vec::new(),
+    };
+    let request = NewClusterRequest {
+        cluster_id: cluster.external_id.clone(),
+        organisation_id: organisation.external_id.clone(),
+        kind,
+        message,
+        created_by: viewer.person_id,
+    };
+    let audit = cluster_audit(state, &viewer, action, Some(&organisation.external_id), &cluster);
+    match state
+        .clusters
+        .file_cluster_request(&request, state.clock.now(), &audit, &mails)
+        .await
+    {
+        Ok(_) => {}
+        Err(StoreError::Conflict(reason)) => {
+            return Err(ServiceError::Invalid(format!("{}: {reason}", organisation.name)))
+        }
+        Err(other) => return Err(other.into()),
+    }
+    let told = if mails.is_empty() {
+        "Nobody can be mailed yet; the request waits on the cluster's page."
+    } else {
+        "They have been mailed."
+    };
+    Ok(match kind {
+        ClusterRequestKind::Invitation => format!(
+            "{} is invited. Its editors accept or decline on this page. {told}",
+            organisation.name
+        ),
+        ClusterRequestKind::Application => format!(
+            "{} asked to join {}. The cluster's managers decide. {told}",
+            organisation.name, cluster.name
+        ),
+    })
+}
+
+/// Accepts or declines a pending request. Only the side that did not ask may accept; either
+/// side may decline (the asking side withdraws). The other side is mailed.
+pub async fn decide_cluster_request(
+    state: &AppState,
+    session: Option<&str>,
+    request_id: i64,
+    accept: bool,
+) -> Result<(), ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let not_found = || ServiceError::NotFound("that request".into());
+    let request: ClusterRequest = state
+        .clusters
+        .cluster_request(request_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let (cluster, _) = find_cluster(state, &request.cluster_id).await?;
+    let for_cluster = manages(&viewer, &cluster);
+    let for_organisation = speaks_for(&viewer, &request.organisation_id);
+    let deciding_side = match request.kind {
+        ClusterRequestKind::Invitation => for_organisation,
+        ClusterRequestKind::Application => for_cluster,
+    };
+    if !(deciding_side || (!accept && (for_cluster || for_organisation))) {
+        // Outsiders learn nothing about other organisations' requests.
+        return Err(if for_cluster || for_organisation {
+            forbidden("accept a request your side made")
+        } else {
+            not_found()
+        });
+    }
+    // The side that is told: the organisation when the cluster acted, the cluster otherwise.
+    let cluster_acted = for_cluster && !(for_organisation && request.kind == ClusterRequestKind::Invitation);
+    let team = if cluster_acted {
+        Some(request.organisation_id.as_str())
+    } else {
+        cluster.managed_by.as_deref()
+    };
+    let values = serde_json::json!({
+        "cluster": cluster.name, "organisation": request.organisation_name, "accepted": accept,
+        "link": link(state, &format!("/clusters/{}", cluster.external_id)),
+    });
+    let mails = match team {
+        Some(team) => {
+            mail_to_team(
+                state,
+                team,
+                &format!("cluster-decided:{request_id}"),
+                Message::ClusterDecided,
+                values,
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let action = if accept { "cluster_accept" } else { "cluster_decline" };
+    let audit = cluster_audit(state, &viewer, action, Some(&request.organisation_id), &cluster);
+    if state
+        .clusters
+        .decide_cluster_request(request_id, accept, state.clock.now(), &audit, &mails)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(
+            "Someone else has decided this request already.".into(),
+        ))
+    }
+}
+
+/// Removes an organisation from the cluster: its managers remove any member; an
+/// organisation's editors take their own organisation out.
+pub async fn remove_cluster_member(
+    state: &AppState,
+    session: Option<&str>,
+    cluster_id: &str,
+    organisation_id: &str,
+) -> Result<(), ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (cluster, _) = find_cluster(state, cluster_id).await?;
+    let organisation_id = organisation_id.trim();
+    if !(manages(&viewer, &cluster) || speaks_for(&viewer, organisation_id)) {
+        return Err(forbidden("remove members of this cluster"));
+    }
+    let not_member = || ServiceError::NotFound("that member".into());
+    let id = OrganisationId::parse(organisation_id).map_err(|_| not_member())?;
+    let audit = cluster_audit(state, &viewer, "cluster_remove", Some(id.as_str()), &cluster);
+    match state
+        .clusters
+        .remove_cluster_member(&cluster.external_id, id.as_str(), state.clock.now(), &audit)
+        .await
+    {
+        Ok(true) => Ok(()),
+        Ok(false) | Err(StoreError::NotFound(_)) => Err(not_member()),
+        Err(other) => Err(other.into()),
+    }
 }

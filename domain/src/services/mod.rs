@@ -18,8 +18,8 @@ pub mod regions;
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{
-    CallStore, Directory, MailOutbox, Memberships, People, Publishing, RateLimits, SearchLog, SearchLogEntry, Store,
-    StoreError, Strategies,
+    CallStore, Clusters, Directory, MailOutbox, Memberships, People, Publishing, RateLimits, SearchLog, SearchLogEntry,
+    Store, StoreError, Strategies,
 };
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -86,6 +86,50 @@ async fn member_organisation(
     Ok((organisation, role))
 }
 
+/// Whether `viewer` speaks for the organisation `organisation_id`: one of its editors (or, for
+/// a cluster organisation, managers), or an administrator.
+fn speaks_for(viewer: &crate::people::Viewer, organisation_id: &str) -> bool {
+    viewer.is_admin
+        || viewer
+            .role_in(organisation_id)
+            .is_some_and(crate::people::Role::admits_members)
+}
+
+/// One `message` to each person who speaks for the organisation `organisation_id` (its
+/// editors and managers, accounts enabled), keyed `<key>:<person>` and addressed by name;
+/// `values` fill the rest of the template.
+async fn mail_to_team(
+    state: &AppState,
+    organisation_id: &str,
+    key: &str,
+    message: crate::mail::templates::Message,
+    values: serde_json::Value,
+) -> Result<Vec<crate::store::OutgoingMail>, ServiceError> {
+    let mut mails = Vec::new();
+    for member in state.memberships.members_of(organisation_id).await? {
+        if !member.role.admits_members() {
+            continue;
+        }
+        let Some(person) = state.people.person(member.person_id).await? else {
+            continue;
+        };
+        if person.disabled_at.is_some() {
+            continue;
+        }
+        let mut values = values.clone();
+        values["name"] = serde_json::Value::String(person.display_name.clone());
+        mails.push(accounts::mail_for(
+            state,
+            &format!("{key}:{}", person.id),
+            &person.email,
+            &person.language,
+            message,
+            values,
+        )?);
+    }
+    Ok(mails)
+}
+
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
@@ -125,6 +169,8 @@ pub struct AppState {
     pub call_index: Arc<dyn CallIndex>,
     /// Organisations, clusters and region names.
     pub directory: Arc<dyn Directory>,
+    /// Clusters run from the portal: pages, requests, members.
+    pub clusters: Arc<dyn Clusters>,
     /// The organisations' search index, derived from the database.
     pub organisation_index: Arc<dyn OrganisationIndex>,
     /// The anonymous search log.
@@ -176,6 +222,7 @@ impl AppState {
             calls: store.clone(),
             call_index: search.clone(),
             directory: store.clone(),
+            clusters: store.clone(),
             organisation_index: search,
             search_log: store.clone(),
             people: store.clone(),

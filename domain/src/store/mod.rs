@@ -15,6 +15,7 @@
 //! those two files, side by side (`SKIP_LOCKED_ROWS`, used to lease mail, is the first).
 
 pub mod calls;
+pub mod clusters;
 pub mod directory;
 pub mod mail_outbox;
 pub mod memberships;
@@ -27,6 +28,7 @@ pub mod sqlite;
 pub mod strategies;
 
 pub use calls::{CallStore, NewCall};
+pub use clusters::{Clusters, ImportedMembers, MemberImport, NewClusterRequest};
 pub use directory::Directory;
 pub use mail_outbox::{DeadLetter, LeasedMail, MailBacklog, MailOutbox, OutgoingMail};
 pub use memberships::{AuditEntry, AuditRecord, JoinRequest, Member, Memberships, RequestKind};
@@ -140,6 +142,7 @@ pub struct Counts {
 #[async_trait]
 pub trait Store:
     CallStore
+    + Clusters
     + Directory
     + IndexOutbox
     + MailOutbox

@@ -44,6 +44,7 @@ fn cluster(id: &str) -> Cluster {
         dual_use_profile: DualUseProfile::Both,
         networks: vec!["ENDR".to_owned()],
         description: String::new(),
+        managed_by: None,
     }
 }
 

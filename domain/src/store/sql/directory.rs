@@ -286,7 +286,7 @@ impl Directory for SqlStore {
         for cluster in clusters {
             let mut builder = QueryBuilder::<Db>::new(
                 "INSERT INTO clusters (external_id, name, country, nuts_code, focus, dual_use_profile, networks, \
-                 description, created_at, updated_at) VALUES (",
+                 description, created_at, updated_at, managed_by) VALUES (",
             );
             let mut values = builder.separated(", ");
             values.push_bind(cluster.external_id.clone());
@@ -299,11 +299,15 @@ impl Directory for SqlStore {
             values.push_bind(cluster.description.clone());
             values.push_bind(whole_seconds(now));
             values.push_bind(whole_seconds(now));
+            values.push("(SELECT id FROM organisations WHERE external_id = ");
+            values.push_bind_unseparated(cluster.managed_by.clone());
+            // A batch that names no manager keeps the one the portal has.
             values.push_unseparated(
-                ") ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, country = excluded.country, \
+                ")) ON CONFLICT (external_id) DO UPDATE SET name = excluded.name, country = excluded.country, \
                  nuts_code = excluded.nuts_code, focus = excluded.focus, \
                  dual_use_profile = excluded.dual_use_profile, networks = excluded.networks, \
-                 description = excluded.description, updated_at = excluded.updated_at",
+                 description = excluded.description, updated_at = excluded.updated_at, \
+                 managed_by = COALESCE(excluded.managed_by, clusters.managed_by)",
             );
             builder.build().execute(&mut *tx).await?;
         }
@@ -359,10 +363,12 @@ impl Directory for SqlStore {
             String,
             String,
             i64,
+            Option<String>,
         );
         let mut builder = QueryBuilder::<Db>::new(
             "SELECT c.external_id, c.name, c.country, c.nuts_code, c.focus, c.dual_use_profile, c.networks, \
-             c.description, (SELECT COUNT(*) FROM cluster_members m WHERE m.cluster_id = c.id) FROM clusters c",
+             c.description, (SELECT COUNT(*) FROM cluster_members m WHERE m.cluster_id = c.id), \
+             (SELECT o.external_id FROM organisations o WHERE o.id = c.managed_by) FROM clusters c",
         );
         if let Some(external_id) = only {
             builder
@@ -373,7 +379,18 @@ impl Directory for SqlStore {
         let rows: Vec<Row> = builder.build_query_as().fetch_all(&self.pool).await?;
         rows.into_iter()
             .map(
-                |(external_id, name, country, nuts_code, focus, profile, networks, description, members)| {
+                |(
+                    external_id,
+                    name,
+                    country,
+                    nuts_code,
+                    focus,
+                    profile,
+                    networks,
+                    description,
+                    members,
+                    managed_by,
+                )| {
                     let corrupt = |what: String| StoreError::Corrupt(format!("clusters {external_id:?}: {what}"));
                     let cluster = Cluster {
                         country: CountryCode::parse(&country).map_err(|error| corrupt(error.to_string()))?,
@@ -388,6 +405,7 @@ impl Directory for SqlStore {
                         name,
                         focus,
                         description,
+                        managed_by,
                     };
                     Ok((cluster, u64::try_from(members).unwrap_or(0)))
                 },

@@ -1,7 +1,7 @@
 // The SQL shared by both backends. These files are not modules of their own: `sqlite.rs`
 // and `postgres.rs` each `include!` this one after defining `type Db` and `MIGRATOR`, so the
 // same statements are type-checked against each driver; it includes one file per aggregate
-// as a child module (`calls.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `memberships.rs`,
+// as a child module (`calls.rs`, `clusters.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `memberships.rs`,
 // `publishing.rs`, `people.rs`, `search_log.rs`,
 // `strategies.rs`). Dialect-specific SQL does not belong here (see the `store` module's
 // documentation for where it goes); placeholders come from `QueryBuilder`, which knows each
@@ -149,6 +149,11 @@ impl Store for SqlStore {
 /// Calls: writes, lists, pages and the status rule in SQL.
 mod calls {
     include!("calls.rs");
+}
+
+/// Clusters run from the portal: pages, requests, members.
+mod clusters {
+    include!("clusters.rs");
 }
 
 /// Organisations, clusters and region names.
