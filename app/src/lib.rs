@@ -61,6 +61,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clusters/:id/edit") view=pages::clusters::ClusterEditPage />
                     <Route path=path!("/organisations/:id") view=pages::organisation::OrganisationProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/organisations/:id/profile") view=pages::organisation::ProfilePage />
+                    <Route path=path!("/organisations/:id/contact") view=pages::messages::ContactPage />
+                    <Route path=path!("/inbox") view=pages::messages::InboxPage />
+                    <Route path=path!("/inbox/:id") view=pages::messages::ConversationPage />
                     <Route path=path!("/account") view=pages::account::AccountPage />
                     <Route path=path!("/account/signup") view=pages::account::SignUpPage />
                     <Route path=path!("/account/login") view=pages::account::LogInPage />

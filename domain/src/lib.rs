@@ -7,6 +7,7 @@ pub mod admin;
 pub mod call;
 pub mod cluster;
 pub mod codes;
+pub mod contact;
 pub mod geo;
 pub mod listing;
 pub mod money;

@@ -28,6 +28,7 @@ fn ViewerBadge() -> impl IntoView {
                         });
                         view! {
                             {publishes.then(|| view! { <A href="/publish" attr:class="publish-link">"Publish"</A> " " })}
+                            <A href="/inbox" attr:class="inbox-link">"Inbox"</A> " "
                             <A href="/account" attr:class="viewer-name">
                                 {person.display_name.clone()}
                                 {(!organisations.is_empty()).then(|| view! {

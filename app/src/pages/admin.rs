@@ -43,6 +43,7 @@ fn AdminSections() -> impl IntoView {
             <GrantRole changed />
             <AccountControls changed />
             <DeadMail />
+            <AbuseReports />
             <AuditLog changed />
         </section>
     }
@@ -149,6 +150,38 @@ fn DeadMail() -> impl IntoView {
                                     <td>{letter.subject}</td>
                                     <td>{letter.attempts}</td>
                                     <td>{letter.last_error.unwrap_or_default()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+                Err(error) => inline_alert(error),
+            })}
+        </Transition>
+    }
+}
+
+/// Conversations members reported, newest first; the sender's address is shown so an
+/// administrator can disable the account above.
+#[component]
+fn AbuseReports() -> impl IntoView {
+    let reports = Resource::new(|| (), |_| crate::api::messages::abuse_reports());
+    view! {
+        <h2>"Reported messages"</h2>
+        <Transition fallback=|| ()>
+            {move || reports.get().map(|result| match result {
+                Ok(reports) if reports.is_empty() => view! { <p>"None reported."</p> }.into_any(),
+                Ok(reports) => view! {
+                    <table class="audit abuse-reports">
+                        <thead><tr><th>"Reported"</th><th>"Sender"</th><th>"To"</th><th>"Subject"</th><th>"Why"</th></tr></thead>
+                        <tbody>
+                            {reports.into_iter().map(|report| view! {
+                                <tr>
+                                    <td>{brussels_date_time(report.created_at)}</td>
+                                    <td>{report.sender}</td>
+                                    <td>{report.organisation_name}</td>
+                                    <td>{report.subject}</td>
+                                    <td>{report.reason}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -146,7 +146,11 @@ fn organisation_view(page: OrganisationPage) -> impl IntoView {
                 }}
             </section>
             {role.is_none().then(|| view! {
-                <p><a class="join-link" href=format!("/account/join?organisation={}", domain::query::percent_encode(&org.external_id))>"Work here? Ask to join"</a></p>
+                <p class="organisation-actions">
+                    <a class="button primary contact-link" href=format!("{}/contact", organisation_path(&org.external_id))>"Contact"</a>
+                    " "
+                    <a class="join-link" href=format!("/account/join?organisation={}", domain::query::percent_encode(&org.external_id))>"Work here? Ask to join"</a>
+                </p>
             })}
         </article>
     }

@@ -10,6 +10,7 @@ pub mod clusters;
 pub mod directory;
 pub mod limits;
 pub mod memberships;
+pub mod messages;
 pub mod privacy;
 pub mod profiles;
 pub mod publishing;
@@ -18,8 +19,8 @@ pub mod regions;
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{
-    CallStore, Clusters, Directory, MailOutbox, Memberships, People, Publishing, RateLimits, SearchLog, SearchLogEntry,
-    Store, StoreError, Strategies,
+    CallStore, Clusters, Directory, MailOutbox, Memberships, Messages, People, Publishing, RateLimits, SearchLog,
+    SearchLogEntry, Store, StoreError, Strategies,
 };
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -179,6 +180,8 @@ pub struct AppState {
     pub people: Arc<dyn People>,
     /// Memberships, requests, administrators and the audit log.
     pub memberships: Arc<dyn Memberships>,
+    /// Members' conversations with organisations, blocks and abuse reports.
+    pub messages: Arc<dyn Messages>,
     /// Funding bodies' calls through their workflow.
     pub publishing: Arc<dyn Publishing>,
     /// Regions' smart-specialisation strategies.
@@ -227,6 +230,7 @@ impl AppState {
             search_log: store.clone(),
             people: store.clone(),
             memberships: store.clone(),
+            messages: store.clone(),
             mail_outbox: store.clone(),
             publishing: store.clone(),
             strategies: store.clone(),

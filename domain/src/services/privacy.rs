@@ -1,8 +1,10 @@
 //! A person's rights over what Fundbridge holds about them (GDPR articles 15, 17 and 20):
 //! everything downloaded as JSON, and the account deleted. What deletion keeps is said here and
 //! on the privacy page: the audit log's lines (the person in them replaced by a tombstone,
-//! shown as "deleted account"), and the organisations, calls and versions they worked on
-//! (organisations' data, not theirs; their name is no longer attached).
+//! shown as "deleted account"), the organisations, calls and versions they worked on
+//! (organisations' data, not theirs; their name is no longer attached), and the replies they
+//! wrote for an organisation in conversations others started (shown as from "deleted
+//! account"). The conversations they started are deleted with them, on both sides.
 
 use super::accounts::{confirm_password, live_session};
 use super::{AppState, ServiceError};
@@ -52,11 +54,27 @@ pub struct PersonalData {
     pub sessions: Vec<SessionRecord>,
     /// What they did, and what was done to their account, from the audit log.
     pub activity: Vec<AuditRecord>,
+    /// Every message they wrote to or for an organisation.
+    pub messages: Vec<WrittenMessage>,
 }
 
+/// One message a person wrote, as the download shows it.
+#[derive(Debug, Serialize)]
+pub struct WrittenMessage {
+    /// Written for the organisation the conversation was addressed to (else to it).
+    pub for_organisation: bool,
+    /// What it says.
+    pub body: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// How many messages the download holds at most.
+const MESSAGE_LINES: u32 = 10_000;
+
 /// What the download says of itself.
-const ABOUT: &str = "Everything Fundbridge holds about you: your account, memberships, sessions and the audit \
-    log's lines about what you did. Your password is kept only as an Argon2id hash and is not included.";
+const ABOUT: &str = "Everything Fundbridge holds about you: your account, memberships, sessions, the messages \
+    you wrote and the audit log's lines about what you did. Your password is kept only as an Argon2id hash and is not included.";
 
 /// Everything held about the session's person.
 pub async fn personal_data(state: &AppState, session: Option<&str>) -> Result<PersonalData, ServiceError> {
@@ -76,6 +94,17 @@ pub async fn personal_data(state: &AppState, session: Option<&str>) -> Result<Pe
         })
         .collect();
     let activity = state.memberships.person_activity(person.id, ACTIVITY_LINES).await?;
+    let messages = state
+        .messages
+        .messages_by(person.id, MESSAGE_LINES)
+        .await?
+        .into_iter()
+        .map(|message| WrittenMessage {
+            for_organisation: message.from_organisation,
+            body: message.body,
+            at: message.created_at,
+        })
+        .collect();
     Ok(PersonalData {
         about: ABOUT,
         exported_at: state.clock.now(),
@@ -89,6 +118,7 @@ pub async fn personal_data(state: &AppState, session: Option<&str>) -> Result<Pe
         memberships,
         sessions,
         activity,
+        messages,
     })
 }
 

@@ -19,6 +19,7 @@ pub mod clusters;
 pub mod directory;
 pub mod mail_outbox;
 pub mod memberships;
+pub mod messages;
 pub mod outbox;
 pub mod people;
 pub mod postgres;
@@ -32,6 +33,7 @@ pub use clusters::{Clusters, ImportedMembers, MemberImport, NewClusterRequest};
 pub use directory::Directory;
 pub use mail_outbox::{DeadLetter, LeasedMail, MailBacklog, MailOutbox, OutgoingMail};
 pub use memberships::{AuditEntry, AuditRecord, JoinRequest, Member, Memberships, RequestKind};
+pub use messages::{AbuseReport, ConversationRecord, MessageRecord, Messages, NewConversation};
 pub use outbox::{IndexLag, IndexOutbox, IndexedEntity, OutboxEntry};
 pub use people::{EmailToken, NewPerson, People, Person, RateLimits, Session, TokenPurpose};
 pub use publishing::{CallRecord, NewVersion, Publishing, StateChange};
@@ -147,6 +149,7 @@ pub trait Store:
     + IndexOutbox
     + MailOutbox
     + Memberships
+    + Messages
     + People
     + Publishing
     + RateLimits
