@@ -72,6 +72,24 @@ pub(crate) async fn verified_session(store: &Arc<dyn Store>, email: &str) -> Str
         .token
 }
 
+/// Creates an administrator and logs them in: the session's token.
+pub(crate) async fn admin_session(store: &Arc<dyn Store>) -> String {
+    let state = services(store, 0);
+    accounts::create_admin(&state, "root@fundbridge.test", "Root", "administrator passphrase")
+        .await
+        .unwrap();
+    accounts::log_in(
+        &state,
+        "root@fundbridge.test",
+        "administrator passphrase",
+        &client("192.0.2.1"),
+        None,
+    )
+    .await
+    .unwrap()
+    .token
+}
+
 fn is_invalid(result: Result<impl std::fmt::Debug, ServiceError>, needle: &str) -> bool {
     matches!(result, Err(ServiceError::Invalid(message)) if message.contains(needle))
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod calls;
+mod cluster_management;
 mod clusters;
 mod corrupt_rows;
 mod hostile;
@@ -12,6 +13,7 @@ mod import;
 mod indexing;
 mod mail_outbox;
 mod mail_sending;
+mod messages;
 mod organisations;
 mod privacy;
 mod profiles;

@@ -3,7 +3,7 @@
 //! region's own calls and organisations, a call of the region names the priorities it serves,
 //! and nobody else writes them.
 
-use crate::accounts::{services, start, verified_session};
+use crate::accounts::{admin_session, services, start, verified_session};
 use crate::publishing::authority;
 use domain::call::Deadline;
 use domain::organisation::NewOrganisationForm;
@@ -216,24 +216,6 @@ async fn only_the_authoritys_editors_write_its_regions_priorities(store: Arc<dyn
 
     let kept = &store.strategies(&["BE10".into()]).await.unwrap()[0];
     assert_eq!(kept.summary, strategy().summary, "nothing above changed the priorities");
-}
-
-/// Creates an administrator and logs them in: the session's token.
-async fn admin_session(store: &Arc<dyn Store>) -> String {
-    let state = services(store, 0);
-    domain::services::accounts::create_admin(&state, "root@fundbridge.test", "Root", "administrator passphrase")
-        .await
-        .unwrap();
-    domain::services::accounts::log_in(
-        &state,
-        "root@fundbridge.test",
-        "administrator passphrase",
-        &crate::accounts::client("192.0.2.1"),
-        None,
-    )
-    .await
-    .unwrap()
-    .token
 }
 
 crate::on_both_backends!(shared:
