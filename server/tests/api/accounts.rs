@@ -3,11 +3,12 @@
 //! server function classified, every state-changing one called as every role.
 
 use crate::helpers::TestApp;
+use domain::cluster::ClusterRequestKind;
 use domain::demo::{self, DemoSize};
 use domain::people::Role;
 use domain::services::accounts::{self, Client};
 use domain::services::memberships;
-use domain::store::{AuditEntry, NewPerson, RequestKind};
+use domain::store::{AuditEntry, NewClusterRequest, NewConversation, NewPerson, RequestKind};
 use serde_json::{json, Value};
 
 /// POSTs `body` to the server function `name`, with the session `cookie` if any: status,
@@ -235,7 +236,8 @@ enum Rule {
     Public,
     /// Reads or changes the caller's own account, or asks something of others: anyone logged in.
     LoggedIn,
-    /// Decides for the organisation: its editors and managers, and administrators.
+    /// Decides for the organisation (or a cluster it runs): its editors and managers, and
+    /// administrators.
     Admits,
     /// Administrators only (granting, disabling, the audit log, undeliverable mail).
     Admin,
@@ -244,11 +246,16 @@ enum Rule {
     BodyMember,
     /// Writes a funding body's calls: its editors only.
     BodyEditor,
+    /// A conversation's two sides: the person who started it (the member) and the editors of
+    /// the organisation it is addressed to (the outsider); to anyone else it does not exist.
+    Party,
+    /// The side a conversation is addressed to (the outsider's organisation) only.
+    Addressee,
 }
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 46] = [
+const MATRIX: [(&str, Rule); 58] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -295,6 +302,18 @@ const MATRIX: [(&str, Rule); 46] = [
     ("get_organisation_page", Rule::Read),
     ("open_profile", Rule::BodyEditor),
     ("save_profile", Rule::BodyEditor),
+    ("open_cluster_editor", Rule::Admits),
+    ("save_cluster", Rule::Admits),
+    ("request_cluster_membership", Rule::Admits),
+    ("decide_cluster_request", Rule::Admits),
+    ("remove_cluster_member", Rule::Admits),
+    ("contact_organisation", Rule::LoggedIn),
+    ("inbox", Rule::LoggedIn),
+    ("open_conversation", Rule::Party),
+    ("reply", Rule::Party),
+    ("block_sender", Rule::Addressee),
+    ("report_abuse", Rule::Party),
+    ("abuse_reports", Rule::Admin),
 ];
 
 fn allowed(rule: Rule, caller: Caller) -> bool {
@@ -305,13 +324,19 @@ fn allowed(rule: Rule, caller: Caller) -> bool {
         Rule::Admin => caller == Caller::Admin,
         Rule::BodyMember => !matches!(caller, Caller::Anonymous | Caller::Outsider),
         Rule::BodyEditor => caller == Caller::Editor,
+        Rule::Party => matches!(caller, Caller::Member | Caller::Outsider),
+        Rule::Addressee => caller == Caller::Outsider,
     }
 }
 
-/// Whether `status` refuses the caller: for a body's calls, "not found" is a refusal too.
+/// Whether `status` refuses the caller: where things are private to their people, "not
+/// found" is a refusal too.
 fn refused(rule: Rule, status: u16) -> bool {
     match rule {
-        Rule::BodyMember | Rule::BodyEditor => matches!(status, 401 | 403 | 404),
+        // Other organisations' requests, drafts and conversations do not exist for outsiders.
+        Rule::Admits | Rule::BodyMember | Rule::BodyEditor | Rule::Party | Rule::Addressee => {
+            matches!(status, 401 | 403 | 404)
+        }
         _ => matches!(status, 401 | 403),
     }
 }
@@ -342,15 +367,16 @@ async fn the_authorisation_matrix_holds_on_postgresql() {
 /// reads something private, called as every [`Caller`], is refused (401/403) exactly when its
 /// rule says so.
 async fn authorisation_matrix(app: TestApp) {
-    let mut data = organisations(3, 2);
+    let mut data = organisations(3, 3);
     // Both are funding bodies: the publishing rows need calls of their own.
     for organisation in &mut data.organisations {
         organisation.kind = domain::organisation::OrganisationKind::PublicAuthority;
     }
     let app = app.with_demo_data(&data).await;
-    let (ours, theirs) = (
+    let (ours, theirs, third) = (
         data.organisations[0].external_id.clone(),
         data.organisations[1].external_id.clone(),
+        data.organisations[2].external_id.clone(),
     );
 
     let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
@@ -385,6 +411,13 @@ async fn authorisation_matrix(app: TestApp) {
             .await
             .unwrap();
     }
+    let member_id = app
+        .store
+        .person_by_email("member@example.eu")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let mut sessions = Vec::new();
     for caller in CALLERS {
         sessions.push(match caller {
@@ -428,6 +461,60 @@ async fn authorisation_matrix(app: TestApp) {
             };
             let new_call = draft_form(&draft).to_new_call("Matrix body").unwrap();
             app.store.create_call(&new_call, &ours, None, &audit).await.unwrap();
+            // A cluster run by our organisation, with the third organisation as a member and
+            // an application from theirs waiting, for the cluster rows.
+            let cluster_id = format!("matrix-{name}-{caller:?}").replace('_', "-").to_lowercase();
+            let cluster = domain::cluster::Cluster {
+                external_id: cluster_id.clone(),
+                name: format!("Cluster {cluster_id}"),
+                country: "PT".parse().unwrap(),
+                nuts_code: None,
+                focus: "Cybersecurity".into(),
+                dual_use_profile: domain::cluster::DualUseProfile::Both,
+                networks: vec![],
+                description: String::new(),
+                managed_by: Some(ours.clone()),
+            };
+            let member = domain::cluster::ClusterMember {
+                cluster_id: cluster_id.clone(),
+                organisation_id: third.clone(),
+                role: "member".into(),
+            };
+            app.store
+                .upsert_clusters(&[cluster], &[member], crate::helpers::now())
+                .await
+                .unwrap();
+            let application = NewClusterRequest {
+                cluster_id: cluster_id.clone(),
+                organisation_id: theirs.clone(),
+                kind: ClusterRequestKind::Application,
+                message: String::new(),
+                created_by: member_id,
+            };
+            let applied = AuditEntry {
+                action: "cluster_apply",
+                ..audit.clone()
+            };
+            app.store
+                .file_cluster_request(&application, crate::helpers::now(), &applied, &[])
+                .await
+                .unwrap();
+            let cluster_request = app.store.cluster_requests(Some(&cluster_id), &[]).await.unwrap()[0].id;
+            // And a conversation the member started with theirs (straight into the store: the
+            // limits on starting conversations are the behaviour suite's).
+            let conversation = NewConversation {
+                organisation_id: theirs.clone(),
+                person_id: member_id,
+                sender_organisation_id: None,
+                call_id: None,
+                subject: format!("Matrix {name} {caller:?}"),
+                body: "Hello".into(),
+            };
+            let conversation_id = app
+                .store
+                .start_conversation(&conversation, crate::helpers::now(), &[])
+                .await
+                .unwrap();
             let body = match *name {
                 "list_sessions" | "pending_requests" | "audit_log" | "dead_mail" => json!({}),
                 "change_password" => json!({ "current": "correct horse battery", "password": "correct horse battery" }),
@@ -462,6 +549,21 @@ async fn authorisation_matrix(app: TestApp) {
                 "save_strategy" => json!({ "organisation_id": ours, "form": {
                     "summary": format!("Saved by {caller:?}"), "strategy_url": "",
                     "priorities": [{ "title": "Ports", "domains": [], "sectors": ["transport"], "text": "" }] } }),
+                "open_cluster_editor" => json!({ "external_id": cluster_id }),
+                "save_cluster" => json!({ "external_id": cluster_id, "form": {
+                    "name": format!("Saved by {caller:?}"), "focus": "Cyber", "description": "", "region": "",
+                    "profile": "both", "networks": "" } }),
+                "request_cluster_membership" => json!({ "cluster_id": cluster_id, "organisation_id": ours,
+                    "kind": "invitation", "message": "" }),
+                "decide_cluster_request" => json!({ "request_id": cluster_request, "accept": true }),
+                "remove_cluster_member" => json!({ "cluster_id": cluster_id, "organisation_id": third }),
+                "contact_organisation" => json!({ "organisation_id": theirs, "form": {
+                    "subject": "Matrix", "body": "Hello", "call_id": "", "on_behalf_of": "" } }),
+                "inbox" | "abuse_reports" => json!({}),
+                "open_conversation" => json!({ "id": conversation_id }),
+                "reply" => json!({ "id": conversation_id, "body": "Thanks" }),
+                "block_sender" => json!({ "id": conversation_id, "block": true }),
+                "report_abuse" => json!({ "id": conversation_id, "reason": "Matrix" }),
                 "open_profile" => json!({ "external_id": ours }),
                 "save_profile" => json!({ "external_id": ours, "form": {
                     "description": format!("Edited by {caller:?}"), "headcount": "12", "turnover": "2000000" } }),

@@ -1174,6 +1174,160 @@ async fn refused_plainly(app: &TestApp, session: &str, calls: Vec<(&str, serde_j
         );
     }
     let (status, html) = app.get(path).await;
-    assert!(matches!(status, 200 | 400 | 404 | 414), "{path}: {status}");
+    // (A page for signed-in people answers an anonymous visitor 401: a plain refusal too.)
+    assert!(matches!(status, 200 | 400 | 401 | 403 | 404 | 414), "{path}: {status}");
     assert!(!html.contains(SCRIPT_MARK) && !html.contains("<img src=x"), "{html}");
+}
+
+#[tokio::test]
+async fn every_cluster_and_message_input_refuses_hostile_values_plainly_and_escapes_what_it_keeps() {
+    use domain::services::memberships::create_organisation;
+    let app = TestApp::spawn().await;
+    let organisation = |name: &str, kind: &str, country: &str| domain::organisation::NewOrganisationForm {
+        name: name.into(),
+        kind: kind.into(),
+        country: country.into(),
+        ..domain::organisation::NewOrganisationForm::default()
+    };
+    let manager = logged_in(&app, "lea@breizh.example", false).await;
+    let association = create_organisation(
+        &app.state,
+        Some(&manager),
+        &organisation("Breizh Cyber Association", "cluster_organisation", "FR"),
+    )
+    .await
+    .unwrap();
+    let manager = logged_in(&app, "lea@breizh.example", false).await;
+    let writer = logged_in(&app, "ana@aveiro.example", false).await;
+    let company = create_organisation(&app.state, Some(&writer), &organisation("Aveiro Labs", "sme", "PT"))
+        .await
+        .unwrap();
+    let writer = logged_in(&app, "ana@aveiro.example", false).await;
+    let cluster = domain::cluster::Cluster {
+        external_id: "breizh".into(),
+        name: "Breizh Cyber".into(),
+        country: "FR".parse().unwrap(),
+        nuts_code: None,
+        focus: "Maritime".into(),
+        dual_use_profile: domain::cluster::DualUseProfile::Both,
+        networks: vec![],
+        description: String::new(),
+        managed_by: Some(association.clone()),
+    };
+    app.store.upsert_clusters(&[cluster], &[], now()).await.unwrap();
+    let valid_cluster = serde_json::json!({ "name": "Breizh Cyber", "focus": "Maritime", "description": "",
+        "region": "FRH0", "profile": "both", "networks": "" });
+    let valid_message =
+        serde_json::json!({ "subject": "Consortium", "body": "Hello", "call_id": "", "on_behalf_of": "" });
+    let mut saved = 0;
+    for payload in payloads() {
+        let forms = ["name", "focus", "description", "region", "profile", "networks"]
+            .into_iter()
+            .map(|field| {
+                let mut form = valid_cluster.clone();
+                form[field] = serde_json::Value::String(payload.clone());
+                (field.to_owned(), form)
+            })
+            .collect();
+        saved += save_hostile_forms(
+            &app,
+            &manager,
+            "save_cluster",
+            ("external_id", "breizh"),
+            forms,
+            "/clusters/breizh",
+            &["region", "profile"],
+        )
+        .await;
+        // An invitation with a hostile message is kept as text (or refused), then withdrawn.
+        let invitation = serde_json::json!({ "cluster_id": "breizh", "organisation_id": company,
+            "kind": "invitation", "message": payload });
+        let (status, answer) = post_as(&app, "request_cluster_membership", &manager, &invitation).await;
+        assert!(matches!(status, 200 | 400), "invitation {payload:?}: {status} {answer}");
+        assert!(!answer.contains(SCRIPT_MARK) && !answer.contains("<img"), "{answer}");
+        for request in app.store.cluster_requests(Some("breizh"), &[]).await.unwrap() {
+            domain::services::clusters::decide_cluster_request(&app.state, Some(&manager), request.id, false)
+                .await
+                .unwrap();
+        }
+        refused_plainly(
+            &app,
+            &manager,
+            vec![
+                (
+                    "request_cluster_membership",
+                    serde_json::json!({ "cluster_id": payload,
+                    "organisation_id": company, "kind": "invitation", "message": "" }),
+                ),
+                (
+                    "request_cluster_membership",
+                    serde_json::json!({ "cluster_id": "breizh",
+                    "organisation_id": payload, "kind": "invitation", "message": "" }),
+                ),
+                (
+                    "remove_cluster_member",
+                    serde_json::json!({ "cluster_id": "breizh", "organisation_id": payload }),
+                ),
+                ("open_cluster_editor", serde_json::json!({ "external_id": payload })),
+                (
+                    "save_cluster",
+                    serde_json::json!({ "external_id": payload, "form": valid_cluster.clone() }),
+                ),
+            ],
+            &format!("/clusters/{}/edit", percent_encode(&payload)),
+        )
+        .await;
+        // Messages: every field of the form, then the ids of the rest.
+        for field in ["subject", "body", "call_id", "on_behalf_of"] {
+            let mut form = valid_message.clone();
+            form[field] = serde_json::Value::String(payload.clone());
+            let body = serde_json::json!({ "organisation_id": association, "form": form });
+            let (status, answer) = post_as(&app, "contact_organisation", &writer, &body).await;
+            assert!(
+                matches!(status, 200 | 400 | 403 | 404 | 429),
+                "contact {field} {payload:?}: {status} {answer}"
+            );
+            assert!(
+                !answer.contains(SCRIPT_MARK) && !answer.contains("<img"),
+                "{field}: {answer}"
+            );
+        }
+        refused_plainly(
+            &app,
+            &writer,
+            vec![
+                (
+                    "contact_organisation",
+                    serde_json::json!({ "organisation_id": payload, "form": valid_message.clone() }),
+                ),
+                ("open_conversation", serde_json::json!({ "id": payload })),
+                ("reply", serde_json::json!({ "id": 0, "body": payload })),
+                ("report_abuse", serde_json::json!({ "id": 0, "reason": payload })),
+                ("block_sender", serde_json::json!({ "id": -1, "block": true })),
+            ],
+            "/inbox",
+        )
+        .await;
+    }
+    assert!(saved > 0, "the valid parts of hostile forms are kept (as text)");
+    // What was kept reached the association's inbox as text, and its mail escapes it.
+    let kept = domain::services::messages::inbox(&app.state, Some(&manager))
+        .await
+        .unwrap();
+    assert!(kept.iter().any(|c| c.subject.contains(SCRIPT_MARK)), "{kept:?}");
+    let mail = app
+        .store
+        .lease_due_mail(now() + chrono::Duration::days(400), chrono::Duration::days(1), 500)
+        .await
+        .unwrap();
+    assert!(mail
+        .iter()
+        .any(|m| m.subject.contains("Consortium") || m.subject.contains("message")));
+    for message in mail {
+        assert!(
+            !message.html_body.contains(SCRIPT_MARK) && !message.html_body.contains("<img src=x"),
+            "{}",
+            message.html_body
+        );
+    }
 }
