@@ -15,6 +15,11 @@ const indexDir = path.join(os.tmpdir(), `${run}-index`);
 // repository's root, where the servers start).
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(os.homedir(), '.cache', 'fundbridge', 'target');
 const binary = process.env.FUNDBRIDGE_E2E_BINARY ?? path.join(targetDir, 'release', 'fundbridge');
+// The portal's mail goes to a real SMTP server (aiosmtpd, the third web server below), which
+// keeps each message as a file of this Maildir; the tests read them there (session.ts). Set
+// here, in the runner, so that the workers it starts inherit the same folder.
+process.env.FUNDBRIDGE_E2E_MAILDIR ??= path.join(os.tmpdir(), `${run}-maildir`);
+const smtpPort = port + 2;
 
 export default defineConfig({
   testDir: './tests',
@@ -44,6 +49,14 @@ export default defineConfig({
     },
   },
   webServer: [{
+    command: `.venv-smtp/bin/python -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${process.env.FUNDBRIDGE_E2E_MAILDIR}`,
+    cwd: '..',
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  }, {
     command: `${binary} serve --seed-demo`,
     cwd: '..',
     url: `${baseURL}/healthz`,
@@ -57,9 +70,7 @@ export default defineConfig({
       FUNDBRIDGE_LISTEN: `127.0.0.1:${port}`,
       FUNDBRIDGE_SITE_ROOT: 'target/site',
       FUNDBRIDGE_NOW: '2026-11-27T09:00:00Z',
-      // Mail is read back at /dev/mailbox (accounts.spec.ts).
-      FUNDBRIDGE_MAILBOX_DIR: `${indexDir}-mailbox`,
-      FUNDBRIDGE_DEV_MAILBOX: '1',
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       RUST_LOG: 'warn',
     },
   }, {

@@ -1036,7 +1036,8 @@ pub struct DemoPerson {
 
 /// One demo person per role: an administrator; a member of the first demo organisation; an
 /// editor and a reviewer of the first public authority (a funding body); a manager of the
-/// second organisation; an editor of the first SME (its profile).
+/// organisation that runs the first dual-use cluster the SME is not in (else of the second
+/// organisation); an editor of the first SME (its profile).
 pub fn people(data: &DemoData) -> Vec<DemoPerson> {
     let organisation = |index: usize| data.organisations.get(index).map(|o| o.external_id.clone());
     let person = |local: &str, name: &str, membership: Option<(String, Role)>| DemoPerson {
@@ -1058,6 +1059,25 @@ pub fn people(data: &DemoData) -> Vec<DemoPerson> {
         .iter()
         .find(|o| o.kind == crate::organisation::OrganisationKind::Sme)
         .map(|o| o.external_id.clone());
+    // A manager of a cluster the company could join.
+    let cluster_runner = data
+        .clusters
+        .iter()
+        .filter(|c| c.dual_use_profile == DualUseProfile::Both)
+        .filter(|c| {
+            !data
+                .members
+                .iter()
+                .any(|m| m.cluster_id == c.external_id && Some(&m.organisation_id) == company.as_ref())
+        })
+        .filter_map(|c| c.managed_by.as_ref())
+        // A partner from another country than the company's.
+        .find(|runner| {
+            let country = |id: &str| data.organisations.iter().find(|o| o.external_id == id).map(|o| o.country);
+            company.as_deref().is_none_or(|company| country(company) != country(runner))
+        })
+        .cloned()
+        .or_else(|| organisation(1));
     vec![
         person("admin", "Ada Admin", None),
         person("member", "Marta Member", organisation(0).map(|id| (id, Role::Member))),
@@ -1070,7 +1090,7 @@ pub fn people(data: &DemoData) -> Vec<DemoPerson> {
         person(
             "manager",
             "Magnus Manager",
-            organisation(1).map(|id| (id, Role::Manager)),
+            cluster_runner.map(|id| (id, Role::Manager)),
         ),
         person("sme", "Sofia SME", company.map(|id| (id, Role::Editor))),
     ]

@@ -1,17 +1,10 @@
 import { expect, Page, test } from '@playwright/test';
-import { DEMO_PASSWORD, hydrated, logIn, logOut } from './session';
+import { DEMO_PASSWORD, firstLink, hydrated, logIn, logOut, mailTo } from './session';
 
-/** Opens the newest message to `email` whose subject has `subject`, and follows its first link. */
+/** Follows the first link of the newest message to `email` whose subject has `subject`, as
+ * the test SMTP server received it. */
 async function followMailedLink(page: Page, email: string, subject: string) {
-  const row = page.getByRole('row').filter({ hasText: email }).filter({ hasText: subject });
-  await expect(async () => {
-    await page.goto('/dev/mailbox');
-    await expect(row.first()).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 20_000 });
-  await row.first().getByRole('link').click();
-  const link = await page.locator('.mail-links a').first().getAttribute('href');
-  expect(link).toBeTruthy();
-  await page.goto(link!);
+  await page.goto(firstLink(await mailTo(email, subject)));
   await hydrated(page);
 }
 

@@ -341,7 +341,7 @@ fn AccountDetails(
         .map(|membership| {
             view! {
                 <li>
-                    <strong>{membership.organisation_name.clone()}</strong>
+                    <a href=crate::pages::organisation::organisation_path(&membership.organisation_id)><strong>{membership.organisation_name.clone()}</strong></a>
                     " — " {membership.role.label()}
                 </li>
             }
@@ -358,6 +358,7 @@ fn AccountDetails(
                 view! { <ul class="memberships">{organisations}</ul> }.into_any()
             }}
             {person.is_admin.then(|| view! { <p><a class="button" href="/admin">"Administration"</a></p> })}
+            <ClustersRun person=person.clone() />
             <PendingRequests />
             <Sessions />
             <ChangePassword />
@@ -366,6 +367,39 @@ fn AccountDetails(
             <YourData />
             <button class="button" type="button" on:click=move |_| { logout.dispatch(()); }>"Log out"</button>
         </section>
+    }
+}
+
+/// The clusters run by organisations the person speaks for (their editors and managers run
+/// them), each linked to its page.
+#[component]
+fn ClustersRun(person: Viewer) -> impl IntoView {
+    let teams: Vec<String> = person
+        .memberships
+        .iter()
+        .filter(|m| m.role.admits_members())
+        .map(|m| m.organisation_id.clone())
+        .collect();
+    let clusters = Resource::new(|| (), |_| crate::api::clusters::list_clusters(Default::default()));
+    view! {
+        <Transition fallback=|| ()>
+            {move || clusters.get().map(|result| {
+                let run: Vec<_> = result
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|card| card.cluster.managed_by.as_ref().is_some_and(|org| teams.contains(org)))
+                    .collect();
+                (!run.is_empty()).then(|| view! {
+                    <h2>"Clusters you run"</h2>
+                    <ul class="clusters-run">
+                        {run.into_iter().map(|card| view! {
+                            <li><a href=crate::pages::clusters::cluster_path(&card.cluster.external_id)>{card.cluster.name.clone()}</a>
+                                {format!(" · {} members", card.members)}</li>
+                        }).collect_view()}
+                    </ul>
+                })
+            })}
+        </Transition>
     }
 }
 
