@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clusters") view=pages::clusters::ClustersPage ssr=SsrMode::Async />
                     <Route path=path!("/clusters/:id") view=pages::clusters::ClusterDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/clusters/:id/edit") view=pages::clusters::ClusterEditPage />
+                    <Route path=path!("/clusters/:id/import") view=pages::clusters::MemberImportPage />
                     <Route path=path!("/organisations/:id") view=pages::organisation::OrganisationProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/organisations/:id/profile") view=pages::organisation::ProfilePage />
                     <Route path=path!("/organisations/:id/contact") view=pages::messages::ContactPage />

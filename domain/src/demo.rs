@@ -1073,8 +1073,15 @@ pub fn people(data: &DemoData) -> Vec<DemoPerson> {
         .filter_map(|c| c.managed_by.as_ref())
         // A partner from another country than the company's.
         .find(|runner| {
-            let country = |id: &str| data.organisations.iter().find(|o| o.external_id == id).map(|o| o.country);
-            company.as_deref().is_none_or(|company| country(company) != country(runner))
+            let country = |id: &str| {
+                data.organisations
+                    .iter()
+                    .find(|o| o.external_id == id)
+                    .map(|o| o.country.clone())
+            };
+            company
+                .as_deref()
+                .is_none_or(|company| country(company) != country(runner))
         })
         .cloned()
         .or_else(|| organisation(1));

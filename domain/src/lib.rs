@@ -10,6 +10,7 @@ pub mod codes;
 pub mod contact;
 pub mod geo;
 pub mod listing;
+pub mod member_import;
 pub mod money;
 pub mod organisation;
 pub mod organisation_query;
@@ -38,6 +39,8 @@ pub mod progress;
 pub mod search;
 #[cfg(feature = "server")]
 pub mod services;
+#[cfg(feature = "server")]
+pub mod spreadsheet;
 #[cfg(feature = "server")]
 pub mod store;
 #[cfg(feature = "server")]

@@ -9,5 +9,6 @@ pub mod marked;
 pub mod page_title;
 pub mod pager;
 pub mod search_field;
+pub mod sheet_file;
 pub mod status_badge;
 pub mod vocabulary_picker;

@@ -2,21 +2,25 @@
 //! its URL), one cluster's page (`/clusters/:id`) with its members and the calls they could
 //! lead — and, for the people concerned, running it: its managers invite organisations,
 //! decide applications and remove members; an organisation's editors ask to join, answer an
-//! invitation or leave; the managers edit the page (`/clusters/:id/edit`).
+//! invitation or leave; the managers edit the page (`/clusters/:id/edit`) and import members
+//! from a spreadsheet (`/clusters/:id/import`).
 
 use crate::api::clusters::{
-    decide_cluster_request, get_cluster_page, list_clusters, open_cluster_editor, remove_cluster_member,
-    request_cluster_membership, save_cluster, ClusterForm, ClusterRequest, ClusterRequestKind,
+    decide_cluster_request, get_cluster_page, import_members, list_clusters, open_cluster_editor,
+    preview_member_import, remove_cluster_member, request_cluster_membership, save_cluster, ClusterForm,
+    ClusterRequest, ClusterRequestKind, MemberField, MemberImportPreview, MemberMapping, MemberOutcome,
 };
 use crate::api::search_organisations;
 use crate::components::call_card::CallCard;
 use crate::components::error_notice::{inline_alert, ErrorNotice};
 use crate::components::page_title::PageTitle;
+use crate::components::sheet_file::{SheetFileInput, Upload};
 use crate::error::AppError;
 use crate::format::{percent_decode, term_labels};
 use crate::pages::organisation::organisation_path;
 use crate::pages::publishing::editor::{field_errors, FieldMessage};
 use domain::cluster::{ClusterCard, ClusterPage, ClusterQuery, DualUseProfile};
+use domain::organisation::OrganisationKind;
 use domain::organisation_query::OrganisationQuery;
 use domain::publishing::FieldError;
 use domain::taxonomy::CAPABILITIES;
@@ -450,5 +454,162 @@ fn ClusterEditor(external_id: String, country: String, form: ClusterForm) -> imp
                 Err(error) => inline_alert(error),
             })}
         </form>
+    }
+}
+
+/// Importing members from a spreadsheet (`/clusters/:id/import`): choose the file, check how
+/// its columns are read, see every row's outcome, then confirm.
+#[component]
+pub fn MemberImportPage() -> impl IntoView {
+    let params = use_params_map();
+    let cluster_id = percent_decode(&params.with_untracked(|p| p.get("id").unwrap_or_default()));
+    let upload = RwSignal::new(None::<Upload>);
+    let mapping = RwSignal::new(None::<MemberMapping>);
+    let id_for_preview = cluster_id.clone();
+    let preview = Resource::new(
+        move || (upload.get(), mapping.get()),
+        move |(upload, mapping)| {
+            let cluster_id = id_for_preview.clone();
+            async move {
+                match upload {
+                    Some(Upload { text, xlsx }) => {
+                        preview_member_import(cluster_id, text, xlsx, mapping).await.map(Some)
+                    }
+                    None => Ok(None),
+                }
+            }
+        },
+    );
+    let id_for_import = cluster_id.clone();
+    let confirm = Action::new(move |(chosen, mapping): &(Upload, Option<MemberMapping>)| {
+        let (cluster_id, chosen, mapping) = (id_for_import.clone(), chosen.clone(), mapping.clone());
+        async move { import_members(cluster_id, chosen.text, chosen.xlsx, mapping).await }
+    });
+    let back = cluster_path(&cluster_id);
+    view! {
+        <PageTitle text="Import members" />
+        <section class="member-import sheet-upload">
+            <p class="back"><a href=back.clone()>"← Back to the cluster"</a></p>
+            <h1>"Import members from a spreadsheet"</h1>
+            <p>"A CSV file or an Excel workbook with a name and a country per row — a CORDIS participants export works as it is. Organisations already in the directory are matched by name and country; the others are added to it. Nothing is written until you confirm."</p>
+            <SheetFileInput upload on_chosen=Callback::new(move |()| mapping.set(None)) />
+            <Transition fallback=|| view! { <p>"Reading…"</p> }>
+                {move || preview.get().map(|result| match result {
+                    Ok(None) => ().into_any(),
+                    Ok(Some(preview)) => {
+                        let (joins, added, _, _) = preview.counts();
+                        view! {
+                            <MemberMappingView preview=preview.clone() mapping />
+                            <MemberRowsView preview />
+                            <button class="button primary" type="button" disabled=move || confirm.pending().get() || joins + added == 0
+                                on:click=move |_| {
+                                    if let Some(chosen) = upload.get_untracked() {
+                                        confirm.dispatch((chosen, mapping.get_untracked()));
+                                    }
+                                }>
+                                {format!("Import {} members", joins + added)}
+                            </button>
+                        }.into_any()
+                    }
+                    Err(error) => inline_alert(error),
+                })}
+            </Transition>
+            {move || confirm.value().get().map(|answer| match answer {
+                Ok(done) => {
+                    let (joins, added, already, left_out) = done.counts();
+                    view! {
+                        <p class="notice" role="status">
+                            {format!("Done: {} joined from the directory, {added} added to it and joined, {already} were members already, {left_out} left out. ", joins)}
+                            <a href=back.clone()>"See the cluster"</a>
+                        </p>
+                    }.into_any()
+                }
+                Err(error) => inline_alert(error),
+            })}
+        </section>
+    }
+}
+
+/// Each column with the field it fills (changeable), and the kind of rows that do not say.
+#[component]
+fn MemberMappingView(preview: MemberImportPreview, mapping: RwSignal<Option<MemberMapping>>) -> impl IntoView {
+    let guessed: Vec<Option<MemberField>> = preview.columns.iter().map(|(_, field)| *field).collect();
+    let current = move || {
+        mapping.get_untracked().unwrap_or_else(|| MemberMapping {
+            columns: guessed.clone(),
+            default_kind: OrganisationKind::Sme.as_str().to_owned(),
+        })
+    };
+    let current_for_kind = current.clone();
+    let default_kind = mapping
+        .with_untracked(|m| m.as_ref().map(|m| m.default_kind.clone()))
+        .unwrap_or_else(|| OrganisationKind::Sme.as_str().to_owned());
+    view! {
+        <fieldset class="group sheet-mapping">
+            <legend>"How the columns are read"</legend>
+            {preview.columns.iter().enumerate().map(|(index, (header, field))| {
+                let current = current.clone();
+                let id = format!("member_column_{index}");
+                view! {
+                    <label class="field" for=id.clone()>
+                        <span>{if header.is_empty() { format!("Column {}", index + 1) } else { header.clone() }}</span>
+                        <select id=id.clone() prop:value=field.map_or("", |f| f.as_str()) on:change=move |event| {
+                            let mut next = current();
+                            if let Some(slot) = next.columns.get_mut(index) {
+                                *slot = MemberField::parse(&event_target_value(&event));
+                            }
+                            mapping.set(Some(next));
+                        }>
+                            <option value="">"Not imported"</option>
+                            {MemberField::ALL.into_iter().map(|f| view! { <option value=f.as_str()>{f.label()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                }
+            }).collect_view()}
+            <label class="field" for="member_default_kind">
+                <span>"Kind of organisations whose row does not say"</span>
+                <select id="member_default_kind" prop:value=default_kind on:change=move |event| {
+                    let mut next = current_for_kind();
+                    next.default_kind = event_target_value(&event);
+                    mapping.set(Some(next));
+                }>
+                    {OrganisationKind::ALL.into_iter().map(|kind| view! { <option value=kind.as_str()>{kind.label()}</option> }).collect_view()}
+                </select>
+            </label>
+        </fieldset>
+    }
+}
+
+/// Every row with what becomes of it.
+#[component]
+fn MemberRowsView(preview: MemberImportPreview) -> impl IntoView {
+    let (joins, added, already, left_out) = preview.counts();
+    view! {
+        <p role="status">{format!("{joins} from the directory join, {added} are new to it, {already} are members already, {left_out} rows are left out.")}</p>
+        <table class="sheet-preview member-preview">
+            <thead><tr><th>"Line"</th><th>"Organisation"</th><th>"Country"</th><th>"What happens"</th></tr></thead>
+            <tbody>
+                {preview.rows.into_iter().map(|row| {
+                    let outcome = match row.outcome {
+                        MemberOutcome::Joins { organisation_id } => view! {
+                            "Joins: " <a href=organisation_path(&organisation_id)>"in the directory"</a>
+                        }.into_any(),
+                        MemberOutcome::AlreadyMember { .. } => "A member already".into_any(),
+                        MemberOutcome::Added => "Added to the directory and joins".into_any(),
+                        MemberOutcome::LeftOut { errors } => view! {
+                            <span class="form-error">{format!("Left out: {}", errors.join(" "))}</span>
+                        }.into_any(),
+                    };
+                    view! {
+                        <tr>
+                            <td>{row.line}</td>
+                            <td>{row.name}</td>
+                            <td>{row.country}</td>
+                            <td>{outcome}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }

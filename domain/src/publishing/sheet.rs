@@ -3,16 +3,11 @@
 //! every row read into a call through the same form rules as the editor, with its mistakes by
 //! line, before anything is written.
 
-use super::{
-    CallForm, DeadlineInput, FieldError, SheetColumn, SheetPreview, SheetRow, MAX_SHEET_BYTES, MAX_XLSX_BYTES,
-    SHEET_FIELDS,
-};
+use super::{CallForm, DeadlineInput, FieldError, SheetColumn, SheetPreview, SheetRow, SHEET_FIELDS};
 use crate::store::NewCall;
 
-/// The most rows one upload may hold.
-pub const MAX_SHEET_ROWS: usize = 1_000;
-/// The most columns one upload may hold.
-pub const MAX_SHEET_COLUMNS: usize = 60;
+use crate::spreadsheet::{folded, read_table};
+pub use crate::spreadsheet::{MAX_SHEET_COLUMNS, MAX_SHEET_ROWS};
 
 /// One row of a sheet, read.
 #[derive(Debug)]
@@ -25,15 +20,6 @@ pub struct ReadRow {
     pub reference: String,
     /// The title it names.
     pub title: String,
-}
-
-/// A header as compared: lower case, letters and digits only.
-fn folded(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// Other words spreadsheets use for a field.
@@ -157,9 +143,6 @@ fn fill(form: &mut CallForm, field: &str, cell: &str) {
     }
 }
 
-/// The most text the cells of one workbook may hold in all.
-const MAX_XLSX_TEXT_BYTES: usize = 2_000_000;
-
 /// Reads an upload: CSV `text`, or — when `xlsx_base64` is given — the first worksheet of that
 /// XLSX workbook (base64, as JSON carries bytes), its rows numbered as the spreadsheet numbers
 /// them. See [`read_sheet`] for the rest.
@@ -169,100 +152,7 @@ pub fn read_upload(
     mapping: Option<&[Option<String>]>,
     publisher: &str,
 ) -> Result<(Vec<SheetColumn>, Vec<ReadRow>), String> {
-    let Some(encoded) = xlsx_base64 else {
-        return read_sheet(text, mapping, publisher);
-    };
-    use base64::Engine as _;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| "The workbook did not arrive whole; choose the file again.".to_owned())?;
-    if bytes.len() > MAX_XLSX_BYTES {
-        return Err(format!(
-            "The workbook is larger than {} KB: split it, or save it as CSV.",
-            MAX_XLSX_BYTES / 1_000
-        ));
-    }
-    read_rows(&xlsx_as_csv(&bytes)?, mapping, publisher)
-}
-
-/// The text of one spreadsheet cell as the form reads it: whole numbers without a decimal
-/// point, dates as `2027-03-04` (with `T17:00` when they have a time), booleans as yes or no.
-fn cell_text(cell: &calamine::DataRef<'_>) -> String {
-    use calamine::DataRef;
-    match cell {
-        DataRef::Int(n) => n.to_string(),
-        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        DataRef::Float(f) => f.to_string(),
-        DataRef::String(text) => text.clone(),
-        DataRef::SharedString(text) => (*text).to_owned(),
-        DataRef::Bool(yes) => if *yes { "yes" } else { "no" }.to_owned(),
-        DataRef::DateTime(at) => match at.as_datetime() {
-            Some(at) if at.time() == chrono::NaiveTime::MIN => at.format("%Y-%m-%d").to_string(),
-            Some(at) => at.format("%Y-%m-%dT%H:%M").to_string(),
-            None => String::new(),
-        },
-        DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => text.clone(),
-        DataRef::Error(_) | DataRef::Empty => String::new(),
-    }
-}
-
-/// The first worksheet of an XLSX workbook as CSV, one line per spreadsheet row (empty rows
-/// kept, so lines are the spreadsheet's row numbers). Cells are read one at a time: a sheet
-/// claiming a million rows costs nothing until it has them, and is refused at the limits.
-pub fn xlsx_as_csv(bytes: &[u8]) -> Result<String, String> {
-    use calamine::{Reader, Xlsx};
-    let unreadable =
-        |_| "The file cannot be read as an Excel workbook (.xlsx); save it again as .xlsx or as CSV.".to_owned();
-    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(unreadable)?;
-    let first = workbook
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| "The workbook has no worksheet.".to_owned())?;
-    let mut cells = workbook.worksheet_cells_reader(&first).map_err(unreadable)?;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut held = 0_usize;
-    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
-        let (row, column) = cell.get_position();
-        let (row, column) = (row as usize, column as usize);
-        let text = cell_text(cell.get_value());
-        if text.trim().is_empty() {
-            continue;
-        }
-        if column >= MAX_SHEET_COLUMNS {
-            return Err(format!("The sheet has more than {MAX_SHEET_COLUMNS} columns."));
-        }
-        if row > MAX_SHEET_ROWS {
-            return Err(format!("The sheet has more than {MAX_SHEET_ROWS} rows; split it."));
-        }
-        held += text.len();
-        if held > MAX_XLSX_TEXT_BYTES {
-            return Err(format!(
-                "The sheet holds more than {} MB of text; split it.",
-                MAX_XLSX_TEXT_BYTES / 1_000_000
-            ));
-        }
-        if rows.len() <= row {
-            rows.resize(row + 1, Vec::new());
-        }
-        let cells_of_row = &mut rows[row];
-        if cells_of_row.len() <= column {
-            cells_of_row.resize(column + 1, String::new());
-        }
-        cells_of_row[column] = text;
-    }
-    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
-    for mut row in rows {
-        row.resize(width.max(1), String::new());
-        writer
-            .write_record(&row)
-            .map_err(|error| format!("The sheet cannot be read: {error}."))?;
-    }
-    let csv = writer
-        .into_inner()
-        .map_err(|error| format!("The sheet cannot be read: {error}."))?;
-    String::from_utf8(csv).map_err(|_| "The sheet holds text that is not valid Unicode.".to_owned())
+    read_rows(&crate::spreadsheet::upload_text(text, xlsx_base64)?, mapping, publisher)
 }
 
 /// Reads `text` (CSV, comma or semicolon separated, first line the headers) with `mapping`
@@ -274,13 +164,7 @@ pub fn read_sheet(
     mapping: Option<&[Option<String>]>,
     publisher: &str,
 ) -> Result<(Vec<SheetColumn>, Vec<ReadRow>), String> {
-    if text.len() > MAX_SHEET_BYTES {
-        return Err(format!(
-            "The file is larger than {} KB: split it, or leave the long descriptions out.",
-            MAX_SHEET_BYTES / 1_000
-        ));
-    }
-    read_rows(text, mapping, publisher)
+    read_upload(text, None, mapping, publisher)
 }
 
 /// [`read_sheet`] without the limit on the upload's size (a workbook's cells are bounded
@@ -290,29 +174,8 @@ fn read_rows(
     mapping: Option<&[Option<String>]>,
     publisher: &str,
 ) -> Result<(Vec<SheetColumn>, Vec<ReadRow>), String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = text.lines().next().unwrap_or_default();
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|error| format!("The first line cannot be read as column names: {error}."))?
-        .iter()
-        .map(|header| crate::sanitize::clean_line(header, 80))
-        .collect();
-    if headers.iter().all(String::is_empty) {
-        return Err("The file has no column names on its first line.".into());
-    }
-    if headers.len() > MAX_SHEET_COLUMNS {
-        return Err(format!("The file has more than {MAX_SHEET_COLUMNS} columns."));
-    }
+    let table = read_table(text)?;
+    let headers = table.headers;
     let fields: Vec<Option<&'static str>> = match mapping {
         Some(mapping) => headers
             .iter()
@@ -346,55 +209,19 @@ fn read_rows(
         })
         .collect();
     let mut rows = Vec::new();
-    // Where each row starts in the file, counted from its byte offset: blank lines are
-    // skipped and quoted cells may span lines, so the record count is not the line.
-    let (mut counted_to, mut line) = (0_usize, 1_usize);
-    for (index, record) in reader.records().enumerate() {
-        let start = match &record {
-            Ok(record) => record.position().map(|at| at.byte() as usize),
-            Err(error) => error.position().map(|at| at.byte() as usize),
-        };
-        // The reader's position is where it began reading: before any blank lines it skipped.
-        let start = start.map(|start| {
-            let bytes = text.as_bytes();
-            let mut first = start.min(bytes.len());
-            while first < bytes.len() && matches!(bytes[first], b'\n' | b'\r') {
-                first += 1;
-            }
-            first
-        });
-        let line = match start.filter(|start| *start >= counted_to) {
-            Some(start) => {
-                line += text.as_bytes()[counted_to..start]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count();
-                counted_to = start;
-                line
-            }
-            None => index + 2,
-        };
-        if rows.len() == MAX_SHEET_ROWS {
-            return Err(format!("The file has more than {MAX_SHEET_ROWS} rows; split it."));
-        }
-        let record = match record {
-            Ok(record) => record,
+    for row in table.rows {
+        let record = match row.cells {
+            Ok(cells) => cells,
             Err(error) => {
                 rows.push(ReadRow {
-                    line,
-                    call: Err(vec![FieldError::new(
-                        "row",
-                        format!("This line cannot be read: {error}."),
-                    )]),
+                    line: row.line,
+                    call: Err(vec![FieldError::new("row", error)]),
                     reference: String::new(),
                     title: String::new(),
                 });
                 continue;
             }
         };
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
         let mut form = CallForm {
             deadlines: Vec::new(),
             ..CallForm::blank(crate::call::InstrumentKind::Grant)
@@ -405,7 +232,7 @@ fn read_rows(
             }
         }
         rows.push(ReadRow {
-            line,
+            line: row.line,
             reference: crate::sanitize::clean_line(&form.reference, 60),
             title: crate::sanitize::clean_line(&form.title, 120),
             call: form.to_new_call(publisher),
@@ -434,6 +261,7 @@ pub fn preview(columns: Vec<SheetColumn>, rows: &[ReadRow], existing: &[String])
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spreadsheet::xlsx_as_csv;
 
     const SHEET: &str = "Reference;Title;Programme;Instrument;Deadline;Countries;Budget;SMEs\n\
         RIS3-1;Cyber vouchers;RIS3;voucher;2027-03-04;BE;50 000;yes\n\

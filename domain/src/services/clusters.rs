@@ -4,9 +4,11 @@
 //! and managers of the organisation that runs it) edit its page, invite organisations, accept
 //! or remove members; an organisation's editors ask to join, answer invitations or leave.
 //! Every change is checked here, recorded in the audit log and mailed to the other side
-//! through the outbox, in one transaction.
+//! through the outbox, in one transaction. Managers also import members from a spreadsheet,
+//! matched to the directory by name and country, previewed before anything is written.
 
 use super::accounts::{link, require_viewer, viewer};
+use super::publishing::SheetUpload;
 use super::{forbidden, limits, mail_to_team, region_names, speaks_for, AppState, ServiceError};
 use crate::call::CallStatus;
 use crate::cluster::{
@@ -15,9 +17,14 @@ use crate::cluster::{
 use crate::codes::{NutsCode, OrganisationId};
 use crate::geo::{area_label, country_label, RegionNames};
 use crate::mail::templates::Message;
+use crate::member_import::{
+    read_member, MemberCandidate, MemberField, MemberImportPreview, MemberMapping, MemberOutcome, MemberRow,
+};
+use crate::organisation::OrganisationKind;
+use crate::organisation_query::OrganisationQuery;
 use crate::people::{Viewer, MAX_MESSAGE_CHARS};
 use crate::query::{CallQuery, CallSort};
-use crate::store::{AuditEntry, NewClusterRequest, StoreError};
+use crate::store::{AuditEntry, MemberImport, NewClusterRequest, StoreError};
 use std::collections::BTreeMap;
 
 /// Invitations and applications one person may file per day (each mails a team).
@@ -445,4 +452,189 @@ pub async fn remove_cluster_member(
         Ok(false) | Err(StoreError::NotFound(_)) => Err(not_member()),
         Err(other) => Err(other.into()),
     }
+}
+
+/// Reads an uploaded member list (CSV, or an XLSX workbook) with `mapping`
+/// (`None`: guessed from the headers) and decides each row's outcome against the directory
+/// and the cluster's members; nothing is written.
+async fn plan_member_import(
+    state: &AppState,
+    cluster: &Cluster,
+    upload: &SheetUpload<'_>,
+    mapping: Option<&MemberMapping>,
+) -> Result<(MemberImportPreview, Vec<(usize, MemberCandidate)>), ServiceError> {
+    let table = crate::spreadsheet::upload_text(upload.text, upload.xlsx_base64)
+        .and_then(|csv| crate::spreadsheet::read_table(&csv))
+        .map_err(ServiceError::Invalid)?;
+    let fields: Vec<Option<MemberField>> = match mapping {
+        Some(mapping) => (0..table.headers.len())
+            .map(|index| mapping.columns.get(index).copied().flatten())
+            .collect(),
+        None => {
+            let mut taken = Vec::new();
+            table
+                .headers
+                .iter()
+                .map(|header| {
+                    let field = MemberField::guess(header).filter(|field| !taken.contains(field))?;
+                    taken.push(field);
+                    Some(field)
+                })
+                .collect()
+        }
+    };
+    let default_kind = mapping
+        .and_then(|mapping| OrganisationKind::parse(&mapping.default_kind))
+        .unwrap_or(OrganisationKind::Sme);
+    let members: Vec<String> = state
+        .directory
+        .cluster_members(&cluster.external_id)
+        .await?
+        .into_iter()
+        .map(|member| member.organisation_id)
+        .collect();
+    let mut rows = Vec::with_capacity(table.rows.len());
+    let mut new = Vec::new();
+    let mut seen: Vec<(String, String, usize)> = Vec::new();
+    for row in &table.rows {
+        let read = row
+            .cells
+            .as_ref()
+            .map_err(|error| vec![error.clone()])
+            .and_then(|cells| read_member(cells, &fields, default_kind));
+        let (name, country, outcome) = match read {
+            Err(errors) => {
+                let cells = row.cells.as_deref().unwrap_or_default();
+                let name_at = fields.iter().position(|f| *f == Some(MemberField::Name));
+                let name = name_at
+                    .and_then(|at| cells.get(at))
+                    .map(|cell| crate::sanitize::clean_line(cell, 120))
+                    .unwrap_or_default();
+                (name, String::new(), MemberOutcome::LeftOut { errors })
+            }
+            Ok(candidate) => {
+                let key = crate::spreadsheet::folded(&candidate.form.name);
+                let (name, country) = (candidate.form.name.clone(), candidate.form.country.clone());
+                if let Some((_, _, line)) = seen.iter().find(|(k, c, _)| *k == key && *c == country) {
+                    let errors = vec![format!("The same organisation as line {line}.")];
+                    (name, country, MemberOutcome::LeftOut { errors })
+                } else {
+                    seen.push((key.clone(), country.clone(), row.line));
+                    let found = same_organisation(state, &candidate.form.name, &country).await?;
+                    let outcome = match found {
+                        Some(id) if members.contains(&id) => MemberOutcome::AlreadyMember { organisation_id: id },
+                        Some(id) => MemberOutcome::Joins { organisation_id: id },
+                        None => MemberOutcome::Added,
+                    };
+                    if !matches!(outcome, MemberOutcome::AlreadyMember { .. }) {
+                        new.push((rows.len(), candidate));
+                    }
+                    (name, country, outcome)
+                }
+            }
+        };
+        rows.push(MemberRow {
+            line: row.line,
+            name,
+            country,
+            outcome,
+        });
+    }
+    let preview = MemberImportPreview {
+        columns: table.headers.into_iter().zip(fields).collect(),
+        rows,
+        written: false,
+    };
+    Ok((preview, new))
+}
+
+/// The organisation of the directory called `name` (ignoring case, spaces and punctuation)
+/// in `country`, if there is one.
+async fn same_organisation(state: &AppState, name: &str, country: &str) -> Result<Option<String>, ServiceError> {
+    let query = OrganisationQuery {
+        text: name.to_owned(),
+        countries: vec![country.to_owned()],
+        per_page: 50,
+        ..OrganisationQuery::default()
+    };
+    let wanted = crate::spreadsheet::folded(name);
+    let (found, _) = state.directory.list_organisations(&query.sanitized()).await?;
+    Ok(found
+        .into_iter()
+        .find(|detail| crate::spreadsheet::folded(&detail.organisation.name) == wanted)
+        .map(|detail| detail.organisation.external_id))
+}
+
+/// Previews an import of members into the cluster: its managers only; nothing is written.
+pub async fn preview_member_import(
+    state: &AppState,
+    session: Option<&str>,
+    cluster_id: &str,
+    upload: &SheetUpload<'_>,
+    mapping: Option<&MemberMapping>,
+) -> Result<MemberImportPreview, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (cluster, _) = find_cluster(state, cluster_id).await?;
+    if !manages(&viewer, &cluster) {
+        return Err(forbidden("import members of this cluster"));
+    }
+    Ok(plan_member_import(state, &cluster, upload, mapping).await?.0)
+}
+
+/// Imports the members of the sheet as previewed: organisations matched by name and country
+/// join, new ones are added to the directory and join, rows with mistakes are left out — all
+/// in one transaction with its audit line. Returns what was done.
+pub async fn import_members(
+    state: &AppState,
+    session: Option<&str>,
+    cluster_id: &str,
+    upload: &SheetUpload<'_>,
+    mapping: Option<&MemberMapping>,
+) -> Result<MemberImportPreview, ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (cluster, _) = find_cluster(state, cluster_id).await?;
+    if !manages(&viewer, &cluster) {
+        return Err(forbidden("import members of this cluster"));
+    }
+    let (mut preview, candidates) = plan_member_import(state, &cluster, upload, mapping).await?;
+    let mut import = MemberImport {
+        cluster_id: cluster.external_id.clone(),
+        new_organisations: Vec::new(),
+        members: Vec::new(),
+    };
+    let mut taken: Vec<String> = Vec::new();
+    for (index, candidate) in candidates {
+        let organisation_id = match &preview.rows[index].outcome {
+            MemberOutcome::Joins { organisation_id } => organisation_id.clone(),
+            _ => {
+                let id = super::memberships::free_organisation_id(state, &candidate.form, &taken).await?;
+                let organisation = candidate.form.to_organisation(&id).map_err(ServiceError::Invalid)?;
+                import.new_organisations.push(organisation);
+                taken.push(id.clone());
+                id
+            }
+        };
+        import.members.push((organisation_id, candidate.role));
+    }
+    let audit = AuditEntry {
+        detail: format!(
+            "cluster {}: {} rows, {} new organisations",
+            cluster.external_id,
+            preview.rows.len(),
+            import.new_organisations.len()
+        ),
+        ..cluster_audit(
+            state,
+            &viewer,
+            "cluster_import",
+            cluster.managed_by.as_deref(),
+            &cluster,
+        )
+    };
+    state
+        .clusters
+        .import_cluster_members(&import, state.clock.now(), &audit)
+        .await?;
+    preview.written = true;
+    Ok(preview)
 }

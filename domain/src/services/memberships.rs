@@ -329,6 +329,45 @@ pub async fn audit_log(state: &AppState, session: Option<&str>) -> Result<Vec<Au
     Ok(state.memberships.audit_log(AUDIT_LINES).await?)
 }
 
+/// A free identifier for the organisation `form` describes — `<name>-<country>`, then
+/// `-2`, `-3`, … — that is not among `taken` either (identifiers chosen for the same batch).
+/// The form must be valid; when the directory has an organisation of that name already, the
+/// answer says what to do instead.
+pub(super) async fn free_organisation_id(
+    state: &AppState,
+    form: &NewOrganisationForm,
+    taken: &[String],
+) -> Result<String, ServiceError> {
+    let country = form.country.trim().to_lowercase();
+    let mut slug = crate::text::slug(&form.name, 60);
+    if slug.is_empty() {
+        slug = "organisation".to_owned();
+    }
+    let base = format!("{slug}-{country}");
+    let organisation = form.to_organisation(&base).map_err(ServiceError::Invalid)?;
+    let mut external_id = base.clone();
+    let mut suffix = 1;
+    loop {
+        if !taken.contains(&external_id) {
+            match state.directory.get_organisation(&external_id).await? {
+                None => return Ok(external_id),
+                Some(existing) if existing.name.trim().eq_ignore_ascii_case(organisation.name.trim()) => {
+                    return Err(ServiceError::Invalid(format!(
+                        "{} is already in the directory: ask to join it, or claim it if you speak for it.",
+                        existing.name
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        suffix += 1;
+        if suffix > 20 {
+            return Err(ServiceError::Invalid("choose a more distinctive name".into()));
+        }
+        external_id = format!("{base}-{suffix}");
+    }
+}
+
 /// Adds the session's person's organisation to the directory and makes them its editor
 /// (recorded in the audit log). Its identifier comes from its name and country; an existing
 /// organisation is never overwritten — one with the same name and country is pointed to
@@ -342,33 +381,9 @@ pub async fn create_organisation(
     if !viewer.email_verified {
         return Err(forbidden("add an organisation before confirming your address"));
     }
-    let country = form.country.trim().to_lowercase();
-    let mut slug = crate::text::slug(&form.name, 60);
-    if slug.is_empty() {
-        slug = "organisation".to_owned();
-    }
-    let base = format!("{slug}-{country}");
-    let organisation = form.to_organisation(&base).map_err(ServiceError::Invalid)?;
-    let mut external_id = base.clone();
-    let mut suffix = 1;
-    while let Some(existing) = state.directory.get_organisation(&external_id).await? {
-        if existing.name.trim().eq_ignore_ascii_case(organisation.name.trim()) {
-            return Err(ServiceError::Invalid(format!(
-                "{} is already in the directory: ask to join it, or claim it if you speak for it.",
-                existing.name
-            )));
-        }
-        suffix += 1;
-        if suffix > 20 {
-            return Err(ServiceError::Invalid("choose a more distinctive name".into()));
-        }
-        external_id = format!("{base}-{suffix}");
-    }
+    let external_id = free_organisation_id(state, form, &[]).await?;
+    let organisation = form.to_organisation(&external_id).map_err(ServiceError::Invalid)?;
     limits::count(state, limits::ORGANISATIONS_PER_PERSON, &viewer.person_id.to_string()).await?;
-    let organisation = crate::organisation::Organisation {
-        external_id: external_id.clone(),
-        ..organisation
-    };
     let entry = audit(
         state,
         Some(&viewer),

@@ -5,6 +5,7 @@
 
 use crate::accounts::{mail, services, start, verified_session};
 use domain::cluster::{Cluster, ClusterForm, ClusterRequestKind, DualUseProfile};
+use domain::member_import::MemberOutcome;
 use domain::organisation::NewOrganisationForm;
 use domain::services::{clusters, memberships, AppState, ServiceError};
 use domain::store::Store;
@@ -280,4 +281,122 @@ async fn a_cluster_is_run_by_its_organisation_and_joined_by_request(store: Arc<d
     }
 }
 
-crate::on_both_backends!(shared: a_cluster_is_run_by_its_organisation_and_joined_by_request);
+async fn a_manager_imports_members_from_a_cordis_export_matched_by_name_and_country(store: Arc<dyn Store>) {
+    let state = services(&store, 0);
+    let (manager, association) = editor_of(
+        &store,
+        &state,
+        "lea@breizh-cyber.fr",
+        organisation("Breizh Cyber Association", "cluster_organisation", "FR"),
+    )
+    .await;
+    let (outsider, lab) = editor_of(
+        &store,
+        &state,
+        "jo@tartu-lab.ee",
+        organisation("Tartu Lab", "research_organisation", "EE"),
+    )
+    .await;
+    let cluster = Cluster {
+        external_id: "breizh-cyber".into(),
+        name: "Breizh Cyber Cluster".into(),
+        country: "FR".parse().unwrap(),
+        nuts_code: None,
+        focus: "Maritime cybersecurity".into(),
+        dual_use_profile: DualUseProfile::Both,
+        networks: vec![],
+        description: String::new(),
+        managed_by: Some(association.clone()),
+    };
+    let member = domain::cluster::ClusterMember {
+        cluster_id: "breizh-cyber".into(),
+        organisation_id: association.clone(),
+        role: "coordinator".into(),
+    };
+    store.upsert_clusters(&[cluster], &[member], start()).await.unwrap();
+    // Tartu Lab written in another case; the association is a member already; a new company
+    // twice; a row without a country; an Estonian "Tartu Lab" in Latvia is someone else.
+    let csv = "projectID;name;SME;activityType;country;nutsCode;organizationURL\n\
+        101;TARTU LAB;false;REC;EE;EE001;https://tartu-lab.example\n\
+        101;Breizh Cyber Association;;OTH;FR;;\n\
+        101;Athena Secure;true;PRC;EL;EL303;https://athena.example\n\
+        102;Athena Secure;true;PRC;EL;;\n\
+        102;Nowhere Ltd;true;PRC;;;\n\
+        103;Tartu Lab;false;REC;LV;;\n";
+    let upload = domain::services::publishing::SheetUpload::csv(csv);
+    let before = store.counts().await.unwrap();
+    let preview = clusters::preview_member_import(&state, Some(&manager), "breizh-cyber", &upload, None)
+        .await
+        .unwrap();
+    assert!(!preview.written);
+    let outcomes: Vec<(usize, &MemberOutcome)> = preview.rows.iter().map(|r| (r.line, &r.outcome)).collect();
+    assert_eq!(
+        outcomes[0],
+        (
+            2,
+            &MemberOutcome::Joins {
+                organisation_id: lab.clone()
+            }
+        )
+    );
+    assert_eq!(
+        outcomes[1],
+        (
+            3,
+            &MemberOutcome::AlreadyMember {
+                organisation_id: association.clone()
+            }
+        )
+    );
+    assert_eq!(outcomes[2], (4, &MemberOutcome::Added));
+    assert!(matches!(outcomes[3].1, MemberOutcome::LeftOut { errors } if errors[0].contains("line 4")));
+    assert!(matches!(outcomes[4].1, MemberOutcome::LeftOut { errors } if errors[0].contains("country")));
+    assert_eq!(outcomes[5], (7, &MemberOutcome::Added));
+    assert_eq!(store.counts().await.unwrap(), before, "a preview writes nothing");
+    // Only the cluster's managers import.
+    assert!(matches!(
+        clusters::import_members(&state, Some(&outsider), "breizh-cyber", &upload, None).await,
+        Err(ServiceError::Forbidden(_))
+    ));
+
+    let done = clusters::import_members(&state, Some(&manager), "breizh-cyber", &upload, None)
+        .await
+        .unwrap();
+    assert!(done.written);
+    assert_eq!(done.counts(), (1, 2, 1, 2));
+    let after = store.counts().await.unwrap();
+    assert_eq!(after.organisations, before.organisations + 2);
+    assert_eq!(after.cluster_members, before.cluster_members + 3);
+    let page = clusters::cluster_page(&state, None, "breizh-cyber").await.unwrap();
+    let names: Vec<&str> = page.members.iter().map(|(d, _)| d.organisation.name.as_str()).collect();
+    assert!(
+        names.contains(&"Athena Secure") && names.contains(&"Tartu Lab"),
+        "{names:?}"
+    );
+    let athena = page
+        .members
+        .iter()
+        .find(|(d, _)| d.organisation.name == "Athena Secure")
+        .unwrap();
+    assert_eq!(athena.0.organisation.country.as_str(), "GR");
+    assert_eq!(athena.0.organisation.kind, domain::organisation::OrganisationKind::Sme);
+    // The same sheet again changes nothing: everyone is a member now.
+    let again = clusters::preview_member_import(&state, Some(&manager), "breizh-cyber", &upload, None)
+        .await
+        .unwrap();
+    assert_eq!(again.counts(), (0, 0, 4, 2));
+    let audit = store.audit_log(5).await.unwrap();
+    assert_eq!(audit[0].action, "cluster_import");
+
+    // A file that cannot be read is refused as a whole, plainly.
+    let junk = domain::services::publishing::SheetUpload::csv("");
+    assert!(matches!(
+        clusters::preview_member_import(&state, Some(&manager), "breizh-cyber", &junk, None).await,
+        Err(ServiceError::Invalid(_))
+    ));
+}
+
+crate::on_both_backends!(shared:
+    a_cluster_is_run_by_its_organisation_and_joined_by_request,
+    a_manager_imports_members_from_a_cordis_export_matched_by_name_and_country,
+);

@@ -255,7 +255,7 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 58] = [
+const MATRIX: [(&str, Rule); 60] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -307,6 +307,8 @@ const MATRIX: [(&str, Rule); 58] = [
     ("request_cluster_membership", Rule::Admits),
     ("decide_cluster_request", Rule::Admits),
     ("remove_cluster_member", Rule::Admits),
+    ("preview_member_import", Rule::Admits),
+    ("import_members", Rule::Admits),
     ("contact_organisation", Rule::LoggedIn),
     ("inbox", Rule::LoggedIn),
     ("open_conversation", Rule::Party),
@@ -557,6 +559,8 @@ async fn authorisation_matrix(app: TestApp) {
                     "kind": "invitation", "message": "" }),
                 "decide_cluster_request" => json!({ "request_id": cluster_request, "accept": true }),
                 "remove_cluster_member" => json!({ "cluster_id": cluster_id, "organisation_id": third }),
+                "preview_member_import" | "import_members" => json!({ "cluster_id": cluster_id,
+                    "text": format!("name;country\nLab of {caller:?};PT\n"), "xlsx": null, "mapping": null }),
                 "contact_organisation" => json!({ "organisation_id": theirs, "form": {
                     "subject": "Matrix", "body": "Hello", "call_id": "", "on_behalf_of": "" } }),
                 "inbox" | "abuse_reports" => json!({}),

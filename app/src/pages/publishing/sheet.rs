@@ -6,56 +6,9 @@
 use crate::api::publishing::{import_sheet, preview_sheet, SheetOutcome, SheetPreview, SHEET_FIELDS};
 use crate::components::error_notice::inline_alert;
 use crate::components::page_title::PageTitle;
+use crate::components::sheet_file::{SheetFileInput, Upload};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-
-/// A chosen file as it is sent: CSV text, or an XLSX workbook in base64.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Upload {
-    /// The CSV text (empty for a workbook).
-    text: String,
-    /// The workbook, base64-encoded.
-    xlsx: Option<String>,
-}
-
-/// Reads the file chosen in `input`: a `.xlsx` workbook as base64, anything else as text.
-#[cfg(feature = "hydrate")]
-async fn chosen_file(input: web_sys::HtmlInputElement) -> Result<Upload, String> {
-    use domain::publishing::{MAX_SHEET_BYTES, MAX_XLSX_BYTES};
-    let file = input
-        .files()
-        .and_then(|files| files.get(0))
-        .ok_or_else(|| "Choose a file first.".to_owned())?;
-    if file.name().to_lowercase().ends_with(".xlsx") {
-        let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-            .await
-            .map_err(|_| "The workbook cannot be read; choose it again.".to_owned())?;
-        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-        if bytes.len() > MAX_XLSX_BYTES {
-            return Err(format!(
-                "The workbook is larger than {} KB: split it, or save it as CSV.",
-                MAX_XLSX_BYTES / 1_000
-            ));
-        }
-        use base64::Engine as _;
-        return Ok(Upload {
-            text: String::new(),
-            xlsx: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
-        });
-    }
-    let text = wasm_bindgen_futures::JsFuture::from(file.text())
-        .await
-        .map_err(|_| "The file cannot be read as text; save it as CSV (UTF-8) or XLSX.".to_owned())?
-        .as_string()
-        .ok_or_else(|| "The file is not text.".to_owned())?;
-    if text.len() > MAX_SHEET_BYTES {
-        return Err(format!(
-            "The file is larger than {} KB: split it, or leave the long descriptions out.",
-            MAX_SHEET_BYTES / 1_000
-        ));
-    }
-    Ok(Upload { text, xlsx: None })
-}
 
 /// The upload page of the funding body in the address.
 #[component]
@@ -63,7 +16,6 @@ pub fn SheetUploadPage() -> impl IntoView {
     let params = use_params_map();
     let organisation = params.with_untracked(|p| p.get("organisation").unwrap_or_default());
     let upload = RwSignal::new(None::<Upload>);
-    let read_error = RwSignal::new(None::<String>);
     let mapping = RwSignal::new(None::<Vec<Option<String>>>);
     let organisation_for_preview = organisation.clone();
     let preview = Resource::new(
@@ -83,30 +35,6 @@ pub fn SheetUploadPage() -> impl IntoView {
         let (organisation, chosen, mapping) = (organisation_for_import.clone(), chosen.clone(), mapping.clone());
         async move { import_sheet(organisation, chosen.text, mapping, chosen.xlsx).await }
     });
-    let on_file = move |event: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::JsCast;
-            let Some(input) = event
-                .target()
-                .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            leptos::task::spawn_local(async move {
-                match chosen_file(input).await {
-                    Ok(chosen) => {
-                        read_error.set(None);
-                        mapping.set(None);
-                        upload.set(Some(chosen));
-                    }
-                    Err(message) => read_error.set(Some(message)),
-                }
-            });
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (event, read_error);
-    };
     let desk = format!("/publish/{}", domain::query::percent_encode(&organisation));
     view! {
         <PageTitle text="Upload calls" />
@@ -114,11 +42,7 @@ pub fn SheetUploadPage() -> impl IntoView {
             <p><a href=desk.clone()>"← Back to the desk"</a></p>
             <h1>"Upload a spreadsheet of calls"</h1>
             <p>"Upload an Excel workbook (.xlsx, its first sheet, up to 45 KB) or a CSV file (UTF-8, comma or semicolon separated, up to 60 KB), with column names on the first row. Each row becomes a draft; a reference that is already one of your drafts updates it. Nothing is written until you confirm."</p>
-            <label class="field" for="sheet_file">
-                <span>"CSV or XLSX file"</span>
-                <input id="sheet_file" name="sheet_file" type="file" accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" on:change=on_file />
-            </label>
-            {move || read_error.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+            <SheetFileInput upload on_chosen=Callback::new(move |()| mapping.set(None)) />
             <Transition fallback=|| view! { <p>"Reading…"</p> }>
                 {move || preview.get().map(|result| match result {
                     Ok(None) => ().into_any(),
