@@ -177,10 +177,30 @@ async fn a_member_writes_to_an_organisation_and_its_editors_answer(store: Arc<dy
     let download = privacy::personal_data(&state, Some(&partner)).await.unwrap();
     assert_eq!(download.messages.len(), 1);
     assert!(download.messages[0].for_organisation);
+    // A reply the partner wrote for its organisation in a conversation someone else started
+    // stays when the partner deletes their account, shown as from a deleted account.
+    let third = verified_session(&store, "bo@example.eu").await;
+    let other = messages::contact_organisation(&state, Some(&third), &tartu, &message("Another idea"))
+        .await
+        .unwrap();
+    messages::reply(&state, Some(&partner), other, "Noted.").await.unwrap();
     privacy::delete_account(&state, Some(&sender), "correct horse battery")
         .await
         .unwrap();
-    assert!(messages::inbox(&state, Some(&partner)).await.unwrap().is_empty());
+    let left: Vec<i64> = messages::inbox(&state, Some(&partner))
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(left, [other], "the deleted sender's conversation is gone on both sides");
+    privacy::delete_account(&state, Some(&partner), "correct horse battery")
+        .await
+        .unwrap();
+    let kept = messages::conversation(&state, Some(&third), other).await.unwrap();
+    assert_eq!(kept.messages.len(), 2);
+    assert_eq!(kept.messages[1].author, "deleted account");
+    assert_eq!(kept.messages[1].body, "Noted.");
 }
 
 async fn a_person_starts_a_bounded_number_of_conversations(store: Arc<dyn Store>) {
