@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 pub enum MemberField {
     /// The organisation's name (required).
     Name,
-    /// Its country, ISO alpha-2 (`EL` and `UK` as CORDIS writes them are understood; required).
+    /// Its country, as the EU writes it (ISO alpha-2 with `EL` and `UK`; `GR` and `GB` are
+    /// understood; required).
     Country,
     /// Its NUTS region.
     Region,
@@ -178,12 +179,13 @@ pub struct MemberCandidate {
     pub role: String,
 }
 
-/// A country as spreadsheets write it: ISO alpha-2, with the EU's `EL` and `UK` understood.
+/// A country as spreadsheets write it, in the EU's codes Fundbridge keeps (`EL` for Greece,
+/// `UK` for the United Kingdom; ISO's `GR` and `GB` are read as those).
 fn country(cell: &str) -> Option<CountryCode> {
     let code = cell.trim().to_uppercase();
     let code = match code.as_str() {
-        "EL" => "GR",
-        "UK" => "GB",
+        "GR" => "EL",
+        "GB" => "UK",
         other => other,
     };
     CountryCode::parse(code).ok()
@@ -320,11 +322,11 @@ mod tests {
             "coordinator",
         ]);
         let member = read_member(&row, &fields, OrganisationKind::Sme).unwrap();
-        assert_eq!(member.form.country, "GR");
+        assert_eq!(member.form.country, "EL");
         assert_eq!(member.form.kind, "large_enterprise");
         assert_eq!(member.form.region, "EL30");
         assert_eq!(member.role, "coordinator");
-        let other = cells(&["", "Cluster Hub", "", "OTH", "UK", "", "", "participant"]);
+        let other = cells(&["", "Cluster Hub", "", "OTH", "GB", "", "", "participant"]);
         let member = read_member(&other, &fields, OrganisationKind::ClusterOrganisation).unwrap();
         assert_eq!(
             (
@@ -332,7 +334,7 @@ mod tests {
                 member.form.country.as_str(),
                 member.role.as_str()
             ),
-            ("cluster_organisation", "GB", "member")
+            ("cluster_organisation", "UK", "member")
         );
     }
 

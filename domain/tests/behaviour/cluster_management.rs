@@ -251,7 +251,10 @@ async fn a_cluster_is_run_by_its_organisation_and_joined_by_request(store: Arc<d
         Some(association.as_str()),
         "editing keeps who runs it"
     );
-    let listed = store.organisation_details(&[company.clone()]).await.unwrap();
+    let listed = store
+        .organisation_details(std::slice::from_ref(&company))
+        .await
+        .unwrap();
     assert_eq!(listed[0].clusters[0].name, "Breizh Cyber & Defence");
 
     // Leaving: an outsider cannot take a member out; the company leaves on its own.
@@ -378,7 +381,11 @@ async fn a_manager_imports_members_from_a_cordis_export_matched_by_name_and_coun
         .iter()
         .find(|(d, _)| d.organisation.name == "Athena Secure")
         .unwrap();
-    assert_eq!(athena.0.organisation.country.as_str(), "GR");
+    assert_eq!(athena.0.organisation.country.as_str(), "EL");
+    assert_eq!(
+        athena.0.organisation.nuts_code.as_ref().map(|c| c.as_str()),
+        Some("EL30")
+    );
     assert_eq!(athena.0.organisation.kind, domain::organisation::OrganisationKind::Sme);
     // The same sheet again changes nothing: everyone is a member now.
     let again = clusters::preview_member_import(&state, Some(&manager), "breizh-cyber", &upload, None)
