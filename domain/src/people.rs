@@ -98,6 +98,16 @@ pub struct Viewer {
 }
 
 impl Viewer {
+    /// The organisations this person speaks for (as an editor, or a cluster organisation's
+    /// manager): whose inbox they read, for which they ask to join clusters.
+    pub fn teams(&self) -> Vec<String> {
+        self.memberships
+            .iter()
+            .filter(|membership| membership.role.admits_members())
+            .map(|membership| membership.organisation_id.clone())
+            .collect()
+    }
+
     /// The role this person holds in the organisation `organisation_id`, if any.
     pub fn role_in(&self, organisation_id: &str) -> Option<Role> {
         self.memberships

@@ -374,12 +374,7 @@ fn AccountDetails(
 /// them), each linked to its page.
 #[component]
 fn ClustersRun(person: Viewer) -> impl IntoView {
-    let teams: Vec<String> = person
-        .memberships
-        .iter()
-        .filter(|m| m.role.admits_members())
-        .map(|m| m.organisation_id.clone())
-        .collect();
+    let teams = person.teams();
     let clusters = Resource::new(|| (), |_| crate::api::clusters::list_clusters(Default::default()));
     view! {
         <Transition fallback=|| ()>

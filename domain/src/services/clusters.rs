@@ -84,6 +84,22 @@ async fn find_cluster(state: &AppState, external_id: &str) -> Result<(Cluster, u
         .ok_or_else(not_found)
 }
 
+/// The session's person and the cluster `cluster_id`, when they run it (else they are refused
+/// the right to `what`).
+async fn managed_cluster(
+    state: &AppState,
+    session: Option<&str>,
+    cluster_id: &str,
+    what: &str,
+) -> Result<(Viewer, Cluster), ServiceError> {
+    let viewer = require_viewer(state, session).await?;
+    let (cluster, _) = find_cluster(state, cluster_id).await?;
+    if !manages(&viewer, &cluster) {
+        return Err(forbidden(what));
+    }
+    Ok((viewer, cluster))
+}
+
 /// The cluster `external_id`'s page, as the session's person (or anyone) may see it.
 pub async fn cluster_page(
     state: &AppState,
@@ -149,12 +165,7 @@ pub async fn cluster_page(
     let (requests, may_ask) = match &viewer {
         None => (Vec::new(), Vec::new()),
         Some(viewer) => {
-            let own: Vec<String> = viewer
-                .memberships
-                .iter()
-                .filter(|m| m.role.admits_members())
-                .map(|m| m.organisation_id.clone())
-                .collect();
+            let own = viewer.teams();
             let requests = if manages {
                 state.clusters.cluster_requests(Some(&cluster.external_id), &[]).await?
             } else if own.is_empty() {
@@ -216,11 +227,7 @@ pub async fn cluster_editor(
     session: Option<&str>,
     cluster_id: &str,
 ) -> Result<ClusterEditor, ServiceError> {
-    let viewer = require_viewer(state, session).await?;
-    let (cluster, _) = find_cluster(state, cluster_id).await?;
-    if !manages(&viewer, &cluster) {
-        return Err(forbidden("edit this cluster"));
-    }
+    let (_, cluster) = managed_cluster(state, session, cluster_id, "edit this cluster").await?;
     Ok(ClusterEditor {
         external_id: cluster.external_id.clone(),
         country: cluster.country.to_string(),
@@ -236,11 +243,7 @@ pub async fn save_cluster(
     cluster_id: &str,
     form: &ClusterForm,
 ) -> Result<(), ServiceError> {
-    let viewer = require_viewer(state, session).await?;
-    let (cluster, _) = find_cluster(state, cluster_id).await?;
-    if !manages(&viewer, &cluster) {
-        return Err(forbidden("edit this cluster"));
-    }
+    let (viewer, cluster) = managed_cluster(state, session, cluster_id, "edit this cluster").await?;
     let mistakes = form.mistakes(&cluster.country);
     if !mistakes.is_empty() {
         return Err(ServiceError::InvalidFields(mistakes));
@@ -573,11 +576,7 @@ pub async fn preview_member_import(
     upload: &SheetUpload<'_>,
     mapping: Option<&MemberMapping>,
 ) -> Result<MemberImportPreview, ServiceError> {
-    let viewer = require_viewer(state, session).await?;
-    let (cluster, _) = find_cluster(state, cluster_id).await?;
-    if !manages(&viewer, &cluster) {
-        return Err(forbidden("import members of this cluster"));
-    }
+    let (_, cluster) = managed_cluster(state, session, cluster_id, "import members of this cluster").await?;
     Ok(plan_member_import(state, &cluster, upload, mapping).await?.0)
 }
 
@@ -591,11 +590,7 @@ pub async fn import_members(
     upload: &SheetUpload<'_>,
     mapping: Option<&MemberMapping>,
 ) -> Result<MemberImportPreview, ServiceError> {
-    let viewer = require_viewer(state, session).await?;
-    let (cluster, _) = find_cluster(state, cluster_id).await?;
-    if !manages(&viewer, &cluster) {
-        return Err(forbidden("import members of this cluster"));
-    }
+    let (viewer, cluster) = managed_cluster(state, session, cluster_id, "import members of this cluster").await?;
     let (mut preview, candidates) = plan_member_import(state, &cluster, upload, mapping).await?;
     let mut import = MemberImport {
         cluster_id: cluster.external_id.clone(),

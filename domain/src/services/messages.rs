@@ -165,19 +165,9 @@ pub async fn inbox(state: &AppState, session: Option<&str>) -> Result<Vec<Conver
     let viewer = require_viewer(state, session).await?;
     let records = state
         .messages
-        .conversations(viewer.person_id, &teams(&viewer), INBOX_SIZE)
+        .conversations(viewer.person_id, &viewer.teams(), INBOX_SIZE)
         .await?;
     Ok(records.iter().map(|record| summary(record, &viewer)).collect())
-}
-
-/// The organisations whose inbox the viewer reads (they speak for them).
-fn teams(viewer: &Viewer) -> Vec<String> {
-    viewer
-        .memberships
-        .iter()
-        .filter(|m| m.role.admits_members())
-        .map(|m| m.organisation_id.clone())
-        .collect()
 }
 
 /// The conversation `id` and the viewer's side in it (`true`: the organisation's), for its

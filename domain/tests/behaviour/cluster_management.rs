@@ -36,15 +36,35 @@ async fn editor_of(
     (session, id)
 }
 
-async fn a_cluster_is_run_by_its_organisation_and_joined_by_request(store: Arc<dyn Store>) {
-    let state = services(&store, 0);
-    let (manager, association) = editor_of(
-        &store,
-        &state,
+/// The editor of the association that will run the cluster: their session and its id.
+async fn running_association(store: &Arc<dyn Store>, state: &AppState) -> (String, String) {
+    editor_of(
+        store,
+        state,
         "lea@breizh-cyber.fr",
         organisation("Breizh Cyber Association", "cluster_organisation", "FR"),
     )
-    .await;
+    .await
+}
+
+/// The dual-use cluster in Bretagne that `association` runs.
+fn breizh(association: &str) -> Cluster {
+    Cluster {
+        external_id: "breizh-cyber".into(),
+        name: "Breizh Cyber Cluster".into(),
+        country: "FR".parse().unwrap(),
+        nuts_code: Some("FRH0".parse().unwrap()),
+        focus: "Maritime cybersecurity".into(),
+        dual_use_profile: DualUseProfile::Both,
+        networks: vec![],
+        description: String::new(),
+        managed_by: Some(association.to_owned()),
+    }
+}
+
+async fn a_cluster_is_run_by_its_organisation_and_joined_by_request(store: Arc<dyn Store>) {
+    let state = services(&store, 0);
+    let (manager, association) = running_association(&store, &state).await;
     let (sme, company) = editor_of(
         &store,
         &state,
@@ -60,17 +80,7 @@ async fn a_cluster_is_run_by_its_organisation_and_joined_by_request(store: Arc<d
     )
     .await;
     let outsider = verified_session(&store, "eve@example.eu").await;
-    let cluster = Cluster {
-        external_id: "breizh-cyber".into(),
-        name: "Breizh Cyber Cluster".into(),
-        country: "FR".parse().unwrap(),
-        nuts_code: Some("FRH0".parse().unwrap()),
-        focus: "Maritime cybersecurity".into(),
-        dual_use_profile: DualUseProfile::Both,
-        networks: vec![],
-        description: String::new(),
-        managed_by: Some(association.clone()),
-    };
+    let cluster = breizh(&association);
     store.upsert_clusters(&[cluster], &[], start()).await.unwrap();
     mail(&store).await; // the sign-up mail is not what this test reads
 
@@ -286,13 +296,7 @@ async fn a_cluster_is_run_by_its_organisation_and_joined_by_request(store: Arc<d
 
 async fn a_manager_imports_members_from_a_cordis_export_matched_by_name_and_country(store: Arc<dyn Store>) {
     let state = services(&store, 0);
-    let (manager, association) = editor_of(
-        &store,
-        &state,
-        "lea@breizh-cyber.fr",
-        organisation("Breizh Cyber Association", "cluster_organisation", "FR"),
-    )
-    .await;
+    let (manager, association) = running_association(&store, &state).await;
     let (outsider, lab) = editor_of(
         &store,
         &state,
@@ -300,17 +304,7 @@ async fn a_manager_imports_members_from_a_cordis_export_matched_by_name_and_coun
         organisation("Tartu Lab", "research_organisation", "EE"),
     )
     .await;
-    let cluster = Cluster {
-        external_id: "breizh-cyber".into(),
-        name: "Breizh Cyber Cluster".into(),
-        country: "FR".parse().unwrap(),
-        nuts_code: None,
-        focus: "Maritime cybersecurity".into(),
-        dual_use_profile: DualUseProfile::Both,
-        networks: vec![],
-        description: String::new(),
-        managed_by: Some(association.clone()),
-    };
+    let cluster = breizh(&association);
     let member = domain::cluster::ClusterMember {
         cluster_id: "breizh-cyber".into(),
         organisation_id: association.clone(),
