@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_SUBJECT_CHARS: usize = 150;
 /// The longest message.
 pub const MAX_BODY_CHARS: usize = 2_000;
-/// The longest reason given when reporting abuse.
-pub const MAX_REASON_CHARS: usize = 500;
+/// The longest reason given when reporting abuse (a short message, as with any request).
+pub const MAX_REASON_CHARS: usize = crate::people::MAX_MESSAGE_CHARS;
 
 /// A first message to an organisation, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +37,12 @@ impl ContactForm {
             check_length(&mut errors, "subject", self.subject.trim(), MAX_SUBJECT_CHARS, false);
         }
         check_body(&mut errors, "body", &self.body);
+        // Identifiers chosen from lists: anything longer than an identifier was not chosen there.
+        for (field, value) in [("call_id", &self.call_id), ("on_behalf_of", &self.on_behalf_of)] {
+            if value.chars().count() > crate::sanitize::MAX_ID_CHARS {
+                errors.push(FieldError::new(field, "Pick one from the list."));
+            }
+        }
         errors
     }
 }
@@ -143,6 +149,11 @@ mod tests {
         };
         let errors = hostile.mistakes();
         assert_eq!(errors.len(), 2);
+        let forged = ContactForm {
+            call_id: "x".repeat(10_000),
+            ..form.clone()
+        };
+        assert_eq!(forged.mistakes()[0].field, "call_id");
         assert!(
             errors.iter().all(|e| !e.message.contains("x".repeat(20).as_str())),
             "never echoed"

@@ -9,7 +9,7 @@
 
 use super::accounts::{link, require_viewer, viewer};
 use super::publishing::SheetUpload;
-use super::{forbidden, limits, mail_to_team, region_names, speaks_for, AppState, ServiceError};
+use super::{forbidden, limits, mail_to_team, region_names, short_message, speaks_for, AppState, ServiceError};
 use crate::call::CallStatus;
 use crate::cluster::{
     Cluster, ClusterCard, ClusterEditor, ClusterForm, ClusterPage, ClusterQuery, ClusterRequest, ClusterRequestKind,
@@ -22,7 +22,7 @@ use crate::member_import::{
 };
 use crate::organisation::OrganisationKind;
 use crate::organisation_query::OrganisationQuery;
-use crate::people::{Viewer, MAX_MESSAGE_CHARS};
+use crate::people::Viewer;
 use crate::query::{CallQuery, CallSort};
 use crate::store::{AuditEntry, MemberImport, NewClusterRequest, StoreError};
 use std::collections::BTreeMap;
@@ -254,18 +254,6 @@ pub async fn save_cluster(
     Ok(())
 }
 
-/// The message that goes with a request, checked: one paragraph or a few, bounded.
-fn request_message(message: &str) -> Result<String, ServiceError> {
-    let message = message.trim();
-    if message.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(ServiceError::Invalid(format!(
-            "Keep the message under {MAX_MESSAGE_CHARS} characters."
-        )));
-    }
-    crate::sanitize::check_text("message", message, true).map_err(ServiceError::Invalid)?;
-    Ok(message.to_owned())
-}
-
 /// Files an invitation (by the cluster's managers) or an application (by the organisation's
 /// editors) and mails the side that decides. Returns what happens next, for the person.
 pub async fn request_cluster_membership(
@@ -288,7 +276,7 @@ pub async fn request_cluster_membership(
             ClusterRequestKind::Application => "ask to join for this organisation",
         }));
     }
-    let message = request_message(message)?;
+    let message = short_message(message)?;
     let not_found = || ServiceError::NotFound("that organisation".into());
     let organisation_id = OrganisationId::parse(organisation_id.trim()).map_err(|_| not_found())?;
     let organisation = state

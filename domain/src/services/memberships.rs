@@ -6,8 +6,7 @@ use super::accounts::require_viewer;
 use super::{forbidden, limits, AppState, ServiceError};
 use crate::mail::templates::Message;
 use crate::organisation::NewOrganisationForm;
-use crate::people::{Role, Viewer, MAX_MESSAGE_CHARS};
-use crate::sanitize::check_text;
+use crate::people::{Role, Viewer};
 use crate::store::{AuditEntry, AuditRecord, DeadLetter, JoinRequest, Member, RequestKind, StoreError};
 
 /// How many audit lines the admin page shows.
@@ -81,12 +80,7 @@ pub async fn request_membership(
     if !viewer.email_verified {
         return Err(forbidden("ask before confirming your address"));
     }
-    if message.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(ServiceError::Invalid(format!(
-            "the message must have at most {MAX_MESSAGE_CHARS} characters"
-        )));
-    }
-    check_text("message", message, true).map_err(ServiceError::Invalid)?;
+    let message = super::short_message(message)?;
     if viewer.role_in(organisation_id).is_some() {
         return Err(ServiceError::Invalid("You belong to this organisation already.".into()));
     }
@@ -112,13 +106,7 @@ pub async fn request_membership(
     }
     match state
         .memberships
-        .request_membership(
-            viewer.person_id,
-            organisation_id,
-            kind,
-            message.trim(),
-            state.clock.now(),
-        )
+        .request_membership(viewer.person_id, organisation_id, kind, &message, state.clock.now())
         .await
     {
         Ok(_) => Ok(match kind {
@@ -135,11 +123,7 @@ pub async fn request_membership(
 /// Whether `viewer` may decide `request`: administrators any; an organisation's editors and
 /// managers its requests to join (claims go to administrators).
 fn may_decide(viewer: &Viewer, request: &JoinRequest) -> bool {
-    viewer.is_admin
-        || (request.kind == RequestKind::Join
-            && viewer
-                .role_in(&request.organisation_id)
-                .is_some_and(Role::admits_members))
+    viewer.is_admin || (request.kind == RequestKind::Join && super::speaks_for(viewer, &request.organisation_id))
 }
 
 /// The pending requests the session's person may decide.

@@ -5,11 +5,9 @@
 //! an organisation can block a sender and report a conversation to the administrators.
 
 use super::accounts::{link, require_viewer};
-use super::{forbidden, limits, mail_to_team, AppState, ServiceError};
+use super::{forbidden, limits, mail_to_team, short_message, AppState, ServiceError};
 use crate::codes::OrganisationId;
-use crate::contact::{
-    check_body, AbuseReport, ContactForm, Conversation, ConversationSummary, MessageView, MAX_REASON_CHARS,
-};
+use crate::contact::{check_body, AbuseReport, ContactForm, Conversation, ConversationSummary, MessageView};
 use crate::mail::templates::Message;
 use crate::people::Viewer;
 use crate::store::{AuditEntry, ConversationRecord, NewConversation, OutgoingMail};
@@ -322,21 +320,15 @@ pub async fn block_sender(state: &AppState, session: Option<&str>, id: i64, bloc
 pub async fn report_abuse(state: &AppState, session: Option<&str>, id: i64, reason: &str) -> Result<(), ServiceError> {
     let viewer = require_viewer(state, session).await?;
     let (record, _, _) = participant(state, &viewer, id).await?;
-    let reason = reason.trim();
+    let reason = short_message(reason)?;
     if reason.is_empty() {
         return Err(ServiceError::Invalid("Say what is wrong.".into()));
     }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(ServiceError::Invalid(format!(
-            "Keep the reason under {MAX_REASON_CHARS} characters."
-        )));
-    }
-    crate::sanitize::check_text("reason", reason, true).map_err(ServiceError::Invalid)?;
     limits::count(state, MESSAGES_PER_PERSON, &viewer.person_id.to_string()).await?;
     let audit = sender_audit(state, &viewer, "report_abuse", &record, format!("conversation {id}"));
     state
         .messages
-        .report_abuse(id, viewer.person_id, reason, state.clock.now(), &audit)
+        .report_abuse(id, viewer.person_id, &reason, state.clock.now(), &audit)
         .await?;
     Ok(())
 }

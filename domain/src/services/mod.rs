@@ -87,6 +87,21 @@ async fn member_organisation(
     Ok((organisation, role))
 }
 
+/// A short message that goes with a request or a report, trimmed: at most
+/// [`MAX_MESSAGE_CHARS`](crate::people::MAX_MESSAGE_CHARS), line breaks allowed, no other
+/// control characters.
+fn short_message(message: &str) -> Result<String, ServiceError> {
+    let message = message.trim();
+    let max = crate::people::MAX_MESSAGE_CHARS;
+    if message.chars().count() > max {
+        return Err(ServiceError::Invalid(format!(
+            "Keep the message under {max} characters."
+        )));
+    }
+    crate::sanitize::check_text("message", message, true).map_err(ServiceError::Invalid)?;
+    Ok(message.to_owned())
+}
+
 /// Whether `viewer` speaks for the organisation `organisation_id`: one of its editors (or, for
 /// a cluster organisation, managers), or an administrator.
 fn speaks_for(viewer: &crate::people::Viewer, organisation_id: &str) -> bool {

@@ -1270,6 +1270,14 @@ async fn every_cluster_and_message_input_refuses_hostile_values_plainly_and_esca
                 ),
                 ("open_cluster_editor", serde_json::json!({ "external_id": payload })),
                 (
+                    "decide_cluster_request",
+                    serde_json::json!({ "request_id": payload, "accept": true }),
+                ),
+                (
+                    "decide_cluster_request",
+                    serde_json::json!({ "request_id": -1, "accept": payload }),
+                ),
+                (
                     "save_cluster",
                     serde_json::json!({ "external_id": payload, "form": valid_cluster.clone() }),
                 ),
