@@ -92,6 +92,16 @@ string_code!(
 );
 
 impl CountryCode {
+    /// A country as ISO 3166 or the EU writes it, in the EU's codes Fundbridge keeps (ISO's
+    /// `GR` and `GB` read as `EL` and `UK`).
+    pub fn parse_iso(value: &str) -> Result<CountryCode, CodeError> {
+        match value.trim().to_ascii_uppercase().as_str() {
+            "GR" => Ok(CountryCode("EL".to_owned())),
+            "GB" => Ok(CountryCode("UK".to_owned())),
+            _ => CountryCode::parse(value),
+        }
+    }
+
     /// The code, read in capitals (`pt` → `PT`).
     pub fn parse(value: &str) -> Result<CountryCode, CodeError> {
         let code = value.trim().to_ascii_uppercase();

@@ -10,6 +10,7 @@ pub mod codes;
 pub mod contact;
 pub mod geo;
 pub mod listing;
+pub mod matching;
 pub mod member_import;
 pub mod money;
 pub mod organisation;

@@ -182,13 +182,7 @@ pub struct MemberCandidate {
 /// A country as spreadsheets write it, in the EU's codes Fundbridge keeps (`EL` for Greece,
 /// `UK` for the United Kingdom; ISO's `GR` and `GB` are read as those).
 fn country(cell: &str) -> Option<CountryCode> {
-    let code = cell.trim().to_uppercase();
-    let code = match code.as_str() {
-        "GR" => "EL",
-        "GB" => "UK",
-        other => other,
-    };
-    CountryCode::parse(code).ok()
+    CountryCode::parse_iso(cell).ok()
 }
 
 /// A kind as spreadsheets write it: ours, CORDIS activity types, or none (`default_kind`).
