@@ -260,3 +260,77 @@ pub async fn create_admin(config: &Config, email: &str, password: Option<String>
     }
     Ok(())
 }
+
+/// Measures the matcher against the cases in `path` (JSON Lines) beside the search box's
+/// ranking, printing recall at 5 and 10 and the reciprocal rank per case and overall; with
+/// `show`, each case's first ten of both.
+pub async fn evaluate(config: &Config, path: &Path, show: bool) -> anyhow::Result<()> {
+    use domain::matching::evaluation::{read_cases, Measures};
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let (cases, mistakes) = read_cases(&text);
+    for mistake in &mistakes {
+        eprintln!("{}: {mistake}", path.display());
+    }
+    anyhow::ensure!(!cases.is_empty(), "{} holds no case to evaluate", path.display());
+    let (store, search) = open_store_and_search(config).await?;
+    let state = AppState::new(store, search, config.clock());
+    let reports = domain::services::matching::evaluate(&state, &cases)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    let row = |m: &Measures| {
+        format!(
+            "{:>5.2} {:>5.2} {:>5.2}",
+            m.recall_at_5, m.recall_at_10, m.reciprocal_rank
+        )
+    };
+    println!("{:<36} {:^17} | {:^17} | excluded", "case", "matcher", "search box");
+    println!(
+        "{:<36} {:^17} | {:^17} | in box top 10",
+        "", "  R@5  R@10   RR", "  R@5  R@10   RR"
+    );
+    if show {
+        println!("    (parts: capabilities sectors text region deadline trl budget dual-use not-relevant)");
+    }
+    for report in &reports {
+        println!(
+            "{:<36} {} | {} | {}",
+            report.id,
+            row(&report.matcher),
+            row(&report.baseline),
+            report.baseline_excluded
+        );
+        if show {
+            let relevant = &cases
+                .iter()
+                .find(|c| c.id == report.id)
+                .map(|c| c.relevant.clone())
+                .unwrap_or_default();
+            let mark = |id: &str| if relevant.iter().any(|r| r == id) { "*" } else { " " };
+            for (i, (id, score)) in report.matcher_top.iter().enumerate() {
+                let boxed = report
+                    .baseline_top
+                    .get(i)
+                    .map_or(String::new(), |b| format!("{}{b}", mark(b)));
+                let parts = report.matcher_parts[i].map(|p| format!("{p:>2}")).join(" ");
+                println!("    {:>2}. {}{id:<44} {score:>3} [{parts}]   {boxed}", i + 1, mark(id));
+            }
+        }
+    }
+    let matcher = Measures::mean(&reports.iter().map(|r| r.matcher).collect::<Vec<_>>());
+    let baseline = Measures::mean(&reports.iter().map(|r| r.baseline).collect::<Vec<_>>());
+    let excluded: usize = reports.iter().map(|r| r.baseline_excluded).sum();
+    println!(
+        "{:<36} {} | {} | {excluded}",
+        format!("overall ({} cases)", reports.len()),
+        row(&matcher),
+        row(&baseline)
+    );
+    println!("the matcher's top 10 never holds a closed or excluded call (blockers rank nothing)");
+    anyhow::ensure!(
+        mistakes.is_empty(),
+        "{} bad lines in {}",
+        mistakes.len(),
+        path.display()
+    );
+    Ok(())
+}

@@ -43,6 +43,14 @@ enum Command {
     },
     /// Rebuild the search index from the database.
     Reindex,
+    /// Measure the matcher against hand-written cases (JSON Lines) beside the search box.
+    Evaluate {
+        /// The cases: one JSON object per line (see `docs/matching-cases.jsonl`).
+        file: PathBuf,
+        /// Print each case's first ten of both rankings (relevant ones starred).
+        #[arg(long)]
+        show: bool,
+    },
     /// Create or update the database schema, then exit.
     Migrate,
     /// Mail: check the configuration.
@@ -90,6 +98,7 @@ async fn main() -> std::process::ExitCode {
             Err(error) => Err(error),
         },
         Command::Reindex => commands::reindex(&config).await,
+        Command::Evaluate { file, show } => commands::evaluate(&config, &file, show).await,
         Command::Mail(MailCommand::SendTest { address }) => commands::mail_send_test(&config, &address).await,
         Command::CreateAdmin { email } => {
             commands::create_admin(&config, &email, std::env::var("FUNDBRIDGE_ADMIN_PASSWORD").ok()).await

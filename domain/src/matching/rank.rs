@@ -3,7 +3,7 @@
 //! rules and the best kept. The order is total — score, then text likeness, then the
 //! earlier deadline, then the identifier — so the same data always ranks the same way.
 
-use super::rules::{self, Applicant, CallFacts, Dismissed, Evaluation, RegionPriority};
+use super::rules::{self, Applicant, CallFacts, Dismissed, Evaluation, RegionPriority, Specificity};
 use super::text_model::TextModel;
 use super::CallMatch;
 use crate::call::CallDetail;
@@ -29,6 +29,7 @@ pub struct Ranked {
 pub struct Matcher {
     calls: Vec<CallFacts>,
     text: TextModel,
+    specificity: Specificity,
     by_id: HashMap<String, u32>,
 }
 
@@ -51,8 +52,10 @@ impl Matcher {
             .enumerate()
             .map(|(number, call)| (call.summary.external_id.clone(), number as u32))
             .collect();
+        let calls: Vec<CallFacts> = calls.iter().map(CallFacts::of).collect();
         Matcher {
-            calls: calls.iter().map(CallFacts::of).collect(),
+            specificity: Specificity::of(&calls),
+            calls,
             text,
             by_id,
         }
@@ -71,6 +74,12 @@ impl Matcher {
     /// The facts of call number `call`.
     pub fn call(&self, call: u32) -> &CallFacts {
         &self.calls[call as usize]
+    }
+
+    /// Evaluates call number `call` for `applicant` at `now` without its text likeness (the
+    /// blockers and the parts that do not read text).
+    pub fn evaluate_without_text(&self, applicant: &Applicant, call: u32, now: DateTime<Utc>) -> Evaluation {
+        rules::evaluate(applicant, self.call(call), 0.0, &self.specificity, now)
     }
 
     /// The number of the call `external_id`, if the matcher has it.
@@ -114,7 +123,7 @@ impl Matcher {
             .enumerate()
             .map(|(number, (call, similarity))| Ranked {
                 call: number as u32,
-                evaluation: rules::evaluate(applicant, call, *similarity, now),
+                evaluation: rules::evaluate(applicant, call, *similarity, &self.specificity, now),
             })
             .collect()
     }
@@ -131,7 +140,7 @@ impl Matcher {
         self.similarities(applicant, similarities);
         let mut kept: Vec<Ranked> = Vec::with_capacity(limit + 1);
         for (number, (call, similarity)) in self.calls.iter().zip(similarities.iter()).enumerate() {
-            let evaluation = rules::evaluate(applicant, call, *similarity, now);
+            let evaluation = rules::evaluate(applicant, call, *similarity, &self.specificity, now);
             if evaluation.blockers != 0 || evaluation.dismissed {
                 continue;
             }

@@ -16,10 +16,16 @@ use chrono::{DateTime, Utc};
 
 /// The cosine at which two texts count as fully alike (real profiles and calls rarely pass it).
 const TEXT_FULL: f32 = 0.25;
-/// Points for 0, 1, 2 and 3 or more capabilities shared with a call's topics.
-const CAPABILITY_POINTS: [i32; 4] = [0, 18, 25, 30];
-/// Points for 0, 1 and 2 or more sectors shared.
-const SECTOR_POINTS: [i32; 3] = [0, 7, 10];
+/// Points for one capability shared with a call whose funding body chose it (a capability
+/// read from the call's text counts half, and less the more calls mention it).
+const CAPABILITY_POINTS: f32 = 18.0;
+/// Points for one sector shared, weighed the same way.
+const SECTOR_POINTS: f32 = 7.0;
+/// A term mentioned by this share of the calls or fewer is specific: it counts in full.
+const SPECIFIC_SHARE: f32 = 0.05;
+/// What a capability or sector read from a call's text (not chosen by its funding body)
+/// counts for, at most.
+const DERIVED_WEIGHT: f32 = 0.35;
 /// Below this many days to the next deadline, a proposal cannot be prepared well: no points.
 const DEADLINE_TOO_CLOSE_DAYS: i64 = 7;
 /// From this many days to the next deadline on, the time to prepare earns every point.
@@ -35,6 +41,60 @@ pub fn term_bits(vocabulary: &[Term], codes: &[String]) -> u32 {
         .iter()
         .filter_map(|code| vocabulary.iter().position(|term| term.code == code))
         .fold(0, |bits, index| bits | 1 << index)
+}
+
+/// How specific each capability and sector is among the calls matched: a term that few
+/// calls mention says more about each of them than one that half of them mention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Specificity {
+    /// Per capability bit, from 0 to 1.
+    pub capabilities: [f32; 32],
+    /// Per sector bit, from 0 to 1.
+    pub sectors: [f32; 32],
+}
+
+impl Default for Specificity {
+    fn default() -> Self {
+        Specificity {
+            capabilities: [1.0; 32],
+            sectors: [1.0; 32],
+        }
+    }
+}
+
+impl Specificity {
+    /// The specificity of each term among `calls`: 1 for a term at most
+    /// [`SPECIFIC_SHARE`] of them mention, falling with the log of its share beyond.
+    pub fn of(calls: &[CallFacts]) -> Specificity {
+        let weigh = |bits: &dyn Fn(&CallFacts) -> u32| {
+            let mut counts = [0u32; 32];
+            for call in calls {
+                let bits = bits(call);
+                for (bit, count) in counts.iter_mut().enumerate() {
+                    *count += (bits >> bit) & 1;
+                }
+            }
+            let total = calls.len().max(1) as f32;
+            counts.map(|count| {
+                let share = (count.max(1) as f32 / total).max(SPECIFIC_SHARE);
+                (share.ln() / SPECIFIC_SHARE.ln()).clamp(0.0, 1.0)
+            })
+        };
+        Specificity {
+            capabilities: weigh(&|call| call.capabilities),
+            sectors: weigh(&|call| call.sectors),
+        }
+    }
+
+    /// The weight of the terms `bits` of a call as evidence: their specificities summed, each
+    /// counting [`DERIVED_WEIGHT`] when read from its text.
+    fn evidence(weights: &[f32; 32], bits: u32, chosen: bool) -> f32 {
+        let factor = if chosen { 1.0 } else { DERIVED_WEIGHT };
+        (0..32)
+            .filter(|bit| bits & (1 << bit) != 0)
+            .map(|bit| weights[bit] * factor)
+            .sum()
+    }
 }
 
 /// The labels of the terms of `vocabulary` whose bits are set, joined for reading.
@@ -86,6 +146,8 @@ pub struct CallFacts {
     pub min_partners: Option<i32>,
     /// The call (family of topics) it belongs to.
     pub family: Option<String>,
+    /// Whether its funding body chose its capabilities and sectors (else read from its text).
+    pub topics_chosen: bool,
 }
 
 impl CallFacts {
@@ -105,6 +167,7 @@ impl CallFacts {
             applicant_kinds: detail.applicant_kinds.clone(),
             min_partners: detail.min_partners,
             family: detail.call_identifier.clone(),
+            topics_chosen: detail.topics_chosen,
         }
     }
 
@@ -367,13 +430,31 @@ fn likeness_to_dismissed<'a>(applicant: &'a Applicant, call: &CallFacts) -> Opti
 
 /// The points of each part of `call`'s fit for `applicant` at `now`, the text likeness being
 /// `similarity` (cosine, 0 to 1), and what excludes it.
-pub fn evaluate(applicant: &Applicant, call: &CallFacts, similarity: f32, now: DateTime<Utc>) -> Evaluation {
+pub fn evaluate(
+    applicant: &Applicant,
+    call: &CallFacts,
+    similarity: f32,
+    specificity: &Specificity,
+    now: DateTime<Utc>,
+) -> Evaluation {
     let status = call.dates().status_at(now);
     let mut points = [0; 9];
-    let shared_capabilities = (applicant.capabilities & call.capabilities).count_ones() as usize;
-    points[FitKind::Capabilities as usize] = CAPABILITY_POINTS[shared_capabilities.min(3)];
-    let shared_sectors = (applicant.sectors & call.sectors).count_ones() as usize;
-    points[FitKind::Sectors as usize] = SECTOR_POINTS[shared_sectors.min(2)];
+    let overlap = |weights: &[f32; 32], shared: u32, per_term: f32, kind: FitKind| {
+        let evidence = Specificity::evidence(weights, shared, call.topics_chosen);
+        ((per_term * evidence).round() as i32).min(kind.max_points())
+    };
+    points[FitKind::Capabilities as usize] = overlap(
+        &specificity.capabilities,
+        applicant.capabilities & call.capabilities,
+        CAPABILITY_POINTS,
+        FitKind::Capabilities,
+    );
+    points[FitKind::Sectors as usize] = overlap(
+        &specificity.sectors,
+        applicant.sectors & call.sectors,
+        SECTOR_POINTS,
+        FitKind::Sectors,
+    );
     let text_max = FitKind::Text.max_points() as f32;
     points[FitKind::Text as usize] = (text_max * (similarity / TEXT_FULL).clamp(0.0, 1.0)).round() as i32;
     if served_priorities(applicant, call).next().is_some() {
@@ -565,6 +646,15 @@ fn blocker_reason(kind: BlockerKind, applicant: &Applicant, call: &CallFacts, na
     }
 }
 
+/// What a reason adds when the call's topics were read from its text: that they weigh less.
+fn read_from_text(call: &CallFacts) -> &'static str {
+    if call.topics_chosen {
+        ""
+    } else {
+        " (read from its text, so they count for less, and less still when many calls mention them)"
+    }
+}
+
 /// `TRL 4–6`, `TRL 5 or more`, `TRL 7 at most`.
 fn trl_range(call: &CallFacts) -> String {
     match (call.trl_min, call.trl_max) {
@@ -597,8 +687,9 @@ fn part_reason(
                     ("capabilities", "are")
                 };
                 format!(
-                    "Your {noun} {} {verb} among this call's topics.",
-                    term_labels(taxonomy::CAPABILITIES, shared)
+                    "Your {noun} {} {verb} among this call's topics{}.",
+                    term_labels(taxonomy::CAPABILITIES, shared),
+                    read_from_text(call)
                 )
             } else if call.capabilities == 0 {
                 "The call names no cybersecurity capability.".to_owned()
@@ -612,7 +703,11 @@ fn part_reason(
         FitKind::Sectors => {
             let shared = applicant.sectors & call.sectors;
             if shared != 0 {
-                format!("It addresses your sectors: {}.", term_labels(taxonomy::SECTORS, shared))
+                format!(
+                    "It addresses your sectors: {}{}.",
+                    term_labels(taxonomy::SECTORS, shared),
+                    read_from_text(call)
+                )
             } else if call.sectors == 0 {
                 "The call names no NIS2 sector.".to_owned()
             } else {
@@ -717,6 +812,28 @@ mod tests {
     }
 
     #[test]
+    fn a_term_half_the_calls_mention_counts_for_less_than_a_rare_one() {
+        let call = |capabilities: u32| CallFacts {
+            capabilities,
+            ..CallFacts::of(&crate::matching::tests::call("X", "", ""))
+        };
+        let mut calls: Vec<CallFacts> = (0..50).map(|_| call(0b01)).collect();
+        calls.extend((0..50).map(|_| call(0)));
+        calls.push(call(0b10));
+        let specificity = Specificity::of(&calls);
+        assert!(
+            specificity.capabilities[0] < 0.3,
+            "{:?}",
+            &specificity.capabilities[..2]
+        );
+        assert_eq!(specificity.capabilities[1], 1.0);
+        assert_eq!(
+            Specificity::evidence(&specificity.capabilities, 0b10, false),
+            DERIVED_WEIGHT
+        );
+    }
+
+    #[test]
     fn a_deadline_in_five_days_is_worth_less_than_one_in_sixty() {
         assert_eq!(deadline_points(Some(5)), 0);
         assert!(deadline_points(Some(30)) > deadline_points(Some(10)));
@@ -732,7 +849,5 @@ mod tests {
             .map(FitKind::max_points)
             .sum();
         assert_eq!(total, 100);
-        assert_eq!(CAPABILITY_POINTS[3], FitKind::Capabilities.max_points());
-        assert_eq!(SECTOR_POINTS[2], FitKind::Sectors.max_points());
     }
 }

@@ -17,7 +17,7 @@ fn today() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap()
 }
 
-fn call(id: &str, title: &str, description: &str) -> CallDetail {
+pub(super) fn call(id: &str, title: &str, description: &str) -> CallDetail {
     CallDetail {
         summary: CallSummary {
             external_id: id.to_owned(),

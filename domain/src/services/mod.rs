@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod clusters;
 pub mod directory;
 pub mod limits;
+pub mod matching;
 pub mod memberships;
 pub mod messages;
 pub mod privacy;
