@@ -175,3 +175,245 @@ impl CallMatch {
         self.blockers.is_empty()
     }
 }
+
+/// Which matches a page lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchShow {
+    /// Calls the organisation can apply to (the default).
+    #[default]
+    Open,
+    /// Calls something excludes, with what excludes them.
+    Blocked,
+    /// Calls marked not relevant.
+    NotRelevant,
+}
+
+impl MatchShow {
+    /// Every list, in the order the page offers them.
+    pub const ALL: [MatchShow; 3] = [MatchShow::Open, MatchShow::Blocked, MatchShow::NotRelevant];
+
+    /// The value used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchShow::Open => "open",
+            MatchShow::Blocked => "blocked",
+            MatchShow::NotRelevant => "not_relevant",
+        }
+    }
+
+    /// What people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            MatchShow::Open => "You can apply",
+            MatchShow::Blocked => "Excluded, and why",
+            MatchShow::NotRelevant => "Marked not relevant",
+        }
+    }
+}
+
+/// The order of a list of matches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchSort {
+    /// Best fit first (the default).
+    #[default]
+    Score,
+    /// Nearest deadline first.
+    Deadline,
+}
+
+impl MatchSort {
+    /// Every order.
+    pub const ALL: [MatchSort; 2] = [MatchSort::Score, MatchSort::Deadline];
+
+    /// The value used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchSort::Score => "score",
+            MatchSort::Deadline => "deadline",
+        }
+    }
+
+    /// What people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            MatchSort::Score => "Best fit",
+            MatchSort::Deadline => "Deadline",
+        }
+    }
+}
+
+/// Matches per page.
+pub const MATCHES_PER_PAGE: u32 = 20;
+/// The last page a list of matches shows.
+pub const MAX_MATCH_PAGE: u32 = 50;
+
+/// What a "My matches" page asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchQuery {
+    /// The organisation (empty: the viewer's first).
+    pub organisation: String,
+    /// Which list.
+    pub show: MatchShow,
+    /// Only calls of this instrument kind.
+    pub kind: Option<crate::call::InstrumentKind>,
+    /// Only calls with this status (open or forthcoming).
+    pub status: Option<crate::call::CallStatus>,
+    /// The order.
+    pub sort: MatchSort,
+    /// The page, from 1.
+    pub page: u32,
+}
+
+impl MatchQuery {
+    /// The query a page's address asks for: unknown values are ignored, the page bounded.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> MatchQuery {
+        let mut query = MatchQuery::default();
+        for (key, value) in pairs {
+            match key {
+                "organisation" => query.organisation = value.chars().take(crate::sanitize::MAX_ID_CHARS).collect(),
+                "show" => {
+                    query.show = MatchShow::ALL
+                        .into_iter()
+                        .find(|s| s.as_str() == value)
+                        .unwrap_or_default()
+                }
+                "kind" => query.kind = value.parse().ok(),
+                "status" => {
+                    query.status = value
+                        .parse()
+                        .ok()
+                        .filter(|status| *status != crate::call::CallStatus::Closed)
+                }
+                "sort" => {
+                    query.sort = MatchSort::ALL
+                        .into_iter()
+                        .find(|s| s.as_str() == value)
+                        .unwrap_or_default()
+                }
+                "page" => query.page = value.parse().unwrap_or(1),
+                _ => {}
+            }
+        }
+        query.bounded()
+    }
+
+    /// This query with its page between 1 and [`MAX_MATCH_PAGE`] and its organisation trimmed.
+    pub fn bounded(mut self) -> MatchQuery {
+        self.page = self.page.clamp(1, MAX_MATCH_PAGE);
+        self.organisation = self
+            .organisation
+            .trim()
+            .chars()
+            .take(crate::sanitize::MAX_ID_CHARS)
+            .collect();
+        self
+    }
+
+    /// The address of this query's page `page`.
+    pub fn href(&self, page: u32) -> String {
+        let mut parts = vec![format!("organisation={}", percent_encoded(&self.organisation))];
+        if self.show != MatchShow::Open {
+            parts.push(format!("show={}", self.show.as_str()));
+        }
+        if let Some(kind) = self.kind {
+            parts.push(format!("kind={}", kind.as_str()));
+        }
+        if let Some(status) = self.status {
+            parts.push(format!("status={}", status.as_str()));
+        }
+        if self.sort != MatchSort::Score {
+            parts.push(format!("sort={}", self.sort.as_str()));
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        format!("/matches?{}", parts.join("&"))
+    }
+}
+
+/// `value` with what a query string cannot hold as it is written as `%XX`.
+fn percent_encoded(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// How many matches each list holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchCounts {
+    /// Calls the organisation can apply to.
+    pub open: usize,
+    /// Calls something excludes.
+    pub blocked: usize,
+    /// Calls marked not relevant.
+    pub not_relevant: usize,
+}
+
+/// A "My matches" page: one organisation's matches, one list, one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchesView {
+    /// The organisation.
+    pub organisation_id: String,
+    /// Its name.
+    pub organisation_name: String,
+    /// The organisations the viewer may see matches for: identifier and name.
+    pub organisations: Vec<(String, String)>,
+    /// How complete its profile is (the matches' confidence).
+    pub completeness: crate::profile::Completeness,
+    /// The query, bounded.
+    pub query: MatchQuery,
+    /// This page's matches.
+    pub matches: Vec<CallMatch>,
+    /// How many the chosen list holds, filters applied.
+    pub total: usize,
+    /// How many each list holds, filters applied.
+    pub counts: MatchCounts,
+    /// The instant the matches are for.
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// How a call fits one of the viewer's organisations, for the call's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallFit {
+    /// The organisation.
+    pub organisation_id: String,
+    /// Its name.
+    pub organisation_name: String,
+    /// How complete its profile is.
+    pub confidence: u8,
+    /// The match.
+    pub fit: CallMatch,
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::*;
+
+    #[test]
+    fn a_match_query_reads_its_address_and_writes_it_back() {
+        let query = MatchQuery::from_pairs([
+            ("organisation", "armor secure"),
+            ("show", "blocked"),
+            ("kind", "grant"),
+            ("status", "closed"),
+            ("sort", "deadline"),
+            ("page", "900"),
+        ]);
+        assert_eq!(query.show, MatchShow::Blocked);
+        assert_eq!(query.status, None, "closed calls are no matches");
+        assert_eq!(query.page, MAX_MATCH_PAGE);
+        assert_eq!(
+            query.href(2),
+            "/matches?organisation=armor%20secure&show=blocked&kind=grant&sort=deadline&page=2"
+        );
+        assert_eq!(MatchQuery::from_pairs([("page", "-3")]).page, 1);
+    }
+}

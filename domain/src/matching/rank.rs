@@ -82,6 +82,22 @@ impl Matcher {
         rules::evaluate(applicant, self.call(call), 0.0, &self.specificity, now)
     }
 
+    /// Call number `call` ranked for `applicant` at `now`, alone.
+    pub fn rank_one(&self, applicant: &Applicant, call: u32, now: DateTime<Utc>) -> Ranked {
+        let mut similarities = vec![0.0; self.calls.len()];
+        self.text.add_similarities(&applicant.text, &mut similarities);
+        Ranked {
+            call,
+            evaluation: rules::evaluate(
+                applicant,
+                self.call(call),
+                similarities[call as usize],
+                &self.specificity,
+                now,
+            ),
+        }
+    }
+
     /// The number of the call `external_id`, if the matcher has it.
     pub fn find(&self, external_id: &str) -> Option<u32> {
         self.by_id.get(external_id).copied()

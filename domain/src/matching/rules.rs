@@ -16,8 +16,8 @@ use chrono::{DateTime, Utc};
 
 /// The cosine at which two texts count as fully alike (real profiles and calls rarely pass it).
 const TEXT_FULL: f32 = 0.25;
-/// Points for one capability shared with a call whose funding body chose it (a capability
-/// read from the call's text counts half, and less the more calls mention it).
+/// Points for one capability shared with a call whose funding body chose it (one read from
+/// the call's text counts for less, and less still the more calls mention it).
 const CAPABILITY_POINTS: f32 = 18.0;
 /// Points for one sector shared, weighed the same way.
 const SECTOR_POINTS: f32 = 7.0;
@@ -86,14 +86,15 @@ impl Specificity {
         }
     }
 
-    /// The weight of the terms `bits` of a call as evidence: their specificities summed, each
-    /// counting [`DERIVED_WEIGHT`] when read from its text.
+    /// The weight of the terms `bits` of a call as evidence: one each when its funding body
+    /// chose them; read from its text, [`DERIVED_WEIGHT`] times their specificity each.
     fn evidence(weights: &[f32; 32], bits: u32, chosen: bool) -> f32 {
-        let factor = if chosen { 1.0 } else { DERIVED_WEIGHT };
-        (0..32)
-            .filter(|bit| bits & (1 << bit) != 0)
-            .map(|bit| weights[bit] * factor)
-            .sum()
+        let terms = (0..32).filter(|bit| bits & (1 << bit) != 0);
+        if chosen {
+            terms.count() as f32
+        } else {
+            terms.map(|bit| weights[bit] * DERIVED_WEIGHT).sum()
+        }
     }
 }
 
@@ -651,7 +652,7 @@ fn read_from_text(call: &CallFacts) -> &'static str {
     if call.topics_chosen {
         ""
     } else {
-        " (read from its text, so they count for less, and less still when many calls mention them)"
+        " (read from its text, so it counts for less, and less still when many calls mention it)"
     }
 }
 

@@ -4,13 +4,19 @@
 
 use super::{AppState, ServiceError};
 use crate::call::{CallDetail, CallStatus};
+use crate::codes::CallId;
 use crate::geo::{self, RegionNames};
 use crate::matching::evaluation::{Case, Measures};
-use crate::matching::rank::Matcher;
+use crate::matching::rank::{Matcher, Ranked};
+use crate::matching::rules::Applicant;
+use crate::matching::{CallFit, MatchCounts, MatchQuery, MatchShow, MatchSort, MatchesView, MATCHES_PER_PAGE};
+use crate::organisation::Organisation;
+use crate::people::Viewer;
 use crate::query::CallQuery;
 use crate::search::SearchRequest;
-use crate::store::{CallStore, StoreError};
+use crate::store::{CallStore, CallsFingerprint, StoreError};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 /// How many call identifiers are read per query when loading the calls.
 const LOAD_BATCH: u32 = 500;
@@ -117,4 +123,222 @@ pub async fn evaluate(state: &AppState, cases: &[Case]) -> Result<Vec<CaseReport
         });
     }
     Ok(reports)
+}
+
+/// The matcher the services share, rebuilt when the stored calls change.
+#[derive(Debug, Default)]
+pub struct MatcherCache {
+    current: tokio::sync::Mutex<Option<(CallsFingerprint, Arc<Matcher>)>>,
+}
+
+/// The matcher over the calls open or forthcoming now: the cached one while the calls are
+/// unchanged, else built anew (on a blocking thread: it reads every call's text).
+pub async fn current_matcher(state: &AppState) -> Result<Arc<Matcher>, ServiceError> {
+    let fingerprint = state.matches.calls_fingerprint().await?;
+    let mut current = state.matcher.current.lock().await;
+    if let Some((built_for, matcher)) = current.as_ref() {
+        if *built_for == fingerprint {
+            return Ok(matcher.clone());
+        }
+    }
+    let now = state.clock.now();
+    let mut calls = all_calls(state.calls.as_ref(), now).await?;
+    calls.retain(|call| call.summary.status != CallStatus::Closed);
+    let matcher = tokio::task::spawn_blocking(move || Matcher::new(&calls))
+        .await
+        .map_err(|error| ServiceError::Unavailable(format!("the matcher could not be built: {error}")))?;
+    let matcher = Arc::new(matcher);
+    *current = Some((fingerprint, matcher.clone()));
+    Ok(matcher)
+}
+
+/// An organisation as the matcher reads it, with its region's priorities and its marks; the
+/// names of its region and the areas containing it.
+async fn applicant_for(
+    state: &AppState,
+    matcher: &Matcher,
+    organisation: &Organisation,
+) -> Result<(Applicant, RegionNames), ServiceError> {
+    let areas: Vec<String> = organisation
+        .nuts_code
+        .iter()
+        .flat_map(|region| {
+            geo::nuts_lineage(region.as_str())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let strategies = state.strategies.strategies(&areas).await?;
+    let names = state.directory.region_names(&areas).await?;
+    let dismissed = state.matches.dismissed_calls(&organisation.external_id).await?;
+    Ok((matcher.applicant(organisation, &strategies, &dismissed, &names), names))
+}
+
+/// The organisations `viewer` may see matches for: those they belong to that apply for
+/// calls (not funding bodies), by name.
+fn applying_organisations(viewer: &Viewer) -> Vec<(String, String)> {
+    let mut organisations: Vec<(String, String)> = viewer
+        .memberships
+        .iter()
+        .filter(|m| !m.organisation_kind.publishes_calls())
+        .map(|m| (m.organisation_id.clone(), m.organisation_name.clone()))
+        .collect();
+    organisations.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    organisations
+}
+
+/// One page of an organisation's matches, for its members (and administrators): the list
+/// asked for, filtered, sorted and paged, each match with its reasons.
+pub async fn organisation_matches(
+    state: &AppState,
+    session: Option<&str>,
+    query: &MatchQuery,
+) -> Result<MatchesView, ServiceError> {
+    let viewer = super::accounts::require_viewer(state, session).await?;
+    let mut query = query.clone().bounded();
+    let organisations = applying_organisations(&viewer);
+    if query.organisation.is_empty() {
+        query.organisation = organisations.first().map(|(id, _)| id.clone()).ok_or_else(|| {
+            ServiceError::Invalid(
+                "Join or add your organisation first: matches are for an organisation's profile.".into(),
+            )
+        })?;
+    }
+    let (organisation, _) =
+        super::member_organisation(state, &viewer, &query.organisation, "see this organisation's matches").await?;
+    let matcher = current_matcher(state).await?;
+    let (applicant, mut names) = applicant_for(state, &matcher, &organisation).await?;
+    let now = state.clock.now();
+    let mut counts = MatchCounts::default();
+    let mut listed: Vec<Ranked> = Vec::new();
+    for ranked in matcher.evaluate_all(&applicant, now, &mut Vec::new()) {
+        let call = matcher.call(ranked.call);
+        let status = call.dates().status_at(now);
+        let kept = query.kind.is_none_or(|kind| kind == call.summary.instrument_kind)
+            && query.status.is_none_or(|wanted| wanted == status);
+        if !kept {
+            continue;
+        }
+        let list = if ranked.evaluation.dismissed {
+            counts.not_relevant += 1;
+            MatchShow::NotRelevant
+        } else if ranked.evaluation.blockers != 0 {
+            counts.blocked += 1;
+            MatchShow::Blocked
+        } else {
+            counts.open += 1;
+            MatchShow::Open
+        };
+        if list == query.show {
+            listed.push(ranked);
+        }
+    }
+    matcher.sort(&mut listed);
+    if query.sort == MatchSort::Deadline {
+        let next = |ranked: &Ranked| matcher.call(ranked.call).dates().next_deadline(now).map(|d| d.at);
+        listed.sort_by(|a, b| match (next(a), next(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+    }
+    let total = listed.len();
+    let per_page = MATCHES_PER_PAGE as usize;
+    let page: Vec<Ranked> = listed
+        .into_iter()
+        .skip((query.page as usize - 1) * per_page)
+        .take(per_page)
+        .collect();
+    let regions: Vec<String> = page
+        .iter()
+        .flat_map(|ranked| matcher.call(ranked.call).regions.iter().map(|r| r.as_str().to_owned()))
+        .collect();
+    if !regions.is_empty() {
+        names.extend(state.directory.region_names(&regions).await?);
+    }
+    Ok(MatchesView {
+        organisation_id: organisation.external_id.clone(),
+        organisation_name: organisation.name.clone(),
+        organisations,
+        completeness: crate::profile::completeness(&organisation),
+        matches: page
+            .iter()
+            .map(|ranked| matcher.explain(&applicant, ranked, now, &names))
+            .collect(),
+        query,
+        total,
+        counts,
+        now,
+    })
+}
+
+/// How call `call_id` fits each organisation `session`'s person applies for (none for
+/// anonymous visitors, or a call no longer open).
+pub async fn call_fits(state: &AppState, session: Option<&str>, call_id: &str) -> Result<Vec<CallFit>, ServiceError> {
+    let Some(viewer) = super::accounts::viewer(state, session).await? else {
+        return Ok(Vec::new());
+    };
+    let organisations = applying_organisations(&viewer);
+    if organisations.is_empty() {
+        return Ok(Vec::new());
+    }
+    let matcher = current_matcher(state).await?;
+    let Some(number) = matcher.find(call_id.trim()) else {
+        return Ok(Vec::new());
+    };
+    let now = state.clock.now();
+    let mut fits = Vec::new();
+    for (organisation_id, _) in organisations.iter().take(MAX_FITS_SHOWN) {
+        let Some(organisation) = state.directory.get_organisation(organisation_id).await? else {
+            continue;
+        };
+        let (applicant, mut names) = applicant_for(state, &matcher, &organisation).await?;
+        let regions: Vec<String> = matcher
+            .call(number)
+            .regions
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect();
+        if !regions.is_empty() {
+            names.extend(state.directory.region_names(&regions).await?);
+        }
+        let ranked = matcher.rank_one(&applicant, number, now);
+        fits.push(CallFit {
+            organisation_id: organisation.external_id.clone(),
+            organisation_name: organisation.name.clone(),
+            confidence: crate::profile::completeness(&organisation).percent,
+            fit: matcher.explain(&applicant, &ranked, now, &names),
+        });
+    }
+    Ok(fits)
+}
+
+/// The most organisations a call's page shows its fit for.
+const MAX_FITS_SHOWN: usize = 5;
+
+/// Marks call `call_id` not relevant for organisation `organisation_id` (or takes the mark
+/// away), for its members and administrators.
+pub async fn mark_not_relevant(
+    state: &AppState,
+    session: Option<&str>,
+    organisation_id: &str,
+    call_id: &str,
+    not_relevant: bool,
+) -> Result<(), ServiceError> {
+    let viewer = super::accounts::require_viewer(state, session).await?;
+    let (organisation, _) =
+        super::member_organisation(state, &viewer, organisation_id, "mark this organisation's matches").await?;
+    let call = CallId::parse(call_id).map_err(|_| ServiceError::NotFound("that call".into()))?;
+    state
+        .matches
+        .set_dismissed(
+            &organisation.external_id,
+            call.as_str(),
+            viewer.person_id,
+            not_relevant,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! builds once and hands to every handler and server function. A request flows one way:
 //! server function → service → store and search. The call catalogue and the partner
 //! directory, accounts, memberships, funding bodies' publishing and regions' strategies are
-//! here; matching will be a module beside them.
+//! here, and matching calls to organisations.
 
 pub mod accounts;
 pub mod catalogue;
@@ -20,8 +20,8 @@ pub mod regions;
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{
-    CallStore, Clusters, Directory, MailOutbox, Memberships, Messages, People, Publishing, RateLimits, SearchLog,
-    SearchLogEntry, Store, StoreError, Strategies,
+    CallStore, Clusters, Directory, MailOutbox, Matches, Memberships, Messages, People, Publishing, RateLimits,
+    SearchLog, SearchLogEntry, Store, StoreError, Strategies,
 };
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -206,6 +206,10 @@ pub struct AppState {
     pub rate_limits: Arc<dyn RateLimits>,
     /// Mail owed to people (administrators read what could not be delivered).
     pub mail_outbox: Arc<dyn MailOutbox>,
+    /// Calls marked not relevant in matches, and the calls' fingerprint.
+    pub matches: Arc<dyn Matches>,
+    /// The matcher, built from the calls and rebuilt when they change.
+    pub matcher: Arc<matching::MatcherCache>,
     /// The clock statuses are derived with.
     pub clock: Clock,
     /// Where the portal is reached and what it signs mail with.
@@ -248,6 +252,8 @@ impl AppState {
             memberships: store.clone(),
             messages: store.clone(),
             mail_outbox: store.clone(),
+            matches: store.clone(),
+            matcher: Arc::default(),
             publishing: store.clone(),
             strategies: store.clone(),
             rate_limits: store,

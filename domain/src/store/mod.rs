@@ -18,6 +18,7 @@ pub mod calls;
 pub mod clusters;
 pub mod directory;
 pub mod mail_outbox;
+pub mod matches;
 pub mod memberships;
 pub mod messages;
 pub mod outbox;
@@ -32,6 +33,7 @@ pub use calls::{CallStore, NewCall};
 pub use clusters::{Clusters, ImportedMembers, MemberImport, NewClusterRequest};
 pub use directory::Directory;
 pub use mail_outbox::{DeadLetter, LeasedMail, MailBacklog, MailOutbox, OutgoingMail};
+pub use matches::{CallsFingerprint, Matches};
 pub use memberships::{AuditEntry, AuditRecord, JoinRequest, Member, Memberships, RequestKind};
 pub use messages::{AbuseReport, ConversationRecord, MessageRecord, Messages, NewConversation};
 pub use outbox::{IndexLag, IndexOutbox, IndexedEntity, OutboxEntry};
@@ -148,6 +150,7 @@ pub trait Store:
     + Directory
     + IndexOutbox
     + MailOutbox
+    + Matches
     + Memberships
     + Messages
     + People

@@ -13,6 +13,7 @@ mod import;
 mod indexing;
 mod mail_outbox;
 mod mail_sending;
+mod matching;
 mod messages;
 mod organisations;
 mod privacy;
