@@ -1,5 +1,6 @@
 //! Hooks the pages share: the list queries read from the page's URL.
 
+use domain::matching::MatchQuery;
 use domain::organisation_query::OrganisationQuery;
 use domain::CallQuery;
 use leptos::prelude::*;
@@ -21,4 +22,9 @@ pub fn use_call_query() -> Memo<CallQuery> {
 /// The directory query in the page's URL (unknown keys and bad values ignored, bounds applied).
 pub fn use_organisation_query() -> Memo<OrganisationQuery> {
     use_url_query(|pairs| OrganisationQuery::from_pairs(pairs))
+}
+
+/// The matches query in the page's URL (unknown keys and bad values ignored, bounds applied).
+pub fn use_match_query() -> Memo<MatchQuery> {
+    use_url_query(|pairs| MatchQuery::from_pairs(pairs))
 }

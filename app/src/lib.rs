@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations/:id") view=pages::organisation::OrganisationProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/organisations/:id/profile") view=pages::organisation::ProfilePage />
                     <Route path=path!("/organisations/:id/contact") view=pages::messages::ContactPage />
+                    <Route path=path!("/matches") view=pages::matches::MatchesPage />
                     <Route path=path!("/inbox") view=pages::messages::InboxPage />
                     <Route path=path!("/inbox/:id") view=pages::messages::ConversationPage />
                     <Route path=path!("/account") view=pages::account::AccountPage />

@@ -1,6 +1,6 @@
 //! Server functions: the only way the UI reaches data (accounts and memberships in
 //! [`accounts`], clusters and their membership in [`clusters`], members' messages in
-//! [`messages`], organisations' pages and profiles in [`profiles`], funding bodies' calls in
+//! [`messages`], the matcher's matches and marks in [`matching`], organisations' pages and profiles in [`profiles`], funding bodies' calls in
 //! [`publishing`], regions' strategies in [`regions`]).
 //! Each is a thin adapter — it takes its (already sanitised) arguments, calls one service of
 //! `domain::services` with the one `AppState` the server provides, and turns the service's
@@ -72,6 +72,7 @@ pub async fn search_organisations(query: OrganisationQuery) -> Result<Organisati
 
 pub mod accounts;
 pub mod clusters;
+pub mod matching;
 pub mod messages;
 pub mod profiles;
 pub mod publishing;

@@ -18,6 +18,9 @@ pub fn CallCard(
     hit: Option<SearchHit>,
     /// The list's own query string (`?q=…`), carried to the call page for its way back.
     list_query: String,
+    /// What a list adds under the call's facts (a match's reasons).
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let href = format!("{}{list_query}", call_path(&call.external_id));
     let deadline = match &call.next_deadline {
@@ -66,6 +69,7 @@ pub fn CallCard(
                 <span class="deadline">{deadline}</span>
                 {budget.map(|b| view! { <span class="budget">{b}</span> })}
             </p>
+            {children.map(|children| children())}
         </li>
     }
 }

@@ -21,3 +21,8 @@ pub fn ErrorNotice(
 pub fn inline_alert(error: AppError) -> AnyView {
     view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any()
 }
+
+/// "Log in to …" for pages that need a person.
+pub fn log_in_first(what: &'static str) -> AnyView {
+    view! { <p class="empty-state"><a href="/account/login">"Log in"</a> {format!(" to {what}.")}</p> }.into_any()
+}

@@ -22,12 +22,14 @@ fn ViewerBadge() -> impl IntoView {
                     Ok(Some(person)) => {
                         let organisations: Vec<String> =
                             person.memberships.iter().map(|m| m.organisation_name.clone()).collect();
+                        let applies = person.memberships.iter().any(|m| !m.organisation_kind.publishes_calls());
                         let publishes = person.memberships.iter().any(|m| {
                             m.organisation_kind.publishes_calls()
                                 && matches!(m.role, domain::people::Role::Editor | domain::people::Role::Reviewer)
                         });
                         view! {
                             {publishes.then(|| view! { <A href="/publish" attr:class="publish-link">"Publish"</A> " " })}
+                            {applies.then(|| view! { <A href="/matches" attr:class="matches-link">"My matches"</A> " " })}
                             <A href="/inbox" attr:class="inbox-link">"Inbox"</A> " "
                             <A href="/account" attr:class="viewer-name">
                                 {person.display_name.clone()}

@@ -6,7 +6,7 @@ use crate::api::messages::{
     block_sender, contact_organisation, inbox, open_conversation, reply, report_abuse, ContactForm, Conversation,
 };
 use crate::api::profiles::get_organisation_page;
-use crate::components::error_notice::{inline_alert, ErrorNotice};
+use crate::components::error_notice::{inline_alert, log_in_first, ErrorNotice};
 use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::format::percent_decode;
@@ -20,11 +20,6 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 /// Where a conversation is.
 fn conversation_path(id: i64) -> String {
     format!("/inbox/{id}")
-}
-
-/// "Log in to …" for pages that need a person.
-fn log_in_first(what: &'static str) -> AnyView {
-    view! { <p class="empty-state"><a href="/account/login">"Log in"</a> {format!(" to {what}.")}</p> }.into_any()
 }
 
 /// The form to write to the organisation in the address.

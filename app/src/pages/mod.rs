@@ -6,6 +6,7 @@ pub mod call_detail;
 pub mod calls;
 pub mod clusters;
 pub mod home;
+pub mod matches;
 pub mod messages;
 pub mod not_found;
 pub mod organisation;

@@ -147,6 +147,64 @@ impl NewCall {
         format!("{:016x}", super::fnv1a_64(&json))
     }
 
+    /// The call as it reads once stored at `now` (status derived at `now`, capabilities and
+    /// sectors derived from its text unless chosen) — what the matcher and benchmarks read
+    /// without a database.
+    pub fn to_detail(&self, now: DateTime<Utc>) -> CallDetail {
+        let dates = crate::call::CallDates {
+            opening_at: self.opening_at,
+            announced_forthcoming: self.announced_forthcoming,
+            deadlines: &self.deadlines,
+        };
+        CallDetail {
+            summary: crate::call::CallSummary {
+                external_id: self.external_id.clone(),
+                title: self.title.clone(),
+                programme: self.programme.clone(),
+                programme_part: self.programme_part.clone(),
+                instrument_kind: self.instrument_kind,
+                publisher: self.publisher.clone(),
+                status: dates.status_at(now),
+                next_deadline: dates.next_deadline(now).cloned(),
+                deadline_count: self.deadlines.len(),
+                budget_min_eur: self.budget_min_eur,
+                budget_max_eur: self.budget_max_eur,
+                sme_only: self.sme_only,
+                dual_use: self.dual_use,
+            },
+            source: self.source.clone(),
+            call_identifier: self.call_identifier.clone(),
+            call_title: self.call_title.clone(),
+            action_type: self.action_type.clone(),
+            deadline_model: self.deadline_model.clone(),
+            opening_at: self.opening_at,
+            announced_forthcoming: self.announced_forthcoming,
+            deadlines: self.deadlines.clone(),
+            deadline_time_zone: self.deadline_time_zone,
+            budget_total_eur: self.budget_total_eur,
+            expected_grants: self.expected_grants,
+            funding_rate_pct: self.funding_rate_pct,
+            trl_min: self.trl_min,
+            trl_max: self.trl_max,
+            min_partners: self.min_partners,
+            min_countries: self.min_countries,
+            eligible_countries: self.eligible_countries.clone(),
+            eligible_regions: self.eligible_regions.clone(),
+            keywords: self.keywords.clone(),
+            domains: self.domains(),
+            sectors: self.sectors(),
+            topics_chosen: self.chosen_topics.is_some(),
+            applicant_kinds: self.applicant_kinds.clone(),
+            contact: self.contact.clone(),
+            documents: self.documents.clone(),
+            local_amounts: self.local_amounts.clone(),
+            description: self.description.clone(),
+            url: self.url.clone(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// The text the call is classified by: title, keywords and description.
     fn classified_text(&self) -> String {
         format!("{}\n{}\n{}", self.title, self.keywords.join("\n"), self.description)

@@ -251,11 +251,13 @@ enum Rule {
     Party,
     /// The side a conversation is addressed to (the outsider's organisation) only.
     Addressee,
+    /// Reads or marks an organisation's matches: any of its people, and administrators.
+    OrganisationMember,
 }
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 60] = [
+const MATRIX: [(&str, Rule); 63] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -316,6 +318,9 @@ const MATRIX: [(&str, Rule); 60] = [
     ("block_sender", Rule::Addressee),
     ("report_abuse", Rule::Party),
     ("abuse_reports", Rule::Admin),
+    ("organisation_matches", Rule::OrganisationMember),
+    ("call_fits", Rule::Read),
+    ("mark_not_relevant", Rule::OrganisationMember),
 ];
 
 fn allowed(rule: Rule, caller: Caller) -> bool {
@@ -324,7 +329,7 @@ fn allowed(rule: Rule, caller: Caller) -> bool {
         Rule::LoggedIn => caller != Caller::Anonymous,
         Rule::Admits => matches!(caller, Caller::Editor | Caller::Manager | Caller::Admin),
         Rule::Admin => caller == Caller::Admin,
-        Rule::BodyMember => !matches!(caller, Caller::Anonymous | Caller::Outsider),
+        Rule::BodyMember | Rule::OrganisationMember => !matches!(caller, Caller::Anonymous | Caller::Outsider),
         Rule::BodyEditor => caller == Caller::Editor,
         Rule::Party => matches!(caller, Caller::Member | Caller::Outsider),
         Rule::Addressee => caller == Caller::Outsider,
@@ -336,7 +341,12 @@ fn allowed(rule: Rule, caller: Caller) -> bool {
 fn refused(rule: Rule, status: u16) -> bool {
     match rule {
         // Other organisations' requests, drafts and conversations do not exist for outsiders.
-        Rule::Admits | Rule::BodyMember | Rule::BodyEditor | Rule::Party | Rule::Addressee => {
+        Rule::Admits
+        | Rule::BodyMember
+        | Rule::BodyEditor
+        | Rule::Party
+        | Rule::Addressee
+        | Rule::OrganisationMember => {
             matches!(status, 401 | 403 | 404)
         }
         _ => matches!(status, 401 | 403),
@@ -427,6 +437,14 @@ async fn authorisation_matrix(app: TestApp) {
             other => Some(service_session(&app, &format!("{}@example.eu", format!("{other:?}").to_lowercase())).await),
         });
     }
+
+    // A published call, for the matching rows.
+    let mut published = domain::store::NewCall::new("MATRIX-OPEN-CALL", "test", "Open call", "Horizon Europe", "EC");
+    published.opening_at = Some(crate::helpers::now() - chrono::Duration::days(1));
+    app.store
+        .upsert_calls(&[published], crate::helpers::now())
+        .await
+        .unwrap();
 
     let mut failures = Vec::new();
     for (name, rule) in MATRIX
@@ -571,6 +589,10 @@ async fn authorisation_matrix(app: TestApp) {
                 "open_profile" => json!({ "external_id": ours }),
                 "save_profile" => json!({ "external_id": ours, "form": {
                     "description": format!("Edited by {caller:?}"), "headcount": "12", "turnover": "2000000" } }),
+                "organisation_matches" => json!({ "query": { "organisation": ours, "show": "open", "kind": null,
+                    "status": null, "sort": "score", "page": 1 } }),
+                "mark_not_relevant" => json!({ "organisation_id": ours, "call_id": "MATRIX-OPEN-CALL",
+                    "not_relevant": true }),
                 other => panic!("no arguments for {other}"),
             };
             let (status, cookies, answer) = call(&app, name, session.as_deref(), body).await;

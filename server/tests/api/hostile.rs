@@ -1376,3 +1376,63 @@ async fn every_cluster_and_message_input_refuses_hostile_values_plainly_and_esca
         );
     }
 }
+
+#[tokio::test]
+async fn every_matching_input_refuses_hostile_values_plainly_and_the_pages_escape_what_they_show() {
+    use domain::services::memberships::create_organisation;
+    let app = TestApp::spawn().await;
+    let editor = logged_in(&app, "bid@armor.example", false).await;
+    let form = domain::organisation::NewOrganisationForm {
+        name: format!("Armor {SCRIPT_MARK}<img src=x onerror=alert(1)>"),
+        kind: "sme".into(),
+        country: "FR".into(),
+        ..domain::organisation::NewOrganisationForm::default()
+    };
+    let armor = create_organisation(&app.state, Some(&editor), &form).await.unwrap();
+    // (Adding an organisation renews the session.)
+    let editor = logged_in(&app, "bid@armor.example", false).await;
+    let mut call =
+        domain::store::NewCall::new("OPEN-1", "test", &format!("Call {SCRIPT_MARK}"), "Horizon Europe", "EC");
+    call.opening_at = Some(now() - chrono::Duration::days(1));
+    app.store.upsert_calls(&[call], now()).await.unwrap();
+    for payload in payloads() {
+        refused_plainly(
+            &app,
+            &editor,
+            vec![
+                (
+                    "mark_not_relevant",
+                    serde_json::json!({ "organisation_id": armor, "call_id": payload, "not_relevant": true }),
+                ),
+                (
+                    "mark_not_relevant",
+                    serde_json::json!({ "organisation_id": payload, "call_id": "OPEN-1", "not_relevant": true }),
+                ),
+                (
+                    "organisation_matches",
+                    serde_json::json!({ "query": { "organisation": payload, "show": "open", "kind": null,
+                        "status": null, "sort": "score", "page": 1 } }),
+                ),
+            ],
+            "/matches",
+        )
+        .await;
+        // A call's fit for an unknown or hostile identifier is nothing, plainly.
+        let (status, answer) = post_as(
+            &app,
+            "call_fits",
+            &editor,
+            &serde_json::json!({ "external_id": payload }),
+        )
+        .await;
+        assert!(matches!(status, 200 | 400 | 413), "call_fits: {status} {answer}");
+        assert!(!answer.contains(SCRIPT_MARK) && !answer.contains("<img"), "{answer}");
+    }
+    // Out-of-range pages are bounded, not refused; nothing was marked.
+    let body = serde_json::json!({ "query": { "organisation": armor, "show": "open", "kind": null,
+        "status": null, "sort": "score", "page": 4_000_000_000u32 } });
+    let (status, answer) = post_as(&app, "organisation_matches", &editor, &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.contains(r#""page":50"#), "{answer}");
+    assert!(app.store.dismissed_calls(&armor).await.unwrap().is_empty());
+}

@@ -32,7 +32,7 @@ impl Matches for SqlStore {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let organisation = organisation_row(&mut tx, organisation_id).await?;
-        let call: i64 = equals("SELECT id FROM calls WHERE external_id = ", call_id)
+        let call: i64 = equals("SELECT id FROM calls WHERE state = 'published' AND external_id = ", call_id)
             .build_query_scalar()
             .fetch_optional(&mut *tx)
             .await?
