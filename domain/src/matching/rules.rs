@@ -652,7 +652,7 @@ fn read_from_text(call: &CallFacts) -> &'static str {
     if call.topics_chosen {
         ""
     } else {
-        " (read from its text, so it counts for less, and less still when many calls mention it)"
+        " (read from its text, so it counts for less)"
     }
 }
 
