@@ -32,11 +32,14 @@ impl Matches for SqlStore {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let organisation = organisation_row(&mut tx, organisation_id).await?;
-        let call: i64 = equals("SELECT id FROM calls WHERE state = 'published' AND external_id = ", call_id)
-            .build_query_scalar()
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("that call".into()))?;
+        let call: i64 = equals(
+            "SELECT id FROM calls WHERE state = 'published' AND external_id = ",
+            call_id,
+        )
+        .build_query_scalar()
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("that call".into()))?;
         if dismissed {
             let mut builder = QueryBuilder::<Db>::new(
                 "INSERT INTO match_dismissals (organisation_id, call_id, person_id, created_at) VALUES (",
