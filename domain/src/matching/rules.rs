@@ -647,6 +647,34 @@ fn blocker_reason(kind: BlockerKind, applicant: &Applicant, call: &CallFacts, na
     }
 }
 
+/// Why a vocabulary part got its points: the terms the profile (`mine`) shares with the
+/// call's (`theirs`) in `shared` words (given their labels and whether there is one), else
+/// the call's terms the profile lacks, else `none_named`.
+fn overlap_reason(
+    vocabulary: &[Term],
+    mine: u32,
+    call: &CallFacts,
+    theirs: u32,
+    shared: impl Fn(String, bool) -> String,
+    none_named: &str,
+) -> String {
+    let common = mine & theirs;
+    if common != 0 {
+        format!(
+            "{}{}.",
+            shared(term_labels(vocabulary, common), common.count_ones() == 1),
+            read_from_text(call)
+        )
+    } else if theirs == 0 {
+        none_named.to_owned()
+    } else {
+        format!(
+            "It names {}; your profile lists none of them.",
+            term_labels(vocabulary, theirs)
+        )
+    }
+}
+
 /// What a reason adds when the call's topics were read from its text: that they weigh less.
 fn read_from_text(call: &CallFacts) -> &'static str {
     if call.topics_chosen {
@@ -679,45 +707,29 @@ fn part_reason(
 ) -> Option<String> {
     let status = call.dates().status_at(now);
     Some(match kind {
-        FitKind::Capabilities => {
-            let shared = applicant.capabilities & call.capabilities;
-            if shared != 0 {
-                let (noun, verb) = if shared.count_ones() == 1 {
+        FitKind::Capabilities => overlap_reason(
+            taxonomy::CAPABILITIES,
+            applicant.capabilities,
+            call,
+            call.capabilities,
+            |labels, one| {
+                let (noun, verb) = if one {
                     ("capability", "is")
                 } else {
                     ("capabilities", "are")
                 };
-                format!(
-                    "Your {noun} {} {verb} among this call's topics{}.",
-                    term_labels(taxonomy::CAPABILITIES, shared),
-                    read_from_text(call)
-                )
-            } else if call.capabilities == 0 {
-                "The call names no cybersecurity capability.".to_owned()
-            } else {
-                format!(
-                    "It asks for {}; your profile lists none of them.",
-                    term_labels(taxonomy::CAPABILITIES, call.capabilities)
-                )
-            }
-        }
-        FitKind::Sectors => {
-            let shared = applicant.sectors & call.sectors;
-            if shared != 0 {
-                format!(
-                    "It addresses your sectors: {}{}.",
-                    term_labels(taxonomy::SECTORS, shared),
-                    read_from_text(call)
-                )
-            } else if call.sectors == 0 {
-                "The call names no NIS2 sector.".to_owned()
-            } else {
-                format!(
-                    "It addresses {}; your profile lists none of them.",
-                    term_labels(taxonomy::SECTORS, call.sectors)
-                )
-            }
-        }
+                format!("Your {noun} {labels} {verb} among this call's topics")
+            },
+            "The call names no cybersecurity capability.",
+        ),
+        FitKind::Sectors => overlap_reason(
+            taxonomy::SECTORS,
+            applicant.sectors,
+            call,
+            call.sectors,
+            |labels, _| format!("It addresses your sectors: {labels}"),
+            "The call names no NIS2 sector.",
+        ),
         FitKind::Text => {
             let percent = (evaluation.similarity * 100.0).round();
             if points > 0 {

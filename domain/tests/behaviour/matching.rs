@@ -78,6 +78,21 @@ fn profile() -> ProfileForm {
     }
 }
 
+/// A French SME and its editor's session: `(session, organisation id)`.
+async fn armor_secure(store: &Arc<dyn Store>, state: &domain::services::AppState) -> (String, String) {
+    let editor = verified_session(store, "bid@armor-secure.fr").await;
+    let form = NewOrganisationForm {
+        name: "Armor Secure".into(),
+        kind: "sme".into(),
+        country: "FR".into(),
+        ..NewOrganisationForm::default()
+    };
+    let armor = memberships::create_organisation(state, Some(&editor), &form)
+        .await
+        .unwrap();
+    (editor, armor)
+}
+
 fn query(organisation: &str, show: MatchShow) -> MatchQuery {
     MatchQuery {
         organisation: organisation.to_owned(),
@@ -89,18 +104,7 @@ fn query(organisation: &str, show: MatchShow) -> MatchQuery {
 async fn a_member_sees_fitting_calls_first_with_reasons_and_excluded_ones_apart(store: Arc<dyn Store>) {
     let state = services(&store, 0);
     store.upsert_calls(&catalogue(), start()).await.unwrap();
-    let editor = verified_session(&store, "bid@armor-secure.fr").await;
-    let form = NewOrganisationForm {
-        name: "Armor Secure".into(),
-        kind: "sme".into(),
-        country: "FR".into(),
-        region: String::new(),
-        website: String::new(),
-        description: String::new(),
-    };
-    let armor = memberships::create_organisation(&state, Some(&editor), &form)
-        .await
-        .unwrap();
+    let (editor, armor) = armor_secure(&store, &state).await;
     profiles::save_profile(&state, Some(&editor), &armor, &profile())
         .await
         .unwrap();
@@ -185,18 +189,7 @@ async fn a_member_sees_fitting_calls_first_with_reasons_and_excluded_ones_apart(
 async fn only_members_see_or_mark_an_organisations_matches(store: Arc<dyn Store>) {
     let state = services(&store, 0);
     store.upsert_calls(&catalogue(), start()).await.unwrap();
-    let editor = verified_session(&store, "bid@armor-secure.fr").await;
-    let form = NewOrganisationForm {
-        name: "Armor Secure".into(),
-        kind: "sme".into(),
-        country: "FR".into(),
-        region: String::new(),
-        website: String::new(),
-        description: String::new(),
-    };
-    let armor = memberships::create_organisation(&state, Some(&editor), &form)
-        .await
-        .unwrap();
+    let (editor, armor) = armor_secure(&store, &state).await;
     let outsider = verified_session(&store, "eve@example.eu").await;
     assert!(matches!(
         matching::organisation_matches(&state, Some(&outsider), &query(&armor, MatchShow::Open)).await,
