@@ -31,4 +31,14 @@ test("an SME's editor sees the calls that fit its profile with their reasons, th
   await page.locator('.match-list .call-title a').first().click();
   await expect(page.locator('.call-fit')).toContainText('How it fits you');
   await expect(page.locator('.call-fit .match-score').first()).toContainText(/Fit \d+ \/ 100/);
+
+  // And who could complete the consortium: each suggestion says why and links to writing to it.
+  const partners = page.locator('.call-partners');
+  await expect(partners.getByRole('heading', { name: 'Partners who complete your consortium' })).toBeVisible();
+  await expect(partners.locator('.partner-card, .empty-state').first()).toBeVisible();
+  const cards = partners.locator('.partner-card');
+  for (let i = 0; i < await cards.count(); i++) {
+    await expect(cards.nth(i).locator('.match-parts li').first()).toContainText(/Brings|adds a second country|another country|both members|Serves/);
+    await expect(cards.nth(i).getByRole('link', { name: 'Write to them about this call' })).toHaveAttribute('href', /\/contact\?call=/);
+  }
 });

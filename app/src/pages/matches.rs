@@ -3,7 +3,9 @@
 //! excludes, with what excludes them; and the calls marked not relevant (a mark taken back
 //! here). The call's page shows the same fit (see [`CallFitPanel`]).
 
-use crate::api::matching::{call_fits, mark_not_relevant, organisation_matches, MatchQuery, MatchesView};
+use crate::api::matching::{
+    call_fits, call_partners, mark_not_relevant, organisation_matches, MatchQuery, MatchesView, PartnersView,
+};
 use crate::components::call_card::CallCard;
 use crate::components::error_notice::{inline_alert, log_in_first, ErrorNotice};
 use crate::components::page_title::PageTitle;
@@ -243,6 +245,7 @@ pub fn CallFitPanel(
     /// The call's identifier.
     external_id: String,
 ) -> impl IntoView {
+    let partners_for = external_id.clone();
     let fits = Resource::new(move || external_id.clone(), call_fits);
     view! {
         <Transition fallback=|| ()>
@@ -261,5 +264,72 @@ pub fn CallFitPanel(
                 </section>
             })}
         </Transition>
+        <PartnersPanel external_id=partners_for />
+    }
+}
+
+/// Partners for the call in view and the viewer's first organisation (nothing for visitors).
+#[component]
+fn PartnersPanel(external_id: String) -> impl IntoView {
+    let call_id = external_id.clone();
+    let partners = Resource::new(move || external_id.clone(), |id| call_partners(id, String::new()));
+    view! {
+        <Transition fallback=|| ()>
+            {move || partners.get().and_then(Result::ok).flatten().map(|view| {
+                view! { <Partners view call_id=call_id.clone() /> }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Partners(view: PartnersView, call_id: String) -> impl IntoView {
+    let PartnersView {
+        organisation_name,
+        missing,
+        partners,
+        ..
+    } = view;
+    let lede = if missing.is_empty() {
+        format!("{organisation_name} has every capability the call names; these partners serve its sectors.")
+    } else {
+        format!(
+            "The call names {} — {organisation_name}'s profile lacks {}.",
+            missing.join(", "),
+            if missing.len() == 1 { "it" } else { "them" }
+        )
+    };
+    view! {
+        <section class="call-partners" aria-labelledby="partners-heading">
+            <h2 id="partners-heading">"Partners who complete your consortium"</h2>
+            <p class="muted">{lede}</p>
+            {if partners.is_empty() {
+                view! { <p class="empty-state">"No organisation in the directory brings what is missing yet. "
+                    <a href="/organisations">"Search the directory"</a> "."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="partner-list">
+                        {partners.into_iter().map(|partner| {
+                            let organisation = partner.organisation.organisation;
+                            let page = crate::pages::organisation::organisation_path(&organisation.external_id);
+                            let contact = format!("{page}/contact?call={}", domain::query::percent_encode(&call_id));
+                            view! {
+                                <li class="partner-card">
+                                    <h3><a href=page>{organisation.name.clone()}</a></h3>
+                                    <p class="muted">{format!("{} · {} · fit {} / 100",
+                                        organisation.kind.label(), domain::geo::country_label(organisation.country.as_str()), partner.score)}</p>
+                                    <ul class="match-parts">
+                                        {partner.reasons.into_iter().map(|reason| view! {
+                                            <li class="earned"><span class="points">{format!("+{}", reason.points)}</span> " " {reason.reason}</li>
+                                        }).collect_view()}
+                                    </ul>
+                                    <p><a href=contact>"Write to them about this call"</a></p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
     }
 }

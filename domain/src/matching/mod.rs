@@ -7,10 +7,13 @@
 //! are shared with the UI; the rules (pure, no I/O) are behind the `server` feature:
 //! [`rules`] decides blockers and parts, [`text_model`] weighs the words two texts share
 //! (with the one text analyser search uses), [`rank`] ranks every call for an organisation,
-//! and [`evaluation`] measures the ranking against cases a bid consultant wrote.
+//! [`partners`] the organisations that complete it for a call, and [`evaluation`] measures
+//! the ranking against cases a bid consultant wrote.
 
 #[cfg(feature = "server")]
 pub mod evaluation;
+#[cfg(feature = "server")]
+pub mod partners;
 #[cfg(feature = "server")]
 pub mod rank;
 #[cfg(feature = "server")]
@@ -313,7 +316,10 @@ impl MatchQuery {
 
     /// The address of this query's page `page`.
     pub fn href(&self, page: u32) -> String {
-        let mut parts = vec![format!("organisation={}", percent_encoded(&self.organisation))];
+        let mut parts = vec![format!(
+            "organisation={}",
+            crate::query::percent_encode(&self.organisation)
+        )];
         if self.show != MatchShow::Open {
             parts.push(format!("show={}", self.show.as_str()));
         }
@@ -331,19 +337,6 @@ impl MatchQuery {
         }
         format!("/matches?{}", parts.join("&"))
     }
-}
-
-/// `value` with what a query string cannot hold as it is written as `%XX`.
-fn percent_encoded(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// How many matches each list holds.
@@ -391,6 +384,67 @@ pub struct CallFit {
     pub confidence: u8,
     /// The match.
     pub fit: CallMatch,
+}
+
+/// One part of a partner's score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerPart {
+    /// Capabilities the call names that the applicant lacks.
+    Brings,
+    /// Another country, which consortia need.
+    Country,
+    /// A cluster both belong to.
+    Cluster,
+    /// Sectors the call addresses that the partner serves.
+    Sectors,
+}
+
+impl PartnerPart {
+    /// The most points this part gives (the parts add up to 100).
+    pub fn max_points(self) -> i32 {
+        match self {
+            PartnerPart::Brings => 50,
+            PartnerPart::Country => 20,
+            PartnerPart::Cluster => 15,
+            PartnerPart::Sectors => 15,
+        }
+    }
+}
+
+/// One reason a partner fits, with its points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerReason {
+    /// Which part.
+    pub part: PartnerPart,
+    /// Its points.
+    pub points: i32,
+    /// Why, pointing at the data.
+    pub reason: String,
+}
+
+/// An organisation suggested as a partner for a call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerMatch {
+    /// The organisation (as the viewer may see it) and its clusters.
+    pub organisation: crate::organisation::OrganisationDetail,
+    /// The sum of the reasons' points, up to 100.
+    pub score: i32,
+    /// Why it fits.
+    pub reasons: Vec<PartnerReason>,
+}
+
+/// Partners for one of the viewer's organisations and a call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnersView {
+    /// The organisation partners are found for.
+    pub organisation_id: String,
+    /// Its name.
+    pub organisation_name: String,
+    /// The capabilities the call names that it lacks (labels).
+    pub missing: Vec<String>,
+    /// The best partners, best first.
+    pub partners: Vec<PartnerMatch>,
 }
 
 #[cfg(test)]

@@ -145,6 +145,8 @@ pub struct CallFacts {
     pub applicant_kinds: Vec<OrganisationKind>,
     /// Minimum number of partners.
     pub min_partners: Option<i32>,
+    /// Minimum number of countries in the consortium.
+    pub min_countries: Option<i32>,
     /// The call (family of topics) it belongs to.
     pub family: Option<String>,
     /// Whether its funding body chose its capabilities and sectors (else read from its text).
@@ -167,6 +169,7 @@ impl CallFacts {
             trl_max: detail.trl_max,
             applicant_kinds: detail.applicant_kinds.clone(),
             min_partners: detail.min_partners,
+            min_countries: detail.min_countries,
             family: detail.call_identifier.clone(),
             topics_chosen: detail.topics_chosen,
         }

@@ -71,7 +71,7 @@ pub(super) fn call(id: &str, title: &str, description: &str) -> CallDetail {
     }
 }
 
-fn sme() -> Organisation {
+pub(super) fn sme() -> Organisation {
     Organisation {
         external_id: "armor-secure".into(),
         name: "Armor Secure".into(),

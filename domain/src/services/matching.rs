@@ -9,8 +9,11 @@ use crate::geo::{self, RegionNames};
 use crate::matching::evaluation::{Case, Measures};
 use crate::matching::rank::{Matcher, Ranked};
 use crate::matching::rules::Applicant;
-use crate::matching::{CallFit, MatchCounts, MatchQuery, MatchShow, MatchSort, MatchesView, MATCHES_PER_PAGE};
+use crate::matching::{
+    CallFit, MatchCounts, MatchQuery, MatchShow, MatchSort, MatchesView, PartnersView, MATCHES_PER_PAGE,
+};
 use crate::organisation::Organisation;
+use crate::organisation_query::OrganisationQuery;
 use crate::people::Viewer;
 use crate::query::CallQuery;
 use crate::search::SearchRequest;
@@ -341,4 +344,77 @@ pub async fn mark_not_relevant(
         )
         .await?;
     Ok(())
+}
+
+/// The most partners a call's page suggests.
+const PARTNERS_SHOWN: usize = 10;
+
+/// Partners for call `call_id` and the viewer's organisation `organisation_id` (empty: their
+/// first): organisations bringing the capabilities the call names that it lacks — else serving
+/// the call's sectors —, as the viewer may see them, ranked with their reasons. `None` for
+/// anonymous visitors, people without an organisation that applies, or a call no longer open.
+pub async fn call_partners(
+    state: &AppState,
+    session: Option<&str>,
+    call_id: &str,
+    organisation_id: &str,
+) -> Result<Option<PartnersView>, ServiceError> {
+    let Some(viewer) = super::accounts::viewer(state, session).await? else {
+        return Ok(None);
+    };
+    let organisation_id = match organisation_id.trim() {
+        "" => match applying_organisations(&viewer).into_iter().next() {
+            Some((id, _)) => id,
+            None => return Ok(None),
+        },
+        chosen => chosen.to_owned(),
+    };
+    let (organisation, _) =
+        super::member_organisation(state, &viewer, &organisation_id, "find partners for this organisation").await?;
+    let matcher = current_matcher(state).await?;
+    let Some(number) = matcher.find(call_id.trim()) else {
+        return Ok(None);
+    };
+    let call = matcher.call(number);
+    let missing = crate::matching::partners::missing_capabilities(call, &organisation);
+    let codes = |vocabulary: &[crate::taxonomy::Term], bits: u32| -> Vec<String> {
+        vocabulary
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| bits & (1 << index) != 0)
+            .map(|(_, term)| term.code.to_owned())
+            .collect()
+    };
+    let mut query = OrganisationQuery {
+        capabilities: codes(crate::taxonomy::CAPABILITIES, missing),
+        per_page: crate::sanitize::MAX_PER_PAGE,
+        ..OrganisationQuery::default()
+    };
+    if query.capabilities.is_empty() {
+        query.sectors = codes(crate::taxonomy::SECTORS, call.sectors);
+    }
+    let partners = if query.capabilities.is_empty() && query.sectors.is_empty() {
+        Vec::new()
+    } else {
+        let candidates = super::directory::search_organisations(state, session, &query.sanitized()).await?;
+        let own_clusters: Vec<String> = state
+            .directory
+            .organisation_details(std::slice::from_ref(&organisation.external_id))
+            .await?
+            .into_iter()
+            .flat_map(|detail| detail.clusters.into_iter().map(|c| c.external_id))
+            .collect();
+        let mut ranked = crate::matching::partners::rank_partners(call, &organisation, &own_clusters, candidates.items);
+        ranked.truncate(PARTNERS_SHOWN);
+        ranked
+    };
+    Ok(Some(PartnersView {
+        organisation_id: organisation.external_id.clone(),
+        organisation_name: organisation.name.clone(),
+        missing: codes(crate::taxonomy::CAPABILITIES, missing)
+            .iter()
+            .map(|code| crate::taxonomy::label(crate::taxonomy::CAPABILITIES, code).to_owned())
+            .collect(),
+        partners,
+    }))
 }

@@ -10,7 +10,9 @@ use domain::codes::{CountryCode, NutsCode};
 use domain::matching::{BlockerKind, FitKind, MatchQuery, MatchShow};
 use domain::organisation::NewOrganisationForm;
 use domain::profile::ProfileForm;
-use domain::services::{matching, memberships, profiles, ServiceError};
+use domain::search::embedded::EmbeddedIndex;
+use domain::search::{indexer, SearchIndex};
+use domain::services::{matching, memberships, profiles, AppState, Clock, ServiceError};
 use domain::store::{NewCall, Store};
 use std::sync::Arc;
 
@@ -102,7 +104,8 @@ fn query(organisation: &str, show: MatchShow) -> MatchQuery {
 }
 
 async fn a_member_sees_fitting_calls_first_with_reasons_and_excluded_ones_apart(store: Arc<dyn Store>) {
-    let state = services(&store, 0);
+    let search: Arc<dyn SearchIndex> = Arc::new(EmbeddedIndex::in_memory().unwrap());
+    let state = AppState::new(store.clone(), search.clone(), Clock::Fixed(start()));
     store.upsert_calls(&catalogue(), start()).await.unwrap();
     let (editor, armor) = armor_secure(&store, &state).await;
     profiles::save_profile(&state, Some(&editor), &armor, &profile())
@@ -176,6 +179,58 @@ async fn a_member_sees_fitting_calls_first_with_reasons_and_excluded_ones_apart(
         .unwrap();
     assert_eq!(back.counts.open, 3);
 
+    // Partners for a call: those bringing what the call names and the SME lacks, as the
+    // editor may see them; nothing for anonymous visitors.
+    let mut crypto = catalogue().remove(0);
+    crypto.external_id = "HORIZON-CL3-2027-CS-ECCC-03".into();
+    crypto.chosen_topics = Some(CallTopics {
+        domains: vec!["network-security".into(), "cryptology".into()],
+        sectors: Vec::new(),
+    });
+    store.upsert_calls(&[crypto], start()).await.unwrap();
+    let partner = verified_session(&store, "kaia@tartu-crypto.ee").await;
+    let tartu_form = NewOrganisationForm {
+        name: "Tartu Crypto".into(),
+        kind: "sme".into(),
+        country: "EE".into(),
+        ..NewOrganisationForm::default()
+    };
+    let tartu = memberships::create_organisation(&state, Some(&partner), &tartu_form)
+        .await
+        .unwrap();
+    let crypto_profile = ProfileForm {
+        capabilities: vec!["cryptology".into()],
+        ..ProfileForm::default()
+    };
+    profiles::save_profile(&state, Some(&partner), &tartu, &crypto_profile)
+        .await
+        .unwrap();
+    indexer::apply_all_pending(store.as_ref(), search.as_ref())
+        .await
+        .unwrap();
+    let view = matching::call_partners(&state, Some(&editor), "HORIZON-CL3-2027-CS-ECCC-03", "")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        view.missing,
+        vec!["Cryptology (Cryptography and Cryptanalysis)".to_owned()]
+    );
+    let first = &view.partners[0];
+    assert_eq!(first.organisation.organisation.external_id, tartu);
+    assert!(
+        first.reasons.iter().any(|r| r.reason.starts_with("Brings Cryptology")),
+        "{first:?}"
+    );
+    assert!(
+        first.reasons.iter().any(|r| r.reason.starts_with("Estonia")),
+        "{first:?}"
+    );
+    assert!(matching::call_partners(&state, None, "HORIZON-CL3-2027-CS-ECCC-03", "")
+        .await
+        .unwrap()
+        .is_none());
+
     // A call stored later is matched at once.
     let mut later = catalogue().remove(0);
     later.external_id = "HORIZON-CL3-2027-CS-ECCC-02".into();
@@ -183,7 +238,7 @@ async fn a_member_sees_fitting_calls_first_with_reasons_and_excluded_ones_apart(
     let grown = matching::organisation_matches(&state, Some(&editor), &query(&armor, MatchShow::Open))
         .await
         .unwrap();
-    assert_eq!(grown.counts.open, 4);
+    assert_eq!(grown.counts.open, 5);
 }
 
 async fn only_members_see_or_mark_an_organisations_matches(store: Arc<dyn Store>) {

@@ -1417,16 +1417,25 @@ async fn every_matching_input_refuses_hostile_values_plainly_and_the_pages_escap
             "/matches",
         )
         .await;
-        // A call's fit for an unknown or hostile identifier is nothing, plainly.
-        let (status, answer) = post_as(
-            &app,
-            "call_fits",
-            &editor,
-            &serde_json::json!({ "external_id": payload }),
-        )
-        .await;
-        assert!(matches!(status, 200 | 400 | 413), "call_fits: {status} {answer}");
-        assert!(!answer.contains(SCRIPT_MARK) && !answer.contains("<img"), "{answer}");
+        // A call's fit and partners for an unknown or hostile identifier are nothing, plainly.
+        for (function, body) in [
+            ("call_fits", serde_json::json!({ "external_id": payload })),
+            (
+                "call_partners",
+                serde_json::json!({ "external_id": payload, "organisation_id": "" }),
+            ),
+            (
+                "call_partners",
+                serde_json::json!({ "external_id": "OPEN-1", "organisation_id": payload }),
+            ),
+        ] {
+            let (status, answer) = post_as(&app, function, &editor, &body).await;
+            assert!(
+                matches!(status, 200 | 400 | 403 | 404 | 413),
+                "{function}: {status} {answer}"
+            );
+            assert!(!answer.contains(SCRIPT_MARK) && !answer.contains("<img"), "{answer}");
+        }
     }
     // Out-of-range pages are bounded, not refused; nothing was marked.
     let body = serde_json::json!({ "query": { "organisation": armor, "show": "open", "kind": null,
