@@ -7,7 +7,7 @@ use crate::components::status_badge::CallBadges;
 use crate::format::{budget_range, date, euros, percent_decode, relative_days, term_labels, zoned_date_time};
 use crate::hooks::use_call_query;
 use crate::pages::calls::list_url;
-use crate::pages::matches::CallFitPanel;
+use crate::pages::matches::{ApplicantsPanel, CallFitPanel};
 use chrono::{DateTime, Utc};
 use domain::geo::area_label;
 use domain::taxonomy::{CAPABILITIES, SECTORS};
@@ -142,6 +142,7 @@ fn CallDetailView(view: CallView) -> impl IntoView {
                 </p>
             </header>
             <CallFitPanel external_id=summary.external_id.clone() />
+            <ApplicantsPanel external_id=summary.external_id.clone() />
             {(!changes.is_empty()).then(|| view! {
                 <section class="call-changes" aria-labelledby="changes-heading">
                     <h2 id="changes-heading">"Changed since publication"</h2>

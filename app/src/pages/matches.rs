@@ -4,7 +4,8 @@
 //! here). The call's page shows the same fit (see [`CallFitPanel`]).
 
 use crate::api::matching::{
-    call_fits, call_partners, mark_not_relevant, organisation_matches, MatchQuery, MatchesView, PartnersView,
+    call_fits, call_partners, mark_not_relevant, organisation_matches, possible_applicants, MatchQuery, MatchesView,
+    PartnersView,
 };
 use crate::components::call_card::CallCard;
 use crate::components::error_notice::{inline_alert, log_in_first, ErrorNotice};
@@ -331,5 +332,52 @@ fn Partners(view: PartnersView, call_id: String) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// For the funding body of the call in view: the organisations that could apply, by fit
+/// (nothing for anyone else).
+#[component]
+pub fn ApplicantsPanel(
+    /// The call's identifier.
+    external_id: String,
+) -> impl IntoView {
+    let applicants = Resource::new(move || external_id.clone(), possible_applicants);
+    view! {
+        <Transition fallback=|| ()>
+            {move || applicants.get().and_then(Result::ok).flatten().map(|applicants| view! {
+                <section class="call-applicants" aria-labelledby="applicants-heading">
+                    <h2 id="applicants-heading">"Organisations that could apply"</h2>
+                    <p class="muted">"Shown to your funding body only: organisations of the directory that nothing excludes, by fit, as their profiles let you see them."</p>
+                    {if applicants.is_empty() {
+                        view! { <p class="empty-state">"No organisation of the directory fits this call yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ol class="partner-list">
+                                {applicants.into_iter().map(|applicant| {
+                                    let organisation = applicant.organisation.organisation;
+                                    let page = crate::pages::organisation::organisation_path(&organisation.external_id);
+                                    let reasons: Vec<String> = applicant.fit.parts.iter()
+                                        .filter(|part| part.points > 0)
+                                        .take(3)
+                                        .map(|part| part.reason.clone())
+                                        .collect();
+                                    view! {
+                                        <li class="partner-card">
+                                            <h3><a href=page>{organisation.name.clone()}</a></h3>
+                                            <p class="muted">{format!("{} · {} · fit {} / 100", organisation.kind.label(),
+                                                domain::geo::country_label(organisation.country.as_str()), applicant.fit.score)}</p>
+                                            <ul class="match-parts">
+                                                {reasons.into_iter().map(|reason| view! { <li class="earned">{reason}</li> }).collect_view()}
+                                            </ul>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }}
+                </section>
+            })}
+        </Transition>
     }
 }

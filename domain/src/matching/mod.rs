@@ -447,6 +447,15 @@ pub struct PartnersView {
     pub partners: Vec<PartnerMatch>,
 }
 
+/// An organisation that could apply to a funding body's call, with its fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicantFit {
+    /// The organisation (as the viewer may see it) and its clusters.
+    pub organisation: crate::organisation::OrganisationDetail,
+    /// How the call fits it.
+    pub fit: CallMatch,
+}
+
 #[cfg(test)]
 mod query_tests {
     use super::*;

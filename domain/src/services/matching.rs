@@ -1,6 +1,8 @@
 //! Matching as use cases: the matcher built from the stored calls (and rebuilt when they
-//! change), an organisation's matches for its members, "not relevant" marks, and the
-//! measurement of the matcher against hand-written cases beside the search box's ranking.
+//! change), an organisation's matches for its members, a call's fit for the viewer's
+//! organisations, partners for a call, the organisations that could apply to a funding body's
+//! call, "not relevant" marks, and the measurement of the matcher against hand-written cases
+//! beside the search box's ranking.
 
 use super::{AppState, ServiceError};
 use crate::call::{CallDetail, CallStatus};
@@ -10,7 +12,7 @@ use crate::matching::evaluation::{Case, Measures};
 use crate::matching::rank::{Matcher, Ranked};
 use crate::matching::rules::Applicant;
 use crate::matching::{
-    CallFit, MatchCounts, MatchQuery, MatchShow, MatchSort, MatchesView, PartnersView, MATCHES_PER_PAGE,
+    ApplicantFit, CallFit, MatchCounts, MatchQuery, MatchShow, MatchSort, MatchesView, PartnersView, MATCHES_PER_PAGE,
 };
 use crate::organisation::Organisation;
 use crate::organisation_query::OrganisationQuery;
@@ -346,6 +348,30 @@ pub async fn mark_not_relevant(
     Ok(())
 }
 
+/// The codes of the terms of `vocabulary` whose bits are set.
+fn term_codes(vocabulary: &[crate::taxonomy::Term], bits: u32) -> Vec<String> {
+    vocabulary
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| bits & (1 << index) != 0)
+        .map(|(_, term)| term.code.to_owned())
+        .collect()
+}
+
+/// The directory query for organisations with any of the capabilities `capabilities` — or,
+/// when there are none, any of the sectors `sectors` — a page of the most it holds.
+fn candidates_query(capabilities: u32, sectors: u32) -> OrganisationQuery {
+    let mut query = OrganisationQuery {
+        capabilities: term_codes(crate::taxonomy::CAPABILITIES, capabilities),
+        per_page: crate::sanitize::MAX_PER_PAGE,
+        ..OrganisationQuery::default()
+    };
+    if query.capabilities.is_empty() {
+        query.sectors = term_codes(crate::taxonomy::SECTORS, sectors);
+    }
+    query.sanitized()
+}
+
 /// The most partners a call's page suggests.
 const PARTNERS_SHOWN: usize = 10;
 
@@ -377,26 +403,11 @@ pub async fn call_partners(
     };
     let call = matcher.call(number);
     let missing = crate::matching::partners::missing_capabilities(call, &organisation);
-    let codes = |vocabulary: &[crate::taxonomy::Term], bits: u32| -> Vec<String> {
-        vocabulary
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| bits & (1 << index) != 0)
-            .map(|(_, term)| term.code.to_owned())
-            .collect()
-    };
-    let mut query = OrganisationQuery {
-        capabilities: codes(crate::taxonomy::CAPABILITIES, missing),
-        per_page: crate::sanitize::MAX_PER_PAGE,
-        ..OrganisationQuery::default()
-    };
-    if query.capabilities.is_empty() {
-        query.sectors = codes(crate::taxonomy::SECTORS, call.sectors);
-    }
+    let query = candidates_query(missing, call.sectors);
     let partners = if query.capabilities.is_empty() && query.sectors.is_empty() {
         Vec::new()
     } else {
-        let candidates = super::directory::search_organisations(state, session, &query.sanitized()).await?;
+        let candidates = super::directory::search_organisations(state, session, &query).await?;
         let own_clusters: Vec<String> = state
             .directory
             .organisation_details(std::slice::from_ref(&organisation.external_id))
@@ -411,10 +422,79 @@ pub async fn call_partners(
     Ok(Some(PartnersView {
         organisation_id: organisation.external_id.clone(),
         organisation_name: organisation.name.clone(),
-        missing: codes(crate::taxonomy::CAPABILITIES, missing)
+        missing: term_codes(crate::taxonomy::CAPABILITIES, missing)
             .iter()
             .map(|code| crate::taxonomy::label(crate::taxonomy::CAPABILITIES, code).to_owned())
             .collect(),
         partners,
     }))
+}
+
+/// The most organisations a funding body's view of its call lists.
+const APPLICANTS_SHOWN: usize = 20;
+
+/// For the people of the funding body that published call `call_id` (and administrators): the
+/// organisations that could apply to it, by fit — nothing excluding them, best first, each with
+/// its reasons — among those the directory shows the viewer (visible profiles only).
+/// `None` for anyone else, or for a call that is not open or forthcoming.
+pub async fn possible_applicants(
+    state: &AppState,
+    session: Option<&str>,
+    call_id: &str,
+) -> Result<Option<Vec<ApplicantFit>>, ServiceError> {
+    let Some(viewer) = super::accounts::viewer(state, session).await? else {
+        return Ok(None);
+    };
+    let Ok(id) = CallId::parse(call_id) else {
+        return Ok(None);
+    };
+    let Some(record) = state.publishing.call_record(id.as_str()).await? else {
+        return Ok(None);
+    };
+    if !viewer.is_admin && viewer.role_in(&record.organisation_id).is_none() {
+        return Ok(None);
+    }
+    let matcher = current_matcher(state).await?;
+    let Some(number) = matcher.find(id.as_str()) else {
+        return Ok(None);
+    };
+    let call = matcher.call(number);
+    let mut query = candidates_query(call.capabilities, call.sectors);
+    if query.capabilities.is_empty() && query.sectors.is_empty() {
+        query.text = call.summary.title.clone();
+        query = query.sanitized();
+    }
+    let candidates = super::directory::search_organisations(state, session, &query).await?;
+    let now = state.clock.now();
+    let mut names = RegionNames::new();
+    let regions: Vec<String> = call.regions.iter().map(|r| r.as_str().to_owned()).collect();
+    if !regions.is_empty() {
+        names.extend(state.directory.region_names(&regions).await?);
+    }
+    let mut fits: Vec<(Ranked, ApplicantFit)> = Vec::new();
+    for detail in candidates.items {
+        let applicant = matcher.applicant(&detail.organisation, &[], &[], &names);
+        let ranked = matcher.rank_one(&applicant, number, now);
+        if ranked.evaluation.blockers != 0 {
+            continue;
+        }
+        let fit = matcher.explain(&applicant, &ranked, now, &names);
+        fits.push((
+            ranked,
+            ApplicantFit {
+                organisation: detail,
+                fit,
+            },
+        ));
+    }
+    fits.sort_by(|(a, x), (b, y)| {
+        b.evaluation
+            .score()
+            .cmp(&a.evaluation.score())
+            .then(b.evaluation.similarity.total_cmp(&a.evaluation.similarity))
+            .then_with(|| x.organisation.organisation.name.cmp(&y.organisation.organisation.name))
+    });
+    Ok(Some(
+        fits.into_iter().take(APPLICANTS_SHOWN).map(|(_, fit)| fit).collect(),
+    ))
 }

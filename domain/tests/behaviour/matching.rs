@@ -4,7 +4,7 @@
 //! matched as soon as it is stored.
 
 use crate::accounts::{services, start, verified_session};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::call::{CallTopics, Deadline};
 use domain::codes::{CountryCode, NutsCode};
 use domain::matching::{BlockerKind, FitKind, MatchQuery, MatchShow};
@@ -269,7 +269,40 @@ async fn only_members_see_or_mark_an_organisations_matches(store: Arc<dyn Store>
     assert!(store.dismissed_calls(&armor).await.unwrap().is_empty());
 }
 
+/// The hand-written cases of `docs/matching-cases.jsonl` over the 629 real topics: every line
+/// reads, and the matcher finds at least as many relevant calls in its first ten as the search
+/// box, and most of them (the figures are in BENCHMARKS.md).
+async fn the_matcher_finds_the_hand_picked_calls_at_least_as_well_as_the_search_box(store: Arc<dyn Store>) {
+    let topics = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data/eu-ftp-calls/calls_open_forthcoming.jsonl");
+    let day = chrono::Utc.with_ymd_and_hms(2026, 8, 20, 12, 0, 0).unwrap();
+    domain::import::eu_ftp::import_file(store.as_ref(), &topics, day, &domain::import::Silent)
+        .await
+        .unwrap();
+    let search: Arc<dyn SearchIndex> = Arc::new(EmbeddedIndex::in_memory().unwrap());
+    indexer::apply_all_pending(store.as_ref(), search.as_ref())
+        .await
+        .unwrap();
+    let state = AppState::new(store.clone(), search, Clock::Fixed(day));
+    let cases = std::fs::read_to_string(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/matching-cases.jsonl"),
+    )
+    .unwrap();
+    let (cases, mistakes) = domain::matching::evaluation::read_cases(&cases);
+    assert!(mistakes.is_empty(), "{mistakes:?}");
+    assert!(cases.len() >= 20);
+    let reports = matching::evaluate(&state, &cases).await.unwrap();
+    let mean = |pick: fn(&matching::CaseReport) -> f64| reports.iter().map(pick).sum::<f64>() / reports.len() as f64;
+    let matcher = mean(|r| r.matcher.recall_at_10);
+    let baseline = mean(|r| r.baseline.recall_at_10);
+    assert!(
+        matcher >= baseline && matcher >= 0.8,
+        "recall@10: matcher {matcher:.2}, search box {baseline:.2}"
+    );
+}
+
 crate::on_both_backends!(shared:
+    the_matcher_finds_the_hand_picked_calls_at_least_as_well_as_the_search_box,
     a_member_sees_fitting_calls_first_with_reasons_and_excluded_ones_apart,
     only_members_see_or_mark_an_organisations_matches,
 );

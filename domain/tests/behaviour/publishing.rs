@@ -7,11 +7,14 @@ use crate::accounts::{client, services, start, verified_session};
 use chrono::{DateTime, Duration, Utc};
 use domain::organisation::NewOrganisationForm;
 use domain::people::Role;
+use domain::profile::ProfileForm;
 use domain::publishing::{CallAction, CallForm, CallState, DeadlineInput};
 use domain::search::embedded::EmbeddedIndex;
 use domain::search::indexer::apply_all_pending;
 use domain::services::publishing::SheetUpload;
-use domain::services::{accounts, catalogue, memberships, publishing, AppState, Clock, ServiceError};
+use domain::services::{
+    accounts, catalogue, matching, memberships, profiles, publishing, AppState, Clock, ServiceError,
+};
 use domain::store::{NewCall, Store, StoreError};
 use domain::{CallQuery, InstrumentKind};
 use std::sync::Arc;
@@ -632,7 +635,68 @@ async fn a_workbook_previews_like_its_csv_and_imports_its_good_rows(store: Arc<d
     ));
 }
 
+async fn a_funding_body_sees_who_could_apply_to_its_call_and_nobody_else_does(store: Arc<dyn Store>) {
+    let people = cast(&store).await;
+    let index = Arc::new(EmbeddedIndex::in_memory().unwrap());
+    let state = state_with(&store, &index, 10);
+    let id = submitted(&state, &people, &grant()).await;
+    publishing::act_on_call(&state, Some(&people.reviewer), &id, CallAction::Approve, "")
+        .await
+        .unwrap();
+    for (email, name, country, region) in [
+        ("ana@brussels-audit.example", "Brussels Audit", "BE", "BE10"),
+        ("luc@lyon-audit.example", "Lyon Audit", "FR", "FRK2"),
+    ] {
+        let session = verified_session(&store, email).await;
+        let form = NewOrganisationForm {
+            name: name.into(),
+            kind: "sme".into(),
+            country: country.into(),
+            ..NewOrganisationForm::default()
+        };
+        let company = memberships::create_organisation(&state, Some(&session), &form)
+            .await
+            .unwrap();
+        let profile = ProfileForm {
+            region: region.into(),
+            capabilities: vec!["assurance".into(), "cryptology".into()],
+            ..ProfileForm::default()
+        };
+        profiles::save_profile(&state, Some(&session), &company, &profile)
+            .await
+            .unwrap();
+    }
+    apply_all_pending(store.as_ref(), index.as_ref()).await.unwrap();
+
+    // The body sees the Brussels company (the call is for Brussels SMEs), with its reasons;
+    // the Lyon one is excluded by the call's country.
+    for person in [&people.editor, &people.reviewer] {
+        let seen = matching::possible_applicants(&state, Some(person), &id)
+            .await
+            .unwrap()
+            .unwrap();
+        let names: Vec<&str> = seen.iter().map(|a| a.organisation.organisation.name.as_str()).collect();
+        assert_eq!(names, ["Brussels Audit"]);
+        assert!(seen[0].fit.blockers.is_empty());
+        assert!(seen[0]
+            .fit
+            .parts
+            .iter()
+            .any(|p| p.reason.contains("Assurance, Audit, and Certification")));
+    }
+    // Anyone else sees nothing.
+    assert!(matching::possible_applicants(&state, Some(&people.outsider), &id)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(matching::possible_applicants(&state, None, &id)
+        .await
+        .unwrap()
+        .is_none());
+}
+
 crate::on_both_backends!(shared:
+    a_funding_body_sees_who_could_apply_to_its_call_and_nobody_else_does,
     an_authority_drafts_a_grant_its_reviewer_publishes_and_its_editor_amends,
     a_workbook_previews_like_its_csv_and_imports_its_good_rows,
     a_loan_sent_back_stays_private_and_a_scheduled_call_publishes_itself,

@@ -257,7 +257,7 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 64] = [
+const MATRIX: [(&str, Rule); 65] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -322,6 +322,7 @@ const MATRIX: [(&str, Rule); 64] = [
     ("call_fits", Rule::Read),
     ("mark_not_relevant", Rule::OrganisationMember),
     ("call_partners", Rule::Read),
+    ("possible_applicants", Rule::Read),
 ];
 
 fn allowed(rule: Rule, caller: Caller) -> bool {

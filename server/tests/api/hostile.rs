@@ -1428,6 +1428,7 @@ async fn every_matching_input_refuses_hostile_values_plainly_and_the_pages_escap
                 "call_partners",
                 serde_json::json!({ "external_id": "OPEN-1", "organisation_id": payload }),
             ),
+            ("possible_applicants", serde_json::json!({ "external_id": payload })),
         ] {
             let (status, answer) = post_as(&app, function, &editor, &body).await;
             assert!(
