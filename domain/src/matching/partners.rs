@@ -2,7 +2,7 @@
 //! that the applicant lacks, add a country the consortium needs, share a cluster with it or
 //! serve the call's sectors — each reason in words, the parts adding up to the score.
 
-use super::rules::{term_bits, CallFacts};
+use super::rules::{term_bits, term_labels, CallFacts};
 use super::{PartnerMatch, PartnerPart, PartnerReason};
 use crate::geo;
 use crate::organisation::{Organisation, OrganisationDetail};
@@ -10,21 +10,6 @@ use crate::taxonomy;
 
 /// Points for each missing capability a partner brings, up to [`PartnerPart::Brings`]'s most.
 const POINTS_PER_CAPABILITY: i32 = 25;
-
-/// The labels of the `bits` of `vocabulary`, joined for reading.
-fn labels(vocabulary: &[taxonomy::Term], bits: u32) -> String {
-    let labels: Vec<&str> = vocabulary
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| bits & (1 << index) != 0)
-        .map(|(_, term)| term.label)
-        .collect();
-    match labels.as_slice() {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
 
 /// The capabilities of `call` that `applicant` lacks.
 pub fn missing_capabilities(call: &CallFacts, applicant: &Organisation) -> u32 {
@@ -95,7 +80,7 @@ fn partner_reasons(
             points: (POINTS_PER_CAPABILITY * brings.count_ones() as i32).min(PartnerPart::Brings.max_points()),
             reason: format!(
                 "Brings {}, which the call names and your profile lacks.",
-                labels(taxonomy::CAPABILITIES, brings)
+                term_labels(taxonomy::CAPABILITIES, brings)
             ),
         });
     }
@@ -135,7 +120,7 @@ fn partner_reasons(
             points: PartnerPart::Sectors.max_points(),
             reason: format!(
                 "Serves {}, which the call addresses.",
-                labels(taxonomy::SECTORS, sectors)
+                term_labels(taxonomy::SECTORS, sectors)
             ),
         });
     }

@@ -99,7 +99,7 @@ impl Specificity {
 }
 
 /// The labels of the terms of `vocabulary` whose bits are set, joined for reading.
-fn term_labels(vocabulary: &[Term], bits: u32) -> String {
+pub(super) fn term_labels(vocabulary: &[Term], bits: u32) -> String {
     let labels: Vec<&str> = vocabulary
         .iter()
         .enumerate()
