@@ -101,6 +101,8 @@ test('an authority drafts a grant and a loan; its reviewer publishes one and sen
   await expect(page.locator('.description strong')).toHaveText('post-quantum');
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   await expect(page.locator('.description img')).toHaveCount(0);
+  // Who could apply is for the funding body's eyes only.
+  await expect(page.locator('.call-applicants')).toHaveCount(0);
 
   // The editor moves the first deadline: a material change the call page shows.
   await logIn(page, 'editor@fundbridge.localhost');
@@ -115,6 +117,9 @@ test('an authority drafts a grant and a loan; its reviewer publishes one and sen
   await expect(page.locator('.call-changes')).toContainText('Changed on');
   await expect(page.locator('.call-changes')).toContainText('18 Mar 2027 17:00');
   await expect(page.locator('.call-changes')).toContainText('Two more weeks after the info day.');
+  // The body sees which organisations of the directory could apply to its call.
+  await expect(page.getByRole('heading', { name: 'Organisations that could apply' })).toBeVisible();
+  await expect(page.locator('.call-applicants').locator('.partner-card, .empty-state').first()).toBeVisible();
 
   // The audit log lists every step, as CSV.
   const organisation = new URL(desk).pathname.split('/').pop()!;

@@ -5,7 +5,7 @@
 use super::rules::{term_bits, term_labels, CallFacts};
 use super::{PartnerMatch, PartnerPart, PartnerReason};
 use crate::geo;
-use crate::organisation::{Organisation, OrganisationDetail};
+use crate::organisation::{Organisation, OrganisationDetail, OrganisationKind};
 use crate::taxonomy;
 
 /// Points for each missing capability a partner brings, up to [`PartnerPart::Brings`]'s most.
@@ -17,8 +17,8 @@ pub fn missing_capabilities(call: &CallFacts, applicant: &Organisation) -> u32 {
 }
 
 /// The `candidates` ranked as partners of `applicant` (in the clusters `applicant_clusters`)
-/// for `call`, best first: those the call's eligible countries exclude, the applicant itself
-/// and those that bring nothing are left out. Ties go to the name, then the identifier.
+/// for `call`, best first: those the call's eligible countries or applicant kinds exclude,
+/// investors, the applicant itself and those that bring nothing are left out. Ties go to the name, then the identifier.
 pub fn rank_partners(
     call: &CallFacts,
     applicant: &Organisation,
@@ -31,6 +31,7 @@ pub fn rank_partners(
         .into_iter()
         .filter(|candidate| candidate.organisation.external_id != applicant.external_id)
         .filter(|candidate| call.countries.is_empty() || call.countries.contains(&candidate.organisation.country))
+        .filter(|candidate| may_partner(call, candidate.organisation.kind))
         .filter_map(|candidate| {
             let reasons = partner_reasons(
                 call,
@@ -60,6 +61,12 @@ pub fn rank_partners(
             })
     });
     ranked
+}
+
+/// Whether an organisation of `kind` can be a partner in a project of `call`: a kind the call
+/// admits (any, when it names none), and not an investor (who funds, not joins, a consortium).
+fn may_partner(call: &CallFacts, kind: OrganisationKind) -> bool {
+    kind != OrganisationKind::Investor && (call.applicant_kinds.is_empty() || call.applicant_kinds.contains(&kind))
 }
 
 /// The parts of `candidate`'s score as a partner, with their reasons (only parts with points).
@@ -203,7 +210,7 @@ mod tests {
     }
 
     #[test]
-    fn partners_from_countries_the_call_excludes_are_left_out() {
+    fn partners_from_countries_the_call_excludes_and_investors_are_left_out() {
         let mut detail = call("BY", "Bavarian vouchers", "");
         detail.domains = vec!["cryptology".into()];
         detail.eligible_countries = vec![CountryCode::parse("DE").unwrap()];
@@ -223,5 +230,11 @@ mod tests {
             .map(|p| p.organisation.organisation.external_id.as_str())
             .collect();
         assert_eq!(ids, ["munich-crypto"]);
+        let mut fund = organisation("munich-fund", "DE", &["cryptology"], &[]);
+        fund.organisation.kind = OrganisationKind::Investor;
+        assert!(
+            rank_partners(&facts, &applicant, &[], vec![fund]).is_empty(),
+            "investors fund, not join"
+        );
     }
 }
