@@ -344,7 +344,7 @@ fn region_eligible(applicant: &Applicant, regions: &[NutsCode]) -> bool {
     }
 }
 
-/// The bits of what excludes `call` for `applicant` at `now`.
+/// The bits of what excludes `call` (whose status is `status`) for `applicant`.
 pub fn blockers(applicant: &Applicant, call: &CallFacts, status: CallStatus) -> u16 {
     let mut bits = 0;
     let mut block = |kind: BlockerKind, excluded: bool| {
