@@ -275,7 +275,7 @@ impl MatchQuery {
         let mut query = MatchQuery::default();
         for (key, value) in pairs {
             match key {
-                "organisation" => query.organisation = value.chars().take(crate::sanitize::MAX_ID_CHARS).collect(),
+                "organisation" => query.organisation = value.to_owned(),
                 "show" => {
                     query.show = MatchShow::ALL
                         .into_iter()

@@ -84,17 +84,10 @@ impl Matcher {
 
     /// Call number `call` ranked for `applicant` at `now`, alone.
     pub fn rank_one(&self, applicant: &Applicant, call: u32, now: DateTime<Utc>) -> Ranked {
-        let mut similarities = vec![0.0; self.calls.len()];
-        self.text.add_similarities(&applicant.text, &mut similarities);
+        let similarity = self.text.similarity(&applicant.text, call);
         Ranked {
             call,
-            evaluation: rules::evaluate(
-                applicant,
-                self.call(call),
-                similarities[call as usize],
-                &self.specificity,
-                now,
-            ),
+            evaluation: rules::evaluate(applicant, self.call(call), similarity, &self.specificity, now),
         }
     }
 

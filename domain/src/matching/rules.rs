@@ -100,13 +100,17 @@ impl Specificity {
 
 /// The labels of the terms of `vocabulary` whose bits are set, joined for reading.
 pub(super) fn term_labels(vocabulary: &[Term], bits: u32) -> String {
-    let labels: Vec<&str> = vocabulary
+    let labels: Vec<&str> = terms_of(vocabulary, bits).map(|term| term.label).collect();
+    join_words(&labels)
+}
+
+/// The terms of `vocabulary` whose bits are set, in its order.
+pub fn terms_of(vocabulary: &[Term], bits: u32) -> impl Iterator<Item = &Term> {
+    vocabulary
         .iter()
         .enumerate()
-        .filter(|(index, _)| bits & (1 << index) != 0)
-        .map(|(_, term)| term.label)
-        .collect();
-    join_words(&labels)
+        .filter(move |(index, _)| bits & (1 << index) != 0)
+        .map(|(_, term)| term)
 }
 
 /// `a`, `a and b`, `a, b and c`.

@@ -101,6 +101,21 @@ impl TextModel {
         }
     }
 
+    /// The cosine between `vector` and document number `document` alone: each of the
+    /// vector's words looked up in its postings (kept in document order).
+    pub fn similarity(&self, vector: &[Weighted], document: u32) -> f32 {
+        vector
+            .iter()
+            .filter_map(|(id, weight)| {
+                let postings = &self.postings[*id as usize];
+                postings
+                    .binary_search_by_key(&document, |(number, _)| *number)
+                    .ok()
+                    .map(|at| weight * postings[at].1)
+            })
+            .sum()
+    }
+
     /// TF-IDF weights of `terms` (word, count): a sublinear count times the word's rarity,
     /// the `keep` heaviest, scaled to unit length; sorted by word.
     fn unit_vector(&self, terms: impl Iterator<Item = (u32, u32)>, keep: usize) -> Vec<Weighted> {
@@ -171,5 +186,12 @@ mod tests {
         let scores = similarities(&model, "Soil health soil living labs");
         assert!(scores[0] > 0.9 && scores[0] <= 1.0 + 1e-5, "{scores:?}");
         assert_eq!(similarities(&model, "unknown words only"), vec![0.0, 0.0]);
+        let vector = model.vector("Soil health soil living labs");
+        assert_eq!(
+            model.similarity(&vector, 0),
+            scores[0],
+            "one document alone scores as among all"
+        );
+        assert_eq!(model.similarity(&vector, 1), 0.0);
     }
 }

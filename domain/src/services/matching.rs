@@ -10,7 +10,7 @@ use crate::codes::CallId;
 use crate::geo::{self, RegionNames};
 use crate::matching::evaluation::{Case, Measures};
 use crate::matching::rank::{Matcher, Ranked};
-use crate::matching::rules::Applicant;
+use crate::matching::rules::{terms_of, Applicant};
 use crate::matching::{
     ApplicantFit, CallFit, MatchCounts, MatchQuery, MatchShow, MatchSort, MatchesView, PartnersView, MATCHES_PER_PAGE,
 };
@@ -57,6 +57,8 @@ pub struct CaseReport {
     pub matcher_parts: Vec<[i32; 9]>,
     /// The search box's first ten.
     pub baseline_top: Vec<String>,
+    /// How many of the matcher's first ten something excludes (closed or not eligible).
+    pub matcher_excluded: usize,
     /// How many of the search box's first ten the matcher finds excluded (closed or not
     /// eligible) for this organisation.
     pub baseline_excluded: usize,
@@ -111,12 +113,15 @@ pub async fn evaluate(state: &AppState, cases: &[Case]) -> Result<Vec<CaseReport
             .await
             .map_err(|error| ServiceError::Unavailable(format!("the search index failed: {error}")))?;
         let baseline_top: Vec<String> = results.hits.into_iter().map(|hit| hit.external_id).collect();
-        let baseline_excluded = baseline_top
-            .iter()
-            .filter_map(|id| matcher.find(id))
-            .filter(|number| matcher.evaluate_without_text(&applicant, *number, now).blockers != 0)
-            .count();
+        let excluded = |ids: &[String]| {
+            ids.iter()
+                .filter_map(|id| matcher.find(id))
+                .filter(|number| matcher.evaluate_without_text(&applicant, *number, now).blockers != 0)
+                .count()
+        };
         let ids: Vec<String> = matcher_top.iter().map(|(id, _)| id.clone()).collect();
+        let matcher_excluded = excluded(&ids);
+        let baseline_excluded = excluded(&baseline_top);
         reports.push(CaseReport {
             id: case.id.clone(),
             matcher: Measures::of(&ids, &case.relevant),
@@ -124,6 +129,7 @@ pub async fn evaluate(state: &AppState, cases: &[Case]) -> Result<Vec<CaseReport
             matcher_top,
             matcher_parts,
             baseline_top,
+            matcher_excluded,
             baseline_excluded,
         });
     }
@@ -177,6 +183,23 @@ async fn applicant_for(
     let names = state.directory.region_names(&areas).await?;
     let dismissed = state.matches.dismissed_calls(&organisation.external_id).await?;
     Ok((matcher.applicant(organisation, &strategies, &dismissed, &names), names))
+}
+
+/// The names of the regions the calls numbered `calls` are restricted to, added to `names`.
+async fn add_region_names(
+    state: &AppState,
+    matcher: &Matcher,
+    calls: impl IntoIterator<Item = u32>,
+    names: &mut RegionNames,
+) -> Result<(), ServiceError> {
+    let regions: Vec<String> = calls
+        .into_iter()
+        .flat_map(|call| matcher.call(call).regions.iter().map(|r| r.as_str().to_owned()))
+        .collect();
+    if !regions.is_empty() {
+        names.extend(state.directory.region_names(&regions).await?);
+    }
+    Ok(())
 }
 
 /// The organisations `viewer` may see matches for: those they belong to that apply for
@@ -255,13 +278,7 @@ pub async fn organisation_matches(
         .skip((query.page as usize - 1) * per_page)
         .take(per_page)
         .collect();
-    let regions: Vec<String> = page
-        .iter()
-        .flat_map(|ranked| matcher.call(ranked.call).regions.iter().map(|r| r.as_str().to_owned()))
-        .collect();
-    if !regions.is_empty() {
-        names.extend(state.directory.region_names(&regions).await?);
-    }
+    add_region_names(state, &matcher, page.iter().map(|ranked| ranked.call), &mut names).await?;
     Ok(MatchesView {
         organisation_id: organisation.external_id.clone(),
         organisation_name: organisation.name.clone(),
@@ -289,25 +306,19 @@ pub async fn call_fits(state: &AppState, session: Option<&str>, call_id: &str) -
         return Ok(Vec::new());
     }
     let matcher = current_matcher(state).await?;
-    let Some(number) = matcher.find(call_id.trim()) else {
+    let Some(number) = CallId::parse(call_id).ok().and_then(|id| matcher.find(id.as_str())) else {
         return Ok(Vec::new());
     };
     let now = state.clock.now();
+    let mut call_names = RegionNames::new();
+    add_region_names(state, &matcher, [number], &mut call_names).await?;
     let mut fits = Vec::new();
     for (organisation_id, _) in organisations.iter().take(MAX_FITS_SHOWN) {
         let Some(organisation) = state.directory.get_organisation(organisation_id).await? else {
             continue;
         };
         let (applicant, mut names) = applicant_for(state, &matcher, &organisation).await?;
-        let regions: Vec<String> = matcher
-            .call(number)
-            .regions
-            .iter()
-            .map(|r| r.as_str().to_owned())
-            .collect();
-        if !regions.is_empty() {
-            names.extend(state.directory.region_names(&regions).await?);
-        }
+        names.extend(call_names.clone());
         let ranked = matcher.rank_one(&applicant, number, now);
         fits.push(CallFit {
             organisation_id: organisation.external_id.clone(),
@@ -350,12 +361,7 @@ pub async fn mark_not_relevant(
 
 /// The codes of the terms of `vocabulary` whose bits are set.
 fn term_codes(vocabulary: &[crate::taxonomy::Term], bits: u32) -> Vec<String> {
-    vocabulary
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| bits & (1 << index) != 0)
-        .map(|(_, term)| term.code.to_owned())
-        .collect()
+    terms_of(vocabulary, bits).map(|term| term.code.to_owned()).collect()
 }
 
 /// The directory query for organisations with any of the capabilities `capabilities` — or,
@@ -398,7 +404,7 @@ pub async fn call_partners(
     let (organisation, _) =
         super::member_organisation(state, &viewer, &organisation_id, "find partners for this organisation").await?;
     let matcher = current_matcher(state).await?;
-    let Some(number) = matcher.find(call_id.trim()) else {
+    let Some(number) = CallId::parse(call_id).ok().and_then(|id| matcher.find(id.as_str())) else {
         return Ok(None);
     };
     let call = matcher.call(number);
@@ -422,9 +428,8 @@ pub async fn call_partners(
     Ok(Some(PartnersView {
         organisation_id: organisation.external_id.clone(),
         organisation_name: organisation.name.clone(),
-        missing: term_codes(crate::taxonomy::CAPABILITIES, missing)
-            .iter()
-            .map(|code| crate::taxonomy::label(crate::taxonomy::CAPABILITIES, code).to_owned())
+        missing: terms_of(crate::taxonomy::CAPABILITIES, missing)
+            .map(|term| term.label.to_owned())
             .collect(),
         partners,
     }))
@@ -467,10 +472,7 @@ pub async fn possible_applicants(
     let candidates = super::directory::search_organisations(state, session, &query).await?;
     let now = state.clock.now();
     let mut names = RegionNames::new();
-    let regions: Vec<String> = call.regions.iter().map(|r| r.as_str().to_owned()).collect();
-    if !regions.is_empty() {
-        names.extend(state.directory.region_names(&regions).await?);
-    }
+    add_region_names(state, &matcher, [number], &mut names).await?;
     let mut fits: Vec<(Ranked, ApplicantFit)> = Vec::new();
     for detail in candidates.items {
         let applicant = matcher.applicant(&detail.organisation, &[], &[], &names);
