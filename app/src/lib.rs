@@ -64,6 +64,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organisations/:id/profile") view=pages::organisation::ProfilePage />
                     <Route path=path!("/organisations/:id/contact") view=pages::messages::ContactPage />
                     <Route path=path!("/matches") view=pages::matches::MatchesPage />
+                    <Route path=path!("/consortia") view=pages::consortia::ConsortiaPage />
+                    <Route path=path!("/consortia/:id") view=pages::consortia::ConsortiumPage />
                     <Route path=path!("/inbox") view=pages::messages::InboxPage />
                     <Route path=path!("/inbox/:id") view=pages::messages::ConversationPage />
                     <Route path=path!("/account") view=pages::account::AccountPage />

@@ -3,6 +3,7 @@
 //! excludes, with what excludes them; and the calls marked not relevant (a mark taken back
 //! here). The call's page shows the same fit (see [`CallFitPanel`]).
 
+use crate::api::consortia::consortium_for_call;
 use crate::api::matching::{
     call_fits, call_partners, mark_not_relevant, organisation_matches, possible_applicants, MatchQuery, MatchesView,
     PartnersView,
@@ -13,6 +14,7 @@ use crate::components::page_title::PageTitle;
 use crate::components::pager::Pager;
 use crate::error::AppError;
 use crate::hooks::use_match_query;
+use crate::pages::consortia::{Builder, ConsortiumBuilder};
 use domain::call::{CallStatus, InstrumentKind};
 use domain::matching::{CallMatch, MatchShow, MatchSort, MATCHES_PER_PAGE};
 use leptos::prelude::*;
@@ -269,22 +271,30 @@ pub fn CallFitPanel(
     }
 }
 
-/// Partners for the call in view and the viewer's first organisation (nothing for visitors).
+/// Partners for the call in view and the viewer's first organisation, and the consortium it
+/// builds from them (nothing for visitors).
 #[component]
 fn PartnersPanel(external_id: String) -> impl IntoView {
     let call_id = external_id.clone();
+    let consortium_call = external_id.clone();
     let partners = Resource::new(move || external_id.clone(), |id| call_partners(id, String::new()));
+    let stored = Resource::new(
+        move || consortium_call.clone(),
+        |id| consortium_for_call(id, String::new()),
+    );
+    let builder = Builder::new(Signal::derive(move || stored.get().and_then(Result::ok).flatten()));
     view! {
         <Transition fallback=|| ()>
             {move || partners.get().and_then(Result::ok).flatten().map(|view| {
-                view! { <Partners view call_id=call_id.clone() /> }
+                view! { <Partners view call_id=call_id.clone() builder /> }
             })}
+            <ConsortiumBuilder builder />
         </Transition>
     }
 }
 
 #[component]
-fn Partners(view: PartnersView, call_id: String) -> impl IntoView {
+fn Partners(view: PartnersView, call_id: String, builder: Builder) -> impl IntoView {
     let PartnersView {
         organisation_name,
         missing,
@@ -314,6 +324,11 @@ fn Partners(view: PartnersView, call_id: String) -> impl IntoView {
                             let organisation = partner.organisation.organisation;
                             let page = crate::pages::organisation::organisation_path(&organisation.external_id);
                             let contact = format!("{page}/contact?call={}", domain::query::percent_encode(&call_id));
+                            let id = organisation.external_id.clone();
+                            let held = {
+                                let id = id.clone();
+                                Signal::derive(move || builder.holds(&id))
+                            };
                             view! {
                                 <li class="partner-card">
                                     <h3><a href=page>{organisation.name.clone()}</a></h3>
@@ -324,7 +339,12 @@ fn Partners(view: PartnersView, call_id: String) -> impl IntoView {
                                             <li class="earned"><span class="points">{format!("+{}", reason.points)}</span> " " {reason.reason}</li>
                                         }).collect_view()}
                                     </ul>
-                                    <p><a href=contact>"Write to them about this call"</a></p>
+                                    <p><a href=contact>"Write to them about this call"</a> " "
+                                        <button type="button" class="secondary" disabled=held
+                                            on:click=move |_| builder.add(id.clone())>
+                                            {move || if held.get() { "In your consortium" } else { "Add to consortium" }}
+                                        </button>
+                                    </p>
                                 </li>
                             }
                         }).collect_view()}

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod call_detail;
 pub mod calls;
 pub mod clusters;
+pub mod consortia;
 pub mod home;
 pub mod matches;
 pub mod messages;

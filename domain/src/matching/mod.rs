@@ -7,9 +7,11 @@
 //! are shared with the UI; the rules (pure, no I/O) are behind the `server` feature:
 //! [`rules`] decides blockers and parts, [`text_model`] weighs the words two texts share
 //! (with the one text analyser search uses), [`rank`] ranks every call for an organisation,
-//! [`partners`] the organisations that complete it for a call, and [`evaluation`] measures
+//! [`partners`] the organisations that complete it for a call, [`consortium`] what a
+//! consortium of them still lacks against the call's rules, and [`evaluation`] measures
 //! the ranking against cases a bid consultant wrote.
 
+pub mod consortium;
 #[cfg(feature = "server")]
 pub mod evaluation;
 #[cfg(feature = "server")]

@@ -215,6 +215,15 @@ fn applying_organisations(viewer: &Viewer) -> Vec<(String, String)> {
     organisations
 }
 
+/// `organisation_id`, or when it is blank the first organisation `viewer` applies for calls
+/// with; none when there is no such organisation.
+pub(super) fn chosen_organisation(viewer: &Viewer, organisation_id: &str) -> Option<String> {
+    match organisation_id.trim() {
+        "" => applying_organisations(viewer).into_iter().next().map(|(id, _)| id),
+        chosen => Some(chosen.to_owned()),
+    }
+}
+
 /// One page of an organisation's matches, for its members (and administrators): the list
 /// asked for, filtered, sorted and paged, each match with its reasons.
 pub async fn organisation_matches(
@@ -394,12 +403,8 @@ pub async fn call_partners(
     let Some(viewer) = super::accounts::viewer(state, session).await? else {
         return Ok(None);
     };
-    let organisation_id = match organisation_id.trim() {
-        "" => match applying_organisations(&viewer).into_iter().next() {
-            Some((id, _)) => id,
-            None => return Ok(None),
-        },
-        chosen => chosen.to_owned(),
+    let Some(organisation_id) = chosen_organisation(&viewer, organisation_id) else {
+        return Ok(None);
     };
     let (organisation, _) =
         super::member_organisation(state, &viewer, &organisation_id, "find partners for this organisation").await?;

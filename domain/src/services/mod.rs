@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod clusters;
+pub mod consortia;
 pub mod directory;
 pub mod limits;
 pub mod matching;
@@ -20,8 +21,8 @@ pub mod regions;
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{
-    CallStore, Clusters, Directory, MailOutbox, Matches, Memberships, Messages, People, Publishing, RateLimits,
-    SearchLog, SearchLogEntry, Store, StoreError, Strategies,
+    CallStore, Clusters, Consortia, Directory, MailOutbox, Matches, Memberships, Messages, People, Publishing,
+    RateLimits, SearchLog, SearchLogEntry, Store, StoreError, Strategies,
 };
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -208,6 +209,8 @@ pub struct AppState {
     pub mail_outbox: Arc<dyn MailOutbox>,
     /// Calls marked not relevant in matches, and the calls' fingerprint.
     pub matches: Arc<dyn Matches>,
+    /// Consortia organisations build for calls.
+    pub consortia: Arc<dyn Consortia>,
     /// The matcher, built from the calls and rebuilt when they change.
     pub matcher: Arc<matching::MatcherCache>,
     /// The clock statuses are derived with.
@@ -253,6 +256,7 @@ impl AppState {
             messages: store.clone(),
             mail_outbox: store.clone(),
             matches: store.clone(),
+            consortia: store.clone(),
             matcher: Arc::default(),
             publishing: store.clone(),
             strategies: store.clone(),

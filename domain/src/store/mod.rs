@@ -1,5 +1,5 @@
 //! Where everything is stored, split by aggregate: [`CallStore`] (calls), [`Directory`]
-//! (organisations, clusters, region names), [`IndexOutbox`] (index updates owed to the search
+//! (organisations, clusters, region names), [`Consortia`] (partners organisations pick for a call), [`IndexOutbox`] (index updates owed to the search
 //! engine), [`MailOutbox`] (mail owed to people), [`People`] (accounts, tokens, sessions),
 //! [`Memberships`] (roles, requests, administrators, the audit log), [`Publishing`] (funding
 //! bodies' calls through review, scheduling and versions), [`Strategies`] (regions'
@@ -16,6 +16,7 @@
 
 pub mod calls;
 pub mod clusters;
+pub mod consortia;
 pub mod directory;
 pub mod mail_outbox;
 pub mod matches;
@@ -31,6 +32,7 @@ pub mod strategies;
 
 pub use calls::{CallStore, NewCall};
 pub use clusters::{Clusters, ImportedMembers, MemberImport, NewClusterRequest};
+pub use consortia::{Consortia, ConsortiumRecord, ConsortiumSave, StoredMember};
 pub use directory::Directory;
 pub use mail_outbox::{DeadLetter, LeasedMail, MailBacklog, MailOutbox, OutgoingMail};
 pub use matches::{CallsFingerprint, Matches};
@@ -147,6 +149,7 @@ pub struct Counts {
 pub trait Store:
     CallStore
     + Clusters
+    + Consortia
     + Directory
     + IndexOutbox
     + MailOutbox

@@ -7,6 +7,7 @@ mod accounts;
 mod calls;
 mod cluster_management;
 mod clusters;
+mod consortia;
 mod corrupt_rows;
 mod hostile;
 mod import;

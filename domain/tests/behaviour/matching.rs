@@ -20,7 +20,7 @@ fn days(n: i64) -> DateTime<Utc> {
     start() + Duration::days(n)
 }
 
-fn call(id: &str, title: &str, description: &str, domains: &[&str]) -> NewCall {
+pub(crate) fn call(id: &str, title: &str, description: &str, domains: &[&str]) -> NewCall {
     let mut call = NewCall::new(id, "test", title, "Horizon Europe", "European Commission");
     call.opening_at = Some(days(-30));
     call.deadlines = vec![Deadline {
@@ -81,7 +81,7 @@ fn profile() -> ProfileForm {
 }
 
 /// A French SME and its editor's session: `(session, organisation id)`.
-async fn armor_secure(store: &Arc<dyn Store>, state: &domain::services::AppState) -> (String, String) {
+pub(crate) async fn armor_secure(store: &Arc<dyn Store>, state: &domain::services::AppState) -> (String, String) {
     let editor = verified_session(store, "bid@armor-secure.fr").await;
     let form = NewOrganisationForm {
         name: "Armor Secure".into(),
