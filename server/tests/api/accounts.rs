@@ -251,13 +251,21 @@ enum Rule {
     Party,
     /// The side a conversation is addressed to (the outsider's organisation) only.
     Addressee,
-    /// Reads or marks an organisation's matches: any of its people, and administrators.
+    /// Reads or marks an organisation's matches, builds or reads its consortia: any of its
+    /// people, and administrators.
     OrganisationMember,
+    /// Reads a consortium: its lead's people, administrators and — once it is shared — its
+    /// partners' people (the outsider's organisation is a partner of the matrix's); to anyone
+    /// else it does not exist.
+    ConsortiumParty,
+    /// Answers a consortium for a partner invited to it (the outsider's organisation): its own
+    /// people only, not administrators.
+    Invited,
 }
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 65] = [
+const MATRIX: [(&str, Rule); 70] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -323,18 +331,23 @@ const MATRIX: [(&str, Rule); 65] = [
     ("mark_not_relevant", Rule::OrganisationMember),
     ("call_partners", Rule::Read),
     ("possible_applicants", Rule::Read),
+    ("consortium_for_call", Rule::Read),
+    ("save_consortium", Rule::OrganisationMember),
+    ("consortium", Rule::ConsortiumParty),
+    ("my_consortia", Rule::LoggedIn),
+    ("answer_consortium", Rule::Invited),
 ];
 
 fn allowed(rule: Rule, caller: Caller) -> bool {
     match rule {
         Rule::Read | Rule::Public => true,
-        Rule::LoggedIn => caller != Caller::Anonymous,
+        Rule::LoggedIn | Rule::ConsortiumParty => caller != Caller::Anonymous,
         Rule::Admits => matches!(caller, Caller::Editor | Caller::Manager | Caller::Admin),
         Rule::Admin => caller == Caller::Admin,
         Rule::BodyMember | Rule::OrganisationMember => !matches!(caller, Caller::Anonymous | Caller::Outsider),
         Rule::BodyEditor => caller == Caller::Editor,
         Rule::Party => matches!(caller, Caller::Member | Caller::Outsider),
-        Rule::Addressee => caller == Caller::Outsider,
+        Rule::Addressee | Rule::Invited => caller == Caller::Outsider,
     }
 }
 
@@ -348,7 +361,9 @@ fn refused(rule: Rule, status: u16) -> bool {
         | Rule::BodyEditor
         | Rule::Party
         | Rule::Addressee
-        | Rule::OrganisationMember => {
+        | Rule::OrganisationMember
+        | Rule::ConsortiumParty
+        | Rule::Invited => {
             matches!(status, 401 | 403 | 404)
         }
         _ => matches!(status, 401 | 403),
@@ -445,6 +460,20 @@ async fn authorisation_matrix(app: TestApp) {
     published.opening_at = Some(crate::helpers::now() - chrono::Duration::days(1));
     app.store
         .upsert_calls(&[published], crate::helpers::now())
+        .await
+        .unwrap();
+    // A consortium ours builds for it, shared with theirs, for the consortium rows.
+    let consortium = domain::store::ConsortiumSave {
+        call_id: "MATRIX-OPEN-CALL".into(),
+        lead_id: ours.clone(),
+        name: "Matrix consortium".into(),
+        share: true,
+        lead_role: domain::matching::consortium::ConsortiumRole::Coordinator,
+        partners: vec![(theirs.clone(), domain::matching::consortium::ConsortiumRole::Partner)],
+    };
+    let consortium_id = app
+        .store
+        .save_consortium(&consortium, member_id, crate::helpers::now())
         .await
         .unwrap();
 
@@ -595,6 +624,12 @@ async fn authorisation_matrix(app: TestApp) {
                     "status": null, "sort": "score", "page": 1 } }),
                 "mark_not_relevant" => json!({ "organisation_id": ours, "call_id": "MATRIX-OPEN-CALL",
                     "not_relevant": true }),
+                "save_consortium" => json!({ "form": { "call_id": "MATRIX-OPEN-CALL", "lead_id": ours,
+                    "name": format!("Saved by {caller:?}"), "lead_role": "coordinator", "share": true,
+                    "partners": [[theirs, "partner"], [third, "partner"]] } }),
+                "consortium" => json!({ "id": consortium_id }),
+                "my_consortia" => json!({}),
+                "answer_consortium" => json!({ "id": consortium_id, "organisation_id": theirs, "accept": true }),
                 other => panic!("no arguments for {other}"),
             };
             let (status, cookies, answer) = call(&app, name, session.as_deref(), body).await;

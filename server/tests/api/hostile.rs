@@ -1395,6 +1395,82 @@ async fn every_matching_input_refuses_hostile_values_plainly_and_the_pages_escap
         domain::store::NewCall::new("OPEN-1", "test", &format!("Call {SCRIPT_MARK}"), "Horizon Europe", "EC");
     call.opening_at = Some(now() - chrono::Duration::days(1));
     app.store.upsert_calls(&[call], now()).await.unwrap();
+    let consortium = |call_id: &str, lead_id: &str, partner: &str, name: &str| {
+        serde_json::json!({ "form": { "call_id": call_id, "lead_id": lead_id, "name": name,
+            "lead_role": "coordinator", "share": true, "partners": [[partner, "partner"]] } })
+    };
+    let partner = {
+        let kaia = logged_in(&app, "kaia@tartu.example", false).await;
+        let form = domain::organisation::NewOrganisationForm {
+            name: "Tartu Crypto".into(),
+            kind: "sme".into(),
+            country: "EE".into(),
+            ..domain::organisation::NewOrganisationForm::default()
+        };
+        create_organisation(&app.state, Some(&kaia), &form).await.unwrap()
+    };
+    let (status, answer) = post_as(
+        &app,
+        "save_consortium",
+        &editor,
+        &consortium("OPEN-1", &armor, &partner, ""),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let stored: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    let consortium_id = stored["id"].as_i64().unwrap();
+    let mut names_kept = 0;
+    for payload in payloads() {
+        let before = app.store.consortium(consortium_id).await.unwrap();
+        refused_plainly(
+            &app,
+            &editor,
+            vec![
+                ("save_consortium", consortium(&payload, &armor, &partner, "")),
+                ("save_consortium", consortium("OPEN-1", &payload, &partner, "")),
+                ("save_consortium", consortium("OPEN-1", &armor, &payload, "")),
+                ("consortium", serde_json::json!({ "id": payload })),
+                (
+                    "answer_consortium",
+                    serde_json::json!({ "id": consortium_id, "organisation_id": payload, "accept": true }),
+                ),
+                (
+                    "consortium_for_call",
+                    serde_json::json!({ "external_id": "OPEN-1", "organisation_id": payload }),
+                ),
+            ],
+            "/consortia",
+        )
+        .await;
+        assert_eq!(app.store.consortium(consortium_id).await.unwrap(), before);
+        // A hostile name is kept as text where it is a name (else refused plainly), and the
+        // consortium's page shows it escaped.
+        let (status, answer) = post_as(
+            &app,
+            "save_consortium",
+            &editor,
+            &consortium("OPEN-1", &armor, &partner, &payload),
+        )
+        .await;
+        assert!(matches!(status, 200 | 400), "{status} {answer}");
+        if status == 200 {
+            names_kept += 1;
+        } else {
+            assert!(!answer.contains(SCRIPT_MARK) && !answer.contains("<img"), "{answer}");
+        }
+        let page = app
+            .client
+            .get(format!("{}/consortia/{consortium_id}", app.address))
+            .header("cookie", format!("fundbridge-session={editor}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains(SCRIPT_MARK) && !page.contains("<img src=x"), "{page}");
+    }
+    assert!(names_kept > 0, "hostile names that are text are kept as text");
     for payload in payloads() {
         refused_plainly(
             &app,
