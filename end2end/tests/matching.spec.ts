@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, logIn } from './session';
+import { hydrated, logIn, logOut } from './session';
 
 test("an SME's editor sees the calls that fit its profile with their reasons, the excluded ones with why, marks one not relevant and reads the fit on the call's page", async ({ page }) => {
   await logIn(page, 'sme@fundbridge.localhost');
@@ -41,4 +41,67 @@ test("an SME's editor sees the calls that fit its profile with their reasons, th
     await expect(cards.nth(i).locator('.match-parts li').first()).toContainText(/Brings|adds a second country|another country|both members|Serves/);
     await expect(cards.nth(i).getByRole('link', { name: 'Write to them about this call' })).toHaveAttribute('href', /\/contact\?call=/);
   }
+});
+
+test("an SME builds a consortium from a matched call: the gaps close as partners join, and the partner's member sees it shared and accepts", async ({ page }) => {
+  // The partner-to-be: the organisation the cluster manager works for, in another country.
+  await logIn(page, 'manager@fundbridge.localhost');
+  const partner = (await page.locator('.viewer-organisations').textContent())!.replace(/^\s*·\s*/, '').trim();
+  await logOut(page);
+
+  // The cybersecurity SME's product is now deployed at its first customers: its editor says so
+  // in the profile (TRL 7), and its top matches then hold a deployment call of the European
+  // Cybersecurity Competence Centre (TRL 6–8), with its reasons.
+  await logIn(page, 'sme@fundbridge.localhost');
+  const name = (await page.locator('.viewer-organisations').textContent())!.replace(/^\s*·\s*/, '').trim();
+  await page.goto(`/organisations?q=${encodeURIComponent(name)}`);
+  await page.locator('.organisation-card h3 a', { hasText: name }).first().click();
+  await page.getByRole('link', { name: 'Edit the profile' }).click();
+  await hydrated(page);
+  await page.getByLabel('Readiness of what it offers').selectOption('7');
+  await page.getByRole('button', { name: 'Save the profile' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await page.getByRole('link', { name: 'My matches' }).click();
+  await hydrated(page);
+  const eccc = page.locator('.match-list .call-card[data-call-id*="ECCC"]').first();
+  await expect(eccc.locator('.match-parts li.earned').first()).toBeVisible();
+  await expect(eccc.locator('.match-blockers')).toHaveCount(0);
+
+  // A Horizon Europe call asks for three partners from three countries: the builder says so.
+  await page.locator('.match-list .call-card[data-call-id^="HORIZON-"] .call-title a').first().click();
+  await hydrated(page);
+  const builder = page.locator('.consortium-builder');
+  const gaps = builder.locator('.consortium-gaps');
+  await expect(gaps).toContainText('The call asks for at least 3 partners: 2 more are needed.');
+
+  // A suggested partner bringing a capability the SME lacks joins: that gap closes.
+  const suggestion = page.locator('.partner-card', { hasText: 'which the call names and your profile lacks' }).first();
+  const missingCapabilities = gaps.locator('li', { hasText: /^Nobody brings .+ yet/ });
+  const missingBefore = await missingCapabilities.count();
+  expect(missingBefore).toBeGreaterThan(0);
+  await suggestion.getByRole('button', { name: 'Add to consortium' }).click();
+  await expect(suggestion.getByRole('button', { name: 'In your consortium' })).toBeDisabled();
+  await expect(gaps).toContainText('1 more is needed');
+  await expect.poll(() => missingCapabilities.count()).toBeLessThan(missingBefore);
+
+  // The manager's organisation, found in the directory, makes three.
+  await builder.getByLabel('Add an organisation from the directory').fill(partner);
+  await builder.getByRole('button', { name: 'Find' }).click();
+  await builder.getByRole('button', { name: `Add ${partner} to the consortium` }).click();
+  await expect(builder.locator('.consortium-member')).toHaveCount(3);
+  await expect(builder).not.toContainText('more is needed');
+  await builder.getByRole('button', { name: 'Share with the partners' }).click();
+  await expect(builder).toContainText("Shared with the partners' people");
+  await logOut(page);
+
+  // The partner's member finds it under Consortia and accepts.
+  await logIn(page, 'manager@fundbridge.localhost');
+  await page.getByRole('link', { name: 'Consortia' }).click();
+  await expect(page.locator('.consortium-card .consortium-yours')).toContainText(`${partner}: Not answered yet`);
+  await page.locator('.consortium-card h2 a').first().click();
+  await hydrated(page);
+  await expect(page.locator('.consortium-answer')).toContainText(`${partner} is invited to this consortium.`);
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await expect(page.locator('.consortium-answer')).toContainText(`${partner} accepted.`);
+  await expect(page.locator('.consortium-member', { hasText: partner })).toContainText('Accepted');
 });

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::format::call_path;
 use crate::pages::organisation::organisation_path;
 use domain::matching::consortium::{Answer, ConsortiumGaps, ConsortiumMember, ConsortiumRole};
-use domain::organisation_query::OrganisationQuery;
+use domain::organisation_query::{OrganisationQuery, OrganisationSort};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -245,6 +245,7 @@ fn DirectoryPicker(builder: Builder) -> impl IntoView {
         let query = OrganisationQuery {
             text: text.clone(),
             per_page: DIRECTORY_CHOICES,
+            sort: OrganisationSort::Relevance,
             ..OrganisationQuery::default()
         };
         async move { search_organisations(query).await }
@@ -382,9 +383,10 @@ fn ConsortiumDetail(view: ConsortiumView, answered: RwSignal<Option<ConsortiumVi
     let questions = view
         .answering_for
         .iter()
-        .cloned()
         .map(|(organisation, name, current)| {
+            let current = *current;
             let accept_for = organisation.clone();
+            let organisation = organisation.clone();
             let question = match current {
                 Answer::Accepted => format!("{name} accepted. You can still decline."),
                 Answer::Declined => format!("{name} declined. You can still accept."),
@@ -415,7 +417,7 @@ fn ConsortiumDetail(view: ConsortiumView, answered: RwSignal<Option<ConsortiumVi
             {questions}
             {move || answer.value().get().and_then(Result::err).map(inline_alert)}
             <ol class="consortium-members">
-                {view.members.iter().cloned().map(|member| view! {
+                {view.members.iter().map(|member| view! {
                     <li class="consortium-member">
                         <MemberFacts member=member.clone() />
                         " " <span class="consortium-role">{member.role.label()}</span>
