@@ -184,7 +184,7 @@ impl Matcher {
         b.evaluation
             .score()
             .cmp(&a.evaluation.score())
-            .then(b.evaluation.similarity.total_cmp(&a.evaluation.similarity))
+            .then(comparable(b.evaluation.similarity).cmp(&comparable(a.evaluation.similarity)))
             .then_with(|| match (deadline(call_a), deadline(call_b)) {
                 (Some(x), Some(y)) => x.cmp(&y),
                 (Some(_), None) => Ordering::Less,
@@ -241,4 +241,11 @@ fn region_priorities(organisation: &Organisation, strategies: &[Strategy], names
         }
     }
     priorities
+}
+
+/// A text likeness as the ranking compares it: to a millionth. Sums of the same weights added
+/// in another order (the words are numbered as the calls come) differ in their last bits, and
+/// must not reorder calls that are equally alike.
+fn comparable(similarity: f32) -> i64 {
+    (f64::from(similarity) * 1e6).round() as i64
 }
