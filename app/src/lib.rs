@@ -13,7 +13,7 @@ pub mod pages;
 
 use components::layout::Layout;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -28,6 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HashedStylesheet id="fundbridge" options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -44,7 +45,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     pages::account::CurrentViewer::provide();
     view! {
-        <Stylesheet id="fundbridge" href=format!("/pkg/{BUNDLE_NAME}.css") />
         <Title formatter=site_title />
         <Meta name="description" content="Find EU, regional and investment funding for European SMEs, and the partners to apply with." />
         <Router>

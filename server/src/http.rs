@@ -2,7 +2,7 @@
 //! and `/healthz`, with request tracing, compression, and the guards and security headers
 //! of [`crate::guards`].
 
-use crate::{dev_mailbox, exports, guards, sessions};
+use crate::{assets, dev_mailbox, exports, guards, sessions};
 use app::{shell, App, BUNDLE_NAME};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{FromRef, State};
@@ -49,13 +49,18 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
-/// Leptos options for a site built into `site_root`, served on `addr`.
+/// Leptos options for a site built into `site_root`, served on `addr`: where the build named
+/// the bundle's files by their hashes ([`assets::HASH_FILE`]), pages link those.
 pub fn leptos_options(site_root: &Path, addr: SocketAddr) -> LeptosOptions {
+    // Absolute: Leptos reads a relative hash file from beside the executable.
+    let hash_file = std::path::absolute(site_root.join(assets::HASH_FILE)).unwrap_or_default();
     LeptosOptions::builder()
         .output_name(BUNDLE_NAME)
         .site_root(site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(addr)
+        .hash_files(hash_file.is_file())
+        .hash_file(Arc::<str>::from(hash_file.to_string_lossy().as_ref()))
         .build()
 }
 
@@ -71,6 +76,7 @@ pub fn router(state: ServerState) -> Router {
     let routes = ROUTES.clone();
     let app_state = state.app.clone();
     let options = state.leptos.clone();
+    let pkg = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/exports/audit.csv", get(exports::audit_csv))
@@ -87,6 +93,7 @@ pub fn router(state: ServerState) -> Router {
             move || provide_context(app_state.clone()),
             move || page_shell(options.clone()),
         )
+        .nest_service("/pkg", assets::router(&pkg))
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(page_shell))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(

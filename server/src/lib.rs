@@ -2,6 +2,7 @@
 //! and the command-line tasks. `main.rs` only parses arguments and calls in here.
 #![forbid(unsafe_code)]
 
+pub mod assets;
 pub mod commands;
 pub mod config;
 pub mod dev_mailbox;

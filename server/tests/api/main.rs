@@ -9,6 +9,7 @@ mod smtp_server;
 mod support;
 
 mod accounts;
+mod assets;
 mod calls;
 mod cli;
 mod health;
