@@ -369,6 +369,7 @@ pub fn ConsortiumPage() -> impl IntoView {
     }
 }
 
+/// One consortium: the viewer's invitations to answer, its members and its gaps.
 #[component]
 fn ConsortiumDetail(view: ConsortiumView, answered: RwSignal<Option<ConsortiumView>>) -> impl IntoView {
     let id = view.id.unwrap_or_default();
