@@ -904,14 +904,27 @@ fn demo_profile(
     }
 }
 
-/// The JRC research domains a technology subject belongs to.
+/// The JRC research domains a technology subject belongs to, then the sub-domains it is
+/// precisely about, where the taxonomy names them.
 fn subject_capabilities(subject: &str) -> &'static [&'static str] {
     match subject {
-        "post-quantum cryptography" | "quantum key distribution" => &["cryptology"],
-        "cyber threat intelligence" | "disinformation detection" => &["incident-handling", "human-aspects"],
-        "security operations centres" | "AI-based intrusion detection" => &["incident-handling", "network-security"],
-        "privacy-enhancing technologies" => &["data-security"],
-        "identity and access management" | "biometric authentication" => &["identity"],
+        "post-quantum cryptography" => &["cryptology", "cryptology-post-quantum-cryptography"],
+        "quantum key distribution" => &["cryptology", "cryptology-quantum-cryptography"],
+        "cyber threat intelligence" => &[
+            "incident-handling",
+            "human-aspects",
+            "incident-handling-coordination-information-sharing",
+        ],
+        "disinformation detection" => &["incident-handling", "human-aspects", "trust-trust-reputation-social"],
+        "security operations centres" => &["incident-handling", "network-security"],
+        "AI-based intrusion detection" => &[
+            "incident-handling",
+            "network-security",
+            "secure-engineering-intrusion-detection-honeypots",
+        ],
+        "privacy-enhancing technologies" => &["data-security", "data-security-privacy-enhancing-technologies"],
+        "identity and access management" => &["identity"],
+        "biometric authentication" => &["identity", "identity-biometric-methods-technologies"],
         "secure software supply chains" | "hardware security and trusted execution" => &["secure-engineering"],
         "industrial control system security" | "smart grid security" | "critical infrastructure protection" => {
             &["network-security", "governance"]
@@ -919,7 +932,7 @@ fn subject_capabilities(subject: &str) -> &'static [&'static str] {
         "secure 5G and 6G networks" | "resilient satellite communications" | "tactical networks" => {
             &["network-security"]
         }
-        "digital forensics" => &["incident-handling"],
+        "digital forensics" => &["incident-handling", "incident-handling-digital-forensic-processes"],
         "security certification of ICT products" => &["assurance"],
         "counter-drone systems" | "maritime surveillance" => &["measurements", "network-security"],
         "secure cloud and edge computing" => &["network-security", "data-security"],

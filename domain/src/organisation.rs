@@ -159,7 +159,7 @@ pub struct Organisation {
     pub description: String,
     /// Interest in civil–military (dual-use) work.
     pub dual_use: bool,
-    /// What it can do: codes of [`taxonomy::CAPABILITIES`].
+    /// What it can do: codes of [`taxonomy::CAPABILITY_TERMS`] (research domains and sub-domains).
     #[serde(default)]
     pub capabilities: Vec<String>,
     /// Sectors it serves: codes of [`taxonomy::SECTORS`].
@@ -198,7 +198,7 @@ impl Organisation {
             }
         }
         for (field, codes, vocabulary) in [
-            ("capability", &self.capabilities, taxonomy::CAPABILITIES),
+            ("capability", &self.capabilities, taxonomy::CAPABILITY_TERMS),
             ("sector", &self.sectors, taxonomy::SECTORS),
             ("certification", &self.certifications, taxonomy::CERTIFICATIONS),
         ] {

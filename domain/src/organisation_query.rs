@@ -71,7 +71,7 @@ pub struct OrganisationQuery {
     pub countries: Vec<String>,
     /// NUTS regions the organisation is based in (a region includes the regions inside it).
     pub regions: Vec<String>,
-    /// Capability codes ([`taxonomy::CAPABILITIES`]).
+    /// Capability codes ([`taxonomy::CAPABILITY_TERMS`]); a domain finds its sub-domains too.
     pub capabilities: Vec<String>,
     /// Sector codes ([`taxonomy::SECTORS`]).
     pub sectors: Vec<String>,
@@ -194,7 +194,7 @@ impl OrganisationQuery {
             kinds: bounded_values(self.kinds, Some),
             countries: bounded_values(self.countries, country_code),
             regions: bounded_values(self.regions, nuts_code),
-            capabilities: bounded_values(self.capabilities, term(taxonomy::CAPABILITIES)),
+            capabilities: bounded_values(self.capabilities, term(taxonomy::CAPABILITY_TERMS)),
             sectors: bounded_values(self.sectors, term(taxonomy::SECTORS)),
             sizes: bounded_values(self.sizes, Some),
             certifications: bounded_values(self.certifications, term(taxonomy::CERTIFICATIONS)),

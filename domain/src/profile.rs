@@ -128,7 +128,7 @@ pub struct ProfileDetails {
     pub certification_expiry: BTreeMap<String, NaiveDate>,
     /// Funding kinds it looks for.
     pub wants_funding: Vec<InstrumentKind>,
-    /// Partner capabilities it looks for (codes of [`taxonomy::CAPABILITIES`]).
+    /// Partner capabilities it looks for (codes of [`taxonomy::CAPABILITY_TERMS`]).
     pub wants_capabilities: Vec<String>,
     /// Countries it looks for partners in.
     pub wants_countries: Vec<CountryCode>,
@@ -397,10 +397,14 @@ impl ProfileForm {
             .map(|n| i32::try_from(n).unwrap_or(MAX_HEADCOUNT));
         let turnover_eur = mistakes.number("turnover", &self.turnover, MAX_FIGURE_EUR);
         let balance_sheet_eur = mistakes.number("balance_sheet", &self.balance_sheet, MAX_FIGURE_EUR);
-        let capabilities = mistakes.codes("capabilities", &self.capabilities, taxonomy::CAPABILITIES);
+        let capabilities = mistakes.codes("capabilities", &self.capabilities, taxonomy::CAPABILITY_TERMS);
         let sectors = mistakes.codes("sectors", &self.sectors, taxonomy::SECTORS);
         let certifications = mistakes.codes("certifications", &self.certifications, taxonomy::CERTIFICATIONS);
-        let wants_capabilities = mistakes.codes("wants_capabilities", &self.wants_capabilities, taxonomy::CAPABILITIES);
+        let wants_capabilities = mistakes.codes(
+            "wants_capabilities",
+            &self.wants_capabilities,
+            taxonomy::CAPABILITY_TERMS,
+        );
         let mut certification_expiry = BTreeMap::new();
         for (code, date) in &self.certification_expiry {
             let date = date.trim();

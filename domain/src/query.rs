@@ -348,7 +348,7 @@ impl CallQuery {
             budgets: bounded_values(self.budgets, Some),
             trl: bounded_values(self.trl, |level| (1..=9).contains(&level).then_some(level)),
             domains: bounded_values(self.domains, |d| {
-                taxonomy::contains(taxonomy::CAPABILITIES, &d).then_some(d)
+                taxonomy::contains(taxonomy::CAPABILITY_TERMS, &d).then_some(d)
             }),
             sectors: bounded_values(self.sectors, |s| taxonomy::contains(taxonomy::SECTORS, &s).then_some(s)),
             page,

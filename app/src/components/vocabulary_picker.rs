@@ -5,14 +5,23 @@
 use domain::taxonomy::Term;
 use leptos::prelude::*;
 
-/// The terms of `vocabulary` whose label contains `typed` (ignoring case), leaving out `chosen`.
+/// The terms of `vocabulary` whose label — or their broader term's — contains `typed`
+/// (ignoring case), leaving out `chosen`; each broader term followed by its narrower ones.
 fn matching(vocabulary: &'static [Term], typed: &str, chosen: &[String]) -> Vec<&'static Term> {
     let typed = typed.trim().to_lowercase();
-    vocabulary
+    let family = |term: &Term| term.parent.unwrap_or(term.code);
+    let family_label = |term: &Term| domain::taxonomy::label(vocabulary, family(term));
+    let mut found: Vec<&'static Term> = vocabulary
         .iter()
         .filter(|term| !chosen.iter().any(|code| code == term.code))
-        .filter(|term| typed.is_empty() || term.label.to_lowercase().contains(&typed))
-        .collect()
+        .filter(|term| {
+            typed.is_empty()
+                || term.label.to_lowercase().contains(&typed)
+                || family_label(term).to_lowercase().contains(&typed)
+        })
+        .collect();
+    found.sort_by_key(|term| vocabulary.iter().position(|t| t.code == family(term)));
+    found
 }
 
 /// A searchable picker over `vocabulary`, bound to the codes `chosen` (changed through `set`).
@@ -106,6 +115,7 @@ pub fn VocabularyPicker(
                             // Chosen on mouse down, before the input's blur closes the list.
                             on:mousedown=move |event| { event.prevent_default(); add(code); }>
                             {term.label}
+                            {term.parent.map(|parent| view! { <small class="muted">{format!(" — in {}", domain::taxonomy::label(vocabulary, parent))}</small> })}
                         </li>
                     }
                 }).collect_view()}
@@ -125,5 +135,21 @@ mod tests {
         assert_eq!(found, ["cryptology"]);
         assert_eq!(matching(vocabulary, "crypt", &["cryptology".to_owned()]).len(), 0);
         assert_eq!(matching(vocabulary, "", &[]).len(), vocabulary.len());
+        // Sub-domains are found by their domain's name too, and follow it (Network steganography
+        // by its own).
+        let all = domain::taxonomy::CAPABILITY_TERMS;
+        let found: Vec<&str> = matching(all, "steganography", &[]).iter().map(|t| t.code).collect();
+        assert_eq!(
+            found,
+            [
+                "network-security-network-steganography",
+                "steganography",
+                "steganography-digital-watermarking",
+                "steganography-steganalysis",
+                "steganography-steganography"
+            ]
+        );
+        let found: Vec<&str> = matching(all, "post-quantum", &[]).iter().map(|t| t.code).collect();
+        assert_eq!(found, ["cryptology-post-quantum-cryptography"]);
     }
 }

@@ -10,7 +10,7 @@ use crate::pages::calls::list_url;
 use crate::pages::matches::{ApplicantsPanel, CallFitPanel};
 use chrono::{DateTime, Utc};
 use domain::geo::area_label;
-use domain::taxonomy::{CAPABILITIES, SECTORS};
+use domain::taxonomy::{CAPABILITY_TERMS, SECTORS};
 use domain::time::DeadlineZone;
 use domain::{CallDetail, CallQuery, Deadline};
 use leptos::prelude::*;
@@ -215,7 +215,7 @@ fn CallDetailView(view: CallView) -> impl IntoView {
                         labels.join(", ")
                     }))}
                     {fact("Keywords", (!call.keywords.is_empty()).then(|| call.keywords.join(", ")))}
-                    {fact("Capabilities", (!call.domains.is_empty()).then(|| term_labels(CAPABILITIES, &call.domains)))}
+                    {fact("Capabilities", (!call.domains.is_empty()).then(|| term_labels(CAPABILITY_TERMS, &call.domains)))}
                     {fact("NIS2 sectors", (!call.sectors.is_empty()).then(|| term_labels(SECTORS, &call.sectors)))}
                     {fact("Contact", call.contact.clone())}
                     {fact("Last updated", Some(date(call.updated_at)))}

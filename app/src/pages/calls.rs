@@ -146,7 +146,7 @@ fn call_facets(listing: &CallListing, chosen: &Pairs) -> Vec<Facet> {
             BudgetRange::ALL.map(|b| FacetOption::new("budget", b.as_str(), b.label()).counted(budget)),
         ),
         Facet::listed("Topic area", "domain", domain, true, chosen, |code| {
-            taxonomy::label(taxonomy::CAPABILITIES, code).to_owned()
+            taxonomy::label(taxonomy::CAPABILITY_TERMS, code).to_owned()
         }),
         Facet::listed("Sector", "sector", sector, true, chosen, |code| {
             taxonomy::label(taxonomy::SECTORS, code).to_owned()
@@ -328,7 +328,7 @@ fn chip_label(key: &str, value: &str, region_names: &RegionNames) -> String {
         "country" => format!("Open to {}", country_label(value)),
         "region" => format!("Region {}", area_label(value, region_names)),
         "trl" => format!("TRL {value}"),
-        "domain" => taxonomy::label(taxonomy::CAPABILITIES, value).to_owned(),
+        "domain" => taxonomy::label(taxonomy::CAPABILITY_TERMS, value).to_owned(),
         "sector" => taxonomy::label(taxonomy::SECTORS, value).to_owned(),
         "closes" => format!(
             "Deadline {}",

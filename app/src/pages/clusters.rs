@@ -23,7 +23,7 @@ use domain::cluster::{ClusterCard, ClusterPage, ClusterQuery, DualUseProfile};
 use domain::organisation::OrganisationKind;
 use domain::organisation_query::OrganisationQuery;
 use domain::publishing::FieldError;
-use domain::taxonomy::CAPABILITIES;
+use domain::taxonomy::CAPABILITY_TERMS;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -349,7 +349,7 @@ fn cluster_view(page: ClusterPage) -> impl IntoView {
                                     " "
                                     <button class="button small" type="button" on:click=move |_| act(remove_cluster_member(cluster_id.clone(), org_id.clone()), "Removed from the cluster.")>{label.clone()}</button>
                                 })}
-                                {(!org.capabilities.is_empty()).then(|| view! { <br /><small class="muted">{term_labels(CAPABILITIES, &org.capabilities)}</small> })}
+                                {(!org.capabilities.is_empty()).then(|| view! { <br /><small class="muted">{term_labels(CAPABILITY_TERMS, &org.capabilities)}</small> })}
                             </li>
                         }
                     }).collect_view()}

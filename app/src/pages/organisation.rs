@@ -16,7 +16,7 @@ use domain::organisation::SizeClass;
 use domain::people::Role;
 use domain::profile::{Audience, Completeness, DualUseInterest, SIZE_SCOPE_NOTE};
 use domain::publishing::FieldError;
-use domain::taxonomy::{CAPABILITIES, CERTIFICATIONS, SECTORS};
+use domain::taxonomy::{CAPABILITY_TERMS, CERTIFICATIONS, SECTORS};
 use domain::InstrumentKind;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -117,7 +117,7 @@ fn organisation_view(page: OrganisationPage) -> impl IntoView {
             {completeness.map(|completeness| completeness_view(completeness, edit.clone()))}
             {(!org.description.is_empty()).then(|| view! { <p class="organisation-description">{org.description.clone()}</p> })}
             <dl class="facts">
-                {fact("Capabilities", (!org.capabilities.is_empty()).then(|| term_labels(CAPABILITIES, &org.capabilities)))}
+                {fact("Capabilities", (!org.capabilities.is_empty()).then(|| term_labels(CAPABILITY_TERMS, &org.capabilities)))}
                 {fact("NIS2 sectors", (!org.sectors.is_empty()).then(|| term_labels(SECTORS, &org.sectors)))}
                 {fact("Certifications", certifications)}
                 {fact("Size", size.clone().map(|finding| format!("{}: {}", finding.class.label(), finding.rule)).or_else(|| org.size_class.map(|class| class.label().to_owned())))}
@@ -127,7 +127,7 @@ fn organisation_view(page: OrganisationPage) -> impl IntoView {
                 {fact("Readiness of its offer", details.offer_trl.map(|level| format!("TRL {level}")))}
                 {fact("Civil or defence", details.dual_use_interest.map(|interest| interest.label().to_owned()))}
                 {fact("Looks for funding", (!details.wants_funding.is_empty()).then(|| details.wants_funding.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")))}
-                {fact("Looks for partners in", (!details.wants_capabilities.is_empty()).then(|| term_labels(CAPABILITIES, &details.wants_capabilities)))}
+                {fact("Looks for partners in", (!details.wants_capabilities.is_empty()).then(|| term_labels(CAPABILITY_TERMS, &details.wants_capabilities)))}
                 {fact("Looks for partners from", (!details.wants_countries.is_empty()).then(|| details.wants_countries.iter().map(|c| domain::geo::country_label(c.as_str())).collect::<Vec<_>>().join(", ")))}
                 {(!detail.clusters.is_empty()).then(|| view! {
                     <dt>"Clusters"</dt>
@@ -260,7 +260,7 @@ fn ProfileEditorView(editor: ProfileEditor) -> impl IntoView {
                         on:input=move |event| form.update(|f| f.description = event_target_value(&event))></textarea>
                     <FieldMessage errors field="description".to_owned() />
                 </label>
-                <VocabularyPicker id="profile_capabilities" label="Capabilities" vocabulary=CAPABILITIES
+                <VocabularyPicker id="profile_capabilities" label="Capabilities" vocabulary=CAPABILITY_TERMS
                     chosen=list(|f| f.capabilities.clone()) set=Callback::new(move |codes| form.update(|f| f.capabilities = codes)) />
                 <FieldMessage errors field="capabilities".to_owned() />
                 <VocabularyPicker id="profile_sectors" label="NIS2 sectors served" vocabulary=SECTORS
@@ -337,7 +337,7 @@ fn ProfileEditorView(editor: ProfileEditor) -> impl IntoView {
                     options=InstrumentKind::ALL.into_iter().map(|kind| (kind.as_str(), kind.label())).collect()
                     chosen=list(|f| f.wants_funding.clone()) set=Callback::new(move |codes| form.update(|f| f.wants_funding = codes)) />
                 <FieldMessage errors field="wants_funding".to_owned() />
-                <VocabularyPicker id="profile_wants_capabilities" label="Partner capabilities" vocabulary=CAPABILITIES
+                <VocabularyPicker id="profile_wants_capabilities" label="Partner capabilities" vocabulary=CAPABILITY_TERMS
                     chosen=list(|f| f.wants_capabilities.clone()) set=Callback::new(move |codes| form.update(|f| f.wants_capabilities = codes)) />
                 <FieldMessage errors field="wants_capabilities".to_owned() />
                 <CheckList name="wants_countries" legend="Partners from"

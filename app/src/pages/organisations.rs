@@ -14,7 +14,7 @@ use domain::cluster::ClusterRef;
 use domain::geo::{area_label, country_label, RegionNames};
 use domain::organisation::{OrganisationDetail, OrganisationKind, SizeClass};
 use domain::organisation_query::{OrganisationFacets, OrganisationQuery, OrganisationSort};
-use domain::taxonomy::{self, CAPABILITIES, CERTIFICATIONS, SECTORS};
+use domain::taxonomy::{self, CAPABILITIES, CAPABILITY_TERMS, CERTIFICATIONS, SECTORS};
 use domain::{FacetValue, Highlighted, SearchHit};
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -37,7 +37,7 @@ fn value_label(key: &str, value: &str, clusters: &[ClusterRef], regions: &Region
         "kind" => OrganisationKind::parse(value).map_or_else(|| value.to_owned(), |k| k.label().to_owned()),
         "country" => country_label(value),
         "region" => area_label(value, regions),
-        "capability" => taxonomy::label(CAPABILITIES, value).to_owned(),
+        "capability" => taxonomy::label(CAPABILITY_TERMS, value).to_owned(),
         "sector" => taxonomy::label(SECTORS, value).to_owned(),
         "size" => SizeClass::parse(value).map_or_else(|| value.to_owned(), |s| s.label().to_owned()),
         "certification" => taxonomy::label(CERTIFICATIONS, value).to_owned(),
@@ -332,7 +332,7 @@ fn OrganisationCard(detail: OrganisationDetail, hit: Option<SearchHit>, place: S
                 None => view! { <p class="snippet">{org.description.clone()}</p> }.into_any(),
             }}
             <ul class="tags" aria-label="Capabilities, sectors and certifications">
-                {tags(&org.capabilities, CAPABILITIES, "tag capability")}
+                {tags(&org.capabilities, CAPABILITY_TERMS, "tag capability")}
                 {tags(&org.sectors, SECTORS, "tag sector")}
                 {tags(&org.certifications, CERTIFICATIONS, "tag certification")}
             </ul>

@@ -13,7 +13,7 @@ use crate::format::{date, term_labels};
 use crate::pages::publishing::editor::{field_errors, FieldMessage};
 use domain::publishing::FieldError;
 use domain::smart_specialisation::{MAX_PRIORITIES, MAX_SUMMARY_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS};
-use domain::taxonomy::{self, CAPABILITIES, SECTORS};
+use domain::taxonomy::{self, CAPABILITIES, CAPABILITY_TERMS, SECTORS};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -114,7 +114,7 @@ fn region_view(region: RegionView) -> impl IntoView {
                                     <li>
                                         <strong>{org.name.clone()}</strong>
                                         {format!(" · {}", org.kind.label())}
-                                        {(!org.capabilities.is_empty()).then(|| view! { <br /><small class="muted">{term_labels(CAPABILITIES, &org.capabilities)}</small> })}
+                                        {(!org.capabilities.is_empty()).then(|| view! { <br /><small class="muted">{term_labels(CAPABILITY_TERMS, &org.capabilities)}</small> })}
                                     </li>
                                 }
                             }).collect_view()}

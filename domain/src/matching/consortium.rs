@@ -234,11 +234,14 @@ pub struct MemberFacts<'a> {
 /// count.
 #[cfg(feature = "server")]
 pub fn gaps(call: &super::rules::CallFacts, members: &[MemberFacts<'_>]) -> ConsortiumGaps {
-    use super::rules::{term_bits, terms_of};
-    use crate::taxonomy;
+    use super::capabilities::{cover, CapabilitySet};
     let counted: Vec<&MemberFacts<'_>> = members.iter().filter(|m| m.answer != Answer::Declined).collect();
     let brought = counted.iter().fold(0, |bits, member| {
-        bits | term_bits(taxonomy::CAPABILITIES, &member.organisation.capabilities)
+        bits | cover(
+            &call.capabilities,
+            &CapabilitySet::of(&member.organisation.capabilities),
+        )
+        .full
     });
     let mut countries: Vec<&CountryCode> = counted.iter().map(|m| &m.organisation.country).collect();
     countries.sort_unstable_by_key(|country| country.as_str());
@@ -276,7 +279,10 @@ pub fn gaps(call: &super::rules::CallFacts, members: &[MemberFacts<'_>]) -> Cons
         })
         .collect();
     ConsortiumGaps {
-        capabilities: terms_of(taxonomy::CAPABILITIES, call.capabilities & !brought)
+        capabilities: call
+            .capabilities
+            .terms_within(call.capabilities.touched() & !brought)
+            .into_iter()
             .map(|term| term.label.to_owned())
             .collect(),
         partners: short(call.min_partners, counted.len()),
@@ -286,12 +292,14 @@ pub fn gaps(call: &super::rules::CallFacts, members: &[MemberFacts<'_>]) -> Cons
     }
 }
 
-/// The capabilities of `call` that `organisation` brings (labels).
+/// The capabilities of `call` that `organisation` covers in full (labels).
 #[cfg(feature = "server")]
 pub fn brings(call: &super::rules::CallFacts, organisation: &crate::organisation::Organisation) -> Vec<String> {
-    use super::rules::{term_bits, terms_of};
-    let bits = term_bits(crate::taxonomy::CAPABILITIES, &organisation.capabilities) & call.capabilities;
-    terms_of(crate::taxonomy::CAPABILITIES, bits)
+    use super::capabilities::{cover, CapabilitySet};
+    let theirs = CapabilitySet::of(&organisation.capabilities);
+    theirs
+        .shared_within(&call.capabilities, cover(&call.capabilities, &theirs).full)
+        .into_iter()
         .map(|term| term.label.to_owned())
         .collect()
 }

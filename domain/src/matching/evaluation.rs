@@ -108,7 +108,7 @@ impl CaseProfile {
         let capabilities = self
             .capabilities
             .iter()
-            .map(|label| term_code(taxonomy::CAPABILITIES, label, "JRC research domain"))
+            .map(|label| term_code(taxonomy::CAPABILITY_TERMS, label, "JRC research domain or sub-domain"))
             .collect::<Result<Vec<_>, _>>()?;
         let sectors = self
             .sectors

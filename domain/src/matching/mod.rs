@@ -6,11 +6,14 @@
 //! got its points — and the *confidence* the profile's completeness allows. The types here
 //! are shared with the UI; the rules (pure, no I/O) are behind the `server` feature:
 //! [`rules`] decides blockers and parts, [`text_model`] weighs the words two texts share
-//! (with the one text analyser search uses), [`rank`] ranks every call for an organisation,
+//! (with the one text analyser search uses), [`capabilities`] how a profile's research
+//! domains and sub-domains cover a call's, [`rank`] ranks every call for an organisation,
 //! [`partners`] the organisations that complete it for a call, [`consortium`] what a
 //! consortium of them still lacks against the call's rules, and [`evaluation`] measures
 //! the ranking against cases a bid consultant wrote.
 
+#[cfg(feature = "server")]
+pub mod capabilities;
 pub mod consortium;
 #[cfg(feature = "server")]
 pub mod evaluation;

@@ -2,6 +2,7 @@
 //! that the applicant lacks, add a country the consortium needs, share a cluster with it or
 //! serve the call's sectors — each reason in words, the parts adding up to the score.
 
+use super::capabilities::{cover, CapabilitySet};
 use super::rules::{term_bits, term_labels, CallFacts};
 use super::{PartnerMatch, PartnerPart, PartnerReason};
 use crate::geo;
@@ -11,9 +12,9 @@ use crate::taxonomy;
 /// Points for each missing capability a partner brings, up to [`PartnerPart::Brings`]'s most.
 const POINTS_PER_CAPABILITY: i32 = 25;
 
-/// The capabilities of `call` that `applicant` lacks.
+/// The research domains of `call` that `applicant` does not cover in full (bits).
 pub fn missing_capabilities(call: &CallFacts, applicant: &Organisation) -> u32 {
-    call.capabilities & !term_bits(taxonomy::CAPABILITIES, &applicant.capabilities)
+    call.capabilities.touched() & !cover(&call.capabilities, &CapabilitySet::of(&applicant.capabilities)).full
 }
 
 /// The `candidates` ranked as partners of `applicant` (in the clusters `applicant_clusters`)
@@ -80,14 +81,20 @@ fn partner_reasons(
 ) -> Vec<PartnerReason> {
     let organisation = &candidate.organisation;
     let mut reasons = Vec::new();
-    let brings = term_bits(taxonomy::CAPABILITIES, &organisation.capabilities) & missing;
+    let theirs = CapabilitySet::of(&organisation.capabilities);
+    let brings = cover(&call.capabilities, &theirs).full & missing;
     if brings != 0 {
+        let labels: Vec<&str> = theirs
+            .shared_within(&call.capabilities, brings)
+            .iter()
+            .map(|term| term.label)
+            .collect();
         reasons.push(PartnerReason {
             part: PartnerPart::Brings,
             points: (POINTS_PER_CAPABILITY * brings.count_ones() as i32).min(PartnerPart::Brings.max_points()),
             reason: format!(
                 "Brings {}, which the call names and your profile lacks.",
-                term_labels(taxonomy::CAPABILITIES, brings)
+                super::rules::join_words(&labels)
             ),
         });
     }

@@ -4,6 +4,7 @@
 //! and the words are computed from the same facts, so a reason never claims what the score
 //! did not count.
 
+use super::capabilities::{self, CapabilitySet};
 use super::text_model::Weighted;
 use super::{Blocker, BlockerKind, FitKind, FitPart};
 use crate::call::{CallDates, CallDetail, CallStatus, CallSummary, Deadline, InstrumentKind};
@@ -19,6 +20,8 @@ const TEXT_FULL: f32 = 0.25;
 /// Points for one capability shared with a call whose funding body chose it (one read from
 /// the call's text counts for less, and less still the more calls mention it).
 const CAPABILITY_POINTS: f32 = 18.0;
+/// What a research domain covered only half (a sub-domain against its domain) counts for.
+const HALF_COVER: f32 = 0.5;
 /// Points for one sector shared, weighed the same way.
 const SECTOR_POINTS: f32 = 7.0;
 /// A term mentioned by this share of the calls or fewer is specific: it counts in full.
@@ -81,7 +84,7 @@ impl Specificity {
             })
         };
         Specificity {
-            capabilities: weigh(&|call| call.capabilities),
+            capabilities: weigh(&|call| call.capabilities.touched()),
             sectors: weigh(&|call| call.sectors),
         }
     }
@@ -114,7 +117,7 @@ pub fn terms_of(vocabulary: &[Term], bits: u32) -> impl Iterator<Item = &Term> {
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn join_words(words: &[&str]) -> String {
+pub(super) fn join_words(words: &[&str]) -> String {
     match words {
         [] => String::new(),
         [one] => (*one).to_owned(),
@@ -133,8 +136,8 @@ pub struct CallFacts {
     pub announced_forthcoming: bool,
     /// Its deadlines.
     pub deadlines: Vec<Deadline>,
-    /// Bits of its capabilities in [`taxonomy::CAPABILITIES`].
-    pub capabilities: u32,
+    /// Its capabilities: research domains and sub-domains.
+    pub capabilities: CapabilitySet,
     /// Bits of its sectors in [`taxonomy::SECTORS`].
     pub sectors: u32,
     /// Eligible countries; empty: any.
@@ -165,7 +168,7 @@ impl CallFacts {
             opening_at: detail.opening_at,
             announced_forthcoming: detail.announced_forthcoming,
             deadlines: detail.deadlines.clone(),
-            capabilities: term_bits(taxonomy::CAPABILITIES, &detail.domains),
+            capabilities: CapabilitySet::of(&detail.domains),
             sectors: term_bits(taxonomy::SECTORS, &detail.sectors),
             countries: detail.eligible_countries.clone(),
             regions: detail.eligible_regions.clone(),
@@ -232,8 +235,8 @@ pub struct Applicant {
     pub country: CountryCode,
     /// Its region, when known.
     pub region: Option<NutsCode>,
-    /// Bits of its capabilities.
-    pub capabilities: u32,
+    /// Its capabilities: research domains and sub-domains.
+    pub capabilities: CapabilitySet,
     /// Bits of its sectors.
     pub sectors: u32,
     /// Why it is not an SME by the EU definition, or `None` when it is one.
@@ -293,7 +296,7 @@ impl Applicant {
             kind: organisation.kind,
             country: organisation.country.clone(),
             region: organisation.nuts_code.clone(),
-            capabilities: term_bits(taxonomy::CAPABILITIES, &organisation.capabilities),
+            capabilities: CapabilitySet::of(&organisation.capabilities),
             sectors: term_bits(taxonomy::SECTORS, &organisation.sectors),
             not_sme,
             wants: details.wants_funding.clone(),
@@ -393,7 +396,7 @@ pub fn blockers(applicant: &Applicant, call: &CallFacts, status: CallStatus) -> 
 /// The priorities of the applicant's region that a regional `call` serves.
 fn served_priorities<'a>(applicant: &'a Applicant, call: &CallFacts) -> impl Iterator<Item = &'a RegionPriority> {
     let regional = !call.regions.is_empty();
-    let (capabilities, sectors) = (call.capabilities, call.sectors);
+    let (capabilities, sectors) = (call.capabilities.touched(), call.sectors);
     applicant
         .priorities
         .iter()
@@ -447,19 +450,17 @@ pub fn evaluate(
 ) -> Evaluation {
     let status = call.dates().status_at(now);
     let mut points = [0; 9];
-    let overlap = |weights: &[f32; 32], shared: u32, per_term: f32, kind: FitKind| {
-        let evidence = Specificity::evidence(weights, shared, call.topics_chosen);
-        ((per_term * evidence).round() as i32).min(kind.max_points())
-    };
-    points[FitKind::Capabilities as usize] = overlap(
-        &specificity.capabilities,
-        applicant.capabilities & call.capabilities,
+    let evidence = |weights: &[f32; 32], bits: u32| Specificity::evidence(weights, bits, call.topics_chosen);
+    let points_for =
+        |evidence: f32, per_term: f32, kind: FitKind| ((per_term * evidence).round() as i32).min(kind.max_points());
+    let cover = capabilities::cover(&call.capabilities, &applicant.capabilities);
+    points[FitKind::Capabilities as usize] = points_for(
+        evidence(&specificity.capabilities, cover.full) + HALF_COVER * evidence(&specificity.capabilities, cover.half),
         CAPABILITY_POINTS,
         FitKind::Capabilities,
     );
-    points[FitKind::Sectors as usize] = overlap(
-        &specificity.sectors,
-        applicant.sectors & call.sectors,
+    points[FitKind::Sectors as usize] = points_for(
+        evidence(&specificity.sectors, applicant.sectors & call.sectors),
         SECTOR_POINTS,
         FitKind::Sectors,
     );
@@ -682,6 +683,70 @@ fn overlap_reason(
     }
 }
 
+/// Why the capabilities part got its points: the terms the profile shares with the call, then
+/// the domains it covers half, with the terms on each side; else the call's terms it lacks.
+fn capability_reason(applicant: &Applicant, call: &CallFacts) -> String {
+    let (mine, theirs) = (&applicant.capabilities, &call.capabilities);
+    let asked = theirs.touched();
+    let cover = capabilities::cover(theirs, mine);
+    let labels = |terms: Vec<&Term>| {
+        let labels: Vec<&str> = terms.iter().map(|term| term.label).collect();
+        join_words(&labels)
+    };
+    if asked == 0 {
+        return "The call names no cybersecurity capability.".to_owned();
+    }
+    if cover.full == 0 && cover.half == 0 {
+        return format!(
+            "It names {}; your profile lists none of them.",
+            labels(theirs.terms_within(asked))
+        );
+    }
+    let mut sentences = Vec::new();
+    if cover.full != 0 {
+        let shared = mine.shared_within(theirs, cover.full);
+        let (noun, verb) = if shared.len() == 1 {
+            ("capability", "is")
+        } else {
+            ("capabilities", "are")
+        };
+        sentences.push(format!(
+            "Your {noun} {} {verb} among this call's topics.",
+            labels(shared)
+        ));
+    }
+    for (bit, domain) in taxonomy::CAPABILITIES.iter().enumerate() {
+        if cover.half & (1 << bit) == 0 {
+            continue;
+        }
+        let (yours, its) = (mine.terms_within(1 << bit), theirs.terms_within(1 << bit));
+        let sentence = if its.first() == Some(&domain) {
+            format!(
+                "Your {} is part of {}, which it names: counts half.",
+                labels(yours),
+                domain.label
+            )
+        } else if yours.first() == Some(&domain) {
+            format!("It names {}, part of your {}: counts half.", labels(its), domain.label)
+        } else {
+            format!(
+                "Your {} and its {} are both part of {}: counts half.",
+                labels(yours),
+                labels(its),
+                domain.label
+            )
+        };
+        sentences.push(sentence);
+    }
+    let mut reason = sentences.join(" ");
+    if !call.topics_chosen {
+        reason.pop();
+        reason.push_str(read_from_text(call));
+        reason.push('.');
+    }
+    reason
+}
+
 /// What a reason adds when the call's topics were read from its text: that they weigh less.
 fn read_from_text(call: &CallFacts) -> &'static str {
     if call.topics_chosen {
@@ -714,21 +779,7 @@ fn part_reason(
 ) -> Option<String> {
     let status = call.dates().status_at(now);
     Some(match kind {
-        FitKind::Capabilities => overlap_reason(
-            taxonomy::CAPABILITIES,
-            applicant.capabilities,
-            call,
-            call.capabilities,
-            |labels, one| {
-                let (noun, verb) = if one {
-                    ("capability", "is")
-                } else {
-                    ("capabilities", "are")
-                };
-                format!("Your {noun} {labels} {verb} among this call's topics")
-            },
-            "The call names no cybersecurity capability.",
-        ),
+        FitKind::Capabilities => capability_reason(applicant, call),
         FitKind::Sectors => overlap_reason(
             taxonomy::SECTORS,
             applicant.sectors,
@@ -834,7 +885,7 @@ mod tests {
     #[test]
     fn a_term_half_the_calls_mention_counts_for_less_than_a_rare_one() {
         let call = |capabilities: u32| CallFacts {
-            capabilities,
+            capabilities: CapabilitySet::whole(capabilities),
             ..CallFacts::of(&crate::matching::tests::call("X", "", ""))
         };
         let mut calls: Vec<CallFacts> = (0..50).map(|_| call(0b01)).collect();

@@ -286,14 +286,73 @@ fn a_deadline_in_five_days_ranks_below_the_same_call_in_sixty() {
         .any(|p| p.reason.contains("in 5 days: very little time")));
 }
 
-const CAPABILITIES: [&str; 6] = [
+const CAPABILITIES: [&str; 9] = [
     "network-security",
     "cryptology",
     "incident-handling",
     "identity",
     "data-security",
     "governance",
+    "cryptology-post-quantum-cryptography",
+    "cryptology-hash-functions",
+    "incident-handling-anti-forensics-malware",
 ];
+#[test]
+fn a_sub_domain_half_matches_its_domain_and_says_so() {
+    let mut whole = call("WHOLE", "Cryptography for the grid", "Cryptography for the grid");
+    whole.domains = vec!["cryptology".to_owned()];
+    let mut specific = call("PQC", "Migrating to new algorithms", "Migrating to new algorithms");
+    specific.domains = vec!["cryptology-post-quantum-cryptography".to_owned()];
+    let calls = [whole, specific];
+    let points = |organisation: &Organisation, id: &str| {
+        let found = matches(&calls, organisation);
+        let found = found.into_iter().find(|m| m.call.external_id == id).unwrap();
+        let part = found
+            .parts
+            .into_iter()
+            .find(|p| p.kind == FitKind::Capabilities)
+            .unwrap();
+        (part.points, part.reason)
+    };
+    let mut generalist = sme();
+    generalist.description.clear();
+    generalist.capabilities = vec!["cryptology".to_owned()];
+    let mut specialist = generalist.clone();
+    specialist.capabilities = vec!["cryptology-post-quantum-cryptography".to_owned()];
+    let mut neighbour = generalist.clone();
+    neighbour.capabilities = vec!["cryptology-hash-functions".to_owned()];
+
+    let (full, reason) = points(&generalist, "WHOLE");
+    assert!(full > 0);
+    assert_eq!(
+        reason,
+        "Your capability Cryptology (Cryptography and Cryptanalysis) is among this call's topics."
+    );
+    assert_eq!(
+        points(&specialist, "PQC").0,
+        full,
+        "the same sub-domain matches in full"
+    );
+    let (half, reason) = points(&specialist, "WHOLE");
+    assert_eq!(half, (full as f32 / 2.0).round() as i32);
+    assert_eq!(
+        reason,
+        "Your Post-quantum cryptography is part of Cryptology (Cryptography and Cryptanalysis), which it names: counts half."
+    );
+    let (half, reason) = points(&generalist, "PQC");
+    assert_eq!(half, (full as f32 / 2.0).round() as i32);
+    assert!(
+        reason.starts_with("It names Post-quantum cryptography, part of your Cryptology"),
+        "{reason}"
+    );
+    let (half, reason) = points(&neighbour, "PQC");
+    assert_eq!(half, (full as f32 / 2.0).round() as i32);
+    assert!(
+        reason.contains("Your Hash functions and its Post-quantum cryptography are both part of"),
+        "{reason}"
+    );
+}
+
 const WORDS: [&str; 8] = [
     "intrusion",
     "detection",

@@ -450,7 +450,7 @@ impl CallForm {
                 Vec::new()
             })
         };
-        let domains = picked("domains", &self.domains, taxonomy::CAPABILITIES);
+        let domains = picked("domains", &self.domains, taxonomy::CAPABILITY_TERMS);
         let sectors = picked("sectors", &self.sectors, taxonomy::SECTORS);
         (!domains.is_empty() || !sectors.is_empty()).then_some(CallTopics { domains, sectors })
     }

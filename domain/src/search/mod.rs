@@ -111,7 +111,7 @@ impl CallDocument {
             countries: call.eligible_countries.iter().map(CountryCode::to_string).collect(),
             regions: call.eligible_regions.iter().map(NutsCode::to_string).collect(),
             trl_levels: trl_levels(call.trl_min, call.trl_max),
-            domains: call.domains(),
+            domains: crate::taxonomy::with_domains(&call.domains()),
             sectors: call.sectors(),
             sme_only: call.sme_only,
             dual_use: call.dual_use,

@@ -54,7 +54,7 @@ impl OrganisationDocument {
                 .collect()
         };
         let mut body = vec![org.description.clone()];
-        body.extend(labels(&org.capabilities, taxonomy::CAPABILITIES));
+        body.extend(labels(&org.capabilities, taxonomy::CAPABILITY_TERMS));
         body.extend(labels(&org.sectors, taxonomy::SECTORS));
         body.extend(labels(&org.certifications, taxonomy::CERTIFICATIONS));
         body.extend(detail.clusters.iter().map(|c| c.name.clone()));
@@ -67,7 +67,7 @@ impl OrganisationDocument {
             region: org.nuts_code.as_ref().map(NutsCode::to_string),
             size: org.size_class,
             headcount: org.headcount,
-            capabilities: org.capabilities.clone(),
+            capabilities: taxonomy::with_domains(&org.capabilities),
             sectors: org.sectors.clone(),
             certifications: org.certifications.clone(),
             clusters: detail.clusters.iter().map(|c| c.external_id.clone()).collect(),

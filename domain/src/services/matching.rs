@@ -433,7 +433,10 @@ pub async fn call_partners(
     Ok(Some(PartnersView {
         organisation_id: organisation.external_id.clone(),
         organisation_name: organisation.name.clone(),
-        missing: terms_of(crate::taxonomy::CAPABILITIES, missing)
+        missing: call
+            .capabilities
+            .terms_within(missing)
+            .into_iter()
             .map(|term| term.label.to_owned())
             .collect(),
         partners,
@@ -469,7 +472,7 @@ pub async fn possible_applicants(
         return Ok(None);
     };
     let call = matcher.call(number);
-    let mut query = candidates_query(call.capabilities, call.sectors);
+    let mut query = candidates_query(call.capabilities.touched(), call.sectors);
     if query.capabilities.is_empty() && query.sectors.is_empty() {
         query.text = call.summary.title.clone();
         query = query.sanitized();

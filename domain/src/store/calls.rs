@@ -293,9 +293,9 @@ impl NewCall {
     /// long or holds control characters.
     fn check_additions(&self) -> Result<(), String> {
         use crate::sanitize::{check_link, check_text};
-        use crate::taxonomy::{contains, CAPABILITIES, SECTORS};
+        use crate::taxonomy::{contains, CAPABILITY_TERMS, SECTORS};
         if let Some(topics) = &self.chosen_topics {
-            if let Some(code) = topics.domains.iter().find(|code| !contains(CAPABILITIES, code)) {
+            if let Some(code) = topics.domains.iter().find(|code| !contains(CAPABILITY_TERMS, code)) {
                 return Err(format!("unknown capability {code:?}"));
             }
             if let Some(code) = topics.sectors.iter().find(|code| !contains(SECTORS, code)) {

@@ -173,6 +173,12 @@ async fn the_database_directory_filters_and_orders_as_the_index_does(store: &dyn
         },
     );
     store.upsert_organisations(&data.organisations, now()).await.unwrap();
+    // A specialist naming a sub-domain only: a filter on its domain finds it too.
+    let specialist = Organisation {
+        capabilities: vec!["steganography-steganalysis".to_owned()],
+        ..organisation("z-specialist", "Zeta Steganalysis")
+    };
+    store.upsert_organisations(&[specialist], now()).await.unwrap();
     store
         .upsert_clusters(&data.clusters, &data.members, now())
         .await
@@ -187,7 +193,26 @@ async fn the_database_directory_filters_and_orders_as_the_index_does(store: &dyn
         vec![("cluster", cluster), ("sort", "size")],
         vec![("region", "FRH"), ("dual_use", "true")],
         vec![("sector", "health"), ("kind", "sme"), ("per_page", "5"), ("page", "2")],
+        vec![("capability", "steganography")],
+        vec![("capability", "steganography-steganalysis")],
     ];
+    for (pairs, specialist_found) in [
+        (vec![("capability", "steganography")], true),
+        (vec![("capability", "steganography-steganalysis")], true),
+        (vec![("capability", "cryptology")], false),
+    ] {
+        let query = OrganisationQuery::from_pairs(pairs.iter().copied());
+        let (items, _) = store.list_organisations(&query).await.unwrap();
+        let in_db = items.iter().any(|d| d.organisation.external_id == "z-specialist");
+        let in_index = index
+            .search_organisations(&query)
+            .await
+            .unwrap()
+            .hits
+            .iter()
+            .any(|h| h.external_id == "z-specialist");
+        assert_eq!((in_db, in_index), (specialist_found, specialist_found), "{pairs:?}");
+    }
     for pairs in queries {
         let query = OrganisationQuery::from_pairs(pairs.iter().copied());
         let (items, total) = store.list_organisations(&query).await.unwrap();

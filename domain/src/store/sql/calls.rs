@@ -141,7 +141,7 @@ fn push_filters(builder: &mut QueryBuilder<'_, Db>, query: &CallQuery, now: Date
         push_status_expression(builder, now);
         push_any_of(builder, query.statuses.iter().map(|s| s.as_str().to_owned()));
     }
-    push_any_line(builder, "c.domains", &query.domains);
+    push_any_line(builder, "c.domains", &crate::taxonomy::with_sub_domains(&query.domains));
     push_any_line(builder, "c.sectors", &query.sectors);
     push_open_to(builder, "c.eligible_countries", &query.countries);
     push_open_to(builder, "c.eligible_regions", &query.regions);

@@ -37,7 +37,11 @@ fn push_organisation_filters(builder: &mut QueryBuilder<'_, Db>, query: &Organis
         }
         builder.push(")");
     }
-    push_any_line(builder, "o.capabilities", &query.capabilities);
+    push_any_line(
+        builder,
+        "o.capabilities",
+        &crate::taxonomy::with_sub_domains(&query.capabilities),
+    );
     push_any_line(builder, "o.sectors", &query.sectors);
     push_any_line(builder, "o.certifications", &query.certifications);
     if let Some(clusters) = values(query.clusters.clone()) {
