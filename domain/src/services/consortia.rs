@@ -77,7 +77,8 @@ pub async fn save_consortium(
         .ok_or_else(|| ServiceError::NotFound("that call".into()));
     let (call, number) = call?;
     let name = form.name.trim();
-    crate::sanitize::check_text("name", name, false).map_err(|error| ServiceError::Invalid(capitalised(&error)))?;
+    crate::sanitize::check_text("name", name, false)
+        .map_err(|error| ServiceError::Invalid(super::capitalised(&error)))?;
     if name.chars().count() > MAX_CONSORTIUM_NAME_CHARS {
         return Err(ServiceError::Invalid(format!(
             "Keep the consortium's name under {MAX_CONSORTIUM_NAME_CHARS} characters."
@@ -146,15 +147,6 @@ fn checked_partners(form: &ConsortiumForm, lead_id: &str) -> Result<Vec<(String,
         ));
     }
     Ok(partners)
-}
-
-/// `message` with a capital first letter.
-fn capitalised(message: &str) -> String {
-    let mut chars = message.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// Consortium `id`, for its lead's people, administrators and — once shared — its partners'

@@ -2,9 +2,10 @@
 //! builds once and hands to every handler and server function. A request flows one way:
 //! server function → service → store and search. The call catalogue and the partner
 //! directory, accounts, memberships, funding bodies' publishing and regions' strategies are
-//! here, and matching calls to organisations.
+//! here, matching calls to organisations, and the searches people save to be mailed about.
 
 pub mod accounts;
+pub mod alerts;
 pub mod catalogue;
 pub mod clusters;
 pub mod consortia;
@@ -21,7 +22,7 @@ pub mod regions;
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{
-    CallStore, Clusters, Consortia, Directory, MailOutbox, Matches, Memberships, Messages, People, Publishing,
+    Alerts, CallStore, Clusters, Consortia, Directory, MailOutbox, Matches, Memberships, Messages, People, Publishing,
     RateLimits, SearchLog, SearchLogEntry, Store, StoreError, Strategies,
 };
 use chrono::{DateTime, Utc};
@@ -148,6 +149,15 @@ async fn mail_to_team(
     Ok(mails)
 }
 
+/// `message` with a capital first letter.
+fn capitalised(message: &str) -> String {
+    let mut chars = message.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
@@ -211,6 +221,8 @@ pub struct AppState {
     pub matches: Arc<dyn Matches>,
     /// Consortia organisations build for calls.
     pub consortia: Arc<dyn Consortia>,
+    /// Saved searches and digest times.
+    pub alerts: Arc<dyn Alerts>,
     /// The matcher, built from the calls and rebuilt when they change.
     pub matcher: Arc<matching::MatcherCache>,
     /// The clock statuses are derived with.
@@ -257,6 +269,7 @@ impl AppState {
             mail_outbox: store.clone(),
             matches: store.clone(),
             consortia: store.clone(),
+            alerts: store.clone(),
             matcher: Arc::default(),
             publishing: store.clone(),
             strategies: store.clone(),

@@ -1,5 +1,6 @@
 //! Where everything is stored, split by aggregate: [`CallStore`] (calls), [`Directory`]
-//! (organisations, clusters, region names), [`Consortia`] (partners organisations pick for a call), [`IndexOutbox`] (index updates owed to the search
+//! (organisations, clusters, region names), [`Consortia`] (partners organisations pick for a
+//! call), [`Alerts`] (saved searches, digest times), [`IndexOutbox`] (index updates owed to the search
 //! engine), [`MailOutbox`] (mail owed to people), [`People`] (accounts, tokens, sessions),
 //! [`Memberships`] (roles, requests, administrators, the audit log), [`Publishing`] (funding
 //! bodies' calls through review, scheduling and versions), [`Strategies`] (regions'
@@ -14,6 +15,7 @@
 //! both dialect files, beside `connect`, and the shared SQL uses it: the difference stays in
 //! those two files, side by side (`SKIP_LOCKED_ROWS`, used to lease mail, is the first).
 
+pub mod alerts;
 pub mod calls;
 pub mod clusters;
 pub mod consortia;
@@ -30,6 +32,7 @@ pub mod search_log;
 pub mod sqlite;
 pub mod strategies;
 
+pub use alerts::{Alerts, NewSavedSearch};
 pub use calls::{CallStore, NewCall};
 pub use clusters::{Clusters, ImportedMembers, MemberImport, NewClusterRequest};
 pub use consortia::{Consortia, ConsortiumRecord, ConsortiumSave, StoredMember};
@@ -147,7 +150,8 @@ pub struct Counts {
 /// indexer and the health check hold this.
 #[async_trait]
 pub trait Store:
-    CallStore
+    Alerts
+    + CallStore
     + Clusters
     + Consortia
     + Directory

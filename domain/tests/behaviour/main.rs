@@ -4,6 +4,7 @@
 mod support;
 
 mod accounts;
+mod alerts;
 mod calls;
 mod cluster_management;
 mod clusters;

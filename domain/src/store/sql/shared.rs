@@ -176,6 +176,11 @@ mod memberships {
     include!("memberships.rs");
 }
 
+/// Saved searches and digest times.
+mod alerts {
+    include!("alerts.rs");
+}
+
 /// Consortia for calls, their members and answers.
 mod consortia {
     include!("consortia.rs");
