@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/matches") view=pages::matches::MatchesPage />
                     <Route path=path!("/consortia") view=pages::consortia::ConsortiaPage />
                     <Route path=path!("/consortia/:id") view=pages::consortia::ConsortiumPage />
+                    <Route path=path!("/preferences") view=pages::preferences::PreferencesPage />
                     <Route path=path!("/inbox") view=pages::messages::InboxPage />
                     <Route path=path!("/inbox/:id") view=pages::messages::ConversationPage />
                     <Route path=path!("/account") view=pages::account::AccountPage />

@@ -1,5 +1,5 @@
 //! Server functions: the only way the UI reaches data (accounts and memberships in
-//! [`accounts`], clusters and their membership in [`clusters`], consortia for calls in [`consortia`], members' messages in
+//! [`accounts`], saved searches and the digest time in [`alerts`], clusters and their membership in [`clusters`], consortia for calls in [`consortia`], members' messages in
 //! [`messages`], the matcher's matches and marks in [`matching`], organisations' pages and profiles in [`profiles`], funding bodies' calls in
 //! [`publishing`], regions' strategies in [`regions`]).
 //! Each is a thin adapter — it takes its (already sanitised) arguments, calls one service of
@@ -71,6 +71,7 @@ pub async fn search_organisations(query: OrganisationQuery) -> Result<Organisati
 }
 
 pub mod accounts;
+pub mod alerts;
 pub mod clusters;
 pub mod consortia;
 pub mod matching;

@@ -31,6 +31,7 @@ fn ViewerBadge() -> impl IntoView {
                             {publishes.then(|| view! { <A href="/publish" attr:class="publish-link">"Publish"</A> " " })}
                             {applies.then(|| view! { <A href="/matches" attr:class="matches-link">"My matches"</A> " " })}
                             {(!person.memberships.is_empty()).then(|| view! { <A href="/consortia" attr:class="consortia-link">"Consortia"</A> " " })}
+                            <A href="/preferences" attr:class="alerts-link">"Alerts"</A> " "
                             <A href="/inbox" attr:class="inbox-link">"Inbox"</A> " "
                             <A href="/account" attr:class="viewer-name">
                                 {person.display_name.clone()}

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod marked;
 pub mod page_title;
 pub mod pager;
+pub mod save_search;
 pub mod search_field;
 pub mod sheet_file;
 pub mod status_badge;

@@ -1,12 +1,14 @@
 //! `/calls`: search and browse calls — text, filters with counts, sort and paging, all
 //! kept in the URL so a search can be shared and the back button works.
 
+use crate::api::alerts::SearchKind;
 use crate::api::{list_calls, suggest_calls, CallListing};
 use crate::components::call_card::CallCard;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::filter_panel::{filter_chips, ActiveFilters, Facet, FacetOption, FilterPanel, Pairs};
 use crate::components::page_title::PageTitle;
 use crate::components::pager::{Pager, PastTheEnd};
+use crate::components::save_search::{owned_pairs, SaveSearch};
 use crate::components::search_field::{kept_fields, suggesting_input};
 use crate::hooks::use_call_query;
 use domain::geo::{area_label, country_label, RegionNames};
@@ -60,6 +62,7 @@ pub fn CallsPage() -> impl IntoView {
             </Transition>
             <section class="results" aria-labelledby="results-heading">
                 <SearchBox query />
+                <SaveSearch kind=SearchKind::Calls pairs=Signal::derive(move || query.with(|q| owned_pairs(q.to_pairs()))) />
                 <div aria-live="polite">
                     <Transition fallback=|| view! { <p class="loading">"Loading calls…"</p> }>
                         {move || Suspend::new(async move {

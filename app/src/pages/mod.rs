@@ -12,6 +12,7 @@ pub mod messages;
 pub mod not_found;
 pub mod organisation;
 pub mod organisations;
+pub mod preferences;
 pub mod privacy;
 pub mod publishing;
 pub mod regions;

@@ -2,12 +2,14 @@
 //! by what they can do (JRC capabilities), the sectors they serve (NIS2), their size,
 //! certifications and clusters. Text, filters, sort and page live in the URL.
 
+use crate::api::alerts::SearchKind;
 use crate::api::{search_organisations, suggest_organisations, OrganisationListing};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::filter_panel::{filter_chips, ActiveFilters, Facet, FacetOption, FilterPanel, Pairs};
 use crate::components::marked::Marked;
 use crate::components::page_title::PageTitle;
 use crate::components::pager::{Pager, PastTheEnd};
+use crate::components::save_search::{owned_pairs, SaveSearch};
 use crate::components::search_field::{kept_fields, suggesting_input};
 use crate::hooks::use_organisation_query;
 use domain::cluster::ClusterRef;
@@ -126,6 +128,7 @@ pub fn OrganisationsPage() -> impl IntoView {
             </Transition>
             <section class="results" aria-labelledby="results-heading">
                 <DirectorySearchBox query />
+                <SaveSearch kind=SearchKind::Organisations pairs=Signal::derive(move || query.with(|q| owned_pairs(q.to_pairs()))) />
                 <div aria-live="polite">
                     <Transition fallback=|| view! { <p class="loading">"Loading organisations…"</p> }>
                         {move || Suspend::new(async move {

@@ -245,6 +245,15 @@ impl SavedSearch {
     }
 }
 
+/// A search just saved, with the sentence of what it will mail and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedNotice {
+    /// The saved search.
+    pub search: SavedSearch,
+    /// What it mails, at the person's digest time.
+    pub sentence: String,
+}
+
 /// A person's saved searches and digest time, as the preferences page shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Preferences {

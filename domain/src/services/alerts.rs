@@ -6,7 +6,7 @@
 use super::{AppState, ServiceError};
 use crate::alerts::{
     describe_calls, describe_organisations, saved_call_query, saved_organisation_query, DigestSchedule, Frequency,
-    Preferences, SavedSearch, SearchKind, MAX_SAVED_SEARCHES,
+    Preferences, SavedNotice, SavedSearch, SearchKind, MAX_SAVED_SEARCHES,
 };
 use crate::organisation_query::OrganisationQuery;
 use crate::publishing::FieldError;
@@ -27,13 +27,14 @@ pub async fn preferences(state: &AppState, session: Option<&str>) -> Result<Pref
 
 /// Saves the `kind` search the URL pairs `pairs` describe (read as the list page reads them:
 /// unknown keys and values left out; saved as its first page in its default order), mailed
-/// weekly; saving the same search again returns the one saved.
+/// weekly; saving the same search again returns the one saved. With it, the sentence of what
+/// it will mail at the person's digest time.
 pub async fn save_search(
     state: &AppState,
     session: Option<&str>,
     kind: SearchKind,
     pairs: &[(String, String)],
-) -> Result<SavedSearch, ServiceError> {
+) -> Result<SavedNotice, ServiceError> {
     let viewer = super::accounts::require_viewer(state, session).await?;
     if pairs.len() > MAX_QUERY_PAIRS {
         return Err(ServiceError::Invalid(format!(
@@ -59,11 +60,16 @@ pub async fn save_search(
             }
         }
     };
-    state
+    let search = state
         .alerts
         .save_search(viewer.person_id, &search, MAX_SAVED_SEARCHES, state.clock.now())
         .await
-        .map_err(limit_reached)
+        .map_err(limit_reached)?;
+    let schedule = state.alerts.digest_schedule(viewer.person_id).await?;
+    Ok(SavedNotice {
+        sentence: search.sentence(search.frequency, &schedule),
+        search,
+    })
 }
 
 /// Sets how often the signed-in person's saved search `id` mails them.

@@ -27,7 +27,8 @@ async fn a_saved_search_is_kept_once_switched_and_deleted_by_its_owner_only(stor
     ]);
     let saved = alerts::save_search(&state, Some(&ana), SearchKind::Calls, &asked)
         .await
-        .unwrap();
+        .unwrap()
+        .search;
     assert_eq!(saved.query, "?q=quantum&domain=cryptology");
     assert_eq!(saved.title, "“quantum” · Cryptology (Cryptography and Cryptanalysis)");
     assert_eq!(saved.frequency, Frequency::Weekly);
@@ -41,7 +42,14 @@ async fn a_saved_search_is_kept_once_switched_and_deleted_by_its_owner_only(stor
     )
     .await
     .unwrap();
-    assert_eq!(again.id, saved.id);
+    assert_eq!(again.search.id, saved.id);
+    assert!(
+        again
+            .sentence
+            .starts_with("Every Monday around 08:00 Europe/Brussels: new calls matching “quantum”"),
+        "{}",
+        again.sentence
+    );
     let directory = alerts::save_search(
         &state,
         Some(&ana),
@@ -49,7 +57,8 @@ async fn a_saved_search_is_kept_once_switched_and_deleted_by_its_owner_only(stor
         &pairs(&[("capability", "steganography")]),
     )
     .await
-    .unwrap();
+    .unwrap()
+    .search;
     assert_eq!(directory.href(), "/organisations?capability=steganography");
 
     let switched = alerts::set_search_frequency(&state, Some(&ana), saved.id, Frequency::Daily)

@@ -261,11 +261,14 @@ enum Rule {
     /// Answers a consortium for a partner invited to it (the outsider's organisation): its own
     /// people only, not administrators.
     Invited,
+    /// Changes one person's own saved search (the member's): that person only; to anyone else
+    /// it does not exist.
+    Owner,
 }
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 70] = [
+const MATRIX: [(&str, Rule); 75] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -336,6 +339,11 @@ const MATRIX: [(&str, Rule); 70] = [
     ("consortium", Rule::ConsortiumParty),
     ("my_consortia", Rule::LoggedIn),
     ("answer_consortium", Rule::Invited),
+    ("preferences", Rule::LoggedIn),
+    ("save_search", Rule::LoggedIn),
+    ("set_search_frequency", Rule::Owner),
+    ("delete_saved_search", Rule::Owner),
+    ("set_digest_schedule", Rule::LoggedIn),
 ];
 
 fn allowed(rule: Rule, caller: Caller) -> bool {
@@ -348,6 +356,7 @@ fn allowed(rule: Rule, caller: Caller) -> bool {
         Rule::BodyEditor => caller == Caller::Editor,
         Rule::Party => matches!(caller, Caller::Member | Caller::Outsider),
         Rule::Addressee | Rule::Invited => caller == Caller::Outsider,
+        Rule::Owner => caller == Caller::Member,
     }
 }
 
@@ -363,7 +372,8 @@ fn refused(rule: Rule, status: u16) -> bool {
         | Rule::Addressee
         | Rule::OrganisationMember
         | Rule::ConsortiumParty
-        | Rule::Invited => {
+        | Rule::Invited
+        | Rule::Owner => {
             matches!(status, 401 | 403 | 404)
         }
         _ => matches!(status, 401 | 403),
@@ -566,6 +576,18 @@ async fn authorisation_matrix(app: TestApp) {
                 .start_conversation(&conversation, crate::helpers::now(), &[])
                 .await
                 .unwrap();
+            // And a saved search of the member's, for the saved-search rows.
+            let search = domain::store::NewSavedSearch {
+                kind: domain::alerts::SearchKind::Calls,
+                query: format!("?q=matrix-{name}-{caller:?}"),
+                title: "Matrix".into(),
+            };
+            let saved_search = app
+                .store
+                .save_search(member_id, &search, 1000, crate::helpers::now())
+                .await
+                .unwrap()
+                .id;
             let body = match *name {
                 "list_sessions" | "pending_requests" | "audit_log" | "dead_mail" => json!({}),
                 "change_password" => json!({ "current": "correct horse battery", "password": "correct horse battery" }),
@@ -630,6 +652,13 @@ async fn authorisation_matrix(app: TestApp) {
                 "consortium" => json!({ "id": consortium_id }),
                 "my_consortia" => json!({}),
                 "answer_consortium" => json!({ "id": consortium_id, "organisation_id": theirs, "accept": true }),
+                "preferences" => json!({}),
+                "save_search" => json!({ "kind": "calls", "pairs": [["q", "matrix"], ["status", "open"]] }),
+                "set_search_frequency" => json!({ "id": saved_search, "frequency": "daily" }),
+                "delete_saved_search" => json!({ "id": saved_search }),
+                "set_digest_schedule" => {
+                    json!({ "schedule": { "weekday": 2, "hour": 9, "time_zone": "Europe/Paris" } })
+                }
                 other => panic!("no arguments for {other}"),
             };
             let (status, cookies, answer) = call(&app, name, session.as_deref(), body).await;

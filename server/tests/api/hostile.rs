@@ -1522,3 +1522,96 @@ async fn every_matching_input_refuses_hostile_values_plainly_and_the_pages_escap
     assert!(answer.contains(r#""page":50"#), "{answer}");
     assert!(app.store.dismissed_calls(&armor).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn every_alert_input_refuses_hostile_values_plainly_and_the_preferences_page_escapes_what_it_keeps() {
+    let app = TestApp::spawn().await;
+    let ana = logged_in(&app, "ana@aveiro.example", false).await;
+    let (status, answer) = post_as(
+        &app,
+        "save_search",
+        &ana,
+        &serde_json::json!({ "kind": "calls", "pairs": [["q", "quantum"]] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let saved: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    let id = saved["search"]["id"].as_i64().unwrap();
+    let mut kept = 0;
+    for payload in payloads() {
+        refused_plainly(
+            &app,
+            &ana,
+            vec![
+                ("save_search", serde_json::json!({ "kind": payload, "pairs": [] })),
+                (
+                    "set_search_frequency",
+                    serde_json::json!({ "id": id, "frequency": payload }),
+                ),
+                (
+                    "set_search_frequency",
+                    serde_json::json!({ "id": payload, "frequency": "daily" }),
+                ),
+                ("delete_saved_search", serde_json::json!({ "id": payload })),
+                (
+                    "set_digest_schedule",
+                    serde_json::json!({ "schedule": { "weekday": 1, "hour": 8, "time_zone": payload } }),
+                ),
+                (
+                    "set_digest_schedule",
+                    serde_json::json!({ "schedule": { "weekday": payload, "hour": 8, "time_zone": "UTC" } }),
+                ),
+            ],
+            "/preferences",
+        )
+        .await;
+        // Hostile words and filters in a search to save: unknown keys and values are left out,
+        // the words kept as text (bounded) — and the preferences page shows them escaped.
+        let pairs = serde_json::json!([
+            ["q", payload],
+            [payload, payload],
+            ["domain", payload],
+            ["country", payload]
+        ]);
+        let (status, answer) = post_as(
+            &app,
+            "save_search",
+            &ana,
+            &serde_json::json!({ "kind": "organisations", "pairs": pairs }),
+        )
+        .await;
+        assert!(matches!(status, 200 | 400), "{status} {answer}");
+        if status == 200 {
+            kept += 1;
+            let saved: serde_json::Value = serde_json::from_str(&answer).unwrap();
+            let query = saved["search"]["query"].as_str().unwrap();
+            // The words are cut to the search box's 200 characters, percent-encoded (up to 12
+            // bytes a character); unknown filters were left out.
+            assert!(
+                query.len() <= 200 * 12 + 10 && !query.contains('<') && !query.contains(' '),
+                "{} {query}",
+                query.len()
+            );
+        }
+        let page = app
+            .client
+            .get(format!("{}/preferences", app.address))
+            .header("cookie", format!("fundbridge-session={ana}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains(SCRIPT_MARK) && !page.contains("<img src=x"), "{page}");
+    }
+    assert!(kept > 0, "searches with hostile words are kept as text");
+    let (status, _) = post_as(
+        &app,
+        "set_digest_schedule",
+        &ana,
+        &serde_json::json!({ "schedule": { "weekday": 1, "hour": 8, "time_zone": "Europe/Lisbon" } }),
+    )
+    .await;
+    assert_eq!(status, 200);
+}

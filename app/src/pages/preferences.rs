@@ -1,0 +1,176 @@
+//! "Your alerts" (`/preferences`): the person's digest time (weekday, hour, time zone) and
+//! every search they saved, each with a switch for how often it mails them and the sentence
+//! saying what that means, a link that runs it, and a delete button.
+
+use crate::api::alerts::{
+    delete_saved_search, my_preferences, set_digest_schedule, set_search_frequency, DigestSchedule, Frequency,
+    Preferences, SavedSearch, SearchKind,
+};
+use crate::components::error_notice::{log_in_first, ErrorNotice};
+use crate::components::page_title::PageTitle;
+use crate::error::AppError;
+use crate::pages::publishing::editor::FieldMessage;
+use domain::alerts::{TIME_ZONES, WEEKDAYS};
+use domain::publishing::FieldError;
+use leptos::prelude::*;
+
+/// The preferences page.
+#[component]
+pub fn PreferencesPage() -> impl IntoView {
+    let loaded = Resource::new(|| (), |_| my_preferences());
+    view! {
+        <PageTitle text="Your alerts" />
+        <section class="preferences-page">
+            <h1>"Your alerts"</h1>
+            <p class="lede">"What Fundbridge mails you, and when. One digest a week at most, and none in a week with nothing new."</p>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || loaded.get().map(|result| match result {
+                    Ok(preferences) => view! { <PreferencesForm preferences /> }.into_any(),
+                    Err(AppError::Unauthenticated) => log_in_first("see and change your alerts"),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The digest time and the saved searches, each change saved at once.
+#[component]
+fn PreferencesForm(preferences: Preferences) -> impl IntoView {
+    let schedule = RwSignal::new(preferences.schedule.clone());
+    let searches = RwSignal::new(preferences.searches);
+    view! {
+        <ScheduleForm saved=schedule />
+        <section class="saved-searches" aria-labelledby="saved-searches-heading">
+            <h2 id="saved-searches-heading">"Saved searches"</h2>
+            {move || if searches.with(Vec::is_empty) {
+                view! {
+                    <p class="empty-state">"No saved search yet. Search "
+                        <a href="/calls">"the calls"</a> " or " <a href="/organisations">"the partner directory"</a>
+                        " and press “Save this search”."</p>
+                }.into_any()
+            } else {
+                view! {
+                    <ul class="saved-search-list">
+                        <For each=move || searches.get() key=|search| (search.id, search.frequency) let:search>
+                            <SavedSearchRow search schedule searches />
+                        </For>
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The weekday, hour and time zone of the digest, with a save button.
+#[component]
+fn ScheduleForm(saved: RwSignal<DigestSchedule>) -> impl IntoView {
+    let form = RwSignal::new(saved.get_untracked());
+    let save = Action::new(move |schedule: &DigestSchedule| set_digest_schedule(schedule.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(schedule)) = save.value().get() {
+            saved.set(schedule);
+        }
+    });
+    let errors = Signal::derive(move || match save.value().get() {
+        Some(Err(AppError::InvalidFields(errors))) => errors,
+        _ => Vec::<FieldError>::new(),
+    });
+    let mut zones: Vec<String> = TIME_ZONES.iter().map(|zone| (*zone).to_owned()).collect();
+    let current = form.with_untracked(|f| f.time_zone.clone());
+    if !zones.contains(&current) {
+        zones.insert(0, current);
+    }
+    view! {
+        <form class="digest-schedule" novalidate on:submit=move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            save.dispatch(form.get_untracked());
+        }>
+            <fieldset class="group">
+                <legend>"Your weekly digest"</legend>
+                <label class="field" for="digest_weekday">
+                    <span>"Day"</span>
+                    <select id="digest_weekday" prop:value=move || form.with(|f| f.weekday.to_string())
+                        on:change=move |event| form.update(|f| f.weekday = event_target_value(&event).parse().unwrap_or(0))>
+                        {WEEKDAYS.iter().enumerate().map(|(index, day)| view! { <option value=(index + 1).to_string()>{*day}</option> }).collect_view()}
+                    </select>
+                    <FieldMessage errors field="weekday".to_owned() />
+                </label>
+                <label class="field" for="digest_hour">
+                    <span>"Around"</span>
+                    <select id="digest_hour" prop:value=move || form.with(|f| f.hour.to_string())
+                        on:change=move |event| form.update(|f| f.hour = event_target_value(&event).parse().unwrap_or(99))>
+                        {(0..24).map(|hour| view! { <option value=hour.to_string()>{format!("{hour:02}:00")}</option> }).collect_view()}
+                    </select>
+                    <FieldMessage errors field="hour".to_owned() />
+                </label>
+                <label class="field" for="digest_time_zone">
+                    <span>"Time zone"</span>
+                    <select id="digest_time_zone" prop:value=move || form.with(|f| f.time_zone.clone())
+                        on:change=move |event| form.update(|f| f.time_zone = event_target_value(&event))>
+                        {zones.into_iter().map(|zone| view! { <option value=zone.clone()>{zone.replace('_', " ")}</option> }).collect_view()}
+                    </select>
+                    <FieldMessage errors field="time_zone".to_owned() />
+                </label>
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>"Save the digest time"</button>
+                <p class="muted" aria-live="polite">
+                    {move || saved.with(|s| format!("Your digest comes every {} around {:02}:00 {}.", s.weekday_name(), s.hour, s.time_zone))}
+                </p>
+            </fieldset>
+        </form>
+    }
+}
+
+/// One saved search: its link, its switch with the sentence, and delete.
+#[component]
+fn SavedSearchRow(
+    search: SavedSearch,
+    schedule: RwSignal<DigestSchedule>,
+    searches: RwSignal<Vec<SavedSearch>>,
+) -> impl IntoView {
+    let id = search.id;
+    let chosen = RwSignal::new(search.frequency);
+    let switch = Action::new(move |frequency: &Frequency| set_search_frequency(id, *frequency));
+    let delete = Action::new(move |_: &()| delete_saved_search(id));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            searches.update(|list| list.retain(|s| s.id != id));
+        }
+    });
+    let group = format!("frequency-{id}");
+    let what = match search.kind {
+        SearchKind::Calls => "Calls",
+        SearchKind::Organisations => "Partners",
+    };
+    let sentence = {
+        let search = search.clone();
+        move || schedule.with(|schedule| search.sentence(chosen.get(), schedule))
+    };
+    let failed = move || {
+        let switch_failed = switch.value().get().and_then(Result::err);
+        switch_failed.or_else(|| delete.value().get().and_then(Result::err))
+    };
+    view! {
+        <li class="saved-search">
+            <h3><span class="tag">{what}</span> " " <a href=search.href()>{search.title.clone()}</a></h3>
+            <fieldset class="frequency-switch">
+                <legend class="visually-hidden">{format!("How often “{}” mails you", search.title)}</legend>
+                {Frequency::ALL.into_iter().map(|frequency| {
+                    let input_id = format!("{group}-{}", frequency.as_str());
+                    view! {
+                        <input type="radio" id=input_id.clone() name=group.clone() value=frequency.as_str()
+                            prop:checked=move || chosen.get() == frequency
+                            on:change=move |_| { chosen.set(frequency); switch.dispatch(frequency); } />
+                        <label for=input_id>{frequency.label()}</label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <p class="frequency-sentence" aria-live="polite">{sentence}</p>
+            <button type="button" class="button danger" disabled=move || delete.pending().get()
+                on:click=move |_| { delete.dispatch(()); }>
+                "Delete"
+            </button>
+            {move || failed().map(|error| view! { <p class="field-error" role="alert">{error.to_string()}</p> })}
+        </li>
+    }
+}
