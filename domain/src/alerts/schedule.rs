@@ -1,0 +1,175 @@
+//! When a person's digest is due: their weekday and hour in their IANA time zone (chrono-tz),
+//! as UTC instants, and the ISO week that keys "one digest per person and week". An hour the
+//! clocks skip (spring forward) moves to the first instant after it; an hour they repeat
+//! (fall back) is taken the first time.
+
+use super::DigestSchedule;
+use chrono::{DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+impl DigestSchedule {
+    /// Its time zone, when it is one of the IANA database.
+    pub fn zone(&self) -> Option<Tz> {
+        self.time_zone.parse().ok()
+    }
+}
+
+/// The ISO week `instant` falls in, read in `zone`: `2026-W49`.
+pub fn week_key(instant: DateTime<Utc>, zone: Tz) -> String {
+    let week = instant.with_timezone(&zone).date_naive().iso_week();
+    format!("{}-W{:02}", week.year(), week.week())
+}
+
+/// The UTC instant of the wall-clock time `local` in `zone`: in a skipped hour, the first
+/// instant after the gap; in a repeated hour, the earlier reading.
+fn instant_of(local: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.with_timezone(&Utc),
+        LocalResult::None => {
+            // Clocks jump forward by at most a few hours: the first whole minute that exists.
+            (1..=240)
+                .find_map(|minutes| {
+                    zone.from_local_datetime(&(local + chrono::Duration::minutes(minutes)))
+                        .earliest()
+                })
+                .map_or_else(|| Utc.from_utc_datetime(&local), |at| at.with_timezone(&Utc))
+        }
+    }
+}
+
+/// The day of `schedule`'s weekday in the ISO week that holds `date`.
+fn scheduled_day(schedule: &DigestSchedule, date: NaiveDate) -> NaiveDate {
+    let monday = date - Days::new(u64::from(date.weekday().num_days_from_monday()));
+    monday + Days::new(u64::from(schedule.weekday.clamp(1, 7) - 1))
+}
+
+/// The instant of the digest in the ISO week (read in `zone`) that holds `instant`.
+pub fn digest_instant_in_week(schedule: &DigestSchedule, zone: Tz, instant: DateTime<Utc>) -> DateTime<Utc> {
+    let day = scheduled_day(schedule, instant.with_timezone(&zone).date_naive());
+    let hour = NaiveTime::from_hms_opt(u32::from(schedule.hour.min(23)), 0, 0).expect("an hour of the day");
+    instant_of(day.and_time(hour), zone)
+}
+
+/// The first digest instant at or after `now`: this week's while it is ahead, else next week's.
+pub fn next_digest(schedule: &DigestSchedule, zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+    let this_week = digest_instant_in_week(schedule, zone, now);
+    if this_week >= now {
+        return this_week;
+    }
+    let local_day = now.with_timezone(&zone).date_naive();
+    let next_week = scheduled_day(schedule, local_day) + Days::new(7);
+    let hour = NaiveTime::from_hms_opt(u32::from(schedule.hour.min(23)), 0, 0).expect("an hour of the day");
+    instant_of(next_week.and_time(hour), zone)
+}
+
+/// Whether a digest is due at `now` for a person whose last digest was for week `last_week`:
+/// this week's instant has come and this week has none yet.
+pub fn is_due(schedule: &DigestSchedule, zone: Tz, now: DateTime<Utc>, last_week: Option<&str>) -> bool {
+    digest_instant_in_week(schedule, zone, now) <= now && last_week != Some(week_key(now, zone).as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn at(rfc3339: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
+    }
+
+    fn schedule(weekday: u8, hour: u8, zone: &str) -> (DigestSchedule, Tz) {
+        let schedule = DigestSchedule {
+            weekday,
+            hour,
+            time_zone: zone.to_owned(),
+        };
+        let zone = schedule.zone().expect("an IANA zone");
+        (schedule, zone)
+    }
+
+    #[test]
+    fn monday_eight_in_brussels_is_seven_utc_in_winter_and_six_in_summer() {
+        let (monday, brussels) = schedule(1, 8, "Europe/Brussels");
+        assert_eq!(
+            next_digest(&monday, brussels, at("2026-12-02T10:00:00Z")),
+            at("2026-12-07T07:00:00Z")
+        );
+        assert_eq!(
+            next_digest(&monday, brussels, at("2026-06-10T10:00:00Z")),
+            at("2026-06-15T06:00:00Z")
+        );
+        // Still ahead this week: this week's.
+        assert_eq!(
+            next_digest(&monday, brussels, at("2026-12-07T06:59:59Z")),
+            at("2026-12-07T07:00:00Z")
+        );
+        let (friday, helsinki) = schedule(5, 7, "Europe/Helsinki");
+        assert_eq!(
+            next_digest(&friday, helsinki, at("2026-12-02T10:00:00Z")),
+            at("2026-12-04T05:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_skipped_hour_moves_to_the_first_instant_after_it_and_a_repeated_one_is_taken_once() {
+        // 29 March 2026, Brussels: 02:00 jumps to 03:00 (01:00 UTC).
+        let (sunday_two, brussels) = schedule(7, 2, "Europe/Brussels");
+        assert_eq!(
+            next_digest(&sunday_two, brussels, at("2026-03-27T00:00:00Z")),
+            at("2026-03-29T01:00:00Z")
+        );
+        // 25 October 2026: 02:00 comes twice; the first is 00:00 UTC.
+        assert_eq!(
+            next_digest(&sunday_two, brussels, at("2026-10-23T00:00:00Z")),
+            at("2026-10-25T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn the_week_key_is_the_iso_week_in_the_persons_zone() {
+        let brussels: Tz = "Europe/Brussels".parse().unwrap();
+        assert_eq!(week_key(at("2026-12-01T12:00:00Z"), brussels), "2026-W49");
+        // Thursday 31 December 2026 is in week 53; Sunday 3 January 2027 too.
+        assert_eq!(week_key(at("2026-12-31T12:00:00Z"), brussels), "2026-W53");
+        assert_eq!(week_key(at("2027-01-03T12:00:00Z"), brussels), "2026-W53");
+        // Sunday 23:30 UTC is already Monday in Brussels.
+        assert_eq!(week_key(at("2026-12-06T23:30:00Z"), brussels), "2026-W50");
+        assert_eq!(week_key(at("2026-12-06T23:30:00Z"), Tz::UTC), "2026-W49");
+    }
+
+    #[test]
+    fn a_digest_is_due_once_its_hour_has_come_and_not_again_that_week() {
+        let (monday, brussels) = schedule(1, 8, "Europe/Brussels");
+        let before = at("2026-12-07T06:59:00Z");
+        let after = at("2026-12-07T07:00:00Z");
+        assert!(!is_due(&monday, brussels, before, Some("2026-W49")));
+        assert!(is_due(&monday, brussels, after, Some("2026-W49")));
+        assert!(is_due(&monday, brussels, after, None));
+        assert!(!is_due(&monday, brussels, after, Some("2026-W50")));
+        // Later in the week, a digest missed on Monday is still due.
+        assert!(is_due(&monday, brussels, at("2026-12-10T12:00:00Z"), Some("2026-W49")));
+    }
+
+    proptest! {
+        #[test]
+        fn the_next_digest_is_ahead_on_the_chosen_day_and_a_week_apart(
+            weekday in 1u8..=7,
+            hour in 0u8..=23,
+            zone in proptest::sample::select(vec!["Europe/Brussels", "Europe/Lisbon", "Europe/Helsinki", "UTC", "Europe/London"]),
+            seconds in 1_767_225_600i64..1_830_297_600, // 2026 to 2027
+        ) {
+            let (schedule, zone) = schedule(weekday, hour, zone);
+            let now = DateTime::from_timestamp(seconds, 0).unwrap();
+            let next = next_digest(&schedule, zone, now);
+            prop_assert!(next >= now);
+            prop_assert!(next - now <= chrono::Duration::days(7) + chrono::Duration::hours(2));
+            let local = next.with_timezone(&zone);
+            prop_assert_eq!(local.weekday().number_from_monday(), u32::from(weekday));
+            let after = next_digest(&schedule, zone, next + chrono::Duration::seconds(1));
+            let gap = after - next;
+            prop_assert!(gap >= chrono::Duration::days(7) - chrono::Duration::hours(2));
+            prop_assert!(gap <= chrono::Duration::days(7) + chrono::Duration::hours(2));
+            prop_assert!(is_due(&schedule, zone, next, None));
+        }
+    }
+}
