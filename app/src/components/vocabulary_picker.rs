@@ -6,7 +6,8 @@ use domain::taxonomy::Term;
 use leptos::prelude::*;
 
 /// The terms of `vocabulary` whose label — or their broader term's — contains `typed`
-/// (ignoring case), leaving out `chosen`; each broader term followed by its narrower ones.
+/// (ignoring case), leaving out `chosen`: those whose label starts with it first, each broader
+/// term followed by its narrower ones.
 fn matching(vocabulary: &'static [Term], typed: &str, chosen: &[String]) -> Vec<&'static Term> {
     let typed = typed.trim().to_lowercase();
     let family = |term: &Term| term.parent.unwrap_or(term.code);
@@ -20,7 +21,11 @@ fn matching(vocabulary: &'static [Term], typed: &str, chosen: &[String]) -> Vec<
                 || family_label(term).to_lowercase().contains(&typed)
         })
         .collect();
-    found.sort_by_key(|term| vocabulary.iter().position(|t| t.code == family(term)));
+    // Terms whose label starts with what was typed first (Enter takes the first), then the rest.
+    found.sort_by_key(|term| {
+        let starts = term.label.to_lowercase().starts_with(&typed);
+        (!starts, vocabulary.iter().position(|t| t.code == family(term)))
+    });
     found
 }
 
@@ -135,18 +140,18 @@ mod tests {
         assert_eq!(found, ["cryptology"]);
         assert_eq!(matching(vocabulary, "crypt", &["cryptology".to_owned()]).len(), 0);
         assert_eq!(matching(vocabulary, "", &[]).len(), vocabulary.len());
-        // Sub-domains are found by their domain's name too, and follow it (Network steganography
-        // by its own).
+        // Sub-domains are found by their domain's name too; labels starting with the words come
+        // first, each domain before its sub-domains.
         let all = domain::taxonomy::CAPABILITY_TERMS;
         let found: Vec<&str> = matching(all, "steganography", &[]).iter().map(|t| t.code).collect();
         assert_eq!(
             found,
             [
-                "network-security-network-steganography",
                 "steganography",
+                "steganography-steganography",
+                "network-security-network-steganography",
                 "steganography-digital-watermarking",
                 "steganography-steganalysis",
-                "steganography-steganography"
             ]
         );
         let found: Vec<&str> = matching(all, "post-quantum", &[]).iter().map(|t| t.code).collect();
