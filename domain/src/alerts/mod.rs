@@ -1,8 +1,11 @@
 //! Saved searches and what they mail: a call search or a directory search a person keeps,
 //! how often it mails them (weekly in the digest by default, daily, at once, or never), the
 //! plain sentence that says so next to the switch, and the person's digest time (weekday,
-//! hour and IANA time zone). Shared with the UI; storing is in `store::alerts`, the use cases
-//! in `services::alerts`.
+//! hour and IANA time zone; when it is due is in [`schedule`], server-side). Shared with the
+//! UI; storing is in `store::alerts`, the use cases in `services::alerts`.
+
+#[cfg(feature = "server")]
+pub mod schedule;
 
 use crate::geo;
 use crate::organisation_query::OrganisationQuery;

@@ -102,9 +102,8 @@ pub async fn set_digest_schedule(
     let viewer = super::accounts::require_viewer(state, session).await?;
     let mistake = schedule.mistake().or_else(|| {
         schedule
-            .time_zone
-            .parse::<chrono_tz::Tz>()
-            .is_err()
+            .zone()
+            .is_none()
             .then(|| ("time_zone", "Choose a time zone from the list.".to_owned()))
     });
     if let Some((field, message)) = mistake {
