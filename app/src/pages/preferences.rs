@@ -52,7 +52,7 @@ fn PreferencesForm(preferences: Preferences) -> impl IntoView {
             } else {
                 view! {
                     <ul class="saved-search-list">
-                        <For each=move || searches.get() key=|search| (search.id, search.frequency) let:search>
+                        <For each=move || searches.get() key=|search| search.id let:search>
                             <SavedSearchRow search schedule searches />
                         </For>
                     </ul>

@@ -269,11 +269,7 @@ pub struct Preferences {
 /// `query` (a call search) as it is saved: first page, default order and page size.
 pub fn saved_call_query(query: &CallQuery) -> CallQuery {
     CallQuery {
-        sort: CallQuery {
-            text: query.text.clone(),
-            ..CallQuery::default()
-        }
-        .default_sort(),
+        sort: query.default_sort(),
         page: 1,
         per_page: CallQuery::default().per_page,
         ..query.clone()
@@ -283,11 +279,7 @@ pub fn saved_call_query(query: &CallQuery) -> CallQuery {
 /// `query` (a directory search) as it is saved: first page, default order and page size.
 pub fn saved_organisation_query(query: &OrganisationQuery) -> OrganisationQuery {
     OrganisationQuery {
-        sort: OrganisationQuery {
-            text: query.text.clone(),
-            ..OrganisationQuery::default()
-        }
-        .default_sort(),
+        sort: query.default_sort(),
         page: 1,
         per_page: OrganisationQuery::default().per_page,
         ..query.clone()

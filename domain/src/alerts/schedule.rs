@@ -43,11 +43,16 @@ fn scheduled_day(schedule: &DigestSchedule, date: NaiveDate) -> NaiveDate {
     monday + Days::new(u64::from(schedule.weekday.clamp(1, 7) - 1))
 }
 
+/// The instant of `schedule`'s hour on `day`, in `zone`.
+fn digest_on(schedule: &DigestSchedule, day: NaiveDate, zone: Tz) -> DateTime<Utc> {
+    let hour = NaiveTime::from_hms_opt(u32::from(schedule.hour.min(23)), 0, 0).expect("an hour of the day");
+    instant_of(day.and_time(hour), zone)
+}
+
 /// The instant of the digest in the ISO week (read in `zone`) that holds `instant`.
 pub fn digest_instant_in_week(schedule: &DigestSchedule, zone: Tz, instant: DateTime<Utc>) -> DateTime<Utc> {
     let day = scheduled_day(schedule, instant.with_timezone(&zone).date_naive());
-    let hour = NaiveTime::from_hms_opt(u32::from(schedule.hour.min(23)), 0, 0).expect("an hour of the day");
-    instant_of(day.and_time(hour), zone)
+    digest_on(schedule, day, zone)
 }
 
 /// The first digest instant at or after `now`: this week's while it is ahead, else next week's.
@@ -57,9 +62,7 @@ pub fn next_digest(schedule: &DigestSchedule, zone: Tz, now: DateTime<Utc>) -> D
         return this_week;
     }
     let local_day = now.with_timezone(&zone).date_naive();
-    let next_week = scheduled_day(schedule, local_day) + Days::new(7);
-    let hour = NaiveTime::from_hms_opt(u32::from(schedule.hour.min(23)), 0, 0).expect("an hour of the day");
-    instant_of(next_week.and_time(hour), zone)
+    digest_on(schedule, scheduled_day(schedule, local_day) + Days::new(7), zone)
 }
 
 /// Whether a digest is due at `now` for a person whose last digest was for week `last_week`:
