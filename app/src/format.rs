@@ -70,11 +70,7 @@ pub fn relative_days(instant: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// Percent-encodes a call id for a path, keeping its slashes readable.
-pub fn call_path(external_id: &str) -> String {
-    let encoded: Vec<String> = external_id.split('/').map(domain::query::percent_encode).collect();
-    format!("/calls/{}", encoded.join("/"))
-}
+pub use domain::query::call_path;
 
 /// `text` with HTML's special characters escaped, for markup written by hand (the
 /// server-rendered `<title>`, which leptos_meta does not escape).
@@ -93,25 +89,7 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
-/// Decodes `%XX` escapes (invalid escapes are kept as written).
-pub fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |byte: u8| char::from(byte).to_digit(16);
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+pub use domain::query::percent_decode;
 
 #[cfg(test)]
 mod tests {

@@ -488,6 +488,51 @@ pub fn percent_encode(value: &str) -> String {
     out
 }
 
+/// Where a call's page is: its id percent-encoded, its slashes kept readable.
+pub fn call_path(external_id: &str) -> String {
+    let encoded: Vec<String> = external_id.split('/').map(percent_encode).collect();
+    format!("/calls/{}", encoded.join("/"))
+}
+
+/// Where an organisation's page is.
+pub fn organisation_path(external_id: &str) -> String {
+    format!("/organisations/{}", percent_encode(external_id))
+}
+
+/// Decodes `%XX` escapes (invalid escapes are kept as written).
+pub fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |byte: u8| char::from(byte).to_digit(16);
+            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The pairs of a URL's `?…` part (the `?` optional; `+` read as a space), decoded.
+pub fn query_pairs(query_string: &str) -> Vec<(String, String)> {
+    query_string
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |part: &str| percent_decode(&part.replace('+', " "));
+            (decode(key), decode(value))
+        })
+        .collect()
+}
+
 /// One page of the call list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallPage {
@@ -789,6 +834,9 @@ mod tests {
         fn a_query_survives_the_round_trip_through_url_pairs(query in any_query()) {
             let pairs = query.to_pairs();
             let parsed = CallQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
+            prop_assert_eq!(parsed, query.clone());
+            let read_back = query_pairs(&query.to_query_string());
+            let parsed = CallQuery::from_pairs(read_back.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             prop_assert_eq!(parsed, query);
         }
 

@@ -117,6 +117,10 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
         let (app, shutdown) = (app.clone(), shutdown.clone());
         async move { domain::services::publishing::run_schedule(&app, shutdown).await }
     });
+    let digests = tokio::spawn({
+        let (app, shutdown) = (app.clone(), shutdown.clone());
+        async move { domain::services::digests::run(&app, shutdown).await }
+    });
     let stop = http::shutdown_signal();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -140,6 +144,7 @@ pub async fn serve(config: &Config, seed_demo: bool) -> anyhow::Result<()> {
     let _ = indexer.await;
     let _ = mail_sender.await;
     let _ = schedule.await;
+    let _ = digests.await;
     served
 }
 
@@ -178,6 +183,38 @@ pub async fn mail_send_test(config: &Config, address: &str) -> anyhow::Result<()
         .and_then(|dead| dead.last_error)
         .unwrap_or_else(|| "unknown".to_owned());
     anyhow::bail!("the test message to {address} was not sent: {reason}")
+}
+
+/// Composes the digests and alerts due now (`at_once`: also those whose hour has not come
+/// this period) and queues them — or, with `dry_run`, prints what each person would receive
+/// and records nothing; `person` narrows it to one address.
+pub async fn digest(config: &Config, dry_run: bool, at_once: bool, person: Option<String>) -> anyhow::Result<()> {
+    let (store, search) = open_store_and_search(config).await?;
+    let mail_domain = config.mailer()?.sender_domain().to_owned();
+    let app = AppState::new(store, search, config.clock()).with_site(config.site(&mail_domain));
+    let options = domain::services::digests::DigestOptions {
+        dry_run,
+        person,
+        at_once,
+    };
+    let run = domain::services::digests::compose_due(&app, &options).await?;
+    for mail in &run.previews {
+        println!("To: {}\nSubject: {}\n\n{}\n", mail.recipient, mail.subject, mail.text_body);
+    }
+    let verb = if dry_run { "would be queued" } else { "queued" };
+    println!(
+        "{} subscribers, {} periods due: {} mails {verb}, {} with nothing new{}",
+        run.subscribers,
+        run.due,
+        run.queued,
+        run.nothing_new,
+        if run.taken > 0 {
+            format!(", {} composed by another run", run.taken)
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
 }
 
 /// What an imported file holds.

@@ -2,7 +2,7 @@
 //! and `/healthz`, with request tracing, compression, and the guards and security headers
 //! of [`crate::guards`].
 
-use crate::{assets, dev_mailbox, exports, guards, sessions};
+use crate::{assets, dev_mailbox, exports, guards, mail_links, sessions};
 use app::{shell, App, BUNDLE_NAME};
 use axum::error_handling::HandleErrorLayer;
 use axum::extract::{FromRef, State};
@@ -80,7 +80,11 @@ pub fn router(state: ServerState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/exports/audit.csv", get(exports::audit_csv))
-        .route("/exports/my-data.json", get(exports::personal_data));
+        .route("/exports/my-data.json", get(exports::personal_data))
+        .route(
+            mail_links::ONE_CLICK_PATH,
+            axum::routing::post(mail_links::one_click_unsubscribe),
+        );
     if state.dev_mailbox.is_some() {
         router = router
             .route("/dev/mailbox", get(dev_mailbox::list))

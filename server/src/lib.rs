@@ -9,4 +9,5 @@ pub mod dev_mailbox;
 pub mod exports;
 pub mod guards;
 pub mod http;
+pub mod mail_links;
 pub mod sessions;

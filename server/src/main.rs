@@ -51,6 +51,19 @@ enum Command {
         #[arg(long)]
         show: bool,
     },
+    /// Compose the digests and alerts that are due and queue them for sending.
+    Digest {
+        /// Print what each person would receive; queue nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Compose this period's digests now, before their weekday and hour (still one per
+        /// person and period).
+        #[arg(long)]
+        now: bool,
+        /// Only the person with this address.
+        #[arg(long, value_name = "EMAIL")]
+        person: Option<String>,
+    },
     /// Create or update the database schema, then exit.
     Migrate,
     /// Mail: check the configuration.
@@ -99,6 +112,7 @@ async fn main() -> std::process::ExitCode {
         },
         Command::Reindex => commands::reindex(&config).await,
         Command::Evaluate { file, show } => commands::evaluate(&config, &file, show).await,
+        Command::Digest { dry_run, now, person } => commands::digest(&config, dry_run, now, person).await,
         Command::Mail(MailCommand::SendTest { address }) => commands::mail_send_test(&config, &address).await,
         Command::CreateAdmin { email } => {
             commands::create_admin(&config, &email, std::env::var("FUNDBRIDGE_ADMIN_PASSWORD").ok()).await

@@ -149,7 +149,7 @@ pub fn LogInPage() -> impl IntoView {
 }
 
 /// The token in the page's address (`?token=`).
-fn token_from_address() -> Memo<String> {
+pub(crate) fn token_from_address() -> Memo<String> {
     let query = use_query_map();
     Memo::new(move |_| query.read().get("token").unwrap_or_default())
 }

@@ -7,6 +7,7 @@ pub mod calls;
 pub mod clusters;
 pub mod consortia;
 pub mod home;
+pub mod mail_links;
 pub mod matches;
 pub mod messages;
 pub mod not_found;

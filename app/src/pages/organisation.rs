@@ -21,10 +21,7 @@ use domain::InstrumentKind;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-/// Where an organisation's page is.
-pub fn organisation_path(external_id: &str) -> String {
-    format!("/organisations/{}", domain::query::percent_encode(external_id))
-}
+pub use domain::query::organisation_path;
 
 /// A labelled fact, left out when there is nothing to say.
 fn fact(label: &'static str, value: Option<String>) -> Option<impl IntoView> {

@@ -5,6 +5,10 @@
 //! UI; storing is in `store::alerts`, the use cases in `services::alerts`.
 
 #[cfg(feature = "server")]
+pub mod digest;
+#[cfg(feature = "server")]
+pub mod links;
+#[cfg(feature = "server")]
 pub mod schedule;
 
 use crate::geo;
@@ -264,6 +268,17 @@ pub struct Preferences {
     pub searches: Vec<SavedSearch>,
     /// When their digest is composed.
     pub schedule: DigestSchedule,
+}
+
+/// What a mail link does, as its confirmation page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailLinkOutcome {
+    /// `unsubscribe`, `mute` or `stop`.
+    pub action: String,
+    /// Whether it is in effect now (false: undone).
+    pub in_effect: bool,
+    /// What is (or is no longer) in effect, in one sentence.
+    pub sentence: String,
 }
 
 /// `query` (a call search) as it is saved: first page, default order and page size.

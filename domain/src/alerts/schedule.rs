@@ -3,7 +3,7 @@
 //! clocks skip (spring forward) moves to the first instant after it; an hour they repeat
 //! (fall back) is taken the first time.
 
-use super::DigestSchedule;
+use super::{DigestSchedule, Frequency};
 use chrono::{DateTime, Datelike, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -65,10 +65,31 @@ pub fn next_digest(schedule: &DigestSchedule, zone: Tz, now: DateTime<Utc>) -> D
     digest_on(schedule, scheduled_day(schedule, local_day) + Days::new(7), zone)
 }
 
-/// Whether a digest is due at `now` for a person whose last digest was for week `last_week`:
-/// this week's instant has come and this week has none yet.
-pub fn is_due(schedule: &DigestSchedule, zone: Tz, now: DateTime<Utc>, last_week: Option<&str>) -> bool {
-    digest_instant_in_week(schedule, zone, now) <= now && last_week != Some(week_key(now, zone).as_str())
+/// The period a `frequency`'s mail covers at `now` — the ISO week (weekly digest), the local
+/// day (daily mail) or the UTC minute (instant mail) — when one is due: its time has come (the
+/// digest's weekday and hour, the daily hour; at once for instant mail, or for any when
+/// `at_once`) and the last period composed, `last_period`, is another.
+pub fn due_period(
+    frequency: Frequency,
+    schedule: &DigestSchedule,
+    zone: Tz,
+    now: DateTime<Utc>,
+    last_period: Option<&str>,
+    at_once: bool,
+) -> Option<String> {
+    let (period, time_has_come) = match frequency {
+        Frequency::Weekly => (
+            week_key(now, zone),
+            digest_instant_in_week(schedule, zone, now) <= now,
+        ),
+        Frequency::Daily => {
+            let today = now.with_timezone(&zone).date_naive();
+            (today.to_string(), digest_on(schedule, today, zone) <= now)
+        }
+        Frequency::Instant => (now.format("%Y-%m-%dT%H:%M").to_string(), true),
+        Frequency::Off => return None,
+    };
+    ((time_has_come || at_once) && last_period != Some(period.as_str())).then_some(period)
 }
 
 #[cfg(test)]
@@ -145,12 +166,30 @@ mod tests {
         let (monday, brussels) = schedule(1, 8, "Europe/Brussels");
         let before = at("2026-12-07T06:59:00Z");
         let after = at("2026-12-07T07:00:00Z");
-        assert!(!is_due(&monday, brussels, before, Some("2026-W49")));
-        assert!(is_due(&monday, brussels, after, Some("2026-W49")));
-        assert!(is_due(&monday, brussels, after, None));
-        assert!(!is_due(&monday, brussels, after, Some("2026-W50")));
+        let weekly = |now, last| due_period(Frequency::Weekly, &monday, brussels, now, last, false);
+        assert_eq!(weekly(before, Some("2026-W49")), None);
+        assert_eq!(weekly(after, Some("2026-W49")).as_deref(), Some("2026-W50"));
+        assert_eq!(weekly(after, None).as_deref(), Some("2026-W50"));
+        assert_eq!(weekly(after, Some("2026-W50")), None);
         // Later in the week, a digest missed on Monday is still due.
-        assert!(is_due(&monday, brussels, at("2026-12-10T12:00:00Z"), Some("2026-W49")));
+        assert!(weekly(at("2026-12-10T12:00:00Z"), Some("2026-W49")).is_some());
+        // Asked for at once, it is due before its hour, still once a week.
+        let at_once = |now, last| due_period(Frequency::Weekly, &monday, brussels, now, last, true);
+        assert_eq!(at_once(before, Some("2026-W49")).as_deref(), Some("2026-W50"));
+        assert_eq!(at_once(before, Some("2026-W50")), None);
+    }
+
+    #[test]
+    fn daily_mail_is_due_from_its_local_hour_once_a_day_and_instant_mail_each_minute() {
+        let (schedule, lisbon) = schedule(3, 7, "Europe/Lisbon");
+        let daily = |now, last| due_period(Frequency::Daily, &schedule, lisbon, now, last, false);
+        assert_eq!(daily(at("2026-12-05T06:59:00Z"), Some("2026-12-04")), None);
+        assert_eq!(daily(at("2026-12-05T07:00:00Z"), Some("2026-12-04")).as_deref(), Some("2026-12-05"));
+        assert_eq!(daily(at("2026-12-05T23:00:00Z"), Some("2026-12-05")), None);
+        let instant = |now, last| due_period(Frequency::Instant, &schedule, lisbon, now, last, false);
+        assert_eq!(instant(at("2026-12-05T09:14:30Z"), None).as_deref(), Some("2026-12-05T09:14"));
+        assert_eq!(instant(at("2026-12-05T09:14:50Z"), Some("2026-12-05T09:14")), None);
+        assert_eq!(due_period(Frequency::Off, &schedule, lisbon, at("2026-12-05T09:14:30Z"), None, true), None);
     }
 
     proptest! {
@@ -172,7 +211,7 @@ mod tests {
             let gap = after - next;
             prop_assert!(gap >= chrono::Duration::days(7) - chrono::Duration::hours(2));
             prop_assert!(gap <= chrono::Duration::days(7) + chrono::Duration::hours(2));
-            prop_assert!(is_due(&schedule, zone, next, None));
+            prop_assert!(due_period(Frequency::Weekly, &schedule, zone, next, None, false).is_some());
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod sender;
 pub mod templates;
 
 use crate::store::LeasedMail;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::Path;
@@ -125,11 +126,24 @@ impl Mailer {
             .recipient
             .parse()
             .map_err(|error| SendError::Permanent(format!("recipient {:?}: {error}", mail.recipient)))?;
-        Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(recipient)
             .subject(mail.subject.clone())
-            .message_id(Some(mail.message_id.clone()))
+            .message_id(Some(mail.message_id.clone()));
+        if let Some(url) = &mail.list_unsubscribe {
+            // RFC 8058: a mail client's one-click unsubscribe POSTs to `url`.
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        builder
             .multipart(MultiPart::alternative_plain_html(
                 mail.text_body.clone(),
                 mail.html_body.clone(),
@@ -185,6 +199,7 @@ mod tests {
             text_body: rendered.text.clone(),
             html_body: rendered.html.clone(),
             attempts: 1,
+            list_unsubscribe: None,
         };
         mailer.send(&mail).await.unwrap();
         let sent = mailer.sent().await;
@@ -210,5 +225,22 @@ mod tests {
         };
         assert!(matches!(mailer.send(&bad).await, Err(SendError::Permanent(_))));
         assert_eq!(mailer.sent().await.len(), 1, "a refused message is not handed over");
+        assert!(!raw.contains("List-Unsubscribe"), "account mail has no unsubscribe header: {raw}");
+
+        let alert = LeasedMail {
+            list_unsubscribe: Some("https://fundbridge.example/mail/unsubscribe?token=abc.def".into()),
+            ..bad
+        };
+        let alert = LeasedMail {
+            recipient: "ines@example.eu".into(),
+            ..alert
+        };
+        mailer.send(&alert).await.unwrap();
+        let raw = &mailer.sent().await[1];
+        assert!(
+            raw.contains("List-Unsubscribe: <https://fundbridge.example/mail/unsubscribe?token=abc.def>"),
+            "{raw}"
+        );
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{raw}");
     }
 }

@@ -36,6 +36,8 @@ pub enum Message {
     ClusterDecided,
     /// A message or reply reached an inbox.
     ContactMessage,
+    /// What is new for a person's saved searches (weekly digest, daily or instant alert).
+    Digest,
 }
 
 impl Message {
@@ -53,6 +55,7 @@ impl Message {
             Message::ClusterApplication => "cluster_application",
             Message::ClusterDecided => "cluster_decided",
             Message::ContactMessage => "contact_message",
+            Message::Digest => "digest",
         }
     }
 }
@@ -104,6 +107,8 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "en/cluster_decided.html",
         "en/contact_message.txt",
         "en/contact_message.html",
+        "en/digest.txt",
+        "en/digest.html",
     ] {
         environment
             .add_template(name, source)
@@ -160,8 +165,16 @@ mod tests {
             Message::ClusterApplication,
             Message::ClusterDecided,
             Message::ContactMessage,
+            Message::Digest,
         ] {
             let values = json!({
+                "headline": "Your Fundbridge week: 1 new call", "intro": "New since your last digest.",
+                "sections": [{ "heading": "Calls matching “quantum”", "total": 1, "more": 0,
+                    "see_all_url": "https://fundbridge.example/calls", "stop_url": "https://fundbridge.example/mail/stop",
+                    "items": [{ "title": "Quantum", "detail": "Horizon Europe", "url": "https://fundbridge.example/calls/Q",
+                        "mute_url": "https://fundbridge.example/mail/mute" }] }],
+                "when": "Every Monday.", "preferences_url": "https://fundbridge.example/preferences",
+                "unsubscribe_url": "https://fundbridge.example/mail/unsubscribe",
                 "name": "Ana", "link": "https://fundbridge.example/account?token=abc",
                 "new_email": "new@example.eu", "organisation": "Aveiro Labs", "accepted": true,
                 "cluster": "Bretagne Cyber Cluster", "message": "Welcome", "sender": "Bo", "recipient": "Aveiro Labs",

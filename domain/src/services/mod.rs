@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod catalogue;
 pub mod clusters;
 pub mod consortia;
+pub mod digests;
 pub mod directory;
 pub mod limits;
 pub mod matching;
@@ -22,7 +23,7 @@ pub mod regions;
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{
-    Alerts, CallStore, Clusters, Consortia, Directory, MailOutbox, Matches, Memberships, Messages, People, Publishing,
+    Alerts, CallStore, Clusters, Consortia, Digests, Directory, MailOutbox, Matches, Memberships, Messages, People, Publishing,
     RateLimits, SearchLog, SearchLogEntry, Store, StoreError, Strategies,
 };
 use chrono::{DateTime, Utc};
@@ -223,6 +224,8 @@ pub struct AppState {
     pub consortia: Arc<dyn Consortia>,
     /// Saved searches and digest times.
     pub alerts: Arc<dyn Alerts>,
+    /// What each person's last digest covered, stops and mutes.
+    pub digests: Arc<dyn Digests>,
     /// The matcher, built from the calls and rebuilt when they change.
     pub matcher: Arc<matching::MatcherCache>,
     /// The clock statuses are derived with.
@@ -270,6 +273,7 @@ impl AppState {
             matches: store.clone(),
             consortia: store.clone(),
             alerts: store.clone(),
+            digests: store.clone(),
             matcher: Arc::default(),
             publishing: store.clone(),
             strategies: store.clone(),

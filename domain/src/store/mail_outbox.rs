@@ -29,6 +29,9 @@ pub struct OutgoingMail {
     pub text_body: String,
     /// The HTML part.
     pub html_body: String,
+    /// The HTTPS address that unsubscribes the recipient in one click (RFC 8058), sent as
+    /// `List-Unsubscribe` with `List-Unsubscribe-Post`; alert mail has one, account mail not.
+    pub list_unsubscribe: Option<String>,
 }
 
 impl OutgoingMail {
@@ -56,6 +59,15 @@ impl OutgoingMail {
             subject: subject.to_owned(),
             text_body: text_body.to_owned(),
             html_body: html_body.to_owned(),
+            list_unsubscribe: None,
+        }
+    }
+
+    /// This message, unsubscribed from in one click at `url`.
+    pub fn with_list_unsubscribe(self, url: String) -> OutgoingMail {
+        OutgoingMail {
+            list_unsubscribe: Some(url),
+            ..self
         }
     }
 
@@ -81,7 +93,15 @@ impl OutgoingMail {
         }
         check_text("message id", &self.message_id, false)?;
         check_text("text part", &self.text_body, true)?;
-        check_text("HTML part", &self.html_body, true)
+        check_text("HTML part", &self.html_body, true)?;
+        if let Some(url) = &self.list_unsubscribe {
+            check_text("unsubscribe address", url, false)?;
+            let https_or_local = ["https://", "http://127.0.0.1", "http://localhost"].iter().any(|scheme| url.starts_with(scheme));
+            if !https_or_local || url.len() > 2_000 || url.contains(['<', '>', ',', ' ']) {
+                return Err(format!("{url:?} is not an HTTPS unsubscribe address"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -102,6 +122,8 @@ pub struct LeasedMail {
     pub html_body: String,
     /// Attempts so far, this one included.
     pub attempts: u32,
+    /// The one-click unsubscribe address, when the message has one.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// How far behind the mail is, for health checks.

@@ -19,6 +19,7 @@ pub mod alerts;
 pub mod calls;
 pub mod clusters;
 pub mod consortia;
+pub mod digests;
 pub mod directory;
 pub mod mail_outbox;
 pub mod matches;
@@ -36,6 +37,7 @@ pub use alerts::{Alerts, NewSavedSearch};
 pub use calls::{CallStore, NewCall};
 pub use clusters::{Clusters, ImportedMembers, MemberImport, NewClusterRequest};
 pub use consortia::{Consortia, ConsortiumRecord, ConsortiumSave, StoredMember};
+pub use digests::{DigestMark, DigestRecord, Digests, DigestsRecorded, SubscribedSearch, Subscriber};
 pub use directory::Directory;
 pub use mail_outbox::{DeadLetter, LeasedMail, MailBacklog, MailOutbox, OutgoingMail};
 pub use matches::{CallsFingerprint, Matches};
@@ -154,6 +156,7 @@ pub trait Store:
     + CallStore
     + Clusters
     + Consortia
+    + Digests
     + Directory
     + IndexOutbox
     + MailOutbox

@@ -135,6 +135,7 @@ async fn the_dev_mailbox_lists_and_shows_mail_escaped_and_only_its_own_files() {
         text_body: "Open https://fundbridge.test/account/verify?token=abc to confirm.\n<img src=x>".into(),
         html_body: "<p>Open the link.</p>".into(),
         attempts: 1,
+        list_unsubscribe: None,
     };
     mailer.send(&mail).await.unwrap();
     let (_, list) = app.get("/dev/mailbox").await;

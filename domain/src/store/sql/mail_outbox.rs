@@ -16,6 +16,7 @@ struct LeasedRow {
     text_body: String,
     html_body: String,
     attempts: i32,
+    list_unsubscribe: Option<String>,
 }
 
 /// A dead row as read back.
@@ -39,7 +40,7 @@ pub(super) async fn queue(
     mail.validate().map_err(StoreError::Invalid)?;
     let mut builder = QueryBuilder::<Db>::new(
         "INSERT INTO mail_outbox (idempotency_key, message_id, recipient, subject, text_body, html_body, \
-         next_attempt_at, created_at) VALUES (",
+         list_unsubscribe, next_attempt_at, created_at) VALUES (",
     );
     let mut values = builder.separated(", ");
     values.push_bind(mail.idempotency_key.clone());
@@ -48,6 +49,7 @@ pub(super) async fn queue(
     values.push_bind(mail.subject.clone());
     values.push_bind(mail.text_body.clone());
     values.push_bind(mail.html_body.clone());
+    values.push_bind(mail.list_unsubscribe.clone());
     values.push_bind(whole_seconds(now));
     values.push_bind(whole_seconds(now));
     values.push_unseparated(") ON CONFLICT (idempotency_key) DO NOTHING");
@@ -82,7 +84,8 @@ impl MailOutbox for SqlStore {
         builder.push_bind(now);
         builder.push(") ORDER BY id LIMIT ").push_bind(i64::from(limit));
         builder.push(SKIP_LOCKED_ROWS);
-        builder.push(") RETURNING id, message_id, recipient, subject, text_body, html_body, attempts");
+        builder.push(") RETURNING id, message_id, recipient, subject, text_body, html_body, attempts, \
+             list_unsubscribe");
         let mut rows: Vec<LeasedRow> = builder.build_query_as().fetch_all(&self.pool).await?;
         rows.sort_by_key(|row| row.id);
         Ok(rows
@@ -95,6 +98,7 @@ impl MailOutbox for SqlStore {
                 text_body: row.text_body,
                 html_body: row.html_body,
                 attempts: u32::try_from(row.attempts).unwrap_or(0),
+                list_unsubscribe: row.list_unsubscribe,
             })
             .collect())
     }

@@ -1,7 +1,7 @@
 // The SQL shared by both backends. These files are not modules of their own: `sqlite.rs`
 // and `postgres.rs` each `include!` this one after defining `type Db` and `MIGRATOR`, so the
 // same statements are type-checked against each driver; it includes one file per aggregate
-// as a child module (`calls.rs`, `clusters.rs`, `consortia.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `matches.rs`, `memberships.rs`, `messages.rs`,
+// as a child module (`calls.rs`, `clusters.rs`, `consortia.rs`, `digests.rs`, `directory.rs`, `outbox.rs`, `mail_outbox.rs`, `matches.rs`, `memberships.rs`, `messages.rs`,
 // `publishing.rs`, `people.rs`, `search_log.rs`,
 // `strategies.rs`). Dialect-specific SQL does not belong here (see the `store` module's
 // documentation for where it goes); placeholders come from `QueryBuilder`, which knows each
@@ -179,6 +179,11 @@ mod memberships {
 /// Saved searches and digest times.
 mod alerts {
     include!("alerts.rs");
+}
+
+/// The digests' marks, stops and mutes.
+mod digests {
+    include!("digests.rs");
 }
 
 /// Consortia for calls, their members and answers.

@@ -1,0 +1,477 @@
+//! The digests as a batch job, and the links in them. [`compose_due`] runs over every person
+//! with saved searches that mail: for each frequency whose period is due (the weekly digest
+//! at their weekday and hour, daily mail at their hour, instant mail each minute) it finds
+//! what is new for each search since the last mail they received, and records the period —
+//! with its mail when something is new, never an empty one — in batches whose transactions
+//! claim the period and queue the mail together. "What is new" runs each distinct saved
+//! query through an in-memory index of just the calls and organisations listed since the
+//! earliest cut-off: the same search engine and rules as the lists, over a few hundred
+//! documents instead of the catalogue.
+//!
+//! The links in the mail act without signing in ([`apply_mail_link`]): unsubscribe from all
+//! alert mail (also the one-click `List-Unsubscribe` POST), mute a call, stop a search; each
+//! is undone from its confirmation page.
+
+use super::{AppState, ServiceError};
+use crate::alerts::digest::{first_lookback, Digest, DigestItem, DigestSection, LONGEST_LOOKBACK};
+use crate::alerts::links::{LinkSigner, MailLink};
+use crate::alerts::schedule::due_period;
+use crate::alerts::{Frequency, MailLinkOutcome, SavedSearch, SearchKind};
+use crate::organisation_query::OrganisationQuery;
+use crate::query::{call_path, organisation_path, query_pairs, CallQuery};
+use crate::search::embedded::EmbeddedIndex;
+use crate::search::{CallDocument, CallIndex, IndexChange, OrganisationDocument, OrganisationIndex, SearchRequest};
+use crate::store::{DigestRecord, OutgoingMail, StoreError, Subscriber};
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
+/// Periods recorded per transaction.
+const BATCH: usize = 500;
+/// Ids read per store call and hits read per search page.
+const CHUNK: usize = 500;
+
+/// How a run is asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DigestOptions {
+    /// Compose and report, record nothing.
+    pub dry_run: bool,
+    /// Only the person with this address.
+    pub person: Option<String>,
+    /// Compose periods whose hour has not come yet (still once per period).
+    pub at_once: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DigestRun {
+    /// People with saved searches that mail.
+    pub subscribers: usize,
+    /// Periods due (person × frequency).
+    pub due: usize,
+    /// Mails queued (composed, for a dry run).
+    pub queued: usize,
+    /// Due periods with nothing new: no mail.
+    pub nothing_new: usize,
+    /// Periods another run had recorded already.
+    pub taken: usize,
+    /// The mails a dry run would queue.
+    pub previews: Vec<OutgoingMail>,
+}
+
+/// A person's period that is due, with each search's cut-off: newer than it is new.
+struct DuePeriod<'a> {
+    subscriber: &'a Subscriber,
+    frequency: Frequency,
+    period: String,
+    searches: Vec<(&'a SavedSearch, DateTime<Utc>)>,
+}
+
+/// The periods due at `now` among `subscribers`, each search with its cut-off: the last mail's
+/// cover, else a period before it was saved — never further back than [`LONGEST_LOOKBACK`].
+fn due_periods(subscribers: &[Subscriber], now: DateTime<Utc>, at_once: bool) -> Vec<DuePeriod<'_>> {
+    let mut due = Vec::new();
+    for subscriber in subscribers {
+        let zone = subscriber.schedule.zone().unwrap_or(chrono_tz::Europe::Brussels);
+        for frequency in [Frequency::Weekly, Frequency::Daily, Frequency::Instant] {
+            let searches: Vec<&SavedSearch> = subscriber
+                .searches
+                .iter()
+                .filter(|s| s.search.frequency == frequency)
+                .map(|s| &s.search)
+                .collect();
+            if searches.is_empty() {
+                continue;
+            }
+            let mark = subscriber.marks.iter().find(|mark| mark.frequency == frequency);
+            let last_period = mark.map(|mark| mark.period.as_str());
+            let Some(period) = due_period(frequency, &subscriber.schedule, zone, now, last_period, at_once) else {
+                continue;
+            };
+            let covered = mark.and_then(|mark| mark.covered_until);
+            let searches = subscriber
+                .searches
+                .iter()
+                .filter(|s| s.search.frequency == frequency)
+                .map(|s| {
+                    let since = (s.saved_at - first_lookback(frequency)).max(now - LONGEST_LOOKBACK);
+                    (&s.search, covered.map_or(since, |covered| covered.max(since)))
+                })
+                .collect();
+            due.push(DuePeriod {
+                subscriber,
+                frequency,
+                period,
+                searches,
+            });
+        }
+    }
+    due
+}
+
+/// A call or organisation listed since the earliest cut-off.
+struct Listed {
+    /// When it was listed.
+    at: DateTime<Utc>,
+    /// Its title or name.
+    title: String,
+    /// Its one line.
+    detail: String,
+}
+
+/// What was listed since a cut-off, searchable.
+struct NewListings {
+    calls: HashMap<String, Listed>,
+    organisations: HashMap<String, Listed>,
+    index: EmbeddedIndex,
+}
+
+impl NewListings {
+    /// The calls and organisations listed in `(since, now]`, indexed in memory.
+    async fn gather(state: &AppState, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<NewListings, ServiceError> {
+        let unavailable = |error: crate::search::SearchError| ServiceError::Unavailable(error.to_string());
+        let index = EmbeddedIndex::in_memory().map_err(unavailable)?;
+        let listed_calls: HashMap<String, DateTime<Utc>> =
+            state.digests.calls_listed_between(since, now).await?.into_iter().collect();
+        let mut calls = HashMap::new();
+        let ids: Vec<String> = listed_calls.keys().cloned().collect();
+        for chunk in ids.chunks(CHUNK) {
+            let details = state.calls.call_details(chunk, now).await?;
+            let documents = details
+                .iter()
+                .map(|call| IndexChange::Upsert(Box::new(CallDocument::from_detail(call))))
+                .collect();
+            index.apply(documents).await.map_err(unavailable)?;
+            for call in details {
+                let summary = &call.summary;
+                let mut detail = vec![summary.programme.clone(), summary.instrument_kind.label().to_owned()];
+                if let Some(deadline) = &summary.next_deadline {
+                    detail.push(format!(
+                        "closes {}",
+                        crate::time::to_brussels(deadline.at).format("%-d %B %Y")
+                    ));
+                }
+                if let Some(budget) = summary.budget_max_eur {
+                    detail.push(format!("up to €{}", crate::money::thousands(budget)));
+                }
+                calls.insert(
+                    summary.external_id.clone(),
+                    Listed {
+                        at: listed_calls[&summary.external_id],
+                        title: summary.title.clone(),
+                        detail: detail.join(" · "),
+                    },
+                );
+            }
+        }
+        let listed_organisations: HashMap<String, DateTime<Utc>> = state
+            .digests
+            .organisations_listed_between(since, now)
+            .await?
+            .into_iter()
+            .collect();
+        let mut organisations = HashMap::new();
+        let ids: Vec<String> = listed_organisations.keys().cloned().collect();
+        for chunk in ids.chunks(CHUNK) {
+            let details = state.directory.organisation_details(chunk).await?;
+            let documents = details
+                .iter()
+                .map(|detail| IndexChange::Upsert(Box::new(OrganisationDocument::from_detail(detail))))
+                .collect();
+            index.apply_organisations(documents).await.map_err(unavailable)?;
+            for detail in details {
+                let organisation = detail.organisation;
+                organisations.insert(
+                    organisation.external_id.clone(),
+                    Listed {
+                        at: listed_organisations[&organisation.external_id],
+                        detail: format!(
+                            "{} · {}",
+                            organisation.kind.label(),
+                            crate::geo::country_label(organisation.country.as_str())
+                        ),
+                        title: organisation.name,
+                    },
+                );
+            }
+        }
+        Ok(NewListings {
+            calls,
+            organisations,
+            index,
+        })
+    }
+
+    /// Whether nothing was listed.
+    fn is_empty(&self) -> bool {
+        self.calls.is_empty() && self.organisations.is_empty()
+    }
+
+    /// The new calls or organisations `search` finds at `now`, best first (its own order).
+    async fn matching(&self, search: &SavedSearch, now: DateTime<Utc>) -> Result<Vec<String>, ServiceError> {
+        let unavailable = |error: crate::search::SearchError| ServiceError::Unavailable(error.to_string());
+        let pairs = query_pairs(&search.query);
+        let pairs = pairs.iter().map(|(key, value)| (key.as_str(), value.as_str()));
+        let per_page = CHUNK as u32;
+        let mut found = Vec::new();
+        for page in 1.. {
+            let (hits, total) = match search.kind {
+                SearchKind::Calls => {
+                    let query = CallQuery {
+                        page,
+                        per_page,
+                        ..CallQuery::from_pairs(pairs.clone())
+                    }
+                    .sanitized();
+                    let results = self
+                        .index
+                        .search(&SearchRequest { query, now })
+                        .await
+                        .map_err(unavailable)?;
+                    (results.hits, results.total)
+                }
+                SearchKind::Organisations => {
+                    let query = OrganisationQuery {
+                        page,
+                        per_page,
+                        ..OrganisationQuery::from_pairs(pairs.clone())
+                    }
+                    .sanitized();
+                    let results = self.index.search_organisations(&query).await.map_err(unavailable)?;
+                    (results.hits, results.total)
+                }
+            };
+            let last_page = hits.len() < CHUNK;
+            found.extend(hits.into_iter().map(|hit| hit.external_id));
+            if last_page || found.len() as u64 >= total {
+                break;
+            }
+        }
+        Ok(found)
+    }
+
+    /// The listing of `id`, a call or an organisation.
+    fn get(&self, kind: SearchKind, id: &str) -> Option<&Listed> {
+        match kind {
+            SearchKind::Calls => self.calls.get(id),
+            SearchKind::Organisations => self.organisations.get(id),
+        }
+    }
+}
+
+/// Composes the mail of every period due now and records it (see the module's documentation);
+/// a dry run composes the same and records nothing.
+pub async fn compose_due(state: &AppState, options: &DigestOptions) -> Result<DigestRun, ServiceError> {
+    let now = state.clock.now();
+    let public_url = state.site.public_url.trim_end_matches('/').to_owned();
+    let signer = LinkSigner::new(&state.digests.link_key().await?);
+    let subscribers = state.digests.alert_subscribers(options.person.as_deref()).await?;
+    let due = due_periods(&subscribers, now, options.at_once);
+    let mut run = DigestRun {
+        subscribers: subscribers.len(),
+        due: due.len(),
+        ..DigestRun::default()
+    };
+    let Some(earliest) = due.iter().flat_map(|d| d.searches.iter().map(|(_, since)| *since)).min() else {
+        return Ok(run);
+    };
+    let listings = NewListings::gather(state, earliest, now).await?;
+    let people: Vec<i64> = due.iter().map(|d| d.subscriber.person_id).collect();
+    let muted: HashSet<(i64, String)> = if listings.calls.is_empty() {
+        HashSet::new()
+    } else {
+        state.digests.muted_calls(&people).await?.into_iter().collect()
+    };
+    let mut found_by_query: HashMap<(SearchKind, &str), Vec<String>> = HashMap::new();
+    let mut records = Vec::with_capacity(BATCH);
+    for period in &due {
+        let person_id = period.subscriber.person_id;
+        let mut sections = Vec::new();
+        for (search, since) in &period.searches {
+            if listings.is_empty() {
+                break;
+            }
+            let key = (search.kind, search.query.as_str());
+            if !found_by_query.contains_key(&key) {
+                found_by_query.insert(key, listings.matching(search, now).await?);
+            }
+            let items: Vec<DigestItem> = found_by_query[&key]
+                .iter()
+                .filter_map(|id| Some((id, listings.get(search.kind, id)?)))
+                .filter(|(id, listed)| listed.at > *since && !muted.contains(&(person_id, (*id).clone())))
+                .map(|(id, listed)| {
+                    let (path, mute_url) = match search.kind {
+                        SearchKind::Calls => (
+                            call_path(id),
+                            Some(signer.url(
+                                &public_url,
+                                &MailLink::MuteCall {
+                                    person_id,
+                                    call: id.clone(),
+                                },
+                            )),
+                        ),
+                        SearchKind::Organisations => (organisation_path(id), None),
+                    };
+                    DigestItem {
+                        external_id: id.clone(),
+                        title: listed.title.clone(),
+                        detail: listed.detail.clone(),
+                        url: format!("{public_url}{path}"),
+                        mute_url,
+                    }
+                })
+                .collect();
+            if !items.is_empty() {
+                let stop = MailLink::StopSearch {
+                    person_id,
+                    search_id: search.id,
+                };
+                sections.push(DigestSection::new(search, items, &public_url, signer.url(&public_url, &stop)));
+            }
+        }
+        let mail = if sections.is_empty() {
+            run.nothing_new += 1;
+            None
+        } else {
+            let digest = Digest {
+                person_id,
+                recipient: period.subscriber.email.clone(),
+                name: period.subscriber.name.clone(),
+                frequency: period.frequency,
+                period: period.period.clone(),
+                sections,
+                preferences_url: format!("{public_url}/preferences"),
+                unsubscribe_url: signer.url(&public_url, &MailLink::Unsubscribe { person_id }),
+            };
+            let mail = digest
+                .to_mail(&state.site.mail_domain, &period.subscriber.schedule)
+                .map_err(|error| {
+                    tracing::error!(%error, "digest template failed");
+                    ServiceError::Unavailable("the digest could not be written".into())
+                })?;
+            Some(mail)
+        };
+        if options.dry_run {
+            run.queued += usize::from(mail.is_some());
+            run.previews.extend(mail);
+            continue;
+        }
+        records.push(DigestRecord {
+            person_id,
+            frequency: period.frequency,
+            period: period.period.clone(),
+            mail,
+        });
+        if records.len() == BATCH {
+            record(state, &mut records, now, &mut run).await?;
+        }
+    }
+    record(state, &mut records, now, &mut run).await?;
+    Ok(run)
+}
+
+/// Records a batch of composed periods (emptied after) and adds what it did to `run`.
+async fn record(
+    state: &AppState,
+    records: &mut Vec<DigestRecord>,
+    now: DateTime<Utc>,
+    run: &mut DigestRun,
+) -> Result<(), StoreError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let recorded = state.digests.record_digests(records, now).await?;
+    run.queued += recorded.queued;
+    run.taken += recorded.taken;
+    records.clear();
+    Ok(())
+}
+
+/// Applies the mail link `token` (or undoes it, `undo`): effective at once, no sign-in needed;
+/// a token that is not one of ours changes nothing.
+pub async fn apply_mail_link(state: &AppState, token: &str, undo: bool) -> Result<MailLinkOutcome, ServiceError> {
+    let signer = LinkSigner::new(&state.digests.link_key().await?);
+    let link = signer.verify(token).ok_or_else(|| {
+        ServiceError::Invalid("This link is not valid: it may have been cut short. Open it again from the mail.".into())
+    })?;
+    let now = state.clock.now();
+    let in_effect = !undo;
+    let (action, sentence) = match &link {
+        MailLink::Unsubscribe { person_id } => {
+            state.digests.set_alert_mail_stopped(*person_id, in_effect, now).await?;
+            let sentence = if in_effect {
+                "You are unsubscribed: Fundbridge sends you no more digests or alerts. Mail about your account still arrives."
+            } else {
+                "You are subscribed again: your saved searches mail you as before."
+            };
+            ("unsubscribe", sentence.to_owned())
+        }
+        MailLink::MuteCall { person_id, call } => {
+            state.digests.set_call_muted(*person_id, call, in_effect, now).await?;
+            let title = state
+                .calls
+                .call_summaries(std::slice::from_ref(call), now)
+                .await?
+                .into_iter()
+                .next()
+                .map_or_else(|| call.clone(), |summary| summary.title);
+            let sentence = if in_effect {
+                format!("Muted: “{title}” is left out of your digests and alerts.")
+            } else {
+                format!("Unmuted: “{title}” can appear in your digests and alerts again.")
+            };
+            ("mute", sentence)
+        }
+        MailLink::StopSearch { person_id, search_id } => {
+            let frequency = if in_effect {
+                Frequency::Off
+            } else {
+                Frequency::Weekly
+            };
+            let search = state
+                .alerts
+                .set_search_frequency(*person_id, *search_id, frequency, now)
+                .await?;
+            let sentence = if in_effect {
+                format!("Stopped: {} sends no more mail. It stays saved.", search.title)
+            } else {
+                format!("Back on: {} is in your weekly digest again.", search.title)
+            };
+            ("stop", sentence)
+        }
+    };
+    Ok(MailLinkOutcome {
+        action: action.to_owned(),
+        in_effect,
+        sentence,
+    })
+}
+
+/// How often the scheduler looks for due periods (instant mail goes out within about this).
+const SCHEDULE_POLL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Composes due mail every minute until `shutdown` turns true. Several app servers may run
+/// it: each period is recorded once (the others' claims find it taken).
+pub async fn run(state: &AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match compose_due(state, &DigestOptions::default()).await {
+            Ok(run) if run.due > 0 => tracing::info!(
+                due = run.due,
+                queued = run.queued,
+                nothing_new = run.nothing_new,
+                taken = run.taken,
+                "digests composed"
+            ),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "composing digests failed; trying again"),
+        }
+        tokio::select! {
+            _ = shutdown.changed() => {
+                if *shutdown.borrow() {
+                    return;
+                }
+            }
+            () = tokio::time::sleep(SCHEDULE_POLL) => {}
+        }
+    }
+}
