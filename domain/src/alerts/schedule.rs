@@ -67,24 +67,25 @@ pub fn next_digest(schedule: &DigestSchedule, zone: Tz, now: DateTime<Utc>) -> D
 
 /// The period a `frequency`'s mail covers at `now` — the ISO week (weekly digest), the local
 /// day (daily mail) or the UTC minute (instant mail) — when one is due: its time has come (the
-/// digest's weekday and hour, the daily hour; at once for instant mail, or for any when
-/// `at_once`) and the last period composed, `last_period`, is another.
+/// digest's weekday and hour, the daily hour, since the person subscribed at `subscribed_at`;
+/// at once for instant mail, or for any when `at_once`) and the last period composed,
+/// `last_period`, is another. A digest time missed (the server was down) is caught up later
+/// in its period.
 pub fn due_period(
     frequency: Frequency,
     schedule: &DigestSchedule,
     zone: Tz,
     now: DateTime<Utc>,
+    subscribed_at: DateTime<Utc>,
     last_period: Option<&str>,
     at_once: bool,
 ) -> Option<String> {
+    let has_come = |instant: DateTime<Utc>| subscribed_at <= instant && instant <= now;
     let (period, time_has_come) = match frequency {
-        Frequency::Weekly => (
-            week_key(now, zone),
-            digest_instant_in_week(schedule, zone, now) <= now,
-        ),
+        Frequency::Weekly => (week_key(now, zone), has_come(digest_instant_in_week(schedule, zone, now))),
         Frequency::Daily => {
             let today = now.with_timezone(&zone).date_naive();
-            (today.to_string(), digest_on(schedule, today, zone) <= now)
+            (today.to_string(), has_come(digest_on(schedule, today, zone)))
         }
         Frequency::Instant => (now.format("%Y-%m-%dT%H:%M").to_string(), true),
         Frequency::Off => return None,
@@ -96,6 +97,10 @@ pub fn due_period(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn long_ago() -> DateTime<Utc> {
+        at("2020-01-01T00:00:00Z")
+    }
 
     fn at(rfc3339: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(rfc3339).unwrap().with_timezone(&Utc)
@@ -166,15 +171,19 @@ mod tests {
         let (monday, brussels) = schedule(1, 8, "Europe/Brussels");
         let before = at("2026-12-07T06:59:00Z");
         let after = at("2026-12-07T07:00:00Z");
-        let weekly = |now, last| due_period(Frequency::Weekly, &monday, brussels, now, last, false);
+        let weekly = |now, last| due_period(Frequency::Weekly, &monday, brussels, now, long_ago(), last, false);
         assert_eq!(weekly(before, Some("2026-W49")), None);
         assert_eq!(weekly(after, Some("2026-W49")).as_deref(), Some("2026-W50"));
         assert_eq!(weekly(after, None).as_deref(), Some("2026-W50"));
         assert_eq!(weekly(after, Some("2026-W50")), None);
         // Later in the week, a digest missed on Monday is still due.
         assert!(weekly(at("2026-12-10T12:00:00Z"), Some("2026-W49")).is_some());
+        // Subscribed after this week's digest time: the first digest is next week's.
+        let since_tuesday = |now| due_period(Frequency::Weekly, &monday, brussels, now, at("2026-12-08T10:00:00Z"), None, false);
+        assert_eq!(since_tuesday(at("2026-12-10T12:00:00Z")), None);
+        assert_eq!(since_tuesday(at("2026-12-14T07:00:00Z")).as_deref(), Some("2026-W51"));
         // Asked for at once, it is due before its hour, still once a week.
-        let at_once = |now, last| due_period(Frequency::Weekly, &monday, brussels, now, last, true);
+        let at_once = |now, last| due_period(Frequency::Weekly, &monday, brussels, now, long_ago(), last, true);
         assert_eq!(at_once(before, Some("2026-W49")).as_deref(), Some("2026-W50"));
         assert_eq!(at_once(before, Some("2026-W50")), None);
     }
@@ -182,14 +191,14 @@ mod tests {
     #[test]
     fn daily_mail_is_due_from_its_local_hour_once_a_day_and_instant_mail_each_minute() {
         let (schedule, lisbon) = schedule(3, 7, "Europe/Lisbon");
-        let daily = |now, last| due_period(Frequency::Daily, &schedule, lisbon, now, last, false);
+        let daily = |now, last| due_period(Frequency::Daily, &schedule, lisbon, now, long_ago(), last, false);
         assert_eq!(daily(at("2026-12-05T06:59:00Z"), Some("2026-12-04")), None);
         assert_eq!(daily(at("2026-12-05T07:00:00Z"), Some("2026-12-04")).as_deref(), Some("2026-12-05"));
         assert_eq!(daily(at("2026-12-05T23:00:00Z"), Some("2026-12-05")), None);
-        let instant = |now, last| due_period(Frequency::Instant, &schedule, lisbon, now, last, false);
+        let instant = |now, last| due_period(Frequency::Instant, &schedule, lisbon, now, long_ago(), last, false);
         assert_eq!(instant(at("2026-12-05T09:14:30Z"), None).as_deref(), Some("2026-12-05T09:14"));
         assert_eq!(instant(at("2026-12-05T09:14:50Z"), Some("2026-12-05T09:14")), None);
-        assert_eq!(due_period(Frequency::Off, &schedule, lisbon, at("2026-12-05T09:14:30Z"), None, true), None);
+        assert_eq!(due_period(Frequency::Off, &schedule, lisbon, at("2026-12-05T09:14:30Z"), long_ago(), None, true), None);
     }
 
     proptest! {
@@ -211,7 +220,7 @@ mod tests {
             let gap = after - next;
             prop_assert!(gap >= chrono::Duration::days(7) - chrono::Duration::hours(2));
             prop_assert!(gap <= chrono::Duration::days(7) + chrono::Duration::hours(2));
-            prop_assert!(due_period(Frequency::Weekly, &schedule, zone, next, None, false).is_some());
+            prop_assert!(due_period(Frequency::Weekly, &schedule, zone, next, long_ago(), None, false).is_some());
         }
     }
 }

@@ -73,18 +73,19 @@ fn due_periods(subscribers: &[Subscriber], now: DateTime<Utc>, at_once: bool) ->
     for subscriber in subscribers {
         let zone = subscriber.schedule.zone().unwrap_or(chrono_tz::Europe::Brussels);
         for frequency in [Frequency::Weekly, Frequency::Daily, Frequency::Instant] {
-            let searches: Vec<&SavedSearch> = subscriber
+            let Some(subscribed_at) = subscriber
                 .searches
                 .iter()
                 .filter(|s| s.search.frequency == frequency)
-                .map(|s| &s.search)
-                .collect();
-            if searches.is_empty() {
+                .map(|s| s.saved_at)
+                .min()
+            else {
                 continue;
-            }
+            };
             let mark = subscriber.marks.iter().find(|mark| mark.frequency == frequency);
             let last_period = mark.map(|mark| mark.period.as_str());
-            let Some(period) = due_period(frequency, &subscriber.schedule, zone, now, last_period, at_once) else {
+            let schedule = &subscriber.schedule;
+            let Some(period) = due_period(frequency, schedule, zone, now, subscribed_at, last_period, at_once) else {
                 continue;
             };
             let covered = mark.and_then(|mark| mark.covered_until);

@@ -10,6 +10,7 @@ mod cluster_management;
 mod clusters;
 mod consortia;
 mod corrupt_rows;
+mod digests;
 mod hostile;
 mod import;
 mod indexing;

@@ -75,18 +75,23 @@ impl SmtpServer {
         }
     }
 
-    /// Every message received so far, as raw text.
+    /// Every message received so far, as raw text, in the order it arrived.
     pub fn received(&self) -> Vec<String> {
-        let mut messages = Vec::new();
+        let mut files = Vec::new();
         for folder in ["new", "cur"] {
             let Ok(entries) = std::fs::read_dir(self.maildir.path().join("mail").join(folder)) else {
                 continue;
             };
             for entry in entries.flatten() {
-                messages.push(std::fs::read_to_string(entry.path()).unwrap());
+                let written = entry.metadata().and_then(|m| m.modified()).ok();
+                files.push((written, entry.path()));
             }
         }
-        messages
+        files.sort();
+        files
+            .into_iter()
+            .map(|(_, path)| std::fs::read_to_string(path).unwrap())
+            .collect()
     }
 }
 
