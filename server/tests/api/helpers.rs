@@ -157,4 +157,22 @@ impl TestApp {
             response.text().await.unwrap_or_else(|e| panic!("GET {url}: body: {e}")),
         )
     }
+
+    /// POSTs `body` as a form from no site at all (as a mail provider's server does).
+    pub async fn post_form(&self, path: &str, body: &str) -> (u16, String) {
+        let url = format!("{}{path}", self.address);
+        let response = self
+            .client
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {url}: {e}"));
+        let status = response.status().as_u16();
+        (
+            status,
+            response.text().await.unwrap_or_else(|e| panic!("POST {url}: body: {e}")),
+        )
+    }
 }

@@ -1561,10 +1561,20 @@ async fn every_alert_input_refuses_hostile_values_plainly_and_the_preferences_pa
                     "set_digest_schedule",
                     serde_json::json!({ "schedule": { "weekday": payload, "hour": 8, "time_zone": "UTC" } }),
                 ),
+                ("mail_link", serde_json::json!({ "token": payload, "undo": false })),
+                ("mail_link", serde_json::json!({ "token": "dTox.abc", "undo": payload })),
             ],
             "/preferences",
         )
         .await;
+        let (status, answer) = app
+            .post_form(
+                &format!("/mail/unsubscribe?token={}", percent_encode(&payload)),
+                "List-Unsubscribe=One-Click",
+            )
+            .await;
+        assert_eq!(status, 400, "{answer}");
+        assert!(!answer.contains(SCRIPT_MARK) && !answer.contains("<img"), "{answer}");
         // Hostile words and filters in a search to save: unknown keys and values are left out,
         // the words kept as text (bounded) — and the preferences page shows them escaped.
         let pairs = serde_json::json!([

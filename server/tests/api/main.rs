@@ -12,6 +12,7 @@ mod accounts;
 mod assets;
 mod calls;
 mod cli;
+mod digests;
 mod health;
 mod hostile;
 mod mail;
