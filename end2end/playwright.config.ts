@@ -9,12 +9,16 @@ const baseURL = `http://127.0.0.1:${port}`;
 /** The portal with hostile imported data (the second web server below). */
 export const hostileURL = `http://127.0.0.1:${port + 1}`;
 const run = `fundbridge-e2e-${process.pid}-${Date.now()}`;
-const database = path.join(os.tmpdir(), `${run}.db`);
+// Set in the runner, inherited by its workers: a test runs the binary on the same database
+// (digests.spec.ts composes a digest with `fundbridge digest --now`).
+process.env.FUNDBRIDGE_E2E_DATABASE ??= path.join(os.tmpdir(), `${run}.db`);
+const database = process.env.FUNDBRIDGE_E2E_DATABASE;
 const indexDir = path.join(os.tmpdir(), `${run}-index`);
 // The release build, where scripts/cargo-env puts it (an absolute path, or relative to the
 // repository's root, where the servers start).
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(os.homedir(), '.cache', 'fundbridge', 'target');
-const binary = process.env.FUNDBRIDGE_E2E_BINARY ?? path.join(targetDir, 'release', 'fundbridge');
+process.env.FUNDBRIDGE_E2E_BINARY ??= path.join(targetDir, 'release', 'fundbridge');
+const binary = process.env.FUNDBRIDGE_E2E_BINARY;
 // The portal's mail goes to a real SMTP server (aiosmtpd, the third web server below), which
 // keeps each message as a file of this Maildir; the tests read them there (session.ts). Set
 // here, in the runner, so that the workers it starts inherit the same folder.

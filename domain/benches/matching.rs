@@ -8,60 +8,19 @@
 //! Run: `cargo bench -p domain --features server --bench matching` (`BENCH_ORGANISATIONS=…`,
 //! `BENCH_CALLS=…`, `BENCH_THREADS=…` to resize).
 
+mod support;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use domain::demo::{self, DemoSize};
 use domain::geo::RegionNames;
-use domain::import::eu_ftp;
 use domain::matching::rank::{Matcher, Ranked};
 use domain::matching::rules::Applicant;
 use domain::organisation::Organisation;
-use domain::store::NewCall;
-use std::path::Path;
 use std::time::Instant;
+use support::{env_number, peak_rss_mib, recombined_calls};
 
 /// How many calls each organisation keeps (a digest's section).
 const TOP: usize = 10;
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// The process's peak resident memory, in MiB (Linux `VmHWM`).
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// `count` calls recombined from the real topics: call `i` keeps topic `i`'s description,
-/// dates and rules, and takes its title from another topic after the first round.
-fn recombined_calls(count: usize, now: DateTime<Utc>) -> Vec<domain::call::CallDetail> {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/eu-ftp-calls/calls_open_forthcoming.jsonl");
-    let topics: Vec<NewCall> = eu_ftp::read_topics(&path)
-        .expect("the real topics are in ../shared/data")
-        .into_iter()
-        .filter_map(|(_, call)| call.ok())
-        .collect();
-    (0..count)
-        .map(|i| {
-            let topic = &topics[i % topics.len()];
-            let mut call: NewCall = topic.clone();
-            let round = i / topics.len();
-            if round > 0 {
-                call.title = topics[(i * 7 + round) % topics.len()].title.clone();
-                call.external_id = format!("{}-R{round}", topic.external_id);
-            }
-            call.to_detail(now)
-        })
-        .collect()
-}
 
 /// Ranks the best [`TOP`] calls of each applicant on `threads` threads; returns how many
 /// had at least one match and the sum of the best scores.

@@ -189,7 +189,10 @@ pub async fn mail_send_test(config: &Config, address: &str) -> anyhow::Result<()
 /// this period) and queues them — or, with `dry_run`, prints what each person would receive
 /// and records nothing; `person` narrows it to one address.
 pub async fn digest(config: &Config, dry_run: bool, at_once: bool, person: Option<String>) -> anyhow::Result<()> {
-    let (store, search) = open_store_and_search(config).await?;
+    let store = open_store(config).await?;
+    // Composing searches its own in-memory index of what is new, never the live one (which a
+    // running server holds open): an empty one stands in for it.
+    let search = Arc::new(EmbeddedIndex::in_memory()?);
     let mail_domain = config.mailer()?.sender_domain().to_owned();
     let app = AppState::new(store, search, config.clock()).with_site(config.site(&mail_domain));
     let options = domain::services::digests::DigestOptions {
@@ -202,17 +205,14 @@ pub async fn digest(config: &Config, dry_run: bool, at_once: bool, person: Optio
         println!("To: {}\nSubject: {}\n\n{}\n", mail.recipient, mail.subject, mail.text_body);
     }
     let verb = if dry_run { "would be queued" } else { "queued" };
+    let taken = if run.taken > 0 {
+        format!(", {} composed by another run", run.taken)
+    } else {
+        String::new()
+    };
     println!(
-        "{} subscribers, {} periods due: {} mails {verb}, {} with nothing new{}",
-        run.subscribers,
-        run.due,
-        run.queued,
-        run.nothing_new,
-        if run.taken > 0 {
-            format!(", {} composed by another run", run.taken)
-        } else {
-            String::new()
-        }
+        "{} subscribers, {} periods due: {} {verb}, {} with nothing new{taken}",
+        run.subscribers, run.due, run.queued, run.nothing_new
     );
     Ok(())
 }
