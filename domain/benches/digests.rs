@@ -163,9 +163,15 @@ async fn main() {
     let text_bytes: usize = calls.iter().map(|call| call.description.len()).sum();
     let (old, new) = calls.split_at(calls_wanted - new_calls);
     for chunk in old.chunks(1_000) {
-        store.upsert_calls(chunk, now - Duration::days(60)).await.expect("calls written");
+        store
+            .upsert_calls(chunk, now - Duration::days(60))
+            .await
+            .expect("calls written");
     }
-    store.upsert_calls(new, now - Duration::days(3)).await.expect("calls written");
+    store
+        .upsert_calls(new, now - Duration::days(3))
+        .await
+        .expect("calls written");
     let queries = distinct_queries();
     let searches = subscribe(&url, subscribers, &queries, now).await;
     println!(
@@ -180,17 +186,16 @@ async fn main() {
     let search = Arc::new(EmbeddedIndex::in_memory().expect("an index"));
     let state = AppState::new(store, search, Clock::Fixed(now));
     let started = Instant::now();
-    let run = compose_due(&state, &DigestOptions::default()).await.expect("digests composed");
+    let run = compose_due(&state, &DigestOptions::default())
+        .await
+        .expect("digests composed");
     let composing = started.elapsed().as_secs_f64();
     let bytes = outbox_bytes(&url).await;
     println!();
     println!("| what | figure |");
     println!("|---|---|");
     println!("| periods due (person × frequency) | {} |", run.due);
-    println!(
-        "| mails queued / nothing new | {} / {} |",
-        run.queued, run.nothing_new
-    );
+    println!("| mails queued / nothing new | {} / {} |", run.queued, run.nothing_new);
     println!("| **compose and queue, all of it** | **{composing:.1} s** |");
     println!("| mails queued per second | {:.0} |", run.queued as f64 / composing);
     println!(
@@ -198,7 +203,10 @@ async fn main() {
         bytes as f64 / 1e6,
         bytes as f64 / run.queued.max(1) as f64 / 1e3
     );
-    println!("| peak resident memory (the whole process, setup included) | {:.0} MiB |", peak_rss_mib());
+    println!(
+        "| peak resident memory (the whole process, setup included) | {:.0} MiB |",
+        peak_rss_mib()
+    );
 
     let started = Instant::now();
     let idle = compose_due(&state, &DigestOptions::default()).await.expect("a tick");

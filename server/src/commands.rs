@@ -202,7 +202,10 @@ pub async fn digest(config: &Config, dry_run: bool, at_once: bool, person: Optio
     };
     let run = domain::services::digests::compose_due(&app, &options).await?;
     for mail in &run.previews {
-        println!("To: {}\nSubject: {}\n\n{}\n", mail.recipient, mail.subject, mail.text_body);
+        println!(
+            "To: {}\nSubject: {}\n\n{}\n",
+            mail.recipient, mail.subject, mail.text_body
+        );
     }
     let verb = if dry_run { "would be queued" } else { "queued" };
     let taken = if run.taken > 0 {

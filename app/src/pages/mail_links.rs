@@ -4,9 +4,9 @@
 //! the page then offers to undo it. No sign-in needed: the signed token is the authority.
 
 use crate::api::alerts::{apply_mail_link, MailLinkOutcome};
+use crate::components::error_notice::inline_alert;
 use crate::components::page_title::PageTitle;
 use crate::error::AppError;
-use crate::components::error_notice::inline_alert;
 use crate::pages::account::token_from_address;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;

@@ -3,10 +3,10 @@
 //! saying what that means, a link that runs it, and a delete button.
 
 use crate::api::alerts::{
-    delete_saved_search, my_preferences, set_digest_schedule, set_search_frequency, DigestSchedule, Frequency,
-    Preferences, SavedSearch, SearchKind,
+    delete_saved_search, my_preferences, resume_alert_mail, set_digest_schedule, set_search_frequency, DigestSchedule,
+    Frequency, Preferences, SavedSearch, SearchKind,
 };
-use crate::components::error_notice::{log_in_first, ErrorNotice};
+use crate::components::error_notice::{inline_alert, log_in_first, ErrorNotice};
 use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::pages::publishing::editor::FieldMessage;
@@ -40,6 +40,7 @@ fn PreferencesForm(preferences: Preferences) -> impl IntoView {
     let schedule = RwSignal::new(preferences.schedule.clone());
     let searches = RwSignal::new(preferences.searches);
     view! {
+        {preferences.mail_stopped.then(|| view! { <MailStopped /> })}
         <ScheduleForm saved=schedule />
         <section class="saved-searches" aria-labelledby="saved-searches-heading">
             <h2 id="saved-searches-heading">"Saved searches"</h2>
@@ -59,6 +60,26 @@ fn PreferencesForm(preferences: Preferences) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// Says that the person unsubscribed from all alert mail (from a mail's link), with a button
+/// that resumes it.
+#[component]
+fn MailStopped() -> impl IntoView {
+    let resume = Action::new(|_: &()| resume_alert_mail());
+    view! {
+        <div class="mail-stopped" role="status">
+            {move || match resume.value().get() {
+                Some(Ok(())) => view! { <p>"Alert mail is back on: your saved searches mail you as set below."</p> }.into_any(),
+                other => view! {
+                    <p>"You unsubscribed from all alert mail: no digest or alert is sent, whatever is set below."</p>
+                    <button class="button primary" type="button" on:click=move |_| { resume.dispatch(()); }
+                        disabled=move || resume.pending().get()>"Resume alert mail"</button>
+                    {other.and_then(Result::err).map(inline_alert)}
+                }.into_any(),
+            }}
+        </div>
     }
 }
 

@@ -80,7 +80,11 @@ impl DigestSection {
             more: total - items.len(),
             items,
             total,
-            see_all_url: format!("{}{}{separator}sort=newest", public_url.trim_end_matches('/'), search.href()),
+            see_all_url: format!(
+                "{}{}{separator}sort=newest",
+                public_url.trim_end_matches('/'),
+                search.href()
+            ),
             stop_url,
         }
     }
@@ -263,7 +267,10 @@ mod tests {
             "https://fundbridge.eu/mail/stop?token=t".into(),
         );
         let digest = digest(vec![calls, organisations]);
-        assert_eq!(digest.headline(), "Your Fundbridge week: 8 new calls and 1 new organisation");
+        assert_eq!(
+            digest.headline(),
+            "Your Fundbridge week: 8 new calls and 1 new organisation"
+        );
         let mail = digest.to_mail("fundbridge.eu", &DigestSchedule::default()).unwrap();
         assert_eq!(mail.idempotency_key, "digest:7:weekly:2026-W49");
         assert_eq!(
@@ -272,7 +279,9 @@ mod tests {
         );
         assert!(mail.html_body.contains("Call &lt;4&gt;") && !mail.html_body.contains("Call <4>"));
         assert!(!mail.html_body.contains("Call &lt;5&gt;"), "only five per section");
-        assert!(mail.text_body.contains("See all 8: https://fundbridge.eu/calls?q=quantum&sort=newest"));
+        assert!(mail
+            .text_body
+            .contains("See all 8: https://fundbridge.eu/calls?q=quantum&sort=newest"));
         assert!(mail.text_body.contains("every Monday around 08:00 Europe/Brussels"));
         assert!(mail.text_body.contains("https://fundbridge.eu/mail/mute?token=0"));
         assert!(mail.validate().is_ok(), "{:?}", mail.validate());

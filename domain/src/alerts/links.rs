@@ -174,8 +174,14 @@ mod tests {
             let token = signer.token(&link);
             assert_eq!(signer.verify(&token), Some(link.clone()));
             let url = signer.url("https://fundbridge.eu/", &link);
-            assert!(url.starts_with(&format!("https://fundbridge.eu{}?token=", link.path())), "{url}");
-            assert!(token.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "{token}");
+            assert!(
+                url.starts_with(&format!("https://fundbridge.eu{}?token=", link.path())),
+                "{url}"
+            );
+            assert!(
+                token.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+                "{token}"
+            );
         }
     }
 
@@ -186,7 +192,11 @@ mod tests {
         assert_eq!(LinkSigner::new("key-two").verify(&token), None);
         let (_, signature) = token.split_once('.').unwrap();
         let forged = format!("{}.{signature}", URL_SAFE_NO_PAD.encode("u:8"));
-        assert_eq!(signer.verify(&forged), None, "another person's id under the same signature");
+        assert_eq!(
+            signer.verify(&forged),
+            None,
+            "another person's id under the same signature"
+        );
         let cut = &token[..token.len() - 4];
         assert_eq!(signer.verify(cut), None, "a shortened signature");
         for bad in ["", ".", "abc", "abc.def", &"a".repeat(2_000)] {

@@ -268,6 +268,9 @@ pub struct Preferences {
     pub searches: Vec<SavedSearch>,
     /// When their digest is composed.
     pub schedule: DigestSchedule,
+    /// They unsubscribed from all alert mail (from a mail's link): nothing is sent.
+    #[serde(default)]
+    pub mail_stopped: bool,
 }
 
 /// What a mail link does, as its confirmation page shows it.

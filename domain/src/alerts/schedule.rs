@@ -82,7 +82,10 @@ pub fn due_period(
 ) -> Option<String> {
     let has_come = |instant: DateTime<Utc>| subscribed_at <= instant && instant <= now;
     let (period, time_has_come) = match frequency {
-        Frequency::Weekly => (week_key(now, zone), has_come(digest_instant_in_week(schedule, zone, now))),
+        Frequency::Weekly => (
+            week_key(now, zone),
+            has_come(digest_instant_in_week(schedule, zone, now)),
+        ),
         Frequency::Daily => {
             let today = now.with_timezone(&zone).date_naive();
             (today.to_string(), has_come(digest_on(schedule, today, zone)))
@@ -179,7 +182,17 @@ mod tests {
         // Later in the week, a digest missed on Monday is still due.
         assert!(weekly(at("2026-12-10T12:00:00Z"), Some("2026-W49")).is_some());
         // Subscribed after this week's digest time: the first digest is next week's.
-        let since_tuesday = |now| due_period(Frequency::Weekly, &monday, brussels, now, at("2026-12-08T10:00:00Z"), None, false);
+        let since_tuesday = |now| {
+            due_period(
+                Frequency::Weekly,
+                &monday,
+                brussels,
+                now,
+                at("2026-12-08T10:00:00Z"),
+                None,
+                false,
+            )
+        };
         assert_eq!(since_tuesday(at("2026-12-10T12:00:00Z")), None);
         assert_eq!(since_tuesday(at("2026-12-14T07:00:00Z")).as_deref(), Some("2026-W51"));
         // Asked for at once, it is due before its hour, still once a week.
@@ -193,12 +206,29 @@ mod tests {
         let (schedule, lisbon) = schedule(3, 7, "Europe/Lisbon");
         let daily = |now, last| due_period(Frequency::Daily, &schedule, lisbon, now, long_ago(), last, false);
         assert_eq!(daily(at("2026-12-05T06:59:00Z"), Some("2026-12-04")), None);
-        assert_eq!(daily(at("2026-12-05T07:00:00Z"), Some("2026-12-04")).as_deref(), Some("2026-12-05"));
+        assert_eq!(
+            daily(at("2026-12-05T07:00:00Z"), Some("2026-12-04")).as_deref(),
+            Some("2026-12-05")
+        );
         assert_eq!(daily(at("2026-12-05T23:00:00Z"), Some("2026-12-05")), None);
         let instant = |now, last| due_period(Frequency::Instant, &schedule, lisbon, now, long_ago(), last, false);
-        assert_eq!(instant(at("2026-12-05T09:14:30Z"), None).as_deref(), Some("2026-12-05T09:14"));
+        assert_eq!(
+            instant(at("2026-12-05T09:14:30Z"), None).as_deref(),
+            Some("2026-12-05T09:14")
+        );
         assert_eq!(instant(at("2026-12-05T09:14:50Z"), Some("2026-12-05T09:14")), None);
-        assert_eq!(due_period(Frequency::Off, &schedule, lisbon, at("2026-12-05T09:14:30Z"), long_ago(), None, true), None);
+        assert_eq!(
+            due_period(
+                Frequency::Off,
+                &schedule,
+                lisbon,
+                at("2026-12-05T09:14:30Z"),
+                long_ago(),
+                None,
+                true
+            ),
+            None
+        );
     }
 
     proptest! {

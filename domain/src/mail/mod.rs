@@ -225,7 +225,10 @@ mod tests {
         };
         assert!(matches!(mailer.send(&bad).await, Err(SendError::Permanent(_))));
         assert_eq!(mailer.sent().await.len(), 1, "a refused message is not handed over");
-        assert!(!raw.contains("List-Unsubscribe"), "account mail has no unsubscribe header: {raw}");
+        assert!(
+            !raw.contains("List-Unsubscribe"),
+            "account mail has no unsubscribe header: {raw}"
+        );
 
         let alert = LeasedMail {
             list_unsubscribe: Some("https://fundbridge.example/mail/unsubscribe?token=abc.def".into()),
@@ -241,6 +244,9 @@ mod tests {
             raw.contains("List-Unsubscribe: <https://fundbridge.example/mail/unsubscribe?token=abc.def>"),
             "{raw}"
         );
-        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{raw}");
+        assert!(
+            raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+            "{raw}"
+        );
     }
 }

@@ -22,7 +22,18 @@ pub async fn preferences(state: &AppState, session: Option<&str>) -> Result<Pref
     Ok(Preferences {
         searches: state.alerts.saved_searches(viewer.person_id).await?,
         schedule: state.alerts.digest_schedule(viewer.person_id).await?,
+        mail_stopped: state.digests.alert_mail_stopped(viewer.person_id).await?,
     })
+}
+
+/// Resumes all alert mail to the signed-in person after an unsubscribe (what the mail's
+/// confirmation page undoes too).
+pub async fn resume_alert_mail(state: &AppState, session: Option<&str>) -> Result<(), ServiceError> {
+    let viewer = super::accounts::require_viewer(state, session).await?;
+    Ok(state
+        .digests
+        .set_alert_mail_stopped(viewer.person_id, false, state.clock.now())
+        .await?)
 }
 
 /// Saves the `kind` search the URL pairs `pairs` describe (read as the list page reads them:

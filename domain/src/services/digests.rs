@@ -23,6 +23,7 @@ use crate::search::embedded::EmbeddedIndex;
 use crate::search::{CallDocument, CallIndex, IndexChange, OrganisationDocument, OrganisationIndex, SearchRequest};
 use crate::store::{DigestRecord, OutgoingMail, StoreError, Subscriber};
 use chrono::{DateTime, Utc};
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 /// Periods recorded per transaction.
@@ -131,8 +132,12 @@ impl NewListings {
     async fn gather(state: &AppState, since: DateTime<Utc>, now: DateTime<Utc>) -> Result<NewListings, ServiceError> {
         let unavailable = |error: crate::search::SearchError| ServiceError::Unavailable(error.to_string());
         let index = EmbeddedIndex::in_memory().map_err(unavailable)?;
-        let listed_calls: HashMap<String, DateTime<Utc>> =
-            state.digests.calls_listed_between(since, now).await?.into_iter().collect();
+        let listed_calls: HashMap<String, DateTime<Utc>> = state
+            .digests
+            .calls_listed_between(since, now)
+            .await?
+            .into_iter()
+            .collect();
         let mut calls = HashMap::new();
         let ids: Vec<String> = listed_calls.keys().cloned().collect();
         for chunk in ids.chunks(CHUNK) {
@@ -272,7 +277,11 @@ pub async fn compose_due(state: &AppState, options: &DigestOptions) -> Result<Di
         due: due.len(),
         ..DigestRun::default()
     };
-    let Some(earliest) = due.iter().flat_map(|d| d.searches.iter().map(|(_, since)| *since)).min() else {
+    let Some(earliest) = due
+        .iter()
+        .flat_map(|d| d.searches.iter().map(|(_, since)| *since))
+        .min()
+    else {
         return Ok(run);
     };
     let listings = NewListings::gather(state, earliest, now).await?;
@@ -291,11 +300,11 @@ pub async fn compose_due(state: &AppState, options: &DigestOptions) -> Result<Di
             if listings.is_empty() {
                 break;
             }
-            let key = (search.kind, search.query.as_str());
-            if !found_by_query.contains_key(&key) {
-                found_by_query.insert(key, listings.matching(search, now).await?);
-            }
-            let items: Vec<DigestItem> = found_by_query[&key]
+            let found = match found_by_query.entry((search.kind, search.query.as_str())) {
+                Entry::Occupied(found) => found.into_mut(),
+                Entry::Vacant(slot) => slot.insert(listings.matching(search, now).await?),
+            };
+            let items: Vec<DigestItem> = found
                 .iter()
                 .filter_map(|id| Some((id, listings.get(search.kind, id)?)))
                 .filter(|(id, listed)| listed.at > *since && !muted.contains(&(person_id, (*id).clone())))
@@ -327,7 +336,12 @@ pub async fn compose_due(state: &AppState, options: &DigestOptions) -> Result<Di
                     person_id,
                     search_id: search.id,
                 };
-                sections.push(DigestSection::new(search, items, &public_url, signer.url(&public_url, &stop)));
+                sections.push(DigestSection::new(
+                    search,
+                    items,
+                    &public_url,
+                    signer.url(&public_url, &stop),
+                ));
             }
         }
         let mail = if sections.is_empty() {
@@ -424,11 +438,7 @@ pub async fn apply_mail_link(state: &AppState, token: &str, undo: bool) -> Resul
             ("mute", sentence)
         }
         MailLink::StopSearch { person_id, search_id } => {
-            let frequency = if in_effect {
-                Frequency::Off
-            } else {
-                Frequency::Weekly
-            };
+            let frequency = if in_effect { Frequency::Off } else { Frequency::Weekly };
             let search = state
                 .alerts
                 .set_search_frequency(*person_id, *search_id, frequency, now)

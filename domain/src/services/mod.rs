@@ -23,8 +23,8 @@ pub mod regions;
 use crate::geo::RegionNames;
 use crate::search::{CallIndex, OrganisationIndex, SearchIndex};
 use crate::store::{
-    Alerts, CallStore, Clusters, Consortia, Digests, Directory, MailOutbox, Matches, Memberships, Messages, People, Publishing,
-    RateLimits, SearchLog, SearchLogEntry, Store, StoreError, Strategies,
+    Alerts, CallStore, Clusters, Consortia, Digests, Directory, MailOutbox, Matches, Memberships, Messages, People,
+    Publishing, RateLimits, SearchLog, SearchLogEntry, Store, StoreError, Strategies,
 };
 use chrono::{DateTime, Utc};
 use std::sync::Arc;

@@ -109,6 +109,11 @@ pub trait Digests: Send + Sync {
     async fn alert_mail_stopped(&self, person_id: i64) -> Result<bool, StoreError>;
 
     /// Mutes (`muted`) or unmutes call `call` in person `person_id`'s mail.
-    async fn set_call_muted(&self, person_id: i64, call: &str, muted: bool, now: DateTime<Utc>)
-        -> Result<(), StoreError>;
+    async fn set_call_muted(
+        &self,
+        person_id: i64,
+        call: &str,
+        muted: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 }

@@ -96,7 +96,9 @@ impl OutgoingMail {
         check_text("HTML part", &self.html_body, true)?;
         if let Some(url) = &self.list_unsubscribe {
             check_text("unsubscribe address", url, false)?;
-            let https_or_local = ["https://", "http://127.0.0.1", "http://localhost"].iter().any(|scheme| url.starts_with(scheme));
+            let https_or_local = ["https://", "http://127.0.0.1", "http://localhost"]
+                .iter()
+                .any(|scheme| url.starts_with(scheme));
             if !https_or_local || url.len() > 2_000 || url.contains(['<', '>', ',', ' ']) {
                 return Err(format!("{url:?} is not an HTTPS unsubscribe address"));
             }

@@ -44,7 +44,9 @@ async fn deliver(store: &Arc<dyn Store>, state: &AppState, server: &SmtpServer, 
 /// The signed link to `path` in a received message (quoted-printable soft breaks undone).
 fn link(message: &str, path: &str) -> String {
     let joined = message.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
-    let at = joined.find(&format!("{path}?token=")).unwrap_or_else(|| panic!("{path} in {joined}"));
+    let at = joined
+        .find(&format!("{path}?token="))
+        .unwrap_or_else(|| panic!("{path} in {joined}"));
     let token: String = joined[at + path.len() + "?token=".len()..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
@@ -68,8 +70,18 @@ async fn a_weekly_digest_arrives_once_with_what_is_new_and_unsubscribes_in_one_c
     store
         .upsert_calls(
             &[
-                call("QUANTUM-1", "Quantum-safe VPN gateways", "Post-quantum key exchange for VPNs.", &[]),
-                call("QUANTUM-2", "Quantum key distribution testbeds", "Quantum networks.", &[]),
+                call(
+                    "QUANTUM-1",
+                    "Quantum-safe VPN gateways",
+                    "Post-quantum key exchange for VPNs.",
+                    &[],
+                ),
+                call(
+                    "QUANTUM-2",
+                    "Quantum key distribution testbeds",
+                    "Quantum networks.",
+                    &[],
+                ),
                 call("SOIL-1", "Soil health living labs", "Living labs for soil health.", &[]),
             ],
             saturday,
@@ -88,10 +100,22 @@ async fn a_weekly_digest_arrives_once_with_what_is_new_and_unsubscribes_in_one_c
     assert_eq!(received.len(), 1, "Ben, with nothing new, gets nothing");
     let digest = &received[0];
     assert!(digest.contains("To: ana@example.eu"), "{digest}");
-    assert!(digest.contains("Subject: Your Fundbridge week: 2 new calls"), "{digest}");
-    assert!(digest.contains("List-Unsubscribe: <http://127.0.0.1:3000/mail/unsubscribe?token="), "{digest}");
-    assert!(digest.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{digest}");
-    assert!(digest.contains("text/plain") && digest.contains("text/html"), "{digest}");
+    assert!(
+        digest.contains("Subject: Your Fundbridge week: 2 new calls"),
+        "{digest}"
+    );
+    assert!(
+        digest.contains("List-Unsubscribe: <http://127.0.0.1:3000/mail/unsubscribe?token="),
+        "{digest}"
+    );
+    assert!(
+        digest.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+        "{digest}"
+    );
+    assert!(
+        digest.contains("text/plain") && digest.contains("text/html"),
+        "{digest}"
+    );
     assert!(digest.contains("Quantum-safe VPN gateways") && digest.contains("Quantum key distribution testbeds"));
     assert!(!digest.contains("Soil health"), "only what the search finds");
 
@@ -122,15 +146,32 @@ async fn a_weekly_digest_arrives_once_with_what_is_new_and_unsubscribes_in_one_c
     assert!(deliver(&store, &next_monday, &server, 1).await.is_empty());
 
     // Undone: the following digest comes, with only what is new since the last one received.
-    digests::apply_mail_link(&next_monday, &unsubscribe, true).await.unwrap();
+    digests::apply_mail_link(&next_monday, &unsubscribe, true)
+        .await
+        .unwrap();
     let run = compose(&after_hours(&store, SECOND_MONDAY + 1)).await;
     assert_eq!(run.queued, 1, "{run:?}");
     let received = deliver(&store, &after_hours(&store, SECOND_MONDAY + 1), &server, 1).await;
     assert_eq!(received.len(), 1);
-    assert!(received[0].contains("Subject: Your Fundbridge week: 1 new call"), "{}", received[0]);
+    assert!(
+        received[0].contains("Subject: Your Fundbridge week: 1 new call"),
+        "{}",
+        received[0]
+    );
     assert!(received[0].contains("Quantum sensing for grids"));
     assert!(!received[0].contains("Quantum-safe VPN"), "not new any more, and muted");
 
+    // Resumed from the alerts page after another unsubscribe.
+    digests::apply_mail_link(&next_monday, &unsubscribe, false)
+        .await
+        .unwrap();
+    alerts::resume_alert_mail(&next_monday, Some(&ana)).await.unwrap();
+    assert!(
+        !alerts::preferences(&next_monday, Some(&ana))
+            .await
+            .unwrap()
+            .mail_stopped
+    );
     // A token that is not ours changes nothing.
     let forged = format!("{}x", &unsubscribe[..unsubscribe.len() - 1]);
     assert!(digests::apply_mail_link(&next_monday, &forged, false).await.is_err());

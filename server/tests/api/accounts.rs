@@ -268,7 +268,7 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 76] = [
+const MATRIX: [(&str, Rule); 77] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -344,6 +344,7 @@ const MATRIX: [(&str, Rule); 76] = [
     ("set_search_frequency", Rule::Owner),
     ("delete_saved_search", Rule::Owner),
     ("set_digest_schedule", Rule::LoggedIn),
+    ("resume_alert_mail", Rule::LoggedIn),
     // Authorised by the signed token in the mail link, as `verify_email` by its token.
     ("mail_link", Rule::Public),
 ];
@@ -658,6 +659,7 @@ async fn authorisation_matrix(app: TestApp) {
                 "save_search" => json!({ "kind": "calls", "pairs": [["q", "matrix"], ["status", "open"]] }),
                 "set_search_frequency" => json!({ "id": saved_search, "frequency": "daily" }),
                 "delete_saved_search" => json!({ "id": saved_search }),
+                "resume_alert_mail" => json!({}),
                 "set_digest_schedule" => {
                     json!({ "schedule": { "weekday": 2, "hour": 9, "time_zone": "Europe/Paris" } })
                 }

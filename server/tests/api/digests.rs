@@ -132,7 +132,10 @@ async fn a_digest_run_killed_at_random_points_queues_and_delivers_each_digest_on
     assert!(!kills.is_empty(), "at least one run was killed before it finished");
 
     let backlog = store.mail_backlog().await.unwrap();
-    assert_eq!(backlog.pending, SUBSCRIBERS as u64, "one digest per subscriber, none twice");
+    assert_eq!(
+        backlog.pending, SUBSCRIBERS as u64,
+        "one digest per subscriber, none twice"
+    );
 
     let mailer = Mailer::smtp(&smtp.url(), "Fundbridge <mail@fundbridge.test>").unwrap();
     while store.mail_backlog().await.unwrap().pending > 0 {
@@ -143,7 +146,11 @@ async fn a_digest_run_killed_at_random_points_queues_and_delivers_each_digest_on
     let received = smtp.received();
     let recipients: HashSet<String> = received
         .iter()
-        .filter_map(|message| message.lines().find_map(|line| line.strip_prefix("To: ").map(str::to_owned)))
+        .filter_map(|message| {
+            message
+                .lines()
+                .find_map(|line| line.strip_prefix("To: ").map(str::to_owned))
+        })
         .collect();
     assert_eq!(received.len(), SUBSCRIBERS, "each digest delivered once");
     assert_eq!(recipients.len(), SUBSCRIBERS);

@@ -172,7 +172,10 @@ impl TestApp {
         let status = response.status().as_u16();
         (
             status,
-            response.text().await.unwrap_or_else(|e| panic!("POST {url}: body: {e}")),
+            response
+                .text()
+                .await
+                .unwrap_or_else(|e| panic!("POST {url}: body: {e}")),
         )
     }
 }

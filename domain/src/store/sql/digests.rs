@@ -251,9 +251,8 @@ impl Digests for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut builder = if muted {
-            let mut insert = QueryBuilder::<Db>::new(
-                "INSERT INTO muted_calls (person_id, call_external_id, muted_at) VALUES (",
-            );
+            let mut insert =
+                QueryBuilder::<Db>::new("INSERT INTO muted_calls (person_id, call_external_id, muted_at) VALUES (");
             let mut values = insert.separated(", ");
             values.push_bind(person_id);
             values.push_bind(call.to_owned());

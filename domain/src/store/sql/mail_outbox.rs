@@ -84,8 +84,10 @@ impl MailOutbox for SqlStore {
         builder.push_bind(now);
         builder.push(") ORDER BY id LIMIT ").push_bind(i64::from(limit));
         builder.push(SKIP_LOCKED_ROWS);
-        builder.push(") RETURNING id, message_id, recipient, subject, text_body, html_body, attempts, \
-             list_unsubscribe");
+        builder.push(
+            ") RETURNING id, message_id, recipient, subject, text_body, html_body, attempts, \
+             list_unsubscribe",
+        );
         let mut rows: Vec<LeasedRow> = builder.build_query_as().fetch_all(&self.pool).await?;
         rows.sort_by_key(|row| row.id);
         Ok(rows
