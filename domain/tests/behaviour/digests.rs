@@ -161,17 +161,6 @@ async fn a_weekly_digest_arrives_once_with_what_is_new_and_unsubscribes_in_one_c
     assert!(received[0].contains("Quantum sensing for grids"));
     assert!(!received[0].contains("Quantum-safe VPN"), "not new any more, and muted");
 
-    // Resumed from the alerts page after another unsubscribe.
-    digests::apply_mail_link(&next_monday, &unsubscribe, false)
-        .await
-        .unwrap();
-    alerts::resume_alert_mail(&next_monday, Some(&ana)).await.unwrap();
-    assert!(
-        !alerts::preferences(&next_monday, Some(&ana))
-            .await
-            .unwrap()
-            .mail_stopped
-    );
     // A token that is not ours changes nothing.
     let forged = format!("{}x", &unsubscribe[..unsubscribe.len() - 1]);
     assert!(digests::apply_mail_link(&next_monday, &forged, false).await.is_err());
