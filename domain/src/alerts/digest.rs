@@ -55,7 +55,7 @@ pub struct DigestSection {
     pub total: usize,
     /// How many are not shown.
     pub more: usize,
-    /// The search's page, newest first.
+    /// The search's page (calls newest first).
     pub see_all_url: String,
     /// The signed link that switches the search to "no mail".
     pub stop_url: String,
@@ -72,7 +72,15 @@ impl DigestSection {
             (false, SearchKind::Calls) => format!("Calls matching {}", search.title),
             (false, SearchKind::Organisations) => format!("Organisations matching {}", search.title),
         };
-        let separator = if search.query.is_empty() { '?' } else { '&' };
+        let public_url = public_url.trim_end_matches('/');
+        // The call list can put the newest first; the directory has no such order.
+        let see_all_url = match search.kind {
+            SearchKind::Calls => {
+                let separator = if search.query.is_empty() { '?' } else { '&' };
+                format!("{public_url}{}{separator}sort=newest", search.href())
+            }
+            SearchKind::Organisations => format!("{public_url}{}", search.href()),
+        };
         DigestSection {
             search_id: search.id,
             kind: search.kind,
@@ -80,11 +88,7 @@ impl DigestSection {
             more: total - items.len(),
             items,
             total,
-            see_all_url: format!(
-                "{}{}{separator}sort=newest",
-                public_url.trim_end_matches('/'),
-                search.href()
-            ),
+            see_all_url,
             stop_url,
         }
     }
@@ -248,7 +252,7 @@ mod tests {
             "https://fundbridge.eu",
             "stop".into(),
         );
-        assert_eq!(all.see_all_url, "https://fundbridge.eu/organisations?sort=newest");
+        assert_eq!(all.see_all_url, "https://fundbridge.eu/organisations");
         assert_eq!(all.more, 0);
     }
 

@@ -463,8 +463,8 @@ const SCHEDULE_POLL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Composes due mail every minute until `shutdown` turns true. Several app servers may run
 /// it: each period is recorded once (the others' claims find it taken).
-pub async fn run(state: &AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    loop {
+pub async fn run(state: &AppState, shutdown: tokio::sync::watch::Receiver<bool>) {
+    super::every(SCHEDULE_POLL, shutdown, || async {
         match compose_due(state, &DigestOptions::default()).await {
             Ok(run) if run.due > 0 => tracing::info!(
                 due = run.due,
@@ -476,13 +476,6 @@ pub async fn run(state: &AppState, mut shutdown: tokio::sync::watch::Receiver<bo
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "composing digests failed; trying again"),
         }
-        tokio::select! {
-            _ = shutdown.changed() => {
-                if *shutdown.borrow() {
-                    return;
-                }
-            }
-            () = tokio::time::sleep(SCHEDULE_POLL) => {}
-        }
-    }
+    })
+    .await;
 }

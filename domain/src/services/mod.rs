@@ -63,6 +63,29 @@ pub enum ServiceError {
     },
 }
 
+/// Runs `round` at once, then every `interval`, until `shutdown` turns true: the loop of the
+/// server's periodic jobs (scheduled publication, the digests).
+pub async fn every<Round, Done>(
+    interval: std::time::Duration,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+    mut round: Round,
+) where
+    Round: FnMut() -> Done,
+    Done: std::future::Future<Output = ()>,
+{
+    loop {
+        round().await;
+        tokio::select! {
+            _ = shutdown.changed() => {
+                if *shutdown.borrow() {
+                    return;
+                }
+            }
+            () = tokio::time::sleep(interval) => {}
+        }
+    }
+}
+
 /// Refusal for a person without the right to `what` ("grant roles", "edit this call").
 fn forbidden(what: &str) -> ServiceError {
     ServiceError::Forbidden(format!("You are not allowed to {what}."))

@@ -495,8 +495,8 @@ pub const SCHEDULE_POLL: std::time::Duration = std::time::Duration::from_secs(15
 
 /// Runs until `shutdown` turns true: publishes scheduled calls as their time comes (a failure
 /// is logged and tried again at the next poll).
-pub async fn run_schedule(state: &AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
-    loop {
+pub async fn run_schedule(state: &AppState, shutdown: tokio::sync::watch::Receiver<bool>) {
+    super::every(SCHEDULE_POLL, shutdown, || async {
         match publish_due(state).await {
             Ok(published) if !published.is_empty() => {
                 tracing::info!(calls = ?published, "scheduled calls published");
@@ -504,15 +504,8 @@ pub async fn run_schedule(state: &AppState, mut shutdown: tokio::sync::watch::Re
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "scheduled publication failed; trying again"),
         }
-        tokio::select! {
-            _ = shutdown.changed() => {
-                if *shutdown.borrow() {
-                    return;
-                }
-            }
-            () = tokio::time::sleep(SCHEDULE_POLL) => {}
-        }
-    }
+    })
+    .await;
 }
 
 /// A funding body's audit log as CSV (time, who, what, details): for its editors, reviewers
