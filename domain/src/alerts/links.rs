@@ -35,6 +35,13 @@ pub enum MailLink {
         /// The saved search.
         search_id: i64,
     },
+    /// Stops following a call.
+    Unfollow {
+        /// Who follows it.
+        person_id: i64,
+        /// The call's external id.
+        call: String,
+    },
 }
 
 impl MailLink {
@@ -43,7 +50,8 @@ impl MailLink {
         match self {
             MailLink::Unsubscribe { person_id }
             | MailLink::MuteCall { person_id, .. }
-            | MailLink::StopSearch { person_id, .. } => *person_id,
+            | MailLink::StopSearch { person_id, .. }
+            | MailLink::Unfollow { person_id, .. } => *person_id,
         }
     }
 
@@ -53,6 +61,7 @@ impl MailLink {
             MailLink::Unsubscribe { .. } => "/mail/unsubscribe",
             MailLink::MuteCall { .. } => "/mail/mute",
             MailLink::StopSearch { .. } => "/mail/stop",
+            MailLink::Unfollow { .. } => "/mail/unfollow",
         }
     }
 
@@ -62,6 +71,7 @@ impl MailLink {
             MailLink::Unsubscribe { person_id } => format!("u:{person_id}"),
             MailLink::MuteCall { person_id, call } => format!("m:{person_id}:{call}"),
             MailLink::StopSearch { person_id, search_id } => format!("s:{person_id}:{search_id}"),
+            MailLink::Unfollow { person_id, call } => format!("f:{person_id}:{call}"),
         }
     }
 
@@ -80,6 +90,10 @@ impl MailLink {
             ("s", Some(search)) => Some(MailLink::StopSearch {
                 person_id,
                 search_id: search.parse().ok()?,
+            }),
+            ("f", Some(call)) if !call.is_empty() => Some(MailLink::Unfollow {
+                person_id,
+                call: call.to_owned(),
             }),
             _ => None,
         }
@@ -163,6 +177,10 @@ mod tests {
             MailLink::StopSearch {
                 person_id: 7,
                 search_id: 42,
+            },
+            MailLink::Unfollow {
+                person_id: 7,
+                call: "EIC-2027-ACCELERATOR-01".into(),
             },
         ]
     }

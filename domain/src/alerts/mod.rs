@@ -6,6 +6,7 @@
 
 #[cfg(feature = "server")]
 pub mod digest;
+pub mod follows;
 #[cfg(feature = "server")]
 pub mod links;
 #[cfg(feature = "server")]
@@ -252,6 +253,36 @@ impl SavedSearch {
     }
 }
 
+/// What a digest mark counts: one frequency of saved-search mail, or the mail about followed
+/// calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailChannel {
+    /// Saved searches that mail at this frequency (never [`Frequency::Off`]).
+    Searches(Frequency),
+    /// Material changes to followed calls and reminders before their deadlines.
+    Follows,
+}
+
+impl MailChannel {
+    /// The value stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailChannel::Searches(frequency) => frequency.as_str(),
+            MailChannel::Follows => "follows",
+        }
+    }
+
+    /// The channel stored as `value`.
+    pub fn parse(value: &str) -> Option<MailChannel> {
+        match value {
+            "follows" => Some(MailChannel::Follows),
+            other => Frequency::parse(other)
+                .filter(|frequency| *frequency != Frequency::Off)
+                .map(MailChannel::Searches),
+        }
+    }
+}
+
 /// A search just saved, with the sentence of what it will mail and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedNotice {
@@ -271,12 +302,15 @@ pub struct Preferences {
     /// They unsubscribed from all alert mail (from a mail's link): nothing is sent.
     #[serde(default)]
     pub mail_stopped: bool,
+    /// The calls they follow, soonest deadline first.
+    #[serde(default)]
+    pub follows: Vec<follows::FollowedCall>,
 }
 
 /// What a mail link does, as its confirmation page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailLinkOutcome {
-    /// `unsubscribe`, `mute` or `stop`.
+    /// `unsubscribe`, `mute`, `stop` or `unfollow`.
     pub action: String,
     /// Whether it is in effect now (false: undone).
     pub in_effect: bool,

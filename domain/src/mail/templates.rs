@@ -38,6 +38,8 @@ pub enum Message {
     ContactMessage,
     /// What is new for a person's saved searches (weekly digest, daily or instant alert).
     Digest,
+    /// Material changes to calls a person follows, and reminders before their deadlines.
+    FollowedCalls,
 }
 
 impl Message {
@@ -56,6 +58,7 @@ impl Message {
             Message::ClusterDecided => "cluster_decided",
             Message::ContactMessage => "contact_message",
             Message::Digest => "digest",
+            Message::FollowedCalls => "followed_calls",
         }
     }
 }
@@ -109,6 +112,8 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "en/contact_message.html",
         "en/digest.txt",
         "en/digest.html",
+        "en/followed_calls.txt",
+        "en/followed_calls.html",
     ] {
         environment
             .add_template(name, source)
@@ -166,10 +171,13 @@ mod tests {
             Message::ClusterDecided,
             Message::ContactMessage,
             Message::Digest,
+            Message::FollowedCalls,
         ] {
             let values = json!({
                 "headline": "Your Fundbridge week: 1 new call", "intro": "New since your last digest.",
                 "sections": [{ "heading": "Calls matching “quantum”", "total": 1, "more": 0,
+                    "title": "Quantum", "url": "https://fundbridge.example/calls/Q", "changes": ["Budget changed"],
+                    "notes": ["More money"], "reminders": [], "unfollow_url": "https://fundbridge.example/mail/unfollow",
                     "see_all_url": "https://fundbridge.example/calls", "stop_url": "https://fundbridge.example/mail/stop",
                     "items": [{ "title": "Quantum", "detail": "Horizon Europe", "url": "https://fundbridge.example/calls/Q",
                         "mute_url": "https://fundbridge.example/mail/mute" }] }],

@@ -1,4 +1,4 @@
-//! Saved searches and the digest time as use cases: a signed-in person saves the call search
+//! Saved searches and the digest time as use cases (following calls is in `follows`): a signed-in person saves the call search
 //! or directory search they are looking at, switches how often each mails them, deletes it,
 //! and chooses the weekday, hour and time zone of their digest. Everything here is the
 //! person's own: another person's saved search is not found.
@@ -23,6 +23,7 @@ pub async fn preferences(state: &AppState, session: Option<&str>) -> Result<Pref
         searches: state.alerts.saved_searches(viewer.person_id).await?,
         schedule: state.alerts.digest_schedule(viewer.person_id).await?,
         mail_stopped: state.digests.alert_mail_stopped(viewer.person_id).await?,
+        follows: state.alerts.followed_calls(viewer.person_id, state.clock.now()).await?,
     })
 }
 

@@ -16,7 +16,7 @@ use super::{AppState, ServiceError};
 use crate::alerts::digest::{first_lookback, Digest, DigestItem, DigestSection, LONGEST_LOOKBACK};
 use crate::alerts::links::{LinkSigner, MailLink};
 use crate::alerts::schedule::due_period;
-use crate::alerts::{Frequency, MailLinkOutcome, SavedSearch, SearchKind};
+use crate::alerts::{Frequency, MailChannel, MailLinkOutcome, SavedSearch, SearchKind};
 use crate::organisation_query::OrganisationQuery;
 use crate::query::{call_path, organisation_path, query_pairs, CallQuery};
 use crate::search::embedded::EmbeddedIndex;
@@ -27,7 +27,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 /// Periods recorded per transaction.
-const BATCH: usize = 500;
+pub(super) const BATCH: usize = 500;
 /// Ids read per store call and hits read per search page.
 const CHUNK: usize = 500;
 
@@ -45,9 +45,9 @@ pub struct DigestOptions {
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DigestRun {
-    /// People with saved searches that mail.
+    /// People with saved searches that mail, and followers of calls with news.
     pub subscribers: usize,
-    /// Periods due (person × frequency).
+    /// Periods due (person × frequency; a follower with news).
     pub due: usize,
     /// Mails queued (composed, for a dry run).
     pub queued: usize,
@@ -83,7 +83,10 @@ fn due_periods(subscribers: &[Subscriber], now: DateTime<Utc>, at_once: bool) ->
             else {
                 continue;
             };
-            let mark = subscriber.marks.iter().find(|mark| mark.frequency == frequency);
+            let mark = subscriber
+                .marks
+                .iter()
+                .find(|mark| mark.channel == MailChannel::Searches(frequency));
             let last_period = mark.map(|mark| mark.period.as_str());
             let schedule = &subscriber.schedule;
             let Some(period) = due_period(frequency, schedule, zone, now, subscribed_at, last_period, at_once) else {
@@ -264,12 +267,35 @@ impl NewListings {
     }
 }
 
-/// Composes the mail of every period due now and records it (see the module's documentation);
-/// a dry run composes the same and records nothing.
+impl DigestRun {
+    /// Adds what `other` did.
+    fn add(&mut self, other: DigestRun) {
+        self.subscribers += other.subscribers;
+        self.due += other.due;
+        self.queued += other.queued;
+        self.nothing_new += other.nothing_new;
+        self.taken += other.taken;
+        self.previews.extend(other.previews);
+    }
+}
+
+/// Composes the mail of every period due now and records it (see the module's documentation),
+/// then the mail about followed calls; a dry run composes the same and records nothing.
 pub async fn compose_due(state: &AppState, options: &DigestOptions) -> Result<DigestRun, ServiceError> {
+    let signer = LinkSigner::new(&state.digests.link_key().await?);
+    let mut run = compose_searches(state, options, &signer).await?;
+    run.add(super::follows::compose_follow_mail(state, options, &signer).await?);
+    Ok(run)
+}
+
+/// Composes the saved searches' mail of every period due now and records it.
+async fn compose_searches(
+    state: &AppState,
+    options: &DigestOptions,
+    signer: &LinkSigner,
+) -> Result<DigestRun, ServiceError> {
     let now = state.clock.now();
     let public_url = state.site.public_url.trim_end_matches('/').to_owned();
-    let signer = LinkSigner::new(&state.digests.link_key().await?);
     let subscribers = state.digests.alert_subscribers(options.person.as_deref()).await?;
     let due = due_periods(&subscribers, now, options.at_once);
     let mut run = DigestRun {
@@ -373,7 +399,7 @@ pub async fn compose_due(state: &AppState, options: &DigestOptions) -> Result<Di
         }
         records.push(DigestRecord {
             person_id,
-            frequency: period.frequency,
+            channel: MailChannel::Searches(period.frequency),
             period: period.period.clone(),
             mail,
         });
@@ -423,19 +449,27 @@ pub async fn apply_mail_link(state: &AppState, token: &str, undo: bool) -> Resul
         }
         MailLink::MuteCall { person_id, call } => {
             state.digests.set_call_muted(*person_id, call, in_effect, now).await?;
-            let title = state
-                .calls
-                .call_summaries(std::slice::from_ref(call), now)
-                .await?
-                .into_iter()
-                .next()
-                .map_or_else(|| call.clone(), |summary| summary.title);
+            let title = call_title(state, call, now).await?;
             let sentence = if in_effect {
                 format!("Muted: “{title}” is left out of your digests and alerts.")
             } else {
                 format!("Unmuted: “{title}” can appear in your digests and alerts again.")
             };
             ("mute", sentence)
+        }
+        MailLink::Unfollow { person_id, call } => {
+            let title = call_title(state, call, now).await?;
+            let sentence = if in_effect {
+                state.alerts.unfollow_call(*person_id, call).await?;
+                format!("Unfollowed: you hear no more about “{title}”.")
+            } else {
+                state
+                    .alerts
+                    .follow_call(*person_id, call, crate::alerts::follows::MAX_FOLLOWS, now)
+                    .await?;
+                format!("Following again: changes to “{title}” and its deadlines are mailed to you.")
+            };
+            ("unfollow", sentence)
         }
         MailLink::StopSearch { person_id, search_id } => {
             let frequency = if in_effect { Frequency::Off } else { Frequency::Weekly };
@@ -456,6 +490,17 @@ pub async fn apply_mail_link(state: &AppState, token: &str, undo: bool) -> Resul
         in_effect,
         sentence,
     })
+}
+
+/// The title of call `call` (its id when it is gone).
+async fn call_title(state: &AppState, call: &str, now: DateTime<Utc>) -> Result<String, ServiceError> {
+    Ok(state
+        .calls
+        .call_summaries(&[call.to_owned()], now)
+        .await?
+        .into_iter()
+        .next()
+        .map_or_else(|| call.to_owned(), |summary| summary.title))
 }
 
 /// How often the scheduler looks for due periods (instant mail goes out within about this).

@@ -1,7 +1,8 @@
-//! Where saved searches and digest times are kept. Every read and write names the person it
-//! is for: another person's saved search is not found.
+//! Where saved searches, followed calls and digest times are kept. Every read and write names
+//! the person it is for: another person's saved search is not found.
 
 use super::StoreError;
+use crate::alerts::follows::FollowedCall;
 use crate::alerts::{DigestSchedule, Frequency, SavedSearch, SearchKind};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -55,4 +56,16 @@ pub trait Alerts: Send + Sync {
         schedule: &DigestSchedule,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+
+    /// The calls person `person_id` follows, soonest next deadline first (then by title),
+    /// each with its next deadline after `now`.
+    async fn followed_calls(&self, person_id: i64, now: DateTime<Utc>) -> Result<Vec<FollowedCall>, StoreError>;
+
+    /// Person `person_id` follows the published call `call` from `now` (following it again
+    /// changes nothing); not found when no published call has that id, a conflict when they
+    /// follow `limit` calls already.
+    async fn follow_call(&self, person_id: i64, call: &str, limit: usize, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Person `person_id` stops following call `call` (not following it is no mistake).
+    async fn unfollow_call(&self, person_id: i64, call: &str) -> Result<(), StoreError>;
 }

@@ -5,15 +5,16 @@
 //! of several app servers composing at once only one queues a given person's mail.
 
 use super::{OutgoingMail, StoreError};
-use crate::alerts::{DigestSchedule, Frequency, SavedSearch};
+use crate::alerts::follows::MaterialChange;
+use crate::alerts::{DigestSchedule, MailChannel, SavedSearch};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 /// What a person's last mail of one frequency was.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DigestMark {
-    /// Weekly, daily or instant.
-    pub frequency: Frequency,
+    /// Weekly, daily, instant or follows.
+    pub channel: MailChannel,
     /// The last period composed (`2026-W49`, `2026-12-05`, `2026-12-05T09:14`), mailed or not.
     pub period: String,
     /// Up to when the last mail actually queued covered what was new (none yet: never mailed).
@@ -46,13 +47,28 @@ pub struct Subscriber {
     pub searches: Vec<SubscribedSearch>,
 }
 
+/// A person who follows calls that have news, with what their last follow mail covered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Follower {
+    /// The person.
+    pub person_id: i64,
+    /// Where the mail goes.
+    pub email: String,
+    /// How the mail greets them.
+    pub name: String,
+    /// Up to when their last follow mail covered the news (none: never mailed).
+    pub covered_until: Option<DateTime<Utc>>,
+    /// The calls among those asked about that they follow, with when they followed each.
+    pub calls: Vec<(String, DateTime<Utc>)>,
+}
+
 /// One person's composed period: claimed, and its mail queued when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DigestRecord {
     /// The person.
     pub person_id: i64,
-    /// Weekly, daily or instant.
-    pub frequency: Frequency,
+    /// Weekly, daily, instant or follows.
+    pub channel: MailChannel,
     /// The period composed.
     pub period: String,
     /// The mail, when something was new (its composition instant becomes `covered_until`).
@@ -92,6 +108,22 @@ pub trait Digests: Send + Sync {
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError>;
+
+    /// Material changes saved in `(since, until]` to published calls (never their first
+    /// version), oldest first.
+    async fn material_changes_between(
+        &self,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<MaterialChange>, StoreError>;
+
+    /// Published calls with a deadline in `(since, until]`.
+    async fn calls_closing_between(&self, since: DateTime<Utc>, until: DateTime<Utc>)
+        -> Result<Vec<String>, StoreError>;
+
+    /// Verified, enabled people who have not stopped alert mail and follow any of `calls` —
+    /// only the one with address `email` when given — with those follows, by person.
+    async fn followers_of(&self, calls: &[String], email: Option<&str>) -> Result<Vec<Follower>, StoreError>;
 
     /// The calls each of `person_ids` muted.
     async fn muted_calls(&self, person_ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError>;

@@ -1,7 +1,8 @@
-// Saved searches and digest times, in SQL shared by both dialects (included by `shared.rs` as
+// Saved searches, followed calls and digest times, in SQL shared by both dialects (included by `shared.rs` as
 // the `alerts` module).
 
 use super::*;
+use crate::alerts::follows::FollowedCall;
 use crate::alerts::{DigestSchedule, Frequency, SavedSearch, SearchKind};
 use crate::store::{Alerts, NewSavedSearch, StoreError};
 use crate::time::whole_seconds;
@@ -183,6 +184,73 @@ impl Alerts for SqlStore {
              time_zone = excluded.time_zone, updated_at = excluded.updated_at",
         );
         upsert.build().execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn followed_calls(&self, person_id: i64, now: DateTime<Utc>) -> Result<Vec<FollowedCall>, StoreError> {
+        let mut builder = QueryBuilder::<Db>::new(
+            "SELECT c.external_id, c.title, (SELECT MIN(d.deadline_at) FROM call_deadlines d \
+             WHERE d.call_id = c.id AND d.deadline_at > ",
+        );
+        builder
+            .push_bind(whole_seconds(now))
+            .push(") AS next_deadline, f.followed_at FROM call_follows f JOIN calls c ON c.id = f.call_id WHERE f.person_id = ")
+            .push_bind(person_id);
+        type Row = (String, String, Option<DateTime<Utc>>, DateTime<Utc>);
+        let rows: Vec<Row> = builder.build_query_as().fetch_all(&self.pool).await?;
+        let mut follows: Vec<FollowedCall> = rows
+            .into_iter()
+            .map(|(external_id, title, next_deadline, followed_at)| FollowedCall {
+                external_id,
+                title,
+                next_deadline,
+                followed_at,
+            })
+            .collect();
+        follows.sort_by(|a, b| {
+            (a.next_deadline.is_none(), a.next_deadline, &a.title).cmp(&(b.next_deadline.is_none(), b.next_deadline, &b.title))
+        });
+        Ok(follows)
+    }
+
+    async fn follow_call(&self, person_id: i64, call: &str, limit: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let call_id: i64 = equals("SELECT id FROM calls WHERE state = 'published' AND external_id = ", call)
+            .build_query_scalar()
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("that call".into()))?;
+        let mut held = QueryBuilder::<Db>::new("SELECT call_id FROM call_follows WHERE person_id = ");
+        held.push_bind(person_id);
+        let held: Vec<i64> = held.build_query_scalar().fetch_all(&mut *tx).await?;
+        if held.contains(&call_id) {
+            return Ok(());
+        }
+        if held.len() >= limit {
+            return Err(StoreError::Conflict(format!(
+                "you follow {} calls, the most one can follow; unfollow one first",
+                held.len()
+            )));
+        }
+        let mut insert = QueryBuilder::<Db>::new("INSERT INTO call_follows (person_id, call_id, followed_at) VALUES (");
+        let mut values = insert.separated(", ");
+        values.push_bind(person_id);
+        values.push_bind(call_id);
+        values.push_bind(whole_seconds(now));
+        values.push_unseparated(") ON CONFLICT (person_id, call_id) DO NOTHING");
+        insert.build().execute(&mut *tx).await.map_err(conflict)?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn unfollow_call(&self, person_id: i64, call: &str) -> Result<(), StoreError> {
+        let mut delete = QueryBuilder::<Db>::new("DELETE FROM call_follows WHERE person_id = ");
+        delete
+            .push_bind(person_id)
+            .push(" AND call_id IN (SELECT id FROM calls WHERE external_id = ")
+            .push_bind(call.to_owned())
+            .push(")");
+        delete.build().execute(&self.pool).await?;
         Ok(())
     }
 }

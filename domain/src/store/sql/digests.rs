@@ -2,8 +2,12 @@
 // `digests` module).
 
 use super::*;
-use crate::alerts::{DigestSchedule, Frequency, SavedSearch, SearchKind};
-use crate::store::{DigestMark, DigestRecord, Digests, DigestsRecorded, StoreError, SubscribedSearch, Subscriber};
+use crate::alerts::follows::MaterialChange;
+use crate::alerts::{DigestSchedule, Frequency, MailChannel, SavedSearch, SearchKind};
+use crate::publishing::FieldChange;
+use crate::store::{
+    DigestMark, DigestRecord, Digests, DigestsRecorded, Follower, StoreError, SubscribedSearch, Subscriber,
+};
 use crate::time::whole_seconds;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -54,7 +58,7 @@ async fn claim(
         QueryBuilder::<Db>::new("INSERT INTO digest_marks (person_id, channel, period, covered_until) VALUES (");
     let mut values = upsert.separated(", ");
     values.push_bind(record.person_id);
-    values.push_bind(record.frequency.as_str());
+    values.push_bind(record.channel.as_str());
     values.push_bind(record.period.clone());
     values.push_bind(record.mail.as_ref().map(|_| whole_seconds(now)));
     values.push_unseparated(
@@ -96,10 +100,10 @@ impl Digests for SqlStore {
         let mark_rows: Vec<MarkRow> = marks.build_query_as().fetch_all(&self.pool).await?;
         let mut marks_by_person: BTreeMap<i64, Vec<DigestMark>> = BTreeMap::new();
         for row in mark_rows {
-            let frequency = Frequency::parse(&row.channel)
+            let channel = MailChannel::parse(&row.channel)
                 .ok_or_else(|| StoreError::Corrupt(format!("digest mark channel {:?}", row.channel)))?;
             marks_by_person.entry(row.person_id).or_default().push(DigestMark {
-                frequency,
+                channel,
                 period: row.period,
                 covered_until: row.covered_until,
             });
@@ -174,6 +178,89 @@ impl Digests for SqlStore {
             .push(" AND created_at <= ")
             .push_bind(whole_seconds(until));
         Ok(builder.build_query_as().fetch_all(&self.pool).await?)
+    }
+
+    async fn material_changes_between(
+        &self,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<MaterialChange>, StoreError> {
+        let mut builder = QueryBuilder::<Db>::new(
+            "SELECT c.external_id, v.number, v.saved_at, v.note, v.changes FROM call_versions v \
+             JOIN calls c ON c.id = v.call_id WHERE c.state = 'published' AND v.number > 1 AND v.material = ",
+        );
+        builder
+            .push_bind(true)
+            .push(" AND v.saved_at > ")
+            .push_bind(whole_seconds(since))
+            .push(" AND v.saved_at <= ")
+            .push_bind(whole_seconds(until))
+            .push(" ORDER BY v.saved_at, v.id");
+        type Row = (String, i64, DateTime<Utc>, String, String);
+        let rows: Vec<Row> = builder.build_query_as().fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|(call, number, at, note, changes)| {
+                let changes: Vec<FieldChange> = serde_json::from_str(&changes)
+                    .map_err(|error| StoreError::Corrupt(format!("call_versions {call:?} {number}: {error}")))?;
+                Ok(MaterialChange {
+                    details: changes
+                        .iter()
+                        .filter(|change| change.material)
+                        .map(FieldChange::sentence)
+                        .collect(),
+                    call,
+                    at,
+                    note,
+                })
+            })
+            .collect()
+    }
+
+    async fn calls_closing_between(
+        &self,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut builder = QueryBuilder::<Db>::new(
+            "SELECT DISTINCT c.external_id FROM call_deadlines d JOIN calls c ON c.id = d.call_id \
+             WHERE c.state = 'published' AND d.deadline_at > ",
+        );
+        builder
+            .push_bind(whole_seconds(since))
+            .push(" AND d.deadline_at <= ")
+            .push_bind(whole_seconds(until));
+        Ok(builder.build_query_scalar().fetch_all(&self.pool).await?)
+    }
+
+    async fn followers_of(&self, calls: &[String], email: Option<&str>) -> Result<Vec<Follower>, StoreError> {
+        type Row = (i64, String, String, Option<DateTime<Utc>>, String, DateTime<Utc>);
+        let mut followers: BTreeMap<i64, Follower> = BTreeMap::new();
+        for chunk in calls.chunks(500) {
+            let mut builder = QueryBuilder::<Db>::new(
+                "SELECT p.id, p.email, p.display_name, m.covered_until, c.external_id, f.followed_at \
+                 FROM call_follows f JOIN calls c ON c.id = f.call_id JOIN people p ON p.id = f.person_id \
+                 LEFT JOIN digest_marks m ON m.person_id = p.id AND m.channel = 'follows' \
+                 WHERE p.email_verified_at IS NOT NULL AND p.disabled_at IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM alert_mail_stops x WHERE x.person_id = p.id) AND c.external_id",
+            );
+            push_any_of(&mut builder, chunk.iter().cloned());
+            push_only_address(&mut builder, email);
+            let rows: Vec<Row> = builder.build_query_as().fetch_all(&self.pool).await?;
+            for (person_id, email, name, covered_until, call, followed_at) in rows {
+                followers
+                    .entry(person_id)
+                    .or_insert_with(|| Follower {
+                        person_id,
+                        email,
+                        name,
+                        covered_until,
+                        calls: Vec::new(),
+                    })
+                    .calls
+                    .push((call, followed_at));
+            }
+        }
+        Ok(followers.into_values().collect())
     }
 
     async fn muted_calls(&self, person_ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
