@@ -28,12 +28,12 @@ const FIRST_MONDAY: i64 = 3 * 24 - 2;
 /// A week later.
 const SECOND_MONDAY: i64 = FIRST_MONDAY + 7 * 24;
 
-async fn compose(state: &AppState) -> DigestRun {
+pub(crate) async fn compose(state: &AppState) -> DigestRun {
     digests::compose_due(state, &DigestOptions::default()).await.unwrap()
 }
 
 /// Sends what is queued at `state`'s time through `server`; what it received since `before`.
-async fn deliver(store: &Arc<dyn Store>, state: &AppState, server: &SmtpServer, before: usize) -> Vec<String> {
+pub(crate) async fn deliver(store: &Arc<dyn Store>, state: &AppState, server: &SmtpServer, before: usize) -> Vec<String> {
     let mailer = Mailer::smtp(&server.url(), "Fundbridge <mail@fundbridge.test>").unwrap();
     send_due(store.as_ref(), &mailer, state.clock.now(), RetryPolicy::default())
         .await
@@ -42,7 +42,7 @@ async fn deliver(store: &Arc<dyn Store>, state: &AppState, server: &SmtpServer, 
 }
 
 /// The signed link to `path` in a received message (quoted-printable soft breaks undone).
-fn link(message: &str, path: &str) -> String {
+pub(crate) fn link(message: &str, path: &str) -> String {
     let joined = message.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
     let at = joined
         .find(&format!("{path}?token="))

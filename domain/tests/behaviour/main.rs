@@ -11,6 +11,7 @@ mod clusters;
 mod consortia;
 mod corrupt_rows;
 mod digests;
+mod follows;
 mod hostile;
 mod import;
 mod indexing;

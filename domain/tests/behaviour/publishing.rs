@@ -21,13 +21,13 @@ use std::sync::Arc;
 
 /// The people of one test: an administrator, an authority's editor and reviewer, and the
 /// editor of another authority.
-struct Cast {
-    admin: String,
-    editor: String,
-    reviewer: String,
-    outsider: String,
-    authority: String,
-    other_authority: String,
+pub(crate) struct Cast {
+    pub(crate) admin: String,
+    pub(crate) editor: String,
+    pub(crate) reviewer: String,
+    pub(crate) outsider: String,
+    pub(crate) authority: String,
+    pub(crate) other_authority: String,
 }
 
 pub(crate) fn authority(name: &str, country: &str) -> NewOrganisationForm {
@@ -41,7 +41,7 @@ pub(crate) fn authority(name: &str, country: &str) -> NewOrganisationForm {
     }
 }
 
-async fn cast(store: &Arc<dyn Store>) -> Cast {
+pub(crate) async fn cast(store: &Arc<dyn Store>) -> Cast {
     let state = services(store, 0);
     accounts::create_admin(&state, "root@fundbridge.test", "Root", "administrator passphrase")
         .await
@@ -85,7 +85,7 @@ async fn cast(store: &Arc<dyn Store>) -> Cast {
 }
 
 /// A two-stage grant for the Brussels region.
-fn grant() -> CallForm {
+pub(crate) fn grant() -> CallForm {
     CallForm {
         reference: "RIS3-BE10-2027-01".into(),
         title: "Cyber resilience for Brussels SMEs".into(),
@@ -149,7 +149,7 @@ fn refused_fields<T: std::fmt::Debug>(result: Result<T, ServiceError>) -> Vec<St
 }
 
 /// Drafts `form` as the body's editor and submits it for review: the call's address.
-async fn submitted(state: &AppState, people: &Cast, form: &CallForm) -> String {
+pub(crate) async fn submitted(state: &AppState, people: &Cast, form: &CallForm) -> String {
     let id = publishing::create_call(state, Some(&people.editor), &people.authority, form)
         .await
         .unwrap();
