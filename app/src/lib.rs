@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mail/unsubscribe") view=|| view! { <pages::mail_links::MailLinkPage kind=pages::mail_links::MailLinkKind::Unsubscribe /> } />
                     <Route path=path!("/mail/mute") view=|| view! { <pages::mail_links::MailLinkPage kind=pages::mail_links::MailLinkKind::Mute /> } />
                     <Route path=path!("/mail/stop") view=|| view! { <pages::mail_links::MailLinkPage kind=pages::mail_links::MailLinkKind::Stop /> } />
+                    <Route path=path!("/mail/unfollow") view=|| view! { <pages::mail_links::MailLinkPage kind=pages::mail_links::MailLinkKind::Unfollow /> } />
                     <Route path=path!("/inbox") view=pages::messages::InboxPage />
                     <Route path=path!("/inbox/:id") view=pages::messages::ConversationPage />
                     <Route path=path!("/account") view=pages::account::AccountPage />

@@ -4,6 +4,7 @@ pub mod call_card;
 pub mod check_list;
 pub mod error_notice;
 pub mod filter_panel;
+pub mod follow_call;
 pub mod layout;
 pub mod marked;
 pub mod page_title;

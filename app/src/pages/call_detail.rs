@@ -2,6 +2,7 @@
 
 use crate::api::{get_call, CallView};
 use crate::components::error_notice::ErrorNotice;
+use crate::components::follow_call::FollowCall;
 use crate::components::page_title::PageTitle;
 use crate::components::status_badge::CallBadges;
 use crate::format::{budget_range, date, euros, percent_decode, relative_days, term_labels, zoned_date_time};
@@ -140,6 +141,7 @@ fn CallDetailView(view: CallView) -> impl IntoView {
                         " · " <a href=url rel="noopener noreferrer" target="_blank">"Official page ↗"</a>
                     })}
                 </p>
+                <FollowCall external_id=summary.external_id.clone() />
             </header>
             <CallFitPanel external_id=summary.external_id.clone() />
             <ApplicantsPanel external_id=summary.external_id.clone() />

@@ -1,4 +1,5 @@
-//! Where the links in alert mail land (`/mail/unsubscribe`, `/mail/mute`, `/mail/stop`): one
+//! Where the links in alert mail land (`/mail/unsubscribe`, `/mail/mute`, `/mail/stop`,
+//! `/mail/unfollow`): one
 //! button does what the link says — a button, not the page load, which mail scanners also do
 //! (a mail client's one-click unsubscribe POST acts at once, see `server::mail_links`) — and
 //! the page then offers to undo it. No sign-in needed: the signed token is the authority.
@@ -20,6 +21,8 @@ pub enum MailLinkKind {
     Mute,
     /// Switch one saved search to no mail.
     Stop,
+    /// Stop following one call.
+    Unfollow,
 }
 
 impl MailLinkKind {
@@ -29,6 +32,7 @@ impl MailLinkKind {
             MailLinkKind::Unsubscribe => "Unsubscribe from Fundbridge alerts",
             MailLinkKind::Mute => "Mute this call",
             MailLinkKind::Stop => "Stop mail for this search",
+            MailLinkKind::Unfollow => "Stop following this call",
         }
     }
 
@@ -40,6 +44,7 @@ impl MailLinkKind {
             }
             MailLinkKind::Mute => "The call is left out of your digests and alerts from now on.",
             MailLinkKind::Stop => "The search stays saved on your alerts page; it just sends no more mail.",
+            MailLinkKind::Unfollow => "No more mail about its changes and deadlines. You can follow it again from its page.",
         }
     }
 
@@ -49,6 +54,7 @@ impl MailLinkKind {
             MailLinkKind::Unsubscribe => "Unsubscribe",
             MailLinkKind::Mute => "Mute this call",
             MailLinkKind::Stop => "Stop mail",
+            MailLinkKind::Unfollow => "Unfollow",
         }
     }
 }

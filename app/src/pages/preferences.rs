@@ -1,14 +1,16 @@
 //! "Your alerts" (`/preferences`): the person's digest time (weekday, hour, time zone) and
 //! every search they saved, each with a switch for how often it mails them and the sentence
-//! saying what that means, a link that runs it, and a delete button.
+//! saying what that means, a link that runs it, and a delete button; and the calls they
+//! follow, soonest deadline first, each with an unfollow button.
 
 use crate::api::alerts::{
-    delete_saved_search, my_preferences, resume_alert_mail, set_digest_schedule, set_search_frequency, DigestSchedule,
-    Frequency, Preferences, SavedSearch, SearchKind,
+    delete_saved_search, my_preferences, resume_alert_mail, set_digest_schedule, set_search_frequency, unfollow_call,
+    DigestSchedule, FollowedCall, Frequency, Preferences, SavedSearch, SearchKind,
 };
 use crate::components::error_notice::{inline_alert, log_in_first, ErrorNotice};
 use crate::components::page_title::PageTitle;
 use crate::error::AppError;
+use crate::format::{call_path, date};
 use crate::pages::publishing::editor::FieldMessage;
 use domain::alerts::{TIME_ZONES, WEEKDAYS};
 use domain::publishing::FieldError;
@@ -39,6 +41,7 @@ pub fn PreferencesPage() -> impl IntoView {
 fn PreferencesForm(preferences: Preferences) -> impl IntoView {
     let schedule = RwSignal::new(preferences.schedule.clone());
     let searches = RwSignal::new(preferences.searches);
+    let follows = RwSignal::new(preferences.follows);
     view! {
         {preferences.mail_stopped.then(|| view! { <MailStopped /> })}
         <ScheduleForm saved=schedule />
@@ -60,6 +63,52 @@ fn PreferencesForm(preferences: Preferences) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        <section class="followed-calls" aria-labelledby="followed-calls-heading">
+            <h2 id="followed-calls-heading">"Calls you follow"</h2>
+            <p class="muted">"A mail when a call you follow changes its deadlines, budget, eligibility or status, and 14 and 3 days before each deadline."</p>
+            {move || if follows.with(Vec::is_empty) {
+                view! {
+                    <p class="empty-state">"You follow no call yet. Open a call and press “Follow this call”."</p>
+                }.into_any()
+            } else {
+                view! {
+                    <ul class="followed-call-list">
+                        <For each=move || follows.get() key=|followed| followed.external_id.clone() let:followed>
+                            <FollowedCallRow followed follows />
+                        </For>
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// One followed call: its link, its next deadline and an unfollow button.
+#[component]
+fn FollowedCallRow(followed: FollowedCall, follows: RwSignal<Vec<FollowedCall>>) -> impl IntoView {
+    let id = StoredValue::new(followed.external_id.clone());
+    let unfollow = Action::new(move |_: &()| unfollow_call(id.get_value()));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = unfollow.value().get() {
+            follows.update(|list| list.retain(|f| f.external_id != id.get_value()));
+        }
+    });
+    view! {
+        <li class="followed-call">
+            <a href=call_path(&followed.external_id)>{followed.title.clone()}</a>
+            <span class="muted">
+                {match followed.next_deadline {
+                    Some(deadline) => format!(" · next deadline {}", date(deadline)),
+                    None => " · no deadline to come".to_owned(),
+                }}
+            </span>
+            " "
+            <button type="button" class="button" disabled=move || unfollow.pending().get()
+                on:click=move |_| { unfollow.dispatch(()); }>
+                "Unfollow"
+            </button>
+            {move || unfollow.value().get().and_then(Result::err).map(|error| view! { <p class="field-error" role="alert">{error.to_string()}</p> })}
+        </li>
     }
 }
 

@@ -135,7 +135,10 @@ mod compose {
                 title,
                 url,
                 unfollow_url,
-                changes: changes.iter().flat_map(|change| change.details.iter().cloned()).collect(),
+                changes: changes
+                    .iter()
+                    .flat_map(|change| change.details.iter().cloned())
+                    .collect(),
                 notes: changes
                     .iter()
                     .map(|change| change.note.trim().to_owned())
@@ -285,9 +288,13 @@ mod compose {
             };
             assert_eq!(mail.headline(), "Changed: Quantum <sensing>");
             let outgoing = mail.to_mail("fundbridge.eu").unwrap();
-            assert!(outgoing.text_body.contains("Deadline changed from 13 January to 20 January"));
+            assert!(outgoing
+                .text_body
+                .contains("Deadline changed from 13 January to 20 January"));
             assert!(outgoing.text_body.contains("Extended after requests."));
-            assert!(outgoing.text_body.contains("https://fundbridge.eu/mail/unfollow?token=t"));
+            assert!(outgoing
+                .text_body
+                .contains("https://fundbridge.eu/mail/unfollow?token=t"));
             assert!(outgoing.html_body.contains("Quantum &lt;sensing&gt;"));
             assert_eq!(
                 outgoing.list_unsubscribe.as_deref(),

@@ -66,7 +66,10 @@ pub async fn compose_follow_mail(
         changes.entry(change.call.clone()).or_default().push(change);
     }
     let furthest_reminder = chrono::Duration::days(REMINDER_DAYS.into_iter().max().unwrap_or_default());
-    let closing = state.digests.calls_closing_between(now, now + furthest_reminder).await?;
+    let closing = state
+        .digests
+        .calls_closing_between(now, now + furthest_reminder)
+        .await?;
     let candidates: Vec<String> = changes
         .keys()
         .cloned()
@@ -78,7 +81,10 @@ pub async fn compose_follow_mail(
     if candidates.is_empty() {
         return Ok(run);
     }
-    let followers = state.digests.followers_of(&candidates, options.person.as_deref()).await?;
+    let followers = state
+        .digests
+        .followers_of(&candidates, options.person.as_deref())
+        .await?;
     let followed: Vec<String> = followers
         .iter()
         .flat_map(|follower| follower.calls.iter().map(|(call, _)| call.clone()))
@@ -167,10 +173,6 @@ pub async fn compose_follow_mail(
 
 /// What is news to a follower about one call: what happened after their last follow mail
 /// covered, after they followed it, and within the longest look-back.
-fn cut_off(
-    covered_until: Option<DateTime<Utc>>,
-    followed_at: DateTime<Utc>,
-    earliest: DateTime<Utc>,
-) -> DateTime<Utc> {
+fn cut_off(covered_until: Option<DateTime<Utc>>, followed_at: DateTime<Utc>, earliest: DateTime<Utc>) -> DateTime<Utc> {
     covered_until.unwrap_or(followed_at).max(followed_at).max(earliest)
 }

@@ -64,7 +64,8 @@ pub trait Alerts: Send + Sync {
     /// Person `person_id` follows the published call `call` from `now` (following it again
     /// changes nothing); not found when no published call has that id, a conflict when they
     /// follow `limit` calls already.
-    async fn follow_call(&self, person_id: i64, call: &str, limit: usize, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn follow_call(&self, person_id: i64, call: &str, limit: usize, now: DateTime<Utc>)
+        -> Result<(), StoreError>;
 
     /// Person `person_id` stops following call `call` (not following it is no mistake).
     async fn unfollow_call(&self, person_id: i64, call: &str) -> Result<(), StoreError>;

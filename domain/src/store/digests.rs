@@ -118,8 +118,11 @@ pub trait Digests: Send + Sync {
     ) -> Result<Vec<MaterialChange>, StoreError>;
 
     /// Published calls with a deadline in `(since, until]`.
-    async fn calls_closing_between(&self, since: DateTime<Utc>, until: DateTime<Utc>)
-        -> Result<Vec<String>, StoreError>;
+    async fn calls_closing_between(
+        &self,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError>;
 
     /// Verified, enabled people who have not stopped alert mail and follow any of `calls` —
     /// only the one with address `email` when given — with those follows, by person.

@@ -33,7 +33,12 @@ pub(crate) async fn compose(state: &AppState) -> DigestRun {
 }
 
 /// Sends what is queued at `state`'s time through `server`; what it received since `before`.
-pub(crate) async fn deliver(store: &Arc<dyn Store>, state: &AppState, server: &SmtpServer, before: usize) -> Vec<String> {
+pub(crate) async fn deliver(
+    store: &Arc<dyn Store>,
+    state: &AppState,
+    server: &SmtpServer,
+    before: usize,
+) -> Vec<String> {
     let mailer = Mailer::smtp(&server.url(), "Fundbridge <mail@fundbridge.test>").unwrap();
     send_due(store.as_ref(), &mailer, state.clock.now(), RetryPolicy::default())
         .await

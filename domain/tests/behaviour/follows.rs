@@ -55,9 +55,11 @@ async fn a_material_change_mails_followers_once_and_reminders_come_before_the_de
     // A cosmetic change (the title's wording) mails nothing.
     let mut reworded = grant();
     reworded.title = "Cyber resilience for SMEs in Brussels".into();
-    assert!(publishing::save_call(&services(&store, 10), Some(&people.editor), &id, &reworded)
-        .await
-        .unwrap());
+    assert!(
+        publishing::save_call(&services(&store, 10), Some(&people.editor), &id, &reworded)
+            .await
+            .unwrap()
+    );
     let run = compose(&services(&store, 11)).await;
     assert_eq!(run.queued, 0, "{run:?}");
 
@@ -65,9 +67,11 @@ async fn a_material_change_mails_followers_once_and_reminders_come_before_the_de
     let mut moved = reworded.clone();
     moved.deadlines[0].at = "2027-03-18".into();
     moved.change_note = "Two more weeks for short proposals after the info day.".into();
-    assert!(publishing::save_call(&services(&store, 20), Some(&people.editor), &id, &moved)
-        .await
-        .unwrap());
+    assert!(
+        publishing::save_call(&services(&store, 20), Some(&people.editor), &id, &moved)
+            .await
+            .unwrap()
+    );
     let changed = services(&store, 21);
     let (first, second) = tokio::join!(compose(&changed), compose(&changed));
     assert_eq!(first.queued + second.queued, 2, "{first:?} {second:?}");
@@ -112,7 +116,10 @@ async fn a_material_change_mails_followers_once_and_reminders_come_before_the_de
     let outcome = digests::apply_mail_link(&services_at(&store, next_day), &unfollow, false)
         .await
         .unwrap();
-    assert!(outcome.in_effect && outcome.sentence.starts_with("Unfollowed"), "{outcome:?}");
+    assert!(
+        outcome.in_effect && outcome.sentence.starts_with("Unfollowed"),
+        "{outcome:?}"
+    );
     let three_days = Utc.with_ymd_and_hms(2027, 3, 15, 16, 5, 0).unwrap();
     let run = compose(&services_at(&store, three_days)).await;
     assert_eq!(run.queued, 1, "{run:?}");
@@ -146,7 +153,11 @@ async fn only_signed_in_people_follow_published_calls(store: Arc<dyn Store>) {
             "{call:.40}"
         );
     }
-    assert!(alerts::preferences(&state, Some(&ana)).await.unwrap().follows.is_empty());
+    assert!(alerts::preferences(&state, Some(&ana))
+        .await
+        .unwrap()
+        .follows
+        .is_empty());
     // The store holds the limit.
     publishing::act_on_call(&state, Some(&people.editor), &draft, CallAction::Submit, "")
         .await

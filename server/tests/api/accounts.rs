@@ -268,7 +268,7 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 77] = [
+const MATRIX: [(&str, Rule); 80] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -345,6 +345,9 @@ const MATRIX: [(&str, Rule); 77] = [
     ("delete_saved_search", Rule::Owner),
     ("set_digest_schedule", Rule::LoggedIn),
     ("resume_alert_mail", Rule::LoggedIn),
+    ("follow_call", Rule::LoggedIn),
+    ("unfollow_call", Rule::LoggedIn),
+    ("follows_call", Rule::LoggedIn),
     // Authorised by the signed token in the mail link, as `verify_email` by its token.
     ("mail_link", Rule::Public),
 ];
@@ -660,6 +663,7 @@ async fn authorisation_matrix(app: TestApp) {
                 "set_search_frequency" => json!({ "id": saved_search, "frequency": "daily" }),
                 "delete_saved_search" => json!({ "id": saved_search }),
                 "resume_alert_mail" => json!({}),
+                "follow_call" | "unfollow_call" | "follows_call" => json!({ "call": "MATRIX-OPEN-CALL" }),
                 "set_digest_schedule" => {
                     json!({ "schedule": { "weekday": 2, "hour": 9, "time_zone": "Europe/Paris" } })
                 }

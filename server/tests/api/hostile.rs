@@ -1563,10 +1563,17 @@ async fn every_alert_input_refuses_hostile_values_plainly_and_the_preferences_pa
                 ),
                 ("mail_link", serde_json::json!({ "token": payload, "undo": false })),
                 ("mail_link", serde_json::json!({ "token": "dTox.abc", "undo": payload })),
+                ("follow_call", serde_json::json!({ "call": payload })),
             ],
             "/preferences",
         )
         .await;
+        // Unfollowing or asking about a call that is not one changes and reveals nothing.
+        for function in ["unfollow_call", "follows_call"] {
+            let (status, answer) = post_as(&app, function, &ana, &serde_json::json!({ "call": payload })).await;
+            assert!(matches!(status, 200 | 400 | 404), "{function}: {status} {answer}");
+            assert!(!answer.contains(SCRIPT_MARK) && !answer.contains("<img"), "{answer}");
+        }
         let (status, answer) = app
             .post_form(
                 &format!("/mail/unsubscribe?token={}", percent_encode(&payload)),

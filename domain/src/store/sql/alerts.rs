@@ -208,18 +208,31 @@ impl Alerts for SqlStore {
             })
             .collect();
         follows.sort_by(|a, b| {
-            (a.next_deadline.is_none(), a.next_deadline, &a.title).cmp(&(b.next_deadline.is_none(), b.next_deadline, &b.title))
+            (a.next_deadline.is_none(), a.next_deadline, &a.title).cmp(&(
+                b.next_deadline.is_none(),
+                b.next_deadline,
+                &b.title,
+            ))
         });
         Ok(follows)
     }
 
-    async fn follow_call(&self, person_id: i64, call: &str, limit: usize, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn follow_call(
+        &self,
+        person_id: i64,
+        call: &str,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let call_id: i64 = equals("SELECT id FROM calls WHERE state = 'published' AND external_id = ", call)
-            .build_query_scalar()
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("that call".into()))?;
+        let call_id: i64 = equals(
+            "SELECT id FROM calls WHERE state = 'published' AND external_id = ",
+            call,
+        )
+        .build_query_scalar()
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("that call".into()))?;
         let mut held = QueryBuilder::<Db>::new("SELECT call_id FROM call_follows WHERE person_id = ");
         held.push_bind(person_id);
         let held: Vec<i64> = held.build_query_scalar().fetch_all(&mut *tx).await?;
