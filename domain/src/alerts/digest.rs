@@ -15,6 +15,9 @@ pub const SECTION_CAP: usize = 5;
 /// gets what came in the last five weeks, not the whole catalogue.
 pub const LONGEST_LOOKBACK: Duration = Duration::days(35);
 
+/// How far ahead a weekly digest lists the deadlines of followed calls.
+pub const CLOSING_SOON: Duration = Duration::days(14);
+
 /// How far before a search was saved its first mail looks: a week for the weekly digest, a
 /// day for daily mail, nothing for instant mail.
 pub fn first_lookback(frequency: Frequency) -> Duration {
@@ -109,6 +112,9 @@ pub struct Digest {
     pub period: String,
     /// Sections with something new, in the order the searches were saved.
     pub sections: Vec<DigestSection>,
+    /// Calls the person follows that close within [`CLOSING_SOON`], soonest first (weekly
+    /// digests that are sent anyway; never a reason to send one).
+    pub closing_soon: Vec<DigestItem>,
     /// The person's preferences page.
     pub preferences_url: String,
     /// The signed one-click unsubscribe address (also the `List-Unsubscribe` header).
@@ -183,6 +189,7 @@ impl Digest {
                 "headline": self.headline(),
                 "intro": self.intro(),
                 "sections": self.sections,
+                "closing_soon": self.closing_soon,
                 "when": self.when(schedule),
                 "preferences_url": self.preferences_url,
                 "unsubscribe_url": self.unsubscribe_url,
@@ -234,6 +241,7 @@ mod tests {
             frequency: Frequency::Weekly,
             period: "2026-W49".into(),
             sections,
+            closing_soon: Vec::new(),
             preferences_url: "https://fundbridge.eu/preferences".into(),
             unsubscribe_url: "https://fundbridge.eu/mail/unsubscribe?token=u".into(),
         }

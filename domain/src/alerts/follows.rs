@@ -70,6 +70,16 @@ mod compose {
             .collect()
     }
 
+    /// A deadline in words, in the call's `zone`: "17:00 on Wednesday 20 January 2027
+    /// Europe/Brussels".
+    pub fn deadline_words(at: DateTime<Utc>, zone: DeadlineZone) -> String {
+        format!(
+            "{} {}",
+            zone.to_local(at).format("%H:%M on %A %-d %B %Y"),
+            zone.as_str()
+        )
+    }
+
     /// A material change to a followed call, as its version history recorded it.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct MaterialChange {
@@ -116,7 +126,6 @@ mod compose {
             let reminder_sentences = reminders
                 .iter()
                 .map(|reminder| {
-                    let local = zone.to_local(reminder.deadline.at);
                     let stage = reminder
                         .deadline
                         .label
@@ -124,10 +133,9 @@ mod compose {
                         .map(|label| format!(" ({label})"))
                         .unwrap_or_default();
                     format!(
-                        "Closes in {} days: {} {}{stage}.",
+                        "Closes in {} days: {}{stage}.",
                         reminder.days,
-                        local.format("%H:%M on %A %-d %B %Y"),
-                        zone.as_str()
+                        deadline_words(reminder.deadline.at, zone)
                     )
                 })
                 .collect();

@@ -181,7 +181,7 @@ mod tests {
                     "see_all_url": "https://fundbridge.example/calls", "stop_url": "https://fundbridge.example/mail/stop",
                     "items": [{ "title": "Quantum", "detail": "Horizon Europe", "url": "https://fundbridge.example/calls/Q",
                         "mute_url": "https://fundbridge.example/mail/mute" }] }],
-                "when": "Every Monday.", "preferences_url": "https://fundbridge.example/preferences",
+                "closing_soon": [], "when": "Every Monday.", "preferences_url": "https://fundbridge.example/preferences",
                 "unsubscribe_url": "https://fundbridge.example/mail/unsubscribe",
                 "name": "Ana", "link": "https://fundbridge.example/account?token=abc",
                 "new_email": "new@example.eu", "organisation": "Aveiro Labs", "accepted": true,

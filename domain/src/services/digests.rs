@@ -13,7 +13,8 @@
 //! is undone from its confirmation page.
 
 use super::{AppState, ServiceError};
-use crate::alerts::digest::{first_lookback, Digest, DigestItem, DigestSection, LONGEST_LOOKBACK};
+use crate::alerts::digest::{first_lookback, Digest, DigestItem, DigestSection, CLOSING_SOON, LONGEST_LOOKBACK};
+use crate::alerts::follows::deadline_words;
 use crate::alerts::links::{LinkSigner, MailLink};
 use crate::alerts::schedule::due_period;
 use crate::alerts::{Frequency, MailChannel, MailLinkOutcome, SavedSearch, SearchKind};
@@ -317,6 +318,7 @@ async fn compose_searches(
     } else {
         state.digests.muted_calls(&people).await?.into_iter().collect()
     };
+    let mut closing_soon = closing_soon(state, &due, &public_url, now).await?;
     let mut found_by_query: HashMap<(SearchKind, &str), Vec<String>> = HashMap::new();
     let mut records = Vec::with_capacity(BATCH);
     for period in &due {
@@ -380,6 +382,11 @@ async fn compose_searches(
                 name: period.subscriber.name.clone(),
                 frequency: period.frequency,
                 period: period.period.clone(),
+                closing_soon: if period.frequency == Frequency::Weekly {
+                    closing_soon.remove(&person_id).unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
                 sections,
                 preferences_url: format!("{public_url}/preferences"),
                 unsubscribe_url: signer.url(&public_url, &MailLink::Unsubscribe { person_id }),
@@ -409,6 +416,50 @@ async fn compose_searches(
     }
     record(state, &mut records, now, &mut run).await?;
     Ok(run)
+}
+
+/// For each person with a weekly digest due, the calls they follow that close within
+/// [`CLOSING_SOON`], soonest first (a call once, at its next deadline).
+async fn closing_soon(
+    state: &AppState,
+    due: &[DuePeriod<'_>],
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<HashMap<i64, Vec<DigestItem>>, ServiceError> {
+    let weekly: Vec<i64> = due
+        .iter()
+        .filter(|period| period.frequency == Frequency::Weekly)
+        .map(|period| period.subscriber.person_id)
+        .collect();
+    let mut closing: HashMap<i64, Vec<DigestItem>> = HashMap::new();
+    if weekly.is_empty() {
+        return Ok(closing);
+    }
+    for deadline in state
+        .digests
+        .followed_deadlines(&weekly, now, now + CLOSING_SOON)
+        .await?
+    {
+        let items = closing.entry(deadline.person_id).or_default();
+        if items.iter().any(|item| item.external_id == deadline.call) {
+            continue;
+        }
+        let zone = deadline.zone.unwrap_or(crate::time::DeadlineZone::Central);
+        let days = (deadline.at - now).num_days();
+        let when = match days {
+            0 => "within a day".to_owned(),
+            1 => "tomorrow".to_owned(),
+            days => format!("in {days} days"),
+        };
+        items.push(DigestItem {
+            url: format!("{public_url}{}", call_path(&deadline.call)),
+            detail: format!("Closes {when}: {}", deadline_words(deadline.at, zone)),
+            external_id: deadline.call,
+            title: deadline.title,
+            mute_url: None,
+        });
+    }
+    Ok(closing)
 }
 
 /// Records a batch of composed periods (emptied after) and adds what it did to `run`.

@@ -62,6 +62,21 @@ pub struct Follower {
     pub calls: Vec<(String, DateTime<Utc>)>,
 }
 
+/// A deadline of a call a person follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowedDeadline {
+    /// The person.
+    pub person_id: i64,
+    /// The call's external id.
+    pub call: String,
+    /// Its title.
+    pub title: String,
+    /// The deadline.
+    pub at: DateTime<Utc>,
+    /// The zone the call states its deadlines in, when it says.
+    pub zone: Option<crate::time::DeadlineZone>,
+}
+
 /// One person's composed period: claimed, and its mail queued when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DigestRecord {
@@ -127,6 +142,15 @@ pub trait Digests: Send + Sync {
     /// Verified, enabled people who have not stopped alert mail and follow any of `calls` —
     /// only the one with address `email` when given — with those follows, by person.
     async fn followers_of(&self, calls: &[String], email: Option<&str>) -> Result<Vec<Follower>, StoreError>;
+
+    /// The deadlines in `(since, until]` of published calls each of `person_ids` follows,
+    /// soonest first.
+    async fn followed_deadlines(
+        &self,
+        person_ids: &[i64],
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<FollowedDeadline>, StoreError>;
 
     /// The calls each of `person_ids` muted.
     async fn muted_calls(&self, person_ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError>;

@@ -37,7 +37,9 @@ pub use alerts::{Alerts, NewSavedSearch};
 pub use calls::{CallStore, NewCall};
 pub use clusters::{Clusters, ImportedMembers, MemberImport, NewClusterRequest};
 pub use consortia::{Consortia, ConsortiumRecord, ConsortiumSave, StoredMember};
-pub use digests::{DigestMark, DigestRecord, Digests, DigestsRecorded, Follower, SubscribedSearch, Subscriber};
+pub use digests::{
+    DigestMark, DigestRecord, Digests, DigestsRecorded, FollowedDeadline, Follower, SubscribedSearch, Subscriber,
+};
 pub use directory::Directory;
 pub use mail_outbox::{DeadLetter, LeasedMail, MailBacklog, MailOutbox, OutgoingMail};
 pub use matches::{CallsFingerprint, Matches};

@@ -2,13 +2,16 @@
 //! material change to a followed call mails each follower once (with the funding body's note
 //! and the RFC 8058 pair), a cosmetic change mails nothing, reminders come 14 and 3 days
 //! before the deadline and not again, and a mail's unfollow link (or its undo) takes effect at
-//! once. Only signed-in people follow, only published calls, and the preferences page lists them.
+//! once; a weekly digest lists followed calls closing soon but is never sent for them alone.
+//! Only signed-in people follow, only published calls, and the preferences page lists them.
 
 use crate::accounts::{services, start, verified_session};
 use crate::digests::{compose, deliver, link};
+use crate::matching::call;
 use crate::publishing::{cast, grant, submitted};
 use crate::smtp_server::SmtpServer;
 use chrono::{DateTime, TimeZone, Utc};
+use domain::alerts::SearchKind;
 use domain::publishing::CallAction;
 use domain::services::{alerts, digests, follows, publishing, AppState, ServiceError};
 use domain::store::{Store, StoreError};
@@ -133,6 +136,60 @@ async fn a_material_change_mails_followers_once_and_reminders_come_before_the_de
     assert!(!undone.in_effect && undone.sentence.starts_with("Following again"));
 }
 
+async fn the_weekly_digest_lists_followed_calls_closing_soon_but_is_not_sent_for_them_alone(store: Arc<dyn Store>) {
+    let server = SmtpServer::start();
+    let people = cast(&store).await;
+    let state = services(&store, 0);
+    let id = submitted(&state, &people, &grant()).await;
+    publishing::act_on_call(&state, Some(&people.reviewer), &id, CallAction::Approve, "")
+        .await
+        .unwrap();
+    let ana = verified_session(&store, "ana@example.eu").await;
+    let ben = verified_session(&store, "ben@example.eu").await;
+    for (session, words) in [(&ana, "quantum"), (&ben, "hydrogen")] {
+        follows::follow_call(&state, Some(session), &id).await.unwrap();
+        alerts::save_search(
+            &state,
+            Some(session),
+            SearchKind::Calls,
+            &[("q".to_owned(), words.to_owned())],
+        )
+        .await
+        .unwrap();
+    }
+    let saturday = Utc.with_ymd_and_hms(2027, 2, 20, 10, 0, 0).unwrap();
+    store
+        .upsert_calls(
+            &[call(
+                "QUANTUM-7",
+                "Quantum-safe e-government",
+                "Post-quantum signatures.",
+                &[],
+            )],
+            saturday,
+        )
+        .await
+        .unwrap();
+    // Monday 22 February 2027, 09:00 in Brussels: the short-proposal deadline (4 March,
+    // 17:00 Brussels) is 10 days away.
+    let monday = services_at(&store, Utc.with_ymd_and_hms(2027, 2, 22, 8, 0, 0).unwrap());
+    let run = compose(&monday).await;
+    let sent = deliver(&store, &monday, &server, server.received().len()).await;
+    let digests: Vec<&String> = sent
+        .iter()
+        .filter(|message| message.contains("Subject: Your Fundbridge week"))
+        .collect();
+    assert_eq!(digests.len(), 1, "only Ana has something new: {run:?}");
+    let digest = digests[0];
+    assert!(digest.contains("To: ana@example.eu"), "{digest}");
+    assert!(digest.contains("Quantum-safe e-government"), "{digest}");
+    assert!(digest.contains("Calls you follow closing soon"), "{digest}");
+    assert!(
+        digest.contains("Closes in 10 days: 17:00 on Thursday 4 March 2027 Europe/Brussels"),
+        "{digest}"
+    );
+}
+
 async fn only_signed_in_people_follow_published_calls(store: Arc<dyn Store>) {
     let people = cast(&store).await;
     let state = services(&store, 0);
@@ -179,5 +236,6 @@ async fn only_signed_in_people_follow_published_calls(store: Arc<dyn Store>) {
 
 crate::on_both_backends!(shared:
     a_material_change_mails_followers_once_and_reminders_come_before_the_deadline,
+    the_weekly_digest_lists_followed_calls_closing_soon_but_is_not_sent_for_them_alone,
     only_signed_in_people_follow_published_calls,
 );

@@ -6,7 +6,8 @@ use crate::alerts::follows::MaterialChange;
 use crate::alerts::{DigestSchedule, Frequency, MailChannel, SavedSearch, SearchKind};
 use crate::publishing::FieldChange;
 use crate::store::{
-    DigestMark, DigestRecord, Digests, DigestsRecorded, Follower, StoreError, SubscribedSearch, Subscriber,
+    DigestMark, DigestRecord, Digests, DigestsRecorded, FollowedDeadline, Follower, StoreError, SubscribedSearch,
+    Subscriber,
 };
 use crate::time::whole_seconds;
 use chrono::{DateTime, Utc};
@@ -261,6 +262,42 @@ impl Digests for SqlStore {
             }
         }
         Ok(followers.into_values().collect())
+    }
+
+    async fn followed_deadlines(
+        &self,
+        person_ids: &[i64],
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<FollowedDeadline>, StoreError> {
+        type Row = (i64, String, String, DateTime<Utc>, Option<String>);
+        let mut found = Vec::new();
+        for chunk in person_ids.chunks(500) {
+            let mut builder = QueryBuilder::<Db>::new(
+                "SELECT f.person_id, c.external_id, c.title, d.deadline_at, c.deadline_time_zone \
+                 FROM call_follows f JOIN calls c ON c.id = f.call_id JOIN call_deadlines d ON d.call_id = c.id \
+                 WHERE c.state = 'published' AND d.deadline_at > ",
+            );
+            builder
+                .push_bind(whole_seconds(since))
+                .push(" AND d.deadline_at <= ")
+                .push_bind(whole_seconds(until))
+                .push(" AND f.person_id IN (");
+            let mut list = builder.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            list.push_unseparated(") ORDER BY d.deadline_at, c.external_id");
+            let rows: Vec<Row> = builder.build_query_as().fetch_all(&self.pool).await?;
+            found.extend(rows.into_iter().map(|(person_id, call, title, at, zone)| FollowedDeadline {
+                person_id,
+                call,
+                title,
+                at,
+                zone: zone.as_deref().and_then(crate::time::DeadlineZone::parse),
+            }));
+        }
+        Ok(found)
     }
 
     async fn muted_calls(&self, person_ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
