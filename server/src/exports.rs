@@ -1,6 +1,8 @@
-//! Downloads that are files rather than pages: a funding body's audit log as CSV, and
-//! everything held about a person as JSON. The services decide who may read what; this only
-//! carries the session in and the file out.
+//! Downloads that are files rather than pages: a funding body's audit log as CSV, everything
+//! held about a person as JSON, a saved search as an Atom feed and the deadlines of followed
+//! calls as a calendar (those two by signed token, for readers that cannot sign in). The
+//! services decide who may read what; this only carries the session or token in and the file
+//! out.
 
 use crate::http::ServerState;
 use app::error::AppError;
@@ -8,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::services::{accounts, privacy, publishing};
+use domain::services::{accounts, feeds, privacy, publishing};
 use serde::Deserialize;
 
 /// The organisation whose log is asked for.
@@ -60,6 +62,40 @@ pub async fn personal_data(State(state): State<ServerState>, headers: HeaderMap)
             .into_response(),
         Err(error) => refusal(error),
     }
+}
+
+/// The signed token of a feed's address.
+#[derive(Debug, Deserialize)]
+pub struct FeedQuery {
+    token: String,
+}
+
+/// `GET /feeds/search.atom?token=…`: a saved search as an Atom feed.
+pub async fn search_feed(State(state): State<ServerState>, Query(query): Query<FeedQuery>) -> Response {
+    match feeds::search_feed(&state.app, &query.token).await {
+        Ok(xml) => feed_response("application/atom+xml; charset=utf-8", xml),
+        Err(error) => refusal(error),
+    }
+}
+
+/// `GET /feeds/deadlines.ics?token=…`: the deadlines of followed calls as a calendar.
+pub async fn deadline_calendar(State(state): State<ServerState>, Query(query): Query<FeedQuery>) -> Response {
+    match feeds::deadline_calendar(&state.app, &query.token).await {
+        Ok(ics) => feed_response("text/calendar; charset=utf-8", ics),
+        Err(error) => refusal(error),
+    }
+}
+
+/// A feed of `content_type`: private (it names a person), fresh for a quarter of an hour.
+fn feed_response(content_type: &str, body: String) -> Response {
+    (
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (CACHE_CONTROL, "private, max-age=900".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// The session id the request's cookies carry.

@@ -81,6 +81,8 @@ pub fn router(state: ServerState) -> Router {
         .route("/healthz", get(healthz))
         .route("/exports/audit.csv", get(exports::audit_csv))
         .route("/exports/my-data.json", get(exports::personal_data))
+        .route("/feeds/search.atom", get(exports::search_feed))
+        .route("/feeds/deadlines.ics", get(exports::deadline_calendar))
         .route(
             mail_links::ONE_CLICK_PATH,
             axum::routing::post(mail_links::one_click_unsubscribe),

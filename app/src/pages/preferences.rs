@@ -42,6 +42,15 @@ fn PreferencesForm(preferences: Preferences) -> impl IntoView {
     let schedule = RwSignal::new(preferences.schedule.clone());
     let searches = RwSignal::new(preferences.searches);
     let follows = RwSignal::new(preferences.follows);
+    let feed_urls = StoredValue::new(preferences.feed_urls);
+    let feed_url = move |id: i64| {
+        feed_urls.with_value(|urls| {
+            urls.iter()
+                .find(|(search, _)| *search == id)
+                .map(|(_, url)| url.clone())
+        })
+    };
+    let calendar_url = preferences.calendar_url;
     view! {
         {preferences.mail_stopped.then(|| view! { <MailStopped /> })}
         <ScheduleForm saved=schedule />
@@ -57,7 +66,7 @@ fn PreferencesForm(preferences: Preferences) -> impl IntoView {
                 view! {
                     <ul class="saved-search-list">
                         <For each=move || searches.get() key=|search| search.id let:search>
-                            <SavedSearchRow search schedule searches />
+                            <SavedSearchRow feed_url=feed_url(search.id) search schedule searches />
                         </For>
                     </ul>
                 }.into_any()
@@ -66,6 +75,11 @@ fn PreferencesForm(preferences: Preferences) -> impl IntoView {
         <section class="followed-calls" aria-labelledby="followed-calls-heading">
             <h2 id="followed-calls-heading">"Calls you follow"</h2>
             <p class="muted">"A mail when a call you follow changes its deadlines, budget, eligibility or status, and 14 and 3 days before each deadline."</p>
+            <p class="feed-address">
+                <label for="calendar-address">"Prefer a calendar? Subscribe to this address in your calendar app: the deadlines of the calls you follow, kept up to date."</label>
+                <input id="calendar-address" type="text" readonly value=calendar_url.clone() />
+                <a href=calendar_url>"Download the calendar (.ics)"</a>
+            </p>
             {move || if follows.with(Vec::is_empty) {
                 view! {
                     <p class="empty-state">"You follow no call yet. Open a call and press “Follow this call”."</p>
@@ -195,6 +209,7 @@ fn ScheduleForm(saved: RwSignal<DigestSchedule>) -> impl IntoView {
 #[component]
 fn SavedSearchRow(
     search: SavedSearch,
+    feed_url: Option<String>,
     schedule: RwSignal<DigestSchedule>,
     searches: RwSignal<Vec<SavedSearch>>,
 ) -> impl IntoView {
@@ -240,6 +255,9 @@ fn SavedSearchRow(
                 on:click=move |_| { delete.dispatch(()); }>
                 "Delete"
             </button>
+            {feed_url.map(|url| view! {
+                " " <a class="feed-link" href=url title="For a feed reader: no sign-in needed, keep the address to yourself">"Atom feed"</a>
+            })}
             {move || failed().map(|error| view! { <p class="field-error" role="alert">{error.to_string()}</p> })}
         </li>
     }

@@ -42,6 +42,18 @@ pub enum MailLink {
         /// The call's external id.
         call: String,
     },
+    /// Reads a saved search as an Atom feed (an address, not an action).
+    SearchFeed {
+        /// Whose search.
+        person_id: i64,
+        /// The saved search.
+        search_id: i64,
+    },
+    /// Reads the deadlines of followed calls as a calendar (an address, not an action).
+    DeadlineCalendar {
+        /// Whose follows.
+        person_id: i64,
+    },
 }
 
 impl MailLink {
@@ -51,7 +63,9 @@ impl MailLink {
             MailLink::Unsubscribe { person_id }
             | MailLink::MuteCall { person_id, .. }
             | MailLink::StopSearch { person_id, .. }
-            | MailLink::Unfollow { person_id, .. } => *person_id,
+            | MailLink::Unfollow { person_id, .. }
+            | MailLink::SearchFeed { person_id, .. }
+            | MailLink::DeadlineCalendar { person_id } => *person_id,
         }
     }
 
@@ -62,6 +76,8 @@ impl MailLink {
             MailLink::MuteCall { .. } => "/mail/mute",
             MailLink::StopSearch { .. } => "/mail/stop",
             MailLink::Unfollow { .. } => "/mail/unfollow",
+            MailLink::SearchFeed { .. } => "/feeds/search.atom",
+            MailLink::DeadlineCalendar { .. } => "/feeds/deadlines.ics",
         }
     }
 
@@ -72,6 +88,8 @@ impl MailLink {
             MailLink::MuteCall { person_id, call } => format!("m:{person_id}:{call}"),
             MailLink::StopSearch { person_id, search_id } => format!("s:{person_id}:{search_id}"),
             MailLink::Unfollow { person_id, call } => format!("f:{person_id}:{call}"),
+            MailLink::SearchFeed { person_id, search_id } => format!("a:{person_id}:{search_id}"),
+            MailLink::DeadlineCalendar { person_id } => format!("c:{person_id}"),
         }
     }
 
@@ -95,6 +113,11 @@ impl MailLink {
                 person_id,
                 call: call.to_owned(),
             }),
+            ("a", Some(search)) => Some(MailLink::SearchFeed {
+                person_id,
+                search_id: search.parse().ok()?,
+            }),
+            ("c", None) => Some(MailLink::DeadlineCalendar { person_id }),
             _ => None,
         }
     }
@@ -182,6 +205,11 @@ mod tests {
                 person_id: 7,
                 call: "EIC-2027-ACCELERATOR-01".into(),
             },
+            MailLink::SearchFeed {
+                person_id: 7,
+                search_id: 42,
+            },
+            MailLink::DeadlineCalendar { person_id: 7 },
         ]
     }
 

@@ -6,6 +6,8 @@
 
 #[cfg(feature = "server")]
 pub mod digest;
+#[cfg(feature = "server")]
+pub mod feeds;
 pub mod follows;
 #[cfg(feature = "server")]
 pub mod links;
@@ -305,6 +307,12 @@ pub struct Preferences {
     /// The calls they follow, soonest deadline first.
     #[serde(default)]
     pub follows: Vec<follows::FollowedCall>,
+    /// Each saved search's Atom feed address (signed: a reader needs no sign-in), by id.
+    #[serde(default)]
+    pub feed_urls: Vec<(i64, String)>,
+    /// The calendar address of the followed calls' deadlines (signed).
+    #[serde(default)]
+    pub calendar_url: String,
 }
 
 /// What a mail link does, as its confirmation page shows it.

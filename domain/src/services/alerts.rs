@@ -16,14 +16,18 @@ use crate::store::{NewSavedSearch, StoreError};
 /// The most URL pairs a search to save may hold (a query has far fewer filters).
 pub const MAX_QUERY_PAIRS: usize = 100;
 
-/// The signed-in person's saved searches and digest time.
+/// The signed-in person's saved searches, followed calls, feed addresses and digest time.
 pub async fn preferences(state: &AppState, session: Option<&str>) -> Result<Preferences, ServiceError> {
     let viewer = super::accounts::require_viewer(state, session).await?;
+    let searches = state.alerts.saved_searches(viewer.person_id).await?;
+    let (feed_urls, calendar_url) = super::feeds::feed_addresses(state, viewer.person_id, &searches).await?;
     Ok(Preferences {
-        searches: state.alerts.saved_searches(viewer.person_id).await?,
+        searches,
         schedule: state.alerts.digest_schedule(viewer.person_id).await?,
         mail_stopped: state.digests.alert_mail_stopped(viewer.person_id).await?,
         follows: state.alerts.followed_calls(viewer.person_id, state.clock.now()).await?,
+        feed_urls,
+        calendar_url,
     })
 }
 

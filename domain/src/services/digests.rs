@@ -124,6 +124,30 @@ struct Listed {
     detail: String,
 }
 
+/// A call in one line of mail or feed: programme, kind, next deadline, largest amount.
+pub(super) fn call_line(summary: &crate::call::CallSummary) -> String {
+    let mut line = vec![summary.programme.clone(), summary.instrument_kind.label().to_owned()];
+    if let Some(deadline) = &summary.next_deadline {
+        line.push(format!(
+            "closes {}",
+            crate::time::to_brussels(deadline.at).format("%-d %B %Y")
+        ));
+    }
+    if let Some(budget) = summary.budget_max_eur {
+        line.push(format!("up to €{}", crate::money::thousands(budget)));
+    }
+    line.join(" · ")
+}
+
+/// An organisation in one line of mail or feed: its kind and country.
+pub(super) fn organisation_line(organisation: &crate::organisation::Organisation) -> String {
+    format!(
+        "{} · {}",
+        organisation.kind.label(),
+        crate::geo::country_label(organisation.country.as_str())
+    )
+}
+
 /// What was listed since a cut-off, searchable.
 struct NewListings {
     calls: HashMap<String, Listed>,
@@ -153,22 +177,12 @@ impl NewListings {
             index.apply(documents).await.map_err(unavailable)?;
             for call in details {
                 let summary = &call.summary;
-                let mut detail = vec![summary.programme.clone(), summary.instrument_kind.label().to_owned()];
-                if let Some(deadline) = &summary.next_deadline {
-                    detail.push(format!(
-                        "closes {}",
-                        crate::time::to_brussels(deadline.at).format("%-d %B %Y")
-                    ));
-                }
-                if let Some(budget) = summary.budget_max_eur {
-                    detail.push(format!("up to €{}", crate::money::thousands(budget)));
-                }
                 calls.insert(
                     summary.external_id.clone(),
                     Listed {
                         at: listed_calls[&summary.external_id],
                         title: summary.title.clone(),
-                        detail: detail.join(" · "),
+                        detail: call_line(summary),
                     },
                 );
             }
@@ -194,11 +208,7 @@ impl NewListings {
                     organisation.external_id.clone(),
                     Listed {
                         at: listed_organisations[&organisation.external_id],
-                        detail: format!(
-                            "{} · {}",
-                            organisation.kind.label(),
-                            crate::geo::country_label(organisation.country.as_str())
-                        ),
+                        detail: organisation_line(&organisation),
                         title: organisation.name,
                     },
                 );
@@ -521,6 +531,11 @@ pub async fn apply_mail_link(state: &AppState, token: &str, undo: bool) -> Resul
                 format!("Following again: changes to “{title}” and its deadlines are mailed to you.")
             };
             ("unfollow", sentence)
+        }
+        MailLink::SearchFeed { .. } | MailLink::DeadlineCalendar { .. } => {
+            return Err(ServiceError::Invalid(
+                "This address is a feed for a reader or a calendar app, not a link that changes anything.".into(),
+            ))
         }
         MailLink::StopSearch { person_id, search_id } => {
             let frequency = if in_effect { Frequency::Off } else { Frequency::Weekly };

@@ -11,6 +11,7 @@ pub mod clusters;
 pub mod consortia;
 pub mod digests;
 pub mod directory;
+pub mod feeds;
 pub mod follows;
 pub mod limits;
 pub mod matching;

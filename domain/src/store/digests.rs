@@ -152,6 +152,14 @@ pub trait Digests: Send + Sync {
         until: DateTime<Utc>,
     ) -> Result<Vec<FollowedDeadline>, StoreError>;
 
+    /// When each of the calls (`kind` calls) or organisations `ids` was listed on Fundbridge:
+    /// a call's publication (or, imported, when first stored), an organisation's joining.
+    async fn listed_at(
+        &self,
+        kind: crate::alerts::SearchKind,
+        ids: &[String],
+    ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError>;
+
     /// The calls each of `person_ids` muted.
     async fn muted_calls(&self, person_ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError>;
 

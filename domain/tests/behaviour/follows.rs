@@ -13,7 +13,7 @@ use crate::smtp_server::SmtpServer;
 use chrono::{DateTime, TimeZone, Utc};
 use domain::alerts::SearchKind;
 use domain::publishing::CallAction;
-use domain::services::{alerts, digests, follows, publishing, AppState, ServiceError};
+use domain::services::{alerts, digests, feeds, follows, publishing, AppState, ServiceError};
 use domain::store::{Store, StoreError};
 use std::sync::Arc;
 
@@ -188,6 +188,21 @@ async fn the_weekly_digest_lists_followed_calls_closing_soon_but_is_not_sent_for
         digest.contains("Closes in 10 days: 17:00 on Thursday 4 March 2027 Europe/Brussels"),
         "{digest}"
     );
+
+    // Ana's calendar address (from her preferences) lists both deadlines of the followed call;
+    // feeds date entries by when each call was listed: publication, or first stored.
+    let preferences = alerts::preferences(&state, Some(&ana)).await.unwrap();
+    let token = preferences.calendar_url.split("token=").nth(1).unwrap().to_owned();
+    let ics = feeds::deadline_calendar(&monday, &token).await.unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 2, "{ics}");
+    assert!(ics.contains("DTSTART:20270304T160000Z"), "{ics}");
+    assert_eq!(preferences.feed_urls.len(), 1);
+    let listed = store
+        .listed_at(SearchKind::Calls, &[id.clone(), "QUANTUM-7".to_owned()])
+        .await
+        .unwrap();
+    assert!(listed.contains(&(id, start())), "{listed:?}");
+    assert!(listed.contains(&("QUANTUM-7".to_owned(), saturday)), "{listed:?}");
 }
 
 async fn only_signed_in_people_follow_published_calls(store: Arc<dyn Store>) {

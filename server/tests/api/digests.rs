@@ -1,7 +1,8 @@
 //! Digests inside the real binary: `fundbridge digest --now`, killed with `kill -9` at random
 //! points of a 1,000-subscriber run and started again until it finishes, queues every digest
 //! exactly once, and each arrives once through a real SMTP server. Over HTTP, a mail client's
-//! one-click unsubscribe POST (RFC 8058) takes effect at once, from no site at all.
+//! one-click unsubscribe POST (RFC 8058) takes effect at once, from no site at all; a saved
+//! search reads as an Atom feed and followed deadlines as a calendar, by signed address.
 
 use crate::helpers::TestApp;
 use crate::smtp_server::SmtpServer;
@@ -199,4 +200,94 @@ async fn a_one_click_unsubscribe_post_from_a_mail_provider_takes_effect_at_once(
     // Other addresses still take no POST, and server functions still no cross-site one.
     let (status, _) = app.post_form("/mail/mute", "List-Unsubscribe=One-Click").await;
     assert_eq!(status, 405);
+}
+
+#[tokio::test]
+async fn a_saved_search_reads_as_an_atom_feed_and_followed_deadlines_as_a_calendar_by_signed_address() {
+    let mut quantum = NewCall::new(
+        "QUANTUM-FEED-1",
+        "test",
+        "Quantum <sensing> for grids",
+        "Horizon Europe",
+        "EC",
+    );
+    quantum.deadlines = vec![domain::Deadline {
+        stage: 1,
+        at: Utc.with_ymd_and_hms(2027, 3, 4, 16, 0, 0).unwrap(),
+        label: Some("Short proposal".into()),
+    }];
+    let soil = NewCall::new("SOIL-FEED-1", "test", "Soil health living labs", "Horizon Europe", "EC");
+    let app = TestApp::spawn().await.with_calls(&[quantum, soil]).await;
+    let person = NewPerson {
+        email: "ana@example.eu".into(),
+        display_name: "Ana".into(),
+        password_hash: "not a usable hash".into(),
+        verified: true,
+        is_admin: false,
+    };
+    let ana = app.store.create_person(&person, None, monday()).await.unwrap();
+    let search = NewSavedSearch {
+        kind: SearchKind::Calls,
+        query: "?q=quantum".into(),
+        title: "Calls matching “quantum”".into(),
+    };
+    let saved = app.store.save_search(ana, &search, 50, monday()).await.unwrap();
+    app.store
+        .follow_call(ana, "QUANTUM-FEED-1", 200, monday())
+        .await
+        .unwrap();
+    let signer = domain::alerts::links::LinkSigner::new(&app.store.link_key().await.unwrap());
+    let address = |link: &domain::alerts::links::MailLink| format!("{}?token={}", link.path(), signer.token(link));
+    let feed = domain::alerts::links::MailLink::SearchFeed {
+        person_id: ana,
+        search_id: saved.id,
+    };
+    let calendar = domain::alerts::links::MailLink::DeadlineCalendar { person_id: ana };
+
+    let response = app
+        .client
+        .get(format!("{}{}", app.address, address(&feed)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/atom+xml"));
+    let xml = response.text().await.unwrap();
+    assert!(
+        xml.contains("<title>Quantum &lt;sensing&gt; for grids</title>"),
+        "{xml}"
+    );
+    assert!(!xml.contains("Soil health"), "only what the search finds: {xml}");
+    assert!(xml.contains("/calls/QUANTUM-FEED-1"), "{xml}");
+
+    let response = app
+        .client
+        .get(format!("{}{}", app.address, address(&calendar)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let ics = response.text().await.unwrap();
+    assert!(ics.contains("DTSTART:20270304T160000Z"), "{ics}");
+    assert!(ics.contains("SUMMARY:Deadline: Quantum <sensing> for grids"), "{ics}");
+
+    // A forged address reads nothing; a feed address changes nothing when used as a mail link;
+    // a deleted search's feed is gone.
+    let forged = format!("{}x", address(&feed));
+    assert_eq!(app.get(&forged).await.0, 400);
+    let (status, _) = app
+        .get(&format!("/feeds/deadlines.ics?token={}", signer.token(&feed)))
+        .await;
+    assert_eq!(status, 400, "a search's token is no calendar's");
+    let refused = domain::services::digests::apply_mail_link(&app.state, &signer.token(&feed), false).await;
+    assert!(matches!(refused, Err(domain::services::ServiceError::Invalid(_))));
+    app.store.delete_saved_search(ana, saved.id).await.unwrap();
+    assert_eq!(app.get(&address(&feed)).await.0, 404);
 }

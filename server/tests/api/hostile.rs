@@ -1582,6 +1582,11 @@ async fn every_alert_input_refuses_hostile_values_plainly_and_the_preferences_pa
             .await;
         assert_eq!(status, 400, "{answer}");
         assert!(!answer.contains(SCRIPT_MARK) && !answer.contains("<img"), "{answer}");
+        for feed in ["/feeds/search.atom", "/feeds/deadlines.ics"] {
+            let (status, answer) = app.get(&format!("{feed}?token={}", percent_encode(&payload))).await;
+            assert!(matches!(status, 400 | 414), "{feed}: {status} {answer}");
+            assert!(!answer.contains(SCRIPT_MARK) && !answer.contains("<img"), "{answer}");
+        }
         // Hostile words and filters in a search to save: unknown keys and values are left out,
         // the words kept as text (bounded) — and the preferences page shows them escaped.
         let pairs = serde_json::json!([

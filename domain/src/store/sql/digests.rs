@@ -289,13 +289,37 @@ impl Digests for SqlStore {
             }
             list.push_unseparated(") ORDER BY d.deadline_at, c.external_id");
             let rows: Vec<Row> = builder.build_query_as().fetch_all(&self.pool).await?;
-            found.extend(rows.into_iter().map(|(person_id, call, title, at, zone)| FollowedDeadline {
-                person_id,
-                call,
-                title,
-                at,
-                zone: zone.as_deref().and_then(crate::time::DeadlineZone::parse),
-            }));
+            found.extend(
+                rows.into_iter()
+                    .map(|(person_id, call, title, at, zone)| FollowedDeadline {
+                        person_id,
+                        call,
+                        title,
+                        at,
+                        zone: zone.as_deref().and_then(crate::time::DeadlineZone::parse),
+                    }),
+            );
+        }
+        Ok(found)
+    }
+
+    async fn listed_at(&self, kind: SearchKind, ids: &[String]) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in ids.chunks(500) {
+            let mut builder = QueryBuilder::<Db>::new(match kind {
+                SearchKind::Calls => {
+                    "SELECT c.external_id, COALESCE((SELECT MIN(v.saved_at) FROM call_versions v \
+                     WHERE v.call_id = c.id), c.created_at) FROM calls c WHERE c.external_id"
+                }
+                SearchKind::Organisations => "SELECT external_id, created_at FROM organisations WHERE external_id",
+            });
+            push_any_of(&mut builder, chunk.iter().cloned());
+            found.extend(
+                builder
+                    .build_query_as::<(String, DateTime<Utc>)>()
+                    .fetch_all(&self.pool)
+                    .await?,
+            );
         }
         Ok(found)
     }
