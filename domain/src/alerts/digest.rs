@@ -46,8 +46,8 @@ pub struct DigestItem {
 /// What is new for one saved search.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DigestSection {
-    /// The saved search.
-    pub search_id: i64,
+    /// The saved search (none: an organisation's top matches).
+    pub search_id: Option<i64>,
     /// Calls or organisations.
     pub kind: SearchKind,
     /// What it searches, as a heading.
@@ -60,8 +60,10 @@ pub struct DigestSection {
     pub more: usize,
     /// The search's page (calls newest first).
     pub see_all_url: String,
-    /// The signed link that switches the search to "no mail".
+    /// The signed link that switches the search to "no mail" (for top matches: the alerts page).
     pub stop_url: String,
+    /// What the stop link says.
+    pub stop_label: &'static str,
 }
 
 impl DigestSection {
@@ -85,7 +87,7 @@ impl DigestSection {
             SearchKind::Organisations => format!("{public_url}{}", search.href()),
         };
         DigestSection {
-            search_id: search.id,
+            search_id: Some(search.id),
             kind: search.kind,
             heading,
             more: total - items.len(),
@@ -93,6 +95,34 @@ impl DigestSection {
             total,
             see_all_url,
             stop_url,
+            stop_label: "Stop mail for this search",
+        }
+    }
+
+    /// The section of organisation `organisation_name`'s (`organisation_id`) new top matches
+    /// (best first), linking to its matches and to the alerts page under `public_url`.
+    pub fn top_matches(
+        organisation_id: &str,
+        organisation_name: &str,
+        mut items: Vec<DigestItem>,
+        public_url: &str,
+    ) -> Self {
+        let total = items.len();
+        items.truncate(SECTION_CAP);
+        let public_url = public_url.trim_end_matches('/');
+        DigestSection {
+            search_id: None,
+            kind: SearchKind::Calls,
+            heading: format!("New top matches for {organisation_name}"),
+            more: total - items.len(),
+            items,
+            total,
+            see_all_url: format!(
+                "{public_url}/matches?organisation={}",
+                crate::query::percent_encode(organisation_id)
+            ),
+            stop_url: format!("{public_url}/preferences"),
+            stop_label: "Change this in your alerts",
         }
     }
 }
@@ -158,7 +188,7 @@ impl Digest {
     /// The sentence under the greeting.
     fn intro(&self) -> &'static str {
         match self.frequency {
-            Frequency::Weekly => "Here is what is new for your saved searches since your last digest.",
+            Frequency::Weekly => "Here is what is new for you since your last digest.",
             Frequency::Daily => "Here is what is new today for your saved searches.",
             Frequency::Instant | Frequency::Off => "Just published, matching your saved searches:",
         }

@@ -313,6 +313,21 @@ pub struct Preferences {
     /// The calendar address of the followed calls' deadlines (signed).
     #[serde(default)]
     pub calendar_url: String,
+    /// The organisations they apply for calls with, each with whether its new top matches
+    /// are in their weekly digest.
+    #[serde(default)]
+    pub organisation_alerts: Vec<OrganisationAlert>,
+}
+
+/// One of a person's organisations and whether its new top matches are in their digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationAlert {
+    /// The organisation's external id.
+    pub organisation_id: String,
+    /// Its name.
+    pub organisation_name: String,
+    /// Whether the weekly digest carries its new top matches.
+    pub top_matches: bool,
 }
 
 /// What a mail link does, as its confirmation page shows it.

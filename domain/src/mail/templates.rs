@@ -179,6 +179,7 @@ mod tests {
                     "title": "Quantum", "url": "https://fundbridge.example/calls/Q", "changes": ["Budget changed"],
                     "notes": ["More money"], "reminders": [], "unfollow_url": "https://fundbridge.example/mail/unfollow",
                     "see_all_url": "https://fundbridge.example/calls", "stop_url": "https://fundbridge.example/mail/stop",
+                    "stop_label": "Stop mail for this search",
                     "items": [{ "title": "Quantum", "detail": "Horizon Europe", "url": "https://fundbridge.example/calls/Q",
                         "mute_url": "https://fundbridge.example/mail/mute" }] }],
                 "closing_soon": [], "when": "Every Monday.", "preferences_url": "https://fundbridge.example/preferences",

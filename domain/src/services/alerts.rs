@@ -6,7 +6,7 @@
 use super::{AppState, ServiceError};
 use crate::alerts::{
     describe_calls, describe_organisations, saved_call_query, saved_organisation_query, DigestSchedule, Frequency,
-    Preferences, SavedNotice, SavedSearch, SearchKind, MAX_SAVED_SEARCHES,
+    OrganisationAlert, Preferences, SavedNotice, SavedSearch, SearchKind, MAX_SAVED_SEARCHES,
 };
 use crate::organisation_query::OrganisationQuery;
 use crate::publishing::FieldError;
@@ -28,6 +28,57 @@ pub async fn preferences(state: &AppState, session: Option<&str>) -> Result<Pref
         follows: state.alerts.followed_calls(viewer.person_id, state.clock.now()).await?,
         feed_urls,
         calendar_url,
+        organisation_alerts: organisation_alerts(state, &viewer).await?,
+    })
+}
+
+/// The organisations `viewer` applies for calls with, each with whether its new top matches
+/// are in their weekly digest.
+async fn organisation_alerts(
+    state: &AppState,
+    viewer: &crate::people::Viewer,
+) -> Result<Vec<OrganisationAlert>, ServiceError> {
+    let on = state.alerts.top_matches_alerts(viewer.person_id).await?;
+    Ok(super::matching::applying_organisations(viewer)
+        .into_iter()
+        .map(|(organisation_id, organisation_name)| OrganisationAlert {
+            top_matches: on.contains(&organisation_id),
+            organisation_id,
+            organisation_name,
+        })
+        .collect())
+}
+
+/// Puts (`on`) or leaves out the new top matches of `organisation_id` in the signed-in
+/// person's weekly digest: for its members, and only for an organisation that applies for
+/// calls (a funding body has no matches).
+pub async fn set_top_matches_alert(
+    state: &AppState,
+    session: Option<&str>,
+    organisation_id: &str,
+    on: bool,
+) -> Result<OrganisationAlert, ServiceError> {
+    let viewer = super::accounts::require_viewer(state, session).await?;
+    let (organisation, _) = super::member_organisation(
+        state,
+        &viewer,
+        organisation_id,
+        "get this organisation's matches by mail",
+    )
+    .await?;
+    if organisation.kind.publishes_calls() {
+        return Err(ServiceError::Invalid(
+            "Matches are for organisations that apply for calls; this one publishes them.".into(),
+        ));
+    }
+    state
+        .alerts
+        .set_top_matches_alert(viewer.person_id, &organisation.external_id, on, state.clock.now())
+        .await?;
+    Ok(OrganisationAlert {
+        organisation_id: organisation.external_id,
+        organisation_name: organisation.name,
+        top_matches: on,
     })
 }
 

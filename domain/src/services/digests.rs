@@ -60,13 +60,20 @@ pub struct DigestRun {
     pub previews: Vec<OutgoingMail>,
 }
 
-/// A person's period that is due, with each search's cut-off: newer than it is new.
+/// A person's period that is due, with each search's and organisation's cut-off: newer than
+/// it is new.
 struct DuePeriod<'a> {
     subscriber: &'a Subscriber,
     frequency: Frequency,
     period: String,
     searches: Vec<(&'a SavedSearch, DateTime<Utc>)>,
+    /// Organisations whose new top matches the (weekly) digest carries.
+    organisations: Vec<(&'a str, DateTime<Utc>)>,
 }
+
+/// The least score of 100 a new call needs to be one of an organisation's top matches in a
+/// digest: well past a passing likeness of words.
+pub const TOP_MATCH_MIN_SCORE: i32 = 40;
 
 /// The periods due at `now` among `subscribers`, each search with its cut-off: the last mail's
 /// cover, else a period before it was saved — never further back than [`LONGEST_LOOKBACK`].
@@ -75,11 +82,22 @@ fn due_periods(subscribers: &[Subscriber], now: DateTime<Utc>, at_once: bool) ->
     for subscriber in subscribers {
         let zone = subscriber.schedule.zone().unwrap_or(chrono_tz::Europe::Brussels);
         for frequency in [Frequency::Weekly, Frequency::Daily, Frequency::Instant] {
+            // Organisations' top matches come with the weekly digest.
+            let organisations: Vec<(&str, DateTime<Utc>)> = if frequency == Frequency::Weekly {
+                subscriber
+                    .organisations
+                    .iter()
+                    .map(|(id, opted_at)| (id.as_str(), *opted_at))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let Some(subscribed_at) = subscriber
                 .searches
                 .iter()
                 .filter(|s| s.search.frequency == frequency)
                 .map(|s| s.saved_at)
+                .chain(organisations.iter().map(|(_, opted_at)| *opted_at))
                 .min()
             else {
                 continue;
@@ -94,20 +112,25 @@ fn due_periods(subscribers: &[Subscriber], now: DateTime<Utc>, at_once: bool) ->
                 continue;
             };
             let covered = mark.and_then(|mark| mark.covered_until);
+            let cut_off = |saved_at: DateTime<Utc>| {
+                let since = (saved_at - first_lookback(frequency)).max(now - LONGEST_LOOKBACK);
+                covered.map_or(since, |covered| covered.max(since))
+            };
             let searches = subscriber
                 .searches
                 .iter()
                 .filter(|s| s.search.frequency == frequency)
-                .map(|s| {
-                    let since = (s.saved_at - first_lookback(frequency)).max(now - LONGEST_LOOKBACK);
-                    (&s.search, covered.map_or(since, |covered| covered.max(since)))
-                })
+                .map(|s| (&s.search, cut_off(s.saved_at)))
                 .collect();
             due.push(DuePeriod {
                 subscriber,
                 frequency,
                 period,
                 searches,
+                organisations: organisations
+                    .into_iter()
+                    .map(|(id, opted_at)| (id, cut_off(opted_at)))
+                    .collect(),
             });
         }
     }
@@ -316,7 +339,10 @@ async fn compose_searches(
     };
     let Some(earliest) = due
         .iter()
-        .flat_map(|d| d.searches.iter().map(|(_, since)| *since))
+        .flat_map(|d| {
+            let searches = d.searches.iter().map(|(_, since)| *since);
+            searches.chain(d.organisations.iter().map(|(_, since)| *since))
+        })
         .min()
     else {
         return Ok(run);
@@ -330,6 +356,8 @@ async fn compose_searches(
     };
     let mut closing_soon = closing_soon(state, &due, &public_url, now).await?;
     let mut found_by_query: HashMap<(SearchKind, &str), Vec<String>> = HashMap::new();
+    let mut top_by_organisation: HashMap<&str, TopMatches> = HashMap::new();
+    let mut matcher = None;
     let mut records = Vec::with_capacity(BATCH);
     for period in &due {
         let person_id = period.subscriber.person_id;
@@ -382,6 +410,38 @@ async fn compose_searches(
                 ));
             }
         }
+        for (organisation, since) in &period.organisations {
+            if listings.calls.is_empty() {
+                break;
+            }
+            let top = match top_by_organisation.entry(organisation) {
+                Entry::Occupied(top) => top.into_mut(),
+                Entry::Vacant(slot) => {
+                    slot.insert(top_matches(state, &listings, organisation, now, &mut matcher).await?)
+                }
+            };
+            let items: Vec<DigestItem> = top
+                .matches
+                .iter()
+                .filter(|found| {
+                    listings.calls[&found.external_id].at > *since
+                        && !muted.contains(&(person_id, found.external_id.clone()))
+                })
+                .map(|found| {
+                    let mute = MailLink::MuteCall {
+                        person_id,
+                        call: found.external_id.clone(),
+                    };
+                    DigestItem {
+                        mute_url: Some(signer.url(&public_url, &mute)),
+                        ..found.clone()
+                    }
+                })
+                .collect();
+            if !items.is_empty() {
+                sections.push(DigestSection::top_matches(organisation, &top.name, items, &public_url));
+            }
+        }
         let mail = if sections.is_empty() {
             run.nothing_new += 1;
             None
@@ -426,6 +486,77 @@ async fn compose_searches(
     }
     record(state, &mut records, now, &mut run).await?;
     Ok(run)
+}
+
+/// An organisation's top matches among the new calls, best first (without mute links).
+struct TopMatches {
+    /// The organisation's name.
+    name: String,
+    /// The matches, each with its score and first reasons as its line.
+    matches: Vec<DigestItem>,
+}
+
+/// Organisation `organisation_id`'s top matches among the calls in `listings`: open to it
+/// (nothing blocks it, not marked not relevant) and scoring at least [`TOP_MATCH_MIN_SCORE`].
+/// The matcher is built on first need and kept in `matcher` for the run.
+async fn top_matches(
+    state: &AppState,
+    listings: &NewListings,
+    organisation_id: &str,
+    now: DateTime<Utc>,
+    matcher: &mut Option<std::sync::Arc<crate::matching::rank::Matcher>>,
+) -> Result<TopMatches, ServiceError> {
+    let Some(organisation) = state.directory.get_organisation(organisation_id).await? else {
+        return Ok(TopMatches {
+            name: String::new(),
+            matches: Vec::new(),
+        });
+    };
+    let matcher = match matcher {
+        Some(matcher) => matcher.clone(),
+        None => matcher.insert(super::matching::current_matcher(state).await?).clone(),
+    };
+    let (applicant, names) = super::matching::applicant_for(state, &matcher, &organisation).await?;
+    let mut ranked: Vec<_> = matcher
+        .evaluate_all(&applicant, now, &mut Vec::new())
+        .into_iter()
+        .filter(|ranked| {
+            let evaluation = &ranked.evaluation;
+            evaluation.blockers == 0
+                && !evaluation.dismissed
+                && evaluation.score() >= TOP_MATCH_MIN_SCORE
+                && listings
+                    .calls
+                    .contains_key(&matcher.call(ranked.call).summary.external_id)
+        })
+        .collect();
+    matcher.sort(&mut ranked);
+    let public_url = state.site.public_url.trim_end_matches('/');
+    let matches = ranked
+        .iter()
+        .map(|ranked| {
+            let found = matcher.explain(&applicant, ranked, now, &names);
+            let reasons: Vec<&str> = found
+                .parts
+                .iter()
+                .filter(|part| part.points > 0)
+                .take(2)
+                .map(|part| part.reason.as_str())
+                .collect();
+            let id = found.call.external_id;
+            DigestItem {
+                url: format!("{public_url}{}", call_path(&id)),
+                title: found.call.title,
+                detail: format!("Fit {} / 100 · {}", found.score, reasons.join(" · ")),
+                external_id: id,
+                mute_url: None,
+            }
+        })
+        .collect();
+    Ok(TopMatches {
+        name: organisation.name,
+        matches,
+    })
 }
 
 /// For each person with a weekly digest due, the calls they follow that close within

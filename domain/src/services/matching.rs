@@ -165,7 +165,7 @@ pub async fn current_matcher(state: &AppState) -> Result<Arc<Matcher>, ServiceEr
 
 /// An organisation as the matcher reads it, with its region's priorities and its marks; the
 /// names of its region and the areas containing it.
-async fn applicant_for(
+pub(super) async fn applicant_for(
     state: &AppState,
     matcher: &Matcher,
     organisation: &Organisation,
@@ -204,7 +204,7 @@ async fn add_region_names(
 
 /// The organisations `viewer` may see matches for: those they belong to that apply for
 /// calls (not funding bodies), by name.
-fn applying_organisations(viewer: &Viewer) -> Vec<(String, String)> {
+pub(super) fn applying_organisations(viewer: &Viewer) -> Vec<(String, String)> {
     let mut organisations: Vec<(String, String)> = viewer
         .memberships
         .iter()

@@ -69,4 +69,18 @@ pub trait Alerts: Send + Sync {
 
     /// Person `person_id` stops following call `call` (not following it is no mistake).
     async fn unfollow_call(&self, person_id: i64, call: &str) -> Result<(), StoreError>;
+
+    /// The organisations (external ids) whose new top matches are in person `person_id`'s
+    /// weekly digest.
+    async fn top_matches_alerts(&self, person_id: i64) -> Result<Vec<String>, StoreError>;
+
+    /// Puts (`on`) or leaves out the new top matches of organisation `organisation_id` in
+    /// person `person_id`'s weekly digest; not found when there is no such organisation.
+    async fn set_top_matches_alert(
+        &self,
+        person_id: i64,
+        organisation_id: &str,
+        on: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 }

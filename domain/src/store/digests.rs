@@ -45,6 +45,9 @@ pub struct Subscriber {
     pub marks: Vec<DigestMark>,
     /// Their saved searches that mail, oldest first.
     pub searches: Vec<SubscribedSearch>,
+    /// The organisations (external ids) whose new top matches their weekly digest carries,
+    /// with when they asked for them.
+    pub organisations: Vec<(String, DateTime<Utc>)>,
 }
 
 /// A person who follows calls that have news, with what their last follow mail covered.
@@ -106,7 +109,8 @@ pub trait Digests: Send + Sync {
     async fn link_key(&self) -> Result<String, StoreError>;
 
     /// Verified, enabled people who have not stopped alert mail and hold a saved search that
-    /// mails — only the one with address `email` when given — with their searches and marks.
+    /// mails or want an organisation's top matches (still a member of it) — only the one with
+    /// address `email` when given — with their searches, organisations and marks, by person.
     async fn alert_subscribers(&self, email: Option<&str>) -> Result<Vec<Subscriber>, StoreError>;
 
     /// Published calls that became visible in `(since, until]` (imported: first stored;

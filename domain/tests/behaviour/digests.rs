@@ -6,14 +6,14 @@
 //! something new is listed; two runs at once queue each mail once.
 
 use crate::accounts::{services, start, verified_session};
-use crate::matching::call;
+use crate::matching::{armor_secure, call, catalogue, profile};
 use crate::smtp_server::SmtpServer;
 use chrono::Duration;
 use domain::alerts::{Frequency, SearchKind};
 use domain::mail::sender::{send_due, RetryPolicy};
 use domain::mail::Mailer;
 use domain::services::digests::{self, DigestOptions, DigestRun};
-use domain::services::{alerts, AppState};
+use domain::services::{alerts, profiles, AppState, ServiceError};
 use domain::store::Store;
 use std::sync::Arc;
 
@@ -218,7 +218,89 @@ async fn instant_mail_goes_out_the_minute_something_new_is_listed_and_runs_at_on
     assert_eq!(store.mail_backlog().await.unwrap().pending, 2);
 }
 
+async fn an_organisations_new_top_matches_come_in_its_members_weekly_digest_with_reasons(store: Arc<dyn Store>) {
+    let server = SmtpServer::start();
+    let state = services(&store, 0);
+    let (editor, armor) = armor_secure(&store, &state).await;
+    profiles::save_profile(&state, Some(&editor), &armor, &profile())
+        .await
+        .unwrap();
+    let ana = verified_session(&store, "ana@example.eu").await;
+    assert!(matches!(
+        alerts::set_top_matches_alert(&state, Some(&ana), &armor, true).await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    assert!(matches!(
+        alerts::set_top_matches_alert(&state, None, &armor, true).await,
+        Err(ServiceError::Unauthenticated)
+    ));
+    let on = alerts::set_top_matches_alert(&state, Some(&editor), &armor, true)
+        .await
+        .unwrap();
+    assert!(on.top_matches && on.organisation_name == "Armor Secure");
+    let listed = alerts::preferences(&state, Some(&editor))
+        .await
+        .unwrap()
+        .organisation_alerts;
+    assert_eq!(listed, [on]);
+    assert!(alerts::preferences(&state, Some(&ana))
+        .await
+        .unwrap()
+        .organisation_alerts
+        .is_empty());
+
+    store
+        .upsert_calls(&catalogue(), start() + Duration::days(1))
+        .await
+        .unwrap();
+    let monday = after_hours(&store, FIRST_MONDAY);
+    let run = compose(&monday).await;
+    assert_eq!((run.due, run.queued), (1, 1), "{run:?}");
+    let received = deliver(&store, &monday, &server, server.received().len()).await;
+    let digest = received
+        .iter()
+        .find(|message| message.contains("Subject: Your Fundbridge week"))
+        .expect("the editor's digest")
+        .replace("=\r\n", "")
+        .replace("=3D", "=");
+    assert!(digest.contains("New top matches for Armor Secure"), "{digest}");
+    assert!(
+        digest.contains("Intrusion detection for industrial networks"),
+        "{digest}"
+    );
+    assert!(digest.contains("Fit "), "the matcher's score and reasons: {digest}");
+    assert!(
+        !digest.contains("Bavarian"),
+        "a call that excludes it is no match: {digest}"
+    );
+    assert!(
+        !digest.contains("Soil health"),
+        "a weak likeness is no top match: {digest}"
+    );
+    assert!(digest.contains("Change this in your alerts: http"), "{digest}");
+
+    // Switched off, the next week's new calls bring no digest.
+    alerts::set_top_matches_alert(&state, Some(&editor), &armor, false)
+        .await
+        .unwrap();
+    store
+        .upsert_calls(
+            &[call(
+                "HORIZON-CL3-2027-CS-ECCC-02",
+                "Incident response for water utilities",
+                "Intrusion detection and incident response for industrial control networks.",
+                &["network-security", "incident-handling"],
+            )],
+            start() + Duration::days(6),
+        )
+        .await
+        .unwrap();
+    let run = compose(&after_hours(&store, SECOND_MONDAY)).await;
+    assert_eq!((run.subscribers, run.queued), (0, 0), "{run:?}");
+}
+
 crate::on_both_backends!(shared:
+    an_organisations_new_top_matches_come_in_its_members_weekly_digest_with_reasons,
     a_weekly_digest_arrives_once_with_what_is_new_and_unsubscribes_in_one_click,
     instant_mail_goes_out_the_minute_something_new_is_listed_and_runs_at_once_queue_it_once,
 );

@@ -36,7 +36,7 @@ pub(crate) fn call(id: &str, title: &str, description: &str, domains: &[&str]) -
     call
 }
 
-fn catalogue() -> Vec<NewCall> {
+pub(crate) fn catalogue() -> Vec<NewCall> {
     let eccc = call(
         "HORIZON-CL3-2027-CS-ECCC-01",
         "Intrusion detection for industrial networks",
@@ -67,7 +67,7 @@ fn catalogue() -> Vec<NewCall> {
     vec![eccc, bavarian, soil, regional]
 }
 
-fn profile() -> ProfileForm {
+pub(crate) fn profile() -> ProfileForm {
     ProfileForm {
         description: "We build intrusion detection and monitoring for industrial control networks of water and energy utilities, and respond to incidents.".into(),
         region: "FRH0".into(),

@@ -266,4 +266,47 @@ impl Alerts for SqlStore {
         delete.build().execute(&self.pool).await?;
         Ok(())
     }
+
+    async fn top_matches_alerts(&self, person_id: i64) -> Result<Vec<String>, StoreError> {
+        let mut builder = QueryBuilder::<Db>::new(
+            "SELECT o.external_id FROM organisation_alerts a JOIN organisations o ON o.id = a.organisation_id \
+             WHERE a.person_id = ",
+        );
+        builder.push_bind(person_id).push(" ORDER BY o.external_id");
+        Ok(builder.build_query_scalar().fetch_all(&self.pool).await?)
+    }
+
+    async fn set_top_matches_alert(
+        &self,
+        person_id: i64,
+        organisation_id: &str,
+        on: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let id: i64 = equals("SELECT id FROM organisations WHERE external_id = ", organisation_id)
+            .build_query_scalar()
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("that organisation".into()))?;
+        let mut builder = if on {
+            let mut insert = QueryBuilder::<Db>::new(
+                "INSERT INTO organisation_alerts (person_id, organisation_id, created_at) VALUES (",
+            );
+            let mut values = insert.separated(", ");
+            values.push_bind(person_id);
+            values.push_bind(id);
+            values.push_bind(whole_seconds(now));
+            values.push_unseparated(") ON CONFLICT (person_id, organisation_id) DO NOTHING");
+            insert
+        } else {
+            let mut delete = QueryBuilder::<Db>::new("DELETE FROM organisation_alerts WHERE person_id = ");
+            delete
+                .push_bind(person_id)
+                .push(" AND organisation_id = ")
+                .push_bind(id);
+            delete
+        };
+        builder.build().execute(&self.pool).await.map_err(conflict)?;
+        Ok(())
+    }
 }

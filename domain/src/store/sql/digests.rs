@@ -48,6 +48,23 @@ fn push_only_address(builder: &mut QueryBuilder<'_, Db>, email: Option<&str>) {
     }
 }
 
+/// A person's digest time as stored (the default until they chose one).
+fn schedule_of(
+    weekday: Option<i32>,
+    hour: Option<i32>,
+    time_zone: Option<String>,
+) -> Result<DigestSchedule, StoreError> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("digest schedule: {what}"));
+    Ok(match (weekday, hour, time_zone) {
+        (Some(weekday), Some(hour), Some(time_zone)) => DigestSchedule {
+            weekday: u8::try_from(weekday).map_err(|_| corrupt("weekday"))?,
+            hour: u8::try_from(hour).map_err(|_| corrupt("hour"))?,
+            time_zone,
+        },
+        _ => DigestSchedule::default(),
+    })
+}
+
 /// Claims `record`'s period for its person in the caller's transaction: whether this run
 /// holds it now (false: another run composed it). A queued mail moves `covered_until` to `now`.
 async fn claim(
@@ -124,26 +141,63 @@ impl Digests for SqlStore {
                 saved_at: row.created_at,
             };
             if subscribers.last().map(|s| s.person_id) != Some(row.person_id) {
-                let schedule = match (row.weekday, row.hour, row.time_zone) {
-                    (Some(weekday), Some(hour), Some(time_zone)) => DigestSchedule {
-                        weekday: u8::try_from(weekday).map_err(|_| corrupt("digest weekday"))?,
-                        hour: u8::try_from(hour).map_err(|_| corrupt("digest hour"))?,
-                        time_zone,
-                    },
-                    _ => DigestSchedule::default(),
-                };
                 subscribers.push(Subscriber {
                     person_id: row.person_id,
                     email: row.email,
                     name: row.display_name,
-                    schedule,
+                    schedule: schedule_of(row.weekday, row.hour, row.time_zone)?,
                     marks: marks_by_person.remove(&row.person_id).unwrap_or_default(),
                     searches: Vec::new(),
+                    organisations: Vec::new(),
                 });
             }
             if let Some(subscriber) = subscribers.last_mut() {
                 subscriber.searches.push(search);
             }
+        }
+
+        let mut organisations = QueryBuilder::<Db>::new(
+            "SELECT p.id, p.email, p.display_name, o.external_id, a.created_at, d.weekday, d.hour, d.time_zone \
+             FROM organisation_alerts a JOIN people p ON p.id = a.person_id \
+             JOIN organisations o ON o.id = a.organisation_id \
+             JOIN memberships m ON m.person_id = a.person_id AND m.organisation_id = a.organisation_id \
+             LEFT JOIN digest_schedules d ON d.person_id = p.id \
+             WHERE p.email_verified_at IS NOT NULL AND p.disabled_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM alert_mail_stops x WHERE x.person_id = p.id)",
+        );
+        push_only_address(&mut organisations, email);
+        organisations.push(" ORDER BY p.id, o.external_id");
+        type OrganisationRow = (
+            i64,
+            String,
+            String,
+            String,
+            DateTime<Utc>,
+            Option<i32>,
+            Option<i32>,
+            Option<String>,
+        );
+        let rows: Vec<OrganisationRow> = organisations.build_query_as().fetch_all(&self.pool).await?;
+        for (person_id, email, name, organisation, opted_at, weekday, hour, time_zone) in rows {
+            let at = match subscribers.binary_search_by_key(&person_id, |s| s.person_id) {
+                Ok(at) => at,
+                Err(at) => {
+                    subscribers.insert(
+                        at,
+                        Subscriber {
+                            person_id,
+                            email,
+                            name,
+                            schedule: schedule_of(weekday, hour, time_zone)?,
+                            marks: marks_by_person.remove(&person_id).unwrap_or_default(),
+                            searches: Vec::new(),
+                            organisations: Vec::new(),
+                        },
+                    );
+                    at
+                }
+            };
+            subscribers[at].organisations.push((organisation, opted_at));
         }
         Ok(subscribers)
     }
