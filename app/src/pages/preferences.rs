@@ -4,8 +4,9 @@
 //! follow, soonest deadline first, each with an unfollow button.
 
 use crate::api::alerts::{
-    delete_saved_search, my_preferences, resume_alert_mail, set_digest_schedule, set_search_frequency, unfollow_call,
-    DigestSchedule, FollowedCall, Frequency, Preferences, SavedSearch, SearchKind,
+    delete_saved_search, my_preferences, resume_alert_mail, set_digest_schedule, set_search_frequency,
+    set_top_matches_alert, unfollow_call, DigestSchedule, FollowedCall, Frequency, OrganisationAlert, Preferences,
+    SavedSearch, SearchKind,
 };
 use crate::components::error_notice::{inline_alert, log_in_first, ErrorNotice};
 use crate::components::page_title::PageTitle;
@@ -54,6 +55,14 @@ fn PreferencesForm(preferences: Preferences) -> impl IntoView {
     view! {
         {preferences.mail_stopped.then(|| view! { <MailStopped /> })}
         <ScheduleForm saved=schedule />
+        {(!preferences.organisation_alerts.is_empty()).then(|| view! {
+            <section class="organisation-alerts" aria-labelledby="organisation-alerts-heading">
+                <h2 id="organisation-alerts-heading">"Your organisations"</h2>
+                <ul class="organisation-alert-list">
+                    {preferences.organisation_alerts.into_iter().map(|alert| view! { <OrganisationAlertRow alert /> }).collect_view()}
+                </ul>
+            </section>
+        })}
         <section class="saved-searches" aria-labelledby="saved-searches-heading">
             <h2 id="saved-searches-heading">"Saved searches"</h2>
             {move || if searches.with(Vec::is_empty) {
@@ -94,6 +103,30 @@ fn PreferencesForm(preferences: Preferences) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// One of the person's organisations, with the switch for its new top matches.
+#[component]
+fn OrganisationAlertRow(alert: OrganisationAlert) -> impl IntoView {
+    let on = RwSignal::new(alert.top_matches);
+    let organisation_id = StoredValue::new(alert.organisation_id.clone());
+    let switch = Action::new(move |wanted: &bool| set_top_matches_alert(organisation_id.get_value(), *wanted));
+    let input_id = format!("top-matches-{}", alert.organisation_id);
+    view! {
+        <li class="organisation-alert">
+            <input type="checkbox" id=input_id.clone() prop:checked=move || on.get()
+                on:change=move |event| {
+                    let wanted = event_target_checked(&event);
+                    on.set(wanted);
+                    switch.dispatch(wanted);
+                } />
+            <label for=input_id>
+                {format!("New top matches for {} in my weekly digest", alert.organisation_name)}
+            </label>
+            <p class="muted">"New calls that fit its profile best, with the matcher's reasons; calls marked not relevant are left out."</p>
+            {move || switch.value().get().and_then(Result::err).map(|error| view! { <p class="field-error" role="alert">{error.to_string()}</p> })}
+        </li>
     }
 }
 

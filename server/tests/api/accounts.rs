@@ -268,7 +268,7 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 80] = [
+const MATRIX: [(&str, Rule); 81] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -348,6 +348,7 @@ const MATRIX: [(&str, Rule); 80] = [
     ("follow_call", Rule::LoggedIn),
     ("unfollow_call", Rule::LoggedIn),
     ("follows_call", Rule::LoggedIn),
+    ("set_top_matches_alert", Rule::OrganisationMember),
     // Authorised by the signed token in the mail link, as `verify_email` by its token.
     ("mail_link", Rule::Public),
 ];
@@ -664,6 +665,7 @@ async fn authorisation_matrix(app: TestApp) {
                 "delete_saved_search" => json!({ "id": saved_search }),
                 "resume_alert_mail" => json!({}),
                 "follow_call" | "unfollow_call" | "follows_call" => json!({ "call": "MATRIX-OPEN-CALL" }),
+                "set_top_matches_alert" => json!({ "organisation_id": ours, "on": true }),
                 "set_digest_schedule" => {
                     json!({ "schedule": { "weekday": 2, "hour": 9, "time_zone": "Europe/Paris" } })
                 }

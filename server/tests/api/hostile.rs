@@ -1564,6 +1564,14 @@ async fn every_alert_input_refuses_hostile_values_plainly_and_the_preferences_pa
                 ("mail_link", serde_json::json!({ "token": payload, "undo": false })),
                 ("mail_link", serde_json::json!({ "token": "dTox.abc", "undo": payload })),
                 ("follow_call", serde_json::json!({ "call": payload })),
+                (
+                    "set_top_matches_alert",
+                    serde_json::json!({ "organisation_id": payload, "on": true }),
+                ),
+                (
+                    "set_top_matches_alert",
+                    serde_json::json!({ "organisation_id": "armor", "on": payload }),
+                ),
             ],
             "/preferences",
         )
