@@ -40,6 +40,13 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     password_auth::verify_password(password, hash).is_ok()
 }
 
+/// The hash an account made without a password gets (a subscription by email): an Argon2id
+/// hash of a random secret nobody holds, so no password opens it until one is set by a reset
+/// link, and checking against it takes as long as against any other.
+pub fn unusable_password_hash() -> String {
+    hash_password(&new_token())
+}
+
 /// A hash no password is known to match, checked against when an address has no account so
 /// that the answer takes as long as for one that has.
 static DECOY_HASH: LazyLock<String> = LazyLock::new(|| hash_password(&new_token()));

@@ -1,11 +1,19 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, logIn } from './session';
+import { firstLink, hydrated, logIn, mailTo } from './session';
 
-test('a signed-in person saves a call search, sees what it will mail, switches it to daily and deletes it', async ({ page }) => {
-  // A visitor is offered to log in instead.
+test('a visitor subscribes by email with double opt-in; a signed-in person saves a call search, sees what it will mail, switches it to daily and deletes it', async ({ page }) => {
+  // A visitor can have it mailed without an account, once the address is confirmed.
   await page.goto('/calls?q=quantum');
   await hydrated(page);
-  await expect(page.locator('.save-search')).toContainText('Log in to save this search');
+  await page.getByLabel('Get new matches for this search by mail, weekly:').fill('visitor@example.eu');
+  await page.getByRole('button', { name: 'Mail me' }).click();
+  await expect(page.locator('.save-search-done')).toContainText('Check your inbox');
+  const confirm = await mailTo('visitor@example.eu', 'Confirm your Fundbridge alert');
+  expect(confirm.text).toContain('new calls matching “quantum”');
+  await page.goto(firstLink(confirm));
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Confirm my address' }).click();
+  await expect(page.locator('.account-form')).toContainText('Your address is confirmed');
 
   await logIn(page, 'sme@fundbridge.localhost');
   await page.goto('/calls?q=quantum&status=open&page=2');

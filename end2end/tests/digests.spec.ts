@@ -21,7 +21,7 @@ function composeDigests(baseURL: string): string {
   }).toString();
 }
 
-test('a saved search comes back in the weekly digest: open the mail, follow it to a call, mute an item', async ({ page, baseURL }) => {
+test('a saved search comes back in the weekly digest: open the mail, follow it to a call, follow the call, mute an item', async ({ page, baseURL }) => {
   await logIn(page, MANAGER);
   await page.goto('/calls?q=security');
   await hydrated(page);
@@ -46,6 +46,27 @@ test('a saved search comes back in the weekly digest: open the mail, follow it t
   const [, callLink, callTitle] = item!;
   await page.goto(callLink);
   await expect(page.locator('h1')).toHaveText(callTitle);
+
+  // Follow the call from its page; the alerts page lists it, with the calendar of followed
+  // deadlines and the saved search's Atom feed, both readable without signing in.
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Follow this call' }).click();
+  await expect(page.getByRole('button', { name: 'Following ✓ — unfollow' })).toBeVisible();
+  await page.goto('/preferences');
+  await expect(page.locator('.followed-call')).toContainText(callTitle);
+  const calendarUrl = await page.locator('#calendar-address').inputValue();
+  const feedUrl = await page.locator('.feed-link').first().getAttribute('href');
+  const anonymous = await page.context().browser()!.newContext();
+  const calendar = await anonymous.request.get(calendarUrl);
+  expect(calendar.headers()['content-type']).toContain('text/calendar');
+  expect(await calendar.text()).toContain('BEGIN:VCALENDAR');
+  const feed = await anonymous.request.get(feedUrl!);
+  expect(feed.headers()['content-type']).toContain('application/atom+xml');
+  const atom = await feed.text();
+  expect(atom).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
+  expect(atom).toContain('security');
+  expect(atom.match(/<entry>/g)?.length ?? 0).toBeGreaterThan(0);
+  await anonymous.close();
 
   // Its "mute" link works signed out, and can be undone.
   await page.context().clearCookies();

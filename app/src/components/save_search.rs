@@ -1,8 +1,9 @@
 //! "Save this search" on the call list and the directory: for a signed-in person it saves the
 //! search shown (weekly in their digest) and says so with the sentence of what will be
-//! mailed; a visitor is told that logging in lets them save it.
+//! mailed; a visitor can have it mailed weekly without an account (after confirming their
+//! address), or log in to save it.
 
-use crate::api::alerts::{save_search, SearchKind};
+use crate::api::alerts::{save_search, subscribe_by_email, SearchKind};
 use crate::pages::account::CurrentViewer;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -57,13 +58,43 @@ pub fn SaveSearch(
                         }}
                     </div>
                 }.into_any(),
-                _ => view! {
-                    <p class="save-search muted">
-                        <A href="/account/login">"Log in"</A>
-                        " to save this search and hear of new matches by mail."
-                    </p>
-                }.into_any(),
+                _ => view! { <SubscribeByEmail kind pairs /> }.into_any(),
             }}
         </Transition>
+    }
+}
+
+/// For a visitor: the search shown mailed weekly to an address, once confirmed from a mail.
+#[component]
+fn SubscribeByEmail(
+    /// Calls or organisations.
+    kind: SearchKind,
+    /// The search shown, as URL pairs.
+    pairs: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let subscribe = Action::new(move |(pairs, email): &(Vec<(String, String)>, String)| {
+        subscribe_by_email(kind, pairs.clone(), email.clone())
+    });
+    view! {
+        <form class="save-search subscribe-by-email" aria-live="polite" on:submit=move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            subscribe.dispatch((pairs.get_untracked(), email.get_untracked()));
+        }>
+            {move || match subscribe.value().get() {
+                Some(Ok(answer)) => view! { <p class="save-search-done">{answer}</p> }.into_any(),
+                other => view! {
+                    <label for="subscribe-email">"Get new matches for this search by mail, weekly:"</label>
+                    " "
+                    <input id="subscribe-email" type="email" required autocomplete="email" maxlength="254"
+                        placeholder="you@example.eu" prop:value=move || email.get()
+                        on:input=move |event| email.set(event_target_value(&event)) />
+                    " "
+                    <button type="submit" class="button" disabled=move || subscribe.pending().get()>"Mail me"</button>
+                    " or " <A href="/account/login">"log in"</A> " to save it."
+                    {other.and_then(Result::err).map(|error| view! { <p class="field-error" role="alert">{error.to_string()}</p> })}
+                }.into_any(),
+            }}
+        </form>
     }
 }

@@ -163,7 +163,7 @@ pub fn VerifyPage() -> impl IntoView {
         async move {
             verify_email(token)
                 .await
-                .map(|()| "Your address is confirmed. You can log in now.".to_owned())
+                .map(|()| "Your address is confirmed: what you asked to be mailed will come. With a password, you can log in now.".to_owned())
         }
     });
     view! {

@@ -40,6 +40,10 @@ pub enum Message {
     Digest,
     /// Material changes to calls a person follows, and reminders before their deadlines.
     FollowedCalls,
+    /// Confirm an alert asked for by email without an account (double opt-in).
+    ConfirmSubscription,
+    /// An alert was asked for by email for an address that has an account: save it there.
+    SubscriptionForAccount,
 }
 
 impl Message {
@@ -59,6 +63,8 @@ impl Message {
             Message::ContactMessage => "contact_message",
             Message::Digest => "digest",
             Message::FollowedCalls => "followed_calls",
+            Message::ConfirmSubscription => "confirm_subscription",
+            Message::SubscriptionForAccount => "subscription_for_account",
         }
     }
 }
@@ -114,6 +120,10 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
         "en/digest.html",
         "en/followed_calls.txt",
         "en/followed_calls.html",
+        "en/confirm_subscription.txt",
+        "en/confirm_subscription.html",
+        "en/subscription_for_account.txt",
+        "en/subscription_for_account.html",
     ] {
         environment
             .add_template(name, source)
@@ -172,6 +182,8 @@ mod tests {
             Message::ContactMessage,
             Message::Digest,
             Message::FollowedCalls,
+            Message::ConfirmSubscription,
+            Message::SubscriptionForAccount,
         ] {
             let values = json!({
                 "headline": "Your Fundbridge week: 1 new call", "intro": "New since your last digest.",
@@ -188,6 +200,7 @@ mod tests {
                 "new_email": "new@example.eu", "organisation": "Aveiro Labs", "accepted": true,
                 "cluster": "Bretagne Cyber Cluster", "message": "Welcome", "sender": "Bo", "recipient": "Aveiro Labs",
                 "call": "", "body": "Shall we bid together?", "first": true,
+                "sentence": "Every Monday around 08:00 Europe/Brussels: new calls matching “quantum”.",
             });
             let rendered = render(message, "en", values).expect("renders");
             assert!(

@@ -79,7 +79,7 @@ pub(super) fn mail_for(
 }
 
 /// A fresh token for `person` and `purpose`, the secret to mail and the record to store.
-fn new_token(
+pub(super) fn new_token(
     state: &AppState,
     person_id: i64,
     purpose: TokenPurpose,
@@ -104,7 +104,7 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
 }
 
 /// Limits on a form that mails an address: per client IP, then per address.
-async fn limit_mail_requests(
+pub(super) async fn limit_mail_requests(
     state: &AppState,
     ip_limit: Limit,
     email: &str,

@@ -8,10 +8,11 @@ use crate::alerts::{
     describe_calls, describe_organisations, saved_call_query, saved_organisation_query, DigestSchedule, Frequency,
     OrganisationAlert, Preferences, SavedNotice, SavedSearch, SearchKind, MAX_SAVED_SEARCHES,
 };
+use crate::mail::templates::Message;
 use crate::organisation_query::OrganisationQuery;
 use crate::publishing::FieldError;
 use crate::query::CallQuery;
-use crate::store::{NewSavedSearch, StoreError};
+use crate::store::{NewPerson, NewSavedSearch, StoreError, TokenPurpose};
 
 /// The most URL pairs a search to save may hold (a query has far fewer filters).
 pub const MAX_QUERY_PAIRS: usize = 100;
@@ -103,13 +104,28 @@ pub async fn save_search(
     pairs: &[(String, String)],
 ) -> Result<SavedNotice, ServiceError> {
     let viewer = super::accounts::require_viewer(state, session).await?;
+    let search = search_to_save(kind, pairs)?;
+    let search = state
+        .alerts
+        .save_search(viewer.person_id, &search, MAX_SAVED_SEARCHES, state.clock.now())
+        .await
+        .map_err(limit_reached)?;
+    let schedule = state.alerts.digest_schedule(viewer.person_id).await?;
+    Ok(SavedNotice {
+        sentence: search.sentence(search.frequency, &schedule),
+        search,
+    })
+}
+
+/// The `kind` search the URL pairs `pairs` describe, as it is saved (see [`save_search`]).
+fn search_to_save(kind: SearchKind, pairs: &[(String, String)]) -> Result<NewSavedSearch, ServiceError> {
     if pairs.len() > MAX_QUERY_PAIRS {
         return Err(ServiceError::Invalid(format!(
             "A search to save has at most {MAX_QUERY_PAIRS} filters."
         )));
     }
     let pairs = pairs.iter().map(|(key, value)| (key.as_str(), value.as_str()));
-    let search = match kind {
+    Ok(match kind {
         SearchKind::Calls => {
             let query = saved_call_query(&CallQuery::from_pairs(pairs));
             NewSavedSearch {
@@ -126,17 +142,104 @@ pub async fn save_search(
                 title: describe_organisations(&query),
             }
         }
+    })
+}
+
+/// The answer to a subscription by email, whatever happened (it tells nobody whether an
+/// address has an account).
+pub const SUBSCRIBE_ANSWER: &str = "Check your inbox: we sent a link to confirm. Nothing is mailed until you open it.";
+
+/// A visitor asks for the `kind` search `pairs` describe to be mailed weekly to `email`,
+/// without an account (double opt-in). An address without an account gets a passwordless
+/// account, unconfirmed, holding the search, and a link to confirm it: nothing is mailed until
+/// it is opened (the digest reads confirmed people only). An unconfirmed account gets the
+/// search and a fresh link. An address with a confirmed account is changed in no way: it is
+/// told how to save the search itself. The answer is [`SUBSCRIBE_ANSWER`] in every case.
+pub async fn subscribe_by_email(
+    state: &AppState,
+    client: &super::accounts::Client,
+    kind: SearchKind,
+    pairs: &[(String, String)],
+    email: &str,
+) -> Result<&'static str, ServiceError> {
+    crate::people::check_email(email).map_err(ServiceError::Invalid)?;
+    let search = search_to_save(kind, pairs)?;
+    super::accounts::limit_mail_requests(state, super::limits::SUBSCRIPTIONS_PER_IP, email, client).await?;
+    let now = state.clock.now();
+    let sentence = SavedSearch {
+        id: 0,
+        kind: search.kind,
+        query: search.query.clone(),
+        title: search.title.clone(),
+        frequency: Frequency::Weekly,
+    }
+    .sentence(Frequency::Weekly, &DigestSchedule::default());
+    let existing = state.people.person_by_email(email).await?;
+    if let Some(person) = existing.as_ref().filter(|person| person.email_verified_at.is_some()) {
+        let page = format!("{}{}", kind.path(), search.query);
+        let mail = super::accounts::mail_for(
+            state,
+            &format!(
+                "subscription-for-account:{}:{}",
+                person.id,
+                crate::credentials::new_token()
+            ),
+            &person.email,
+            &person.language,
+            Message::SubscriptionForAccount,
+            serde_json::json!({ "name": person.display_name, "sentence": sentence,
+                "link": super::accounts::link(state, &page) }),
+        )?;
+        state.mail_outbox.queue_mail(&mail, now).await?;
+        return Ok(SUBSCRIBE_ANSWER);
+    }
+    let name = email.split('@').next().unwrap_or_default().trim();
+    let name = crate::sanitize::clean_line(name, 40);
+    let name = if name.is_empty() { "there".to_owned() } else { name };
+    let (secret, token) = super::accounts::new_token(state, 0, TokenPurpose::Verify, None);
+    let mail = super::accounts::mail_for(
+        state,
+        &format!("confirm-subscription:{}", token.digest),
+        email.trim(),
+        "en",
+        Message::ConfirmSubscription,
+        serde_json::json!({ "name": name, "sentence": sentence,
+            "link": super::accounts::link(state, &format!("/account/verify?token={secret}")) }),
+    )?;
+    let person_id = match existing {
+        Some(person) => {
+            let token = crate::store::EmailToken {
+                person_id: person.id,
+                ..token
+            };
+            state.people.issue_token(&token, &mail, now).await?;
+            person.id
+        }
+        None => {
+            let password_hash = tokio::task::spawn_blocking(crate::credentials::unusable_password_hash)
+                .await
+                .map_err(|error| ServiceError::Unavailable(format!("the account could not be made: {error}")))?;
+            let person = NewPerson {
+                email: email.trim().to_owned(),
+                display_name: name,
+                password_hash,
+                verified: false,
+                is_admin: false,
+            };
+            match state.people.create_person(&person, Some((&token, &mail)), now).await {
+                Ok(id) => id,
+                // Two subscriptions for one address at once: the other one won; answer alike.
+                Err(StoreError::Conflict(_)) => return Ok(SUBSCRIBE_ANSWER),
+                Err(error) => return Err(error.into()),
+            }
+        }
     };
-    let search = state
+    state
         .alerts
-        .save_search(viewer.person_id, &search, MAX_SAVED_SEARCHES, state.clock.now())
+        .save_search(person_id, &search, MAX_SAVED_SEARCHES, now)
         .await
         .map_err(limit_reached)?;
-    let schedule = state.alerts.digest_schedule(viewer.person_id).await?;
-    Ok(SavedNotice {
-        sentence: search.sentence(search.frequency, &schedule),
-        search,
-    })
+    Ok(SUBSCRIBE_ANSWER)
 }
 
 /// Sets how often the signed-in person's saved search `id` mails them.

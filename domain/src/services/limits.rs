@@ -47,6 +47,13 @@ pub const MAIL_REQUESTS_PER_IP: Limit = Limit {
     window_minutes: 60,
 };
 
+/// Alerts asked for by email without an account, from one client IP.
+pub const SUBSCRIPTIONS_PER_IP: Limit = Limit {
+    bucket: "subscription-ip",
+    max: 20,
+    window_minutes: 60,
+};
+
 /// Organisations one person adds to the directory.
 pub const ORGANISATIONS_PER_PERSON: Limit = Limit {
     bucket: "organisations-person",

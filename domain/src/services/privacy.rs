@@ -56,6 +56,16 @@ pub struct PersonalData {
     pub activity: Vec<AuditRecord>,
     /// Every message they wrote to or for an organisation.
     pub messages: Vec<WrittenMessage>,
+    /// Their saved searches (each with how often it mails them).
+    pub saved_searches: Vec<crate::alerts::SavedSearch>,
+    /// The calls they follow.
+    pub followed_calls: Vec<crate::alerts::follows::FollowedCall>,
+    /// When their digest is composed.
+    pub digest_schedule: crate::alerts::DigestSchedule,
+    /// The organisations whose new top matches their digest carries.
+    pub top_matches_for: Vec<String>,
+    /// Whether they unsubscribed from all alert mail.
+    pub alert_mail_stopped: bool,
 }
 
 /// One message a person wrote, as the download shows it.
@@ -74,7 +84,7 @@ const MESSAGE_LINES: u32 = 10_000;
 
 /// What the download says of itself.
 const ABOUT: &str = "Everything Fundbridge holds about you: your account, memberships, sessions, the messages \
-    you wrote and the audit log's lines about what you did. Your password is kept only as an Argon2id hash and is not included.";
+    you wrote, your saved searches, followed calls and what you asked to be mailed, and the audit log's lines about what you did. Your password is kept only as an Argon2id hash and is not included.";
 
 /// Everything held about the session's person.
 pub async fn personal_data(state: &AppState, session: Option<&str>) -> Result<PersonalData, ServiceError> {
@@ -119,6 +129,11 @@ pub async fn personal_data(state: &AppState, session: Option<&str>) -> Result<Pe
         sessions,
         activity,
         messages,
+        saved_searches: state.alerts.saved_searches(person.id).await?,
+        followed_calls: state.alerts.followed_calls(person.id, state.clock.now()).await?,
+        digest_schedule: state.alerts.digest_schedule(person.id).await?,
+        top_matches_for: state.alerts.top_matches_alerts(person.id).await?,
+        alert_mail_stopped: state.digests.alert_mail_stopped(person.id).await?,
     })
 }
 

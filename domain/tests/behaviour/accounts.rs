@@ -52,7 +52,7 @@ pub(crate) async fn mail(store: &Arc<dyn Store>) -> Vec<LeasedMail> {
 }
 
 /// The token in the one link of `message`.
-fn token_in(message: &LeasedMail) -> String {
+pub(crate) fn token_in(message: &LeasedMail) -> String {
     let at = message.text_body.find("token=").expect("a link with a token") + "token=".len();
     message.text_body[at..at + 64].to_owned()
 }

@@ -5,7 +5,7 @@
 //! digest and its undo brings the following one back; instant mail goes out the minute
 //! something new is listed; two runs at once queue each mail once.
 
-use crate::accounts::{services, start, verified_session};
+use crate::accounts::{client, mail, services, start, token_in, verified_session};
 use crate::matching::{armor_secure, call, catalogue, profile};
 use crate::smtp_server::SmtpServer;
 use chrono::Duration;
@@ -13,7 +13,7 @@ use domain::alerts::{Frequency, SearchKind};
 use domain::mail::sender::{send_due, RetryPolicy};
 use domain::mail::Mailer;
 use domain::services::digests::{self, DigestOptions, DigestRun};
-use domain::services::{alerts, profiles, AppState, ServiceError};
+use domain::services::{accounts, alerts, profiles, AppState, ServiceError};
 use domain::store::Store;
 use std::sync::Arc;
 
@@ -299,7 +299,100 @@ async fn an_organisations_new_top_matches_come_in_its_members_weekly_digest_with
     assert_eq!((run.subscribers, run.queued), (0, 0), "{run:?}");
 }
 
+async fn a_visitor_subscribed_by_email_hears_nothing_until_confirming_and_an_account_is_left_alone(
+    store: Arc<dyn Store>,
+) {
+    let state = services(&store, 0);
+    let visitor = client("192.0.2.7");
+    let quantum = [("q".to_owned(), "quantum".to_owned())];
+    for bad in ["", "not an address", &format!("{}@example.eu", "a".repeat(300))] {
+        assert!(matches!(
+            alerts::subscribe_by_email(&state, &visitor, SearchKind::Calls, &quantum, bad).await,
+            Err(ServiceError::Invalid(_))
+        ));
+    }
+    // (The helper signs Ana up first: it takes the mail queued so far.)
+    let ana = verified_session(&store, "ana@example.eu").await;
+    let answer = alerts::subscribe_by_email(&state, &visitor, SearchKind::Calls, &quantum, "Vera@Example.eu")
+        .await
+        .unwrap();
+    assert_eq!(answer, alerts::SUBSCRIBE_ANSWER);
+    let same = alerts::subscribe_by_email(&state, &visitor, SearchKind::Calls, &quantum, "ana@example.eu")
+        .await
+        .unwrap();
+    assert_eq!(
+        same, answer,
+        "the answer tells nobody whether an address has an account"
+    );
+    assert!(
+        alerts::preferences(&state, Some(&ana))
+            .await
+            .unwrap()
+            .searches
+            .is_empty(),
+        "an account is changed only by its holder"
+    );
+    let queued = mail(&store).await;
+    let confirm = queued
+        .iter()
+        .find(|m| m.recipient == "Vera@Example.eu")
+        .expect("the confirmation");
+    assert_eq!(confirm.subject, "Confirm your Fundbridge alert");
+    assert!(
+        confirm.text_body.contains("new calls matching “quantum”"),
+        "{}",
+        confirm.text_body
+    );
+    let to_ana = queued
+        .iter()
+        .find(|m| m.recipient == "ana@example.eu" && m.subject.contains("alert"));
+    assert!(to_ana
+        .expect("Ana is told how to save it")
+        .text_body
+        .contains("/calls?q=quantum"));
+
+    // Unconfirmed, the subscription mails nothing.
+    store
+        .upsert_calls(
+            &[call(
+                "QUANTUM-1",
+                "Quantum-safe VPN gateways",
+                "Post-quantum VPNs.",
+                &[],
+            )],
+            start() + Duration::days(1),
+        )
+        .await
+        .unwrap();
+    let run = compose(&after_hours(&store, FIRST_MONDAY)).await;
+    assert_eq!((run.subscribers, run.queued), (0, 0), "{run:?}");
+
+    // Confirmed, the next week's new calls arrive.
+    accounts::verify_email(&state, &token_in(confirm)).await.unwrap();
+    store
+        .upsert_calls(
+            &[call(
+                "QUANTUM-2",
+                "Quantum key distribution testbeds",
+                "Quantum networks.",
+                &[],
+            )],
+            start() + Duration::days(6),
+        )
+        .await
+        .unwrap();
+    let run = compose(&after_hours(&store, SECOND_MONDAY)).await;
+    assert_eq!(run.queued, 1, "{run:?}");
+    // No password opens the account made for the subscription.
+    for guess in ["", "correct horse battery", "password"] {
+        assert!(accounts::log_in(&state, "vera@example.eu", guess, &visitor, None)
+            .await
+            .is_err());
+    }
+}
+
 crate::on_both_backends!(shared:
+    a_visitor_subscribed_by_email_hears_nothing_until_confirming_and_an_account_is_left_alone,
     an_organisations_new_top_matches_come_in_its_members_weekly_digest_with_reasons,
     a_weekly_digest_arrives_once_with_what_is_new_and_unsubscribes_in_one_click,
     instant_mail_goes_out_the_minute_something_new_is_listed_and_runs_at_once_queue_it_once,

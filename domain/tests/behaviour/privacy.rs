@@ -4,7 +4,7 @@
 
 use crate::accounts::{client, mail, services, verified_session};
 use domain::organisation::NewOrganisationForm;
-use domain::services::{accounts, memberships, privacy, profiles, ServiceError};
+use domain::services::{accounts, alerts, memberships, privacy, profiles, ServiceError};
 use domain::store::Store;
 use std::sync::Arc;
 
@@ -30,6 +30,17 @@ async fn a_person_downloads_their_data_and_deletes_their_account(store: Arc<dyn 
     accounts::request_password_reset(&state, "ana@aveiro-labs.pt", &client("192.0.2.1"))
         .await
         .unwrap();
+    alerts::save_search(
+        &state,
+        Some(&session),
+        domain::alerts::SearchKind::Calls,
+        &[("q".to_owned(), "post-quantum".to_owned())],
+    )
+    .await
+    .unwrap();
+    alerts::set_top_matches_alert(&state, Some(&session), &id, true)
+        .await
+        .unwrap();
 
     let data = privacy::personal_data(&state, Some(&session)).await.unwrap();
     assert_eq!(data.email, "ana@aveiro-labs.pt");
@@ -40,6 +51,12 @@ async fn a_person_downloads_their_data_and_deletes_their_account(store: Arc<dyn 
         actions.contains(&"create_organisation") && actions.contains(&"edit_profile"),
         "{actions:?}"
     );
+    assert_eq!(
+        data.saved_searches.len(),
+        1,
+        "what they asked to be mailed is theirs too"
+    );
+    assert_eq!(data.top_matches_for, std::slice::from_ref(&id));
     let json = serde_json::to_string(&data).unwrap();
     assert!(!json.contains("argon2"), "no password hash in the download");
     assert!(matches!(

@@ -268,7 +268,7 @@ enum Rule {
 
 /// Every server function the app registers, with its rule. A function missing here fails
 /// the matrix: a new mutation cannot ship without saying who may call it.
-const MATRIX: [(&str, Rule); 81] = [
+const MATRIX: [(&str, Rule); 82] = [
     ("list_calls", Rule::Read),
     ("suggest_calls", Rule::Read),
     ("suggest_organisations", Rule::Read),
@@ -349,6 +349,8 @@ const MATRIX: [(&str, Rule); 81] = [
     ("unfollow_call", Rule::LoggedIn),
     ("follows_call", Rule::LoggedIn),
     ("set_top_matches_alert", Rule::OrganisationMember),
+    // A visitor's subscription: it changes no account until its mailed link is opened.
+    ("subscribe_by_email", Rule::Public),
     // Authorised by the signed token in the mail link, as `verify_email` by its token.
     ("mail_link", Rule::Public),
 ];
@@ -666,6 +668,8 @@ async fn authorisation_matrix(app: TestApp) {
                 "resume_alert_mail" => json!({}),
                 "follow_call" | "unfollow_call" | "follows_call" => json!({ "call": "MATRIX-OPEN-CALL" }),
                 "set_top_matches_alert" => json!({ "organisation_id": ours, "on": true }),
+                "subscribe_by_email" => json!({ "kind": "calls", "pairs": [["q", "matrix"]],
+                    "email": format!("visitor-{caller:?}@example.eu").to_lowercase() }),
                 "set_digest_schedule" => {
                     json!({ "schedule": { "weekday": 2, "hour": 9, "time_zone": "Europe/Paris" } })
                 }

@@ -1572,6 +1572,14 @@ async fn every_alert_input_refuses_hostile_values_plainly_and_the_preferences_pa
                     "set_top_matches_alert",
                     serde_json::json!({ "organisation_id": "armor", "on": payload }),
                 ),
+                (
+                    "subscribe_by_email",
+                    serde_json::json!({ "kind": "calls", "pairs": [], "email": payload }),
+                ),
+                (
+                    "subscribe_by_email",
+                    serde_json::json!({ "kind": payload, "pairs": [], "email": "vera@example.eu" }),
+                ),
             ],
             "/preferences",
         )
