@@ -225,16 +225,34 @@ impl Digest {
                 "unsubscribe_url": self.unsubscribe_url,
             }),
         )?;
-        Ok(OutgoingMail::new(
+        Ok(alert_mail(
+            &rendered,
             &self.idempotency_key(),
             domain,
             &self.recipient,
-            &rendered.subject,
-            &rendered.text,
-            &rendered.html,
-        )
-        .with_list_unsubscribe(self.unsubscribe_url.clone()))
+            &self.unsubscribe_url,
+        ))
     }
+}
+
+/// An alert mail `rendered` for `recipient`, keyed `key`, from the sender's mail `domain`,
+/// carrying the one-click unsubscribe address `unsubscribe_url` (RFC 8058).
+pub fn alert_mail(
+    rendered: &crate::mail::templates::Rendered,
+    key: &str,
+    domain: &str,
+    recipient: &str,
+    unsubscribe_url: &str,
+) -> OutgoingMail {
+    OutgoingMail::new(
+        key,
+        domain,
+        recipient,
+        &rendered.subject,
+        &rendered.text,
+        &rendered.html,
+    )
+    .with_list_unsubscribe(unsubscribe_url.to_owned())
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub use compose::*;
 #[cfg(feature = "server")]
 mod compose {
     use super::REMINDER_DAYS;
+    use crate::alerts::digest::alert_mail;
     use crate::call::Deadline;
     use crate::mail::templates::{render, Message};
     use crate::store::OutgoingMail;
@@ -208,15 +209,13 @@ mod compose {
                     "unsubscribe_url": self.unsubscribe_url,
                 }),
             )?;
-            Ok(OutgoingMail::new(
+            Ok(alert_mail(
+                &rendered,
                 &self.idempotency_key(),
                 domain,
                 &self.recipient,
-                &rendered.subject,
-                &rendered.text,
-                &rendered.html,
-            )
-            .with_list_unsubscribe(self.unsubscribe_url.clone()))
+                &self.unsubscribe_url,
+            ))
         }
     }
 

@@ -8,7 +8,7 @@
 use crate::accounts::{services, start, verified_session};
 use crate::digests::{compose, deliver, link};
 use crate::matching::call;
-use crate::publishing::{cast, grant, submitted};
+use crate::publishing::{cast, grant, submitted, Cast};
 use crate::smtp_server::SmtpServer;
 use chrono::{DateTime, TimeZone, Utc};
 use domain::alerts::SearchKind;
@@ -28,6 +28,17 @@ async fn delivered(store: &Arc<dyn Store>, state: &AppState, server: &SmtpServer
         .collect()
 }
 
+/// The funding body's people and its two-stage grant, published at the start.
+async fn published_grant(store: &Arc<dyn Store>) -> (Cast, String) {
+    let people = cast(store).await;
+    let state = services(store, 0);
+    let id = submitted(&state, &people, &grant()).await;
+    publishing::act_on_call(&state, Some(&people.reviewer), &id, CallAction::Approve, "")
+        .await
+        .unwrap();
+    (people, id)
+}
+
 /// The services with the clock at `at`.
 fn services_at(store: &Arc<dyn Store>, at: DateTime<Utc>) -> AppState {
     services(store, (at - start()).num_minutes())
@@ -35,12 +46,7 @@ fn services_at(store: &Arc<dyn Store>, at: DateTime<Utc>) -> AppState {
 
 async fn a_material_change_mails_followers_once_and_reminders_come_before_the_deadline(store: Arc<dyn Store>) {
     let server = SmtpServer::start();
-    let people = cast(&store).await;
-    let state = services(&store, 0);
-    let id = submitted(&state, &people, &grant()).await;
-    publishing::act_on_call(&state, Some(&people.reviewer), &id, CallAction::Approve, "")
-        .await
-        .unwrap();
+    let (people, id) = published_grant(&store).await;
     let ana = verified_session(&store, "ana@example.eu").await;
     let ben = verified_session(&store, "ben@example.eu").await;
     verified_session(&store, "carla@example.eu").await;
@@ -138,12 +144,8 @@ async fn a_material_change_mails_followers_once_and_reminders_come_before_the_de
 
 async fn the_weekly_digest_lists_followed_calls_closing_soon_but_is_not_sent_for_them_alone(store: Arc<dyn Store>) {
     let server = SmtpServer::start();
-    let people = cast(&store).await;
+    let (_, id) = published_grant(&store).await;
     let state = services(&store, 0);
-    let id = submitted(&state, &people, &grant()).await;
-    publishing::act_on_call(&state, Some(&people.reviewer), &id, CallAction::Approve, "")
-        .await
-        .unwrap();
     let ana = verified_session(&store, "ana@example.eu").await;
     let ben = verified_session(&store, "ben@example.eu").await;
     for (session, words) in [(&ana, "quantum"), (&ben, "hydrogen")] {
