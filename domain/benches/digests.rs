@@ -3,7 +3,8 @@
 //! description), 250 of them listed this week, on a SQLite file — the whole job as the
 //! scheduler runs it: read the subscribers and their marks, find what is new for each of
 //! their saved searches (500 distinct queries: words from real funding searches, some with
-//! filters), render each mail, and record the marks and outbox rows in batches. Prints the
+//! filters), render each mail, and record the marks and outbox rows in batches; and the mail
+//! to followers of calls whose deadline reminders have come (each follows two). Prints the
 //! time, mails queued per second, the outbox's size and the process's peak memory; then the
 //! cost of a scheduler tick with nothing due (every minute on a live server).
 //!
@@ -85,8 +86,15 @@ fn distinct_queries() -> Vec<(String, String)> {
 }
 
 /// Writes `subscribers` verified people with 1–3 saved searches each (weekly mostly, some
-/// daily or instant), saved two weeks before `now`, straight into the SQLite file.
-async fn subscribe(url: &str, subscribers: usize, queries: &[(String, String)], now: DateTime<Utc>) -> usize {
+/// daily or instant) and two followed calls of the `calls`, saved two weeks before `now`,
+/// straight into the SQLite file.
+async fn subscribe(
+    url: &str,
+    subscribers: usize,
+    calls: usize,
+    queries: &[(String, String)],
+    now: DateTime<Utc>,
+) -> usize {
     let pool = sqlx::SqlitePool::connect(url).await.expect("the bench database");
     let saved_at = now - Duration::days(14);
     let mut searches = 0;
@@ -108,7 +116,7 @@ async fn subscribe(url: &str, subscribers: usize, queries: &[(String, String)], 
         });
         insert.build().execute(&mut *tx).await.expect("people written");
         let mut rows = Vec::new();
-        for n in people {
+        for n in people.clone() {
             for k in 0..(1 + n % 3) {
                 let (query, title) = &queries[(n * 7 + k * 131) % queries.len()];
                 let frequency = match (n + k) % 20 {
@@ -133,6 +141,16 @@ async fn subscribe(url: &str, subscribers: usize, queries: &[(String, String)], 
                 .push_bind(saved_at);
         });
         insert.build().execute(&mut *tx).await.expect("searches written");
+        // Every subscriber follows two calls (the calls' ids run from 1).
+        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT OR IGNORE INTO call_follows (person_id, call_id, followed_at) ",
+        );
+        insert.push_values(people.clone().flat_map(|n| [(n, 13), (n, 29)]), |mut row, (n, step)| {
+            row.push_bind(n as i64 + 1)
+                .push_bind(((n * step + 7) % calls) as i64 + 1)
+                .push_bind(saved_at);
+        });
+        insert.build().execute(&mut *tx).await.expect("follows written");
         tx.commit().await.expect("committed");
     }
     searches
@@ -173,9 +191,9 @@ async fn main() {
         .await
         .expect("calls written");
     let queries = distinct_queries();
-    let searches = subscribe(&url, subscribers, &queries, now).await;
+    let searches = subscribe(&url, subscribers, calls.len(), &queries, now).await;
     println!(
-        "setup: {} calls ({:.1} MB of description, {new_calls} listed this week), {subscribers} subscribers with {searches} saved searches ({} distinct queries), in {:.1} s",
+        "setup: {} calls ({:.1} MB of description, {new_calls} listed this week), {subscribers} subscribers with {searches} saved searches ({} distinct queries) and two followed calls each, in {:.1} s",
         calls.len(),
         text_bytes as f64 / 1e6,
         queries.len(),
@@ -194,7 +212,10 @@ async fn main() {
     println!();
     println!("| what | figure |");
     println!("|---|---|");
-    println!("| periods due (person × frequency) | {} |", run.due);
+    println!(
+        "| periods due (person × frequency; followers with news) | {} |",
+        run.due
+    );
     println!("| mails queued / nothing new | {} / {} |", run.queued, run.nothing_new);
     println!("| **compose and queue, all of it** | **{composing:.1} s** |");
     println!("| mails queued per second | {:.0} |", run.queued as f64 / composing);

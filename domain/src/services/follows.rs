@@ -65,25 +65,35 @@ pub async fn compose_follow_mail(
     for change in state.digests.material_changes_between(earliest, now).await? {
         changes.entry(change.call.clone()).or_default().push(change);
     }
+    // Each call with news, and the instant of its latest: a change, or a reminder's moment
+    // passed for a deadline still to come.
+    let mut latest: HashMap<String, DateTime<Utc>> = HashMap::new();
+    let mut note = |call: &str, at: DateTime<Utc>| {
+        let entry = latest.entry(call.to_owned()).or_insert(at);
+        *entry = (*entry).max(at);
+    };
+    for change in changes.values().flatten() {
+        note(&change.call, change.at);
+    }
     let furthest_reminder = chrono::Duration::days(REMINDER_DAYS.into_iter().max().unwrap_or_default());
-    let closing = state
-        .digests
-        .calls_closing_between(now, now + furthest_reminder)
-        .await?;
-    let candidates: Vec<String> = changes
-        .keys()
-        .cloned()
-        .chain(closing)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    for (call, deadline) in state.digests.deadlines_between(now, now + furthest_reminder).await? {
+        let passed = REMINDER_DAYS
+            .into_iter()
+            .map(|days| deadline - chrono::Duration::days(days))
+            .filter(|moment| *moment <= now)
+            .max();
+        if let Some(moment) = passed {
+            note(&call, moment);
+        }
+    }
     let mut run = DigestRun::default();
-    if candidates.is_empty() {
+    if latest.is_empty() {
         return Ok(run);
     }
+    let candidates: Vec<(String, DateTime<Utc>)> = latest.into_iter().collect();
     let followers = state
         .digests
-        .followers_of(&candidates, options.person.as_deref())
+        .followers_with_news(&candidates, options.person.as_deref())
         .await?;
     let followed: Vec<String> = followers
         .iter()

@@ -136,16 +136,22 @@ pub trait Digests: Send + Sync {
         until: DateTime<Utc>,
     ) -> Result<Vec<MaterialChange>, StoreError>;
 
-    /// Published calls with a deadline in `(since, until]`.
-    async fn calls_closing_between(
+    /// The deadlines in `(since, until]` of published calls, as (call, deadline).
+    async fn deadlines_between(
         &self,
         since: DateTime<Utc>,
         until: DateTime<Utc>,
-    ) -> Result<Vec<String>, StoreError>;
+    ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError>;
 
-    /// Verified, enabled people who have not stopped alert mail and follow any of `calls` —
-    /// only the one with address `email` when given — with those follows, by person.
-    async fn followers_of(&self, calls: &[String], email: Option<&str>) -> Result<Vec<Follower>, StoreError>;
+    /// Verified, enabled people who have not stopped alert mail and follow any of `calls`
+    /// (each with the instant of its latest news) since before that news, their last follow
+    /// mail covering less — only the one with address `email` when given — with those
+    /// follows, by person: the followers with something to hear.
+    async fn followers_with_news(
+        &self,
+        calls: &[(String, DateTime<Utc>)],
+        email: Option<&str>,
+    ) -> Result<Vec<Follower>, StoreError>;
 
     /// The deadlines in `(since, until]` of published calls each of `person_ids` follows,
     /// soonest first.

@@ -84,7 +84,12 @@ async fn a_material_change_mails_followers_once_and_reminders_come_before_the_de
     let changed = services(&store, 21);
     let (first, second) = tokio::join!(compose(&changed), compose(&changed));
     assert_eq!(first.queued + second.queued, 2, "{first:?} {second:?}");
-    assert_eq!(compose(&services(&store, 22)).await.queued, 0, "not twice");
+    let idle = compose(&services(&store, 22)).await;
+    assert_eq!(
+        (idle.subscribers, idle.queued),
+        (0, 0),
+        "not twice; and a tick after everyone was told reads no follower: {idle:?}"
+    );
     let received = delivered(&store, &changed, &server).await;
     assert_eq!(received.len(), 2);
     let to_ana = received
@@ -118,7 +123,8 @@ async fn a_material_change_mails_followers_once_and_reminders_come_before_the_de
     );
     assert!(to_ana.contains("Short proposal"), "{to_ana}");
     let next_day = Utc.with_ymd_and_hms(2027, 3, 5, 9, 0, 0).unwrap();
-    assert_eq!(compose(&services_at(&store, next_day)).await.queued, 0);
+    let idle = compose(&services_at(&store, next_day)).await;
+    assert_eq!((idle.subscribers, idle.queued), (0, 0), "{idle:?}");
 
     // Ana unfollows from the mail: only Ben hears 3 days before; her undo would follow again.
     let unfollow = link(to_ana, "/mail/unfollow");

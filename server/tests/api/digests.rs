@@ -61,16 +61,17 @@ async fn subscribers(store: &dyn Store) {
 const KILLS: usize = 6;
 
 /// Kill delays in milliseconds from a small deterministic generator (the seed is printed, so
-/// a failure can be replayed): the n-th within the first 0.6·(n+1) seconds of its run, so
-/// later runs, which start with part of the work done, are cut at later points too; then
-/// none (the last run finishes).
+/// a failure can be replayed): the first within 130 ms of its run (shorter than any whole run,
+/// so at least one is cut), the n-th within the first 0.1 + 0.5·n seconds, so later runs,
+/// which start with part of the work done, are cut at later points too; then none (the last
+/// run finishes).
 fn delays(seed: u64) -> impl Iterator<Item = Option<u64>> {
     let mut state = seed | 1;
     (0..=KILLS).map(move |n| {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        (n < KILLS).then(|| 30 + state % (600 * (n as u64 + 1)))
+        (n < KILLS).then(|| 30 + state % (100 + 500 * n as u64))
     })
 }
 

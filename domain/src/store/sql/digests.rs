@@ -271,34 +271,50 @@ impl Digests for SqlStore {
             .collect()
     }
 
-    async fn calls_closing_between(
+    async fn deadlines_between(
         &self,
         since: DateTime<Utc>,
         until: DateTime<Utc>,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
         let mut builder = QueryBuilder::<Db>::new(
-            "SELECT DISTINCT c.external_id FROM call_deadlines d JOIN calls c ON c.id = d.call_id \
+            "SELECT c.external_id, d.deadline_at FROM call_deadlines d JOIN calls c ON c.id = d.call_id \
              WHERE c.state = 'published' AND d.deadline_at > ",
         );
         builder
             .push_bind(whole_seconds(since))
             .push(" AND d.deadline_at <= ")
             .push_bind(whole_seconds(until));
-        Ok(builder.build_query_scalar().fetch_all(&self.pool).await?)
+        Ok(builder.build_query_as().fetch_all(&self.pool).await?)
     }
 
-    async fn followers_of(&self, calls: &[String], email: Option<&str>) -> Result<Vec<Follower>, StoreError> {
+    async fn followers_with_news(
+        &self,
+        calls: &[(String, DateTime<Utc>)],
+        email: Option<&str>,
+    ) -> Result<Vec<Follower>, StoreError> {
         type Row = (i64, String, String, Option<DateTime<Utc>>, String, DateTime<Utc>);
         let mut followers: BTreeMap<i64, Follower> = BTreeMap::new();
-        for chunk in calls.chunks(500) {
+        for chunk in calls.chunks(200) {
             let mut builder = QueryBuilder::<Db>::new(
                 "SELECT p.id, p.email, p.display_name, m.covered_until, c.external_id, f.followed_at \
                  FROM call_follows f JOIN calls c ON c.id = f.call_id JOIN people p ON p.id = f.person_id \
                  LEFT JOIN digest_marks m ON m.person_id = p.id AND m.channel = 'follows' \
                  WHERE p.email_verified_at IS NOT NULL AND p.disabled_at IS NULL \
-                 AND NOT EXISTS (SELECT 1 FROM alert_mail_stops x WHERE x.person_id = p.id) AND c.external_id",
+                 AND NOT EXISTS (SELECT 1 FROM alert_mail_stops x WHERE x.person_id = p.id) AND (",
             );
-            push_any_of(&mut builder, chunk.iter().cloned());
+            for (index, (call, latest)) in chunk.iter().enumerate() {
+                let latest = whole_seconds(*latest);
+                builder
+                    .push(if index == 0 { "" } else { " OR " })
+                    .push("(c.external_id = ")
+                    .push_bind(call.clone())
+                    .push(" AND f.followed_at < ")
+                    .push_bind(latest)
+                    .push(" AND (m.covered_until IS NULL OR m.covered_until < ")
+                    .push_bind(latest)
+                    .push("))");
+            }
+            builder.push(")");
             push_only_address(&mut builder, email);
             let rows: Vec<Row> = builder.build_query_as().fetch_all(&self.pool).await?;
             for (person_id, email, name, covered_until, call, followed_at) in rows {
