@@ -39,6 +39,9 @@ mod compose {
     use chrono::{DateTime, Utc};
     use serde::Serialize;
 
+    /// The most characters of a call's title a subject line holds.
+    pub const SUBJECT_TITLE_CHARS: usize = 120;
+
     /// A deadline a follower is reminded of now.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Reminder {
@@ -184,14 +187,23 @@ mod compose {
             format!("follows:{}:{}", self.person_id, self.period)
         }
 
-        /// The subject line: the call and what happened, or how many calls.
+        /// The subject line: the call and what happened, or how many calls (a long title cut
+        /// to [`SUBJECT_TITLE_CHARS`], real topic titles run past what a subject may hold).
         pub fn headline(&self) -> String {
+            let title = |section: &FollowSection| {
+                if section.title.chars().count() <= SUBJECT_TITLE_CHARS {
+                    section.title.clone()
+                } else {
+                    let cut: String = section.title.chars().take(SUBJECT_TITLE_CHARS - 1).collect();
+                    format!("{}…", cut.trim_end())
+                }
+            };
             match self.sections.as_slice() {
                 [only] if only.changes.is_empty() => match only.closes_in {
-                    Some(days) => format!("Closes in {days} days: {}", only.title),
-                    None => only.title.clone(),
+                    Some(days) => format!("Closes in {days} days: {}", title(only)),
+                    None => title(only),
                 },
-                [only] => format!("Changed: {}", only.title),
+                [only] => format!("Changed: {}", title(only)),
                 sections => format!("News on {} calls you follow", sections.len()),
             }
         }
@@ -294,6 +306,19 @@ mod compose {
                 unsubscribe_url: "https://fundbridge.eu/mail/unsubscribe?token=u".into(),
             };
             assert_eq!(mail.headline(), "Changed: Quantum <sensing>");
+            let mut long = mail.clone();
+            long.sections[0].title = "Post-quantum cryptography for public administrations ".repeat(8);
+            let headline = long.headline();
+            assert!(
+                headline.chars().count() <= 9 + SUBJECT_TITLE_CHARS && headline.ends_with('…'),
+                "{headline}"
+            );
+            let outgoing = long.to_mail("fundbridge.eu").unwrap();
+            assert_eq!(
+                outgoing.validate(),
+                Ok(()),
+                "a long title still makes a mail the outbox takes"
+            );
             let outgoing = mail.to_mail("fundbridge.eu").unwrap();
             assert!(outgoing
                 .text_body
