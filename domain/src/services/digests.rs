@@ -467,6 +467,9 @@ async fn compose_searches(
                     tracing::error!(%error, "digest template failed");
                     ServiceError::Unavailable("the digest could not be written".into())
                 })?;
+            if !outbox_takes(&mail, person_id) {
+                continue;
+            }
             Some(mail)
         };
         if options.dry_run {
@@ -601,6 +604,19 @@ async fn closing_soon(
         });
     }
     Ok(closing)
+}
+
+/// Whether the outbox takes `mail` (for person `person_id`). One mail it would refuse is
+/// logged and left out — its period stays unclaimed, tried again at the next tick — rather
+/// than stopping everyone else's.
+pub(super) fn outbox_takes(mail: &OutgoingMail, person_id: i64) -> bool {
+    match mail.validate() {
+        Ok(()) => true,
+        Err(problem) => {
+            tracing::error!(person_id, %problem, "a composed alert mail was left out");
+            false
+        }
+    }
 }
 
 /// Records a batch of composed periods (emptied after) and adds what it did to `run`.

@@ -161,6 +161,9 @@ pub async fn compose_follow_mail(
             tracing::error!(%error, "follow mail template failed");
             ServiceError::Unavailable("the mail about followed calls could not be written".into())
         })?;
+        if !super::digests::outbox_takes(&mail, person_id) {
+            continue;
+        }
         if options.dry_run {
             run.queued += 1;
             run.previews.push(mail);
