@@ -147,6 +147,44 @@ struct Listed {
     detail: String,
 }
 
+/// Page `page` (of `per_page`) of what saved search `search` finds at `now` in the call or
+/// organisation index: the ids in its own order, and how many it finds in all.
+pub(super) async fn saved_search_page(
+    calls: &dyn CallIndex,
+    organisations: &dyn OrganisationIndex,
+    search: &SavedSearch,
+    page: u32,
+    per_page: u32,
+    now: DateTime<Utc>,
+) -> Result<(Vec<String>, u64), ServiceError> {
+    let unavailable = |error: crate::search::SearchError| ServiceError::Unavailable(error.to_string());
+    let pairs = query_pairs(&search.query);
+    let pairs = pairs.iter().map(|(key, value)| (key.as_str(), value.as_str()));
+    let (hits, total) = match search.kind {
+        SearchKind::Calls => {
+            let query = CallQuery {
+                page,
+                per_page,
+                ..CallQuery::from_pairs(pairs)
+            }
+            .sanitized();
+            let results = calls.search(&SearchRequest { query, now }).await.map_err(unavailable)?;
+            (results.hits, results.total)
+        }
+        SearchKind::Organisations => {
+            let query = OrganisationQuery {
+                page,
+                per_page,
+                ..OrganisationQuery::from_pairs(pairs)
+            }
+            .sanitized();
+            let results = organisations.search_organisations(&query).await.map_err(unavailable)?;
+            (results.hits, results.total)
+        }
+    };
+    Ok((hits.into_iter().map(|hit| hit.external_id).collect(), total))
+}
+
 /// A call in one line of mail or feed: programme, kind, next deadline, largest amount.
 pub(super) fn call_line(summary: &crate::call::CallSummary) -> String {
     let mut line = vec![summary.programme.clone(), summary.instrument_kind.label().to_owned()];
@@ -251,40 +289,11 @@ impl NewListings {
 
     /// The new calls or organisations `search` finds at `now`, best first (its own order).
     async fn matching(&self, search: &SavedSearch, now: DateTime<Utc>) -> Result<Vec<String>, ServiceError> {
-        let unavailable = |error: crate::search::SearchError| ServiceError::Unavailable(error.to_string());
-        let pairs = query_pairs(&search.query);
-        let pairs = pairs.iter().map(|(key, value)| (key.as_str(), value.as_str()));
-        let per_page = CHUNK as u32;
         let mut found = Vec::new();
         for page in 1.. {
-            let (hits, total) = match search.kind {
-                SearchKind::Calls => {
-                    let query = CallQuery {
-                        page,
-                        per_page,
-                        ..CallQuery::from_pairs(pairs.clone())
-                    }
-                    .sanitized();
-                    let results = self
-                        .index
-                        .search(&SearchRequest { query, now })
-                        .await
-                        .map_err(unavailable)?;
-                    (results.hits, results.total)
-                }
-                SearchKind::Organisations => {
-                    let query = OrganisationQuery {
-                        page,
-                        per_page,
-                        ..OrganisationQuery::from_pairs(pairs.clone())
-                    }
-                    .sanitized();
-                    let results = self.index.search_organisations(&query).await.map_err(unavailable)?;
-                    (results.hits, results.total)
-                }
-            };
-            let last_page = hits.len() < CHUNK;
-            found.extend(hits.into_iter().map(|hit| hit.external_id));
+            let (ids, total) = saved_search_page(&self.index, &self.index, search, page, CHUNK as u32, now).await?;
+            let last_page = ids.len() < CHUNK;
+            found.extend(ids);
             if last_page || found.len() as u64 >= total {
                 break;
             }

@@ -3,15 +3,13 @@
 //! a signed token naming the person (and the search); the token only reads, and a deleted
 //! search's feed is gone.
 
-use super::digests::{call_line, organisation_line};
+use super::digests::{call_line, organisation_line, saved_search_page};
 use super::{AppState, ServiceError};
 use crate::alerts::feeds::{calendar, AtomFeed, CalendarEvent, FeedEntry, FEED_ENTRIES};
 use crate::alerts::links::{LinkSigner, MailLink};
 use crate::alerts::{SavedSearch, SearchKind};
-use crate::organisation_query::OrganisationQuery;
-use crate::query::{call_path, organisation_path, query_pairs, CallQuery};
+use crate::query::{call_path, organisation_path};
 use crate::sanitize::MAX_PER_PAGE;
-use crate::search::SearchRequest;
 use std::collections::HashMap;
 
 /// The person's feed addresses: each saved search's Atom feed, and their deadline calendar.
@@ -59,70 +57,53 @@ pub async fn search_feed(state: &AppState, token: &str) -> Result<String, Servic
         .find(|search| search.id == search_id)
         .ok_or_else(|| ServiceError::NotFound("That saved search (it was deleted)".into()))?;
     let now = state.clock.now();
-    let unavailable = |error: crate::search::SearchError| ServiceError::Unavailable(error.to_string());
-    let pairs = query_pairs(&search.query);
-    let pairs = pairs.iter().map(|(key, value)| (key.as_str(), value.as_str()));
     let public_url = state.site.public_url.trim_end_matches('/');
+    let (ids, _) = saved_search_page(
+        state.call_index.as_ref(),
+        state.organisation_index.as_ref(),
+        &search,
+        1,
+        MAX_PER_PAGE,
+        now,
+    )
+    .await?;
+    let listed: HashMap<String, _> = state.digests.listed_at(search.kind, &ids).await?.into_iter().collect();
+    let entry = |id: &str, path: String, title: String, summary: String| {
+        Some(FeedEntry {
+            updated: *listed.get(id)?,
+            url: format!("{public_url}{path}"),
+            title,
+            summary,
+        })
+    };
     let mut entries: Vec<FeedEntry> = match search.kind {
-        SearchKind::Calls => {
-            let query = CallQuery {
-                per_page: MAX_PER_PAGE,
-                ..CallQuery::from_pairs(pairs)
-            }
-            .sanitized();
-            let hits = state
-                .call_index
-                .search(&SearchRequest { query, now })
-                .await
-                .map_err(unavailable)?
-                .hits;
-            let ids: Vec<String> = hits.into_iter().map(|hit| hit.external_id).collect();
-            let listed: HashMap<String, _> = state.digests.listed_at(search.kind, &ids).await?.into_iter().collect();
-            state
-                .calls
-                .call_summaries(&ids, now)
-                .await?
-                .into_iter()
-                .filter_map(|summary| {
-                    Some(FeedEntry {
-                        updated: *listed.get(&summary.external_id)?,
-                        url: format!("{public_url}{}", call_path(&summary.external_id)),
-                        summary: call_line(&summary),
-                        title: summary.title,
-                    })
-                })
-                .collect()
-        }
-        SearchKind::Organisations => {
-            let query = OrganisationQuery {
-                per_page: MAX_PER_PAGE,
-                ..OrganisationQuery::from_pairs(pairs)
-            }
-            .sanitized();
-            let hits = state
-                .organisation_index
-                .search_organisations(&query)
-                .await
-                .map_err(unavailable)?
-                .hits;
-            let ids: Vec<String> = hits.into_iter().map(|hit| hit.external_id).collect();
-            let listed: HashMap<String, _> = state.digests.listed_at(search.kind, &ids).await?.into_iter().collect();
-            state
-                .directory
-                .organisation_details(&ids)
-                .await?
-                .into_iter()
-                .filter_map(|detail| {
-                    let organisation = detail.organisation;
-                    Some(FeedEntry {
-                        updated: *listed.get(&organisation.external_id)?,
-                        url: format!("{public_url}{}", organisation_path(&organisation.external_id)),
-                        summary: organisation_line(&organisation),
-                        title: organisation.name,
-                    })
-                })
-                .collect()
-        }
+        SearchKind::Calls => state
+            .calls
+            .call_summaries(&ids, now)
+            .await?
+            .into_iter()
+            .filter_map(|summary| {
+                let line = call_line(&summary);
+                entry(
+                    &summary.external_id,
+                    call_path(&summary.external_id),
+                    summary.title,
+                    line,
+                )
+            })
+            .collect(),
+        SearchKind::Organisations => state
+            .directory
+            .organisation_details(&ids)
+            .await?
+            .into_iter()
+            .filter_map(|detail| {
+                let organisation = detail.organisation;
+                let line = organisation_line(&organisation);
+                let path = organisation_path(&organisation.external_id);
+                entry(&organisation.external_id, path, organisation.name, line)
+            })
+            .collect(),
     };
     entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
     entries.truncate(FEED_ENTRIES);
